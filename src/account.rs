@@ -1,0 +1,154 @@
+//! Who a Basic-auth user is: a service account, a person, or a placeholder.
+//!
+//! Facts sheet §5: service accounts have generated emails ending in
+//! `@serviceaccount.atlassian.com`. Any other Atlassian account email belongs to a person
+//! (or a shared "bot" user that is still a person-type account), and automations running on
+//! it stop the day that person leaves.
+
+/// What a user value in code is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum User {
+    /// `…@serviceaccount.atlassian.com`, or an email the configuration allows.
+    ServiceAccount,
+    /// A literal email address of a person-type account.
+    Person(String),
+    /// A documentation placeholder such as `you@example.com` or `<your-email>`.
+    Placeholder,
+    /// A variable, template or expression, not a literal.
+    Variable,
+    /// A literal that is not an email (an account ID, a username).
+    NotEmail,
+}
+
+pub const SERVICE_ACCOUNT_DOMAIN: &str = "@serviceaccount.atlassian.com";
+
+const PLACEHOLDER_DOMAINS: &[&str] = &[
+    "example.com", "example.org", "example.net", "example.io", "domain.com", "company.com",
+    "yourcompany.com", "your-company.com", "yourdomain.com", "your-domain.com", "mycompany.com",
+    "email.com", "mail.com", "test.com", "acme.example", "foo.com", "bar.com", "xyz.com",
+    "organization.com", "org.com", "host.com", "somewhere.com", "server.com",
+];
+
+const PLACEHOLDER_LOCALS: &[&str] = &[
+    "you", "your", "your-email", "your_email", "youremail", "your.email", "your.name", "user",
+    "username", "email", "name", "me", "someone", "somebody", "foo", "test", "xxx", "john.doe",
+    "jane.doe", "firstname.lastname", "first.last", "myemail", "my-email", "my.email", "admin",
+];
+
+/// Is `s` syntactically an email address?
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
+        && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// Does the value look like a template, variable or expression rather than a literal?
+pub fn is_variable(s: &str) -> bool {
+    let s = s.trim();
+    s.is_empty()
+        || s.contains('$')
+        || s.contains("{{")
+        || (s.starts_with('{') && s.ends_with('}'))
+        || s.starts_with('%')
+        || s.contains("os.environ")
+        || s.contains("process.env")
+        || s.contains("getenv")
+        || s.contains("secrets.")
+}
+
+/// Is the value an obvious placeholder?
+pub fn is_placeholder(s: &str) -> bool {
+    let lower = s.trim().to_ascii_lowercase();
+    if lower.is_empty() || lower.contains('<') || lower.contains('>') || lower.contains("...") || lower.contains('…') {
+        return true;
+    }
+    if lower.contains("xxx") || lower.contains("***") || lower.contains("your") || lower.contains("placeholder") || lower.contains("changeme") || lower.contains("redacted") {
+        return true;
+    }
+    if let Some((local, domain)) = lower.rsplit_once('@') {
+        return PLACEHOLDER_DOMAINS.contains(&domain)
+            || domain.starts_with("example.")
+            || domain.ends_with(".example")
+            || domain.ends_with(".invalid")
+            || domain.ends_with(".test")
+            || domain.ends_with(".local")
+            || PLACEHOLDER_LOCALS.contains(&local) && !domain.contains('.');
+    }
+    false
+}
+
+/// Glob match for configured allow-lists: `*` matches any run of characters.
+pub fn glob_match(pattern: &str, value: &str) -> bool {
+    let p = pattern.to_ascii_lowercase();
+    let v = value.to_ascii_lowercase();
+    let parts: Vec<&str> = p.split('*').collect();
+    if parts.len() == 1 {
+        return p == v;
+    }
+    let mut rest = v.as_str();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else { return false };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else if let Some(pos) = rest.find(part) {
+            rest = &rest[pos + part.len()..];
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Classify a Basic-auth user value. `allowed` holds extra service-account emails or globs
+/// from the configuration.
+pub fn classify_user(raw: &str, allowed: &[String]) -> User {
+    let value = raw.trim().trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    if is_variable(value) {
+        return User::Variable;
+    }
+    if is_placeholder(value) {
+        return User::Placeholder;
+    }
+    if !is_email(value) {
+        return User::NotEmail;
+    }
+    if value.to_ascii_lowercase().ends_with(SERVICE_ACCOUNT_DOMAIN)
+        || allowed.iter().any(|p| glob_match(p, value))
+    {
+        return User::ServiceAccount;
+    }
+    User::Person(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users() {
+        let none: Vec<String> = vec![];
+        assert_eq!(classify_user("jane.smith@acme.com", &none), User::Person("jane.smith@acme.com".into()));
+        assert_eq!(classify_user("sync-bot-x1axxw94zz@serviceaccount.atlassian.com", &none), User::ServiceAccount);
+        assert_eq!(classify_user("you@example.com", &none), User::Placeholder);
+        assert_eq!(classify_user("<your-email>", &none), User::Placeholder);
+        assert_eq!(classify_user("${JIRA_USER}", &none), User::Variable);
+        assert_eq!(classify_user("$EMAIL", &none), User::Variable);
+        assert_eq!(classify_user("jsmith", &none), User::NotEmail);
+        let allowed = vec!["*@bots.acme.com".to_string()];
+        assert_eq!(classify_user("ci@bots.acme.com", &allowed), User::ServiceAccount);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*@bots.acme.com", "x@bots.acme.com"));
+        assert!(glob_match("ci-*@acme.com", "ci-jira@acme.com"));
+        assert!(!glob_match("ci-*@acme.com", "jane@acme.com"));
+        assert!(glob_match("jane@acme.com", "JANE@acme.com"));
+    }
+}

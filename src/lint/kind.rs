@@ -1,0 +1,131 @@
+//! File kinds: which syntax a file is written in, decided from its name. Rules declare the
+//! kinds they apply to in `rules/*.toml` (`files = ["shell", "python"]` or `["*"]`).
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Shell,
+    Python,
+    JavaScript,
+    Go,
+    Java,
+    PowerShell,
+    Ruby,
+    Php,
+    CSharp,
+    Rust,
+    Yaml,
+    Json,
+    Toml,
+    Env,
+    Hcl,
+    Ini,
+    Xml,
+    Markdown,
+    Dockerfile,
+    Other,
+}
+
+impl FileKind {
+    pub const ALL: &'static [(FileKind, &'static str)] = &[
+        (FileKind::Shell, "shell"),
+        (FileKind::Python, "python"),
+        (FileKind::JavaScript, "javascript"),
+        (FileKind::Go, "go"),
+        (FileKind::Java, "java"),
+        (FileKind::PowerShell, "powershell"),
+        (FileKind::Ruby, "ruby"),
+        (FileKind::Php, "php"),
+        (FileKind::CSharp, "csharp"),
+        (FileKind::Rust, "rust"),
+        (FileKind::Yaml, "yaml"),
+        (FileKind::Json, "json"),
+        (FileKind::Toml, "toml"),
+        (FileKind::Env, "env"),
+        (FileKind::Hcl, "hcl"),
+        (FileKind::Ini, "ini"),
+        (FileKind::Xml, "xml"),
+        (FileKind::Markdown, "markdown"),
+        (FileKind::Dockerfile, "dockerfile"),
+        (FileKind::Other, "other"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        FileKind::ALL.iter().find(|(k, _)| *k == self).map(|(_, n)| *n).unwrap_or("other")
+    }
+
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
+    }
+
+    /// Key/value configuration files, where `KEY=value` / `key: value` lines carry settings.
+    pub fn is_config(self) -> bool {
+        matches!(self, FileKind::Env | FileKind::Yaml | FileKind::Hcl | FileKind::Ini | FileKind::Toml | FileKind::Json)
+    }
+
+    /// Decide the kind from a path; `first_line` lets a shebang decide extension-less scripts.
+    pub fn detect(path: &Path, first_line: &str) -> FileKind {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+        if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") || name == ".envrc" || name == "env" {
+            return FileKind::Env;
+        }
+        if name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile") || name == "containerfile" {
+            return FileKind::Dockerfile;
+        }
+        if name == "makefile" || name == "jenkinsfile" || name == "justfile" {
+            return FileKind::Shell;
+        }
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "mk" | "cmd" | "bat" => FileKind::Shell,
+            "py" | "pyw" | "ipynb" => FileKind::Python,
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => FileKind::JavaScript,
+            "go" => FileKind::Go,
+            "java" | "kt" | "kts" | "groovy" | "gradle" | "scala" => FileKind::Java,
+            "ps1" | "psm1" | "psd1" => FileKind::PowerShell,
+            "rb" | "rake" => FileKind::Ruby,
+            "php" => FileKind::Php,
+            "cs" | "csx" => FileKind::CSharp,
+            "rs" => FileKind::Rust,
+            "yml" | "yaml" => FileKind::Yaml,
+            "json" | "jsonc" | "json5" => FileKind::Json,
+            "toml" => FileKind::Toml,
+            "tf" | "tfvars" | "hcl" | "nomad" => FileKind::Hcl,
+            "ini" | "cfg" | "conf" | "properties" | "netrc" => FileKind::Ini,
+            "xml" | "config" | "csproj" | "pom" => FileKind::Xml,
+            "md" | "markdown" | "mdx" | "rst" | "txt" | "adoc" => FileKind::Markdown,
+            _ => {
+                if let Some(shebang) = first_line.strip_prefix("#!") {
+                    if shebang.contains("python") {
+                        FileKind::Python
+                    } else if shebang.contains("node") || shebang.contains("deno") {
+                        FileKind::JavaScript
+                    } else if shebang.contains("pwsh") || shebang.contains("powershell") {
+                        FileKind::PowerShell
+                    } else if shebang.contains("ruby") {
+                        FileKind::Ruby
+                    } else {
+                        FileKind::Shell
+                    }
+                } else {
+                    FileKind::Other
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects() {
+        assert_eq!(FileKind::detect(Path::new(".env.production"), ""), FileKind::Env);
+        assert_eq!(FileKind::detect(Path::new(".github/workflows/ci.yml"), ""), FileKind::Yaml);
+        assert_eq!(FileKind::detect(Path::new("main.tf"), ""), FileKind::Hcl);
+        assert_eq!(FileKind::detect(Path::new("sync"), "#!/usr/bin/env python3"), FileKind::Python);
+        assert_eq!(FileKind::detect(Path::new("sync"), "#!/bin/bash"), FileKind::Shell);
+        assert_eq!(FileKind::detect(Path::new("a.ps1"), ""), FileKind::PowerShell);
+    }
+}

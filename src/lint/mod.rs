@@ -1,0 +1,450 @@
+//! `atlcheck lint`: the static face.
+//!
+//! For each file: one read ([`walk`]), a keyword prefilter (Aho-Corasick over every enabled
+//! rule's keywords, case-insensitive), then only the detectors of rules whose keywords occur
+//! run their regexes ([`rules`]). Hits become [`Finding`]s with 1-based, character-counted
+//! line and column; inline suppressions ([`suppress`]) and the configuration's per-path
+//! ignores and severity overrides are applied last.
+pub mod kind;
+pub mod rules;
+pub mod suppress;
+pub mod walk;
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use serde::Serialize;
+
+use crate::catalogue::{self, Mode, Rule, Severity};
+use crate::config::Config;
+pub use kind::FileKind;
+use suppress::SuppressionNote;
+use walk::{Visit, WalkOptions};
+
+/// Keywords that show a file is about Atlassian at all; detectors that need context ask
+/// [`Cx::atlassian_context`].
+const CONTEXT_KEYWORDS: &[&str] = &["atlassian", "jira", "confluence", "atatt3", "servicedesk"];
+
+/// A hit a detector reports: a byte range in the file and what to say about it.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub range: Range<usize>,
+    pub message: String,
+    pub fix: Option<String>,
+    /// A secret-free description of the match, stable under line moves; feeds the fingerprint.
+    pub key: String,
+}
+
+impl Hit {
+    pub fn new(range: Range<usize>, message: impl Into<String>, key: impl Into<String>) -> Hit {
+        Hit { range, message: message.into(), fix: None, key: key.into() }
+    }
+    pub fn fix(mut self, fix: impl Into<String>) -> Hit {
+        self.fix = Some(fix.into());
+        self
+    }
+}
+
+/// The source line shown under a finding, already masked, with the span to underline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub text: String,
+    /// Byte range of the underlined part within `text`.
+    pub span: Range<usize>,
+}
+
+/// One reported problem.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    /// Column just after the last character of the match.
+    pub end_column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    pub fingerprint: String,
+    #[serde(skip)]
+    pub frame: Option<Frame>,
+}
+
+/// Everything found in one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<SuppressionNote>,
+    pub suppressed: usize,
+}
+
+type Detector = fn(&Cx<'_>, &mut Vec<Hit>);
+
+/// A rule ready to run: its catalogue entry, compiled patterns and detector.
+pub struct CompiledRule {
+    pub rule: &'static Rule,
+    kinds: Option<Vec<FileKind>>,
+    keyword_ids: Vec<usize>,
+    patterns: Vec<(String, Regex)>,
+    detector: Detector,
+}
+
+impl CompiledRule {
+    fn applies_to(&self, kind: FileKind) -> bool {
+        self.kinds.as_ref().is_none_or(|ks| ks.contains(&kind))
+    }
+}
+
+/// What a detector sees.
+pub struct Cx<'a> {
+    pub text: &'a str,
+    pub kind: FileKind,
+    pub config: &'a Config,
+    rule: &'a CompiledRule,
+    context: bool,
+}
+
+impl<'a> Cx<'a> {
+    /// A named pattern of the rule's TOML file. Panics if the rule file lacks it; the
+    /// `rule_examples` test runs every detector, so a missing pattern cannot ship.
+    pub fn pattern(&self, id: &str) -> &'a Regex {
+        self.rule
+            .patterns
+            .iter()
+            .find(|(pid, _)| pid == id)
+            .map(|(_, re)| re)
+            .unwrap_or_else(|| panic!("rule {} has no pattern `{id}`", self.rule.rule.code))
+    }
+
+    /// Does the file mention Atlassian, Jira, Confluence or carry an Atlassian token?
+    pub fn atlassian_context(&self) -> bool {
+        self.context
+    }
+
+    /// The line containing byte offset `at`, and the line's start offset.
+    pub fn line_at(&self, at: usize) -> (&'a str, usize) {
+        let start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[at..].find('\n').map_or(self.text.len(), |i| at + i);
+        (&self.text[start..end], start)
+    }
+}
+
+/// The lint engine for one run: the enabled rules and the prefilter over their keywords.
+pub struct Linter {
+    rules: Vec<CompiledRule>,
+    prefilter: AhoCorasick,
+    context_ids: Vec<usize>,
+    /// Prefilter id of the suppression marker: files that carry one are checked for stale
+    /// suppressions even when they have no finding.
+    marker_id: usize,
+    config: Config,
+}
+
+impl Linter {
+    /// Build the engine for the rules `config` enables.
+    pub fn new(config: Config) -> anyhow::Result<Linter> {
+        let mut keywords: Vec<String> = CONTEXT_KEYWORDS.iter().map(|s| s.to_string()).collect();
+        let mut compiled = Vec::new();
+        for rule in catalogue::rules() {
+            let Some(spec) = &rule.lint else { continue };
+            if !rule.has_mode(Mode::Lint) || !config.is_enabled(&rule.code) {
+                continue;
+            }
+            let detector = rules::detector(&rule.code)
+                .ok_or_else(|| anyhow::anyhow!("rule {} has detection data but no detector", rule.code))?;
+            let kinds = if spec.files.iter().any(|f| f == "*") {
+                None
+            } else {
+                Some(
+                    spec.files
+                        .iter()
+                        .map(|f| FileKind::from_name(f).ok_or_else(|| anyhow::anyhow!("rule {}: unknown file kind `{f}`", rule.code)))
+                        .collect::<anyhow::Result<Vec<_>>>()?,
+                )
+            };
+            let keyword_ids = spec
+                .keywords
+                .iter()
+                .map(|k| {
+                    let k = k.to_ascii_lowercase();
+                    keywords.iter().position(|x| *x == k).unwrap_or_else(|| {
+                        keywords.push(k);
+                        keywords.len() - 1
+                    })
+                })
+                .collect();
+            let patterns = spec
+                .patterns
+                .iter()
+                .map(|p| {
+                    Regex::new(&p.regex)
+                        .map(|re| (p.id.clone(), re))
+                        .map_err(|e| anyhow::anyhow!("rule {} pattern `{}`: {e}", rule.code, p.id))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            compiled.push(CompiledRule { rule, kinds, keyword_ids, patterns, detector });
+        }
+        let marker_id = keywords.len();
+        keywords.push(suppress::MARKER.to_string());
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)?;
+        let context_ids = (0..CONTEXT_KEYWORDS.len()).collect();
+        Ok(Linter { rules: compiled, prefilter, context_ids, marker_id, config })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Codes of the rules that will run.
+    pub fn enabled_codes(&self) -> Vec<&'static str> {
+        self.rules.iter().map(|r| r.rule.code.as_str()).collect()
+    }
+
+    /// Lint one decoded file.
+    pub fn lint_text(&self, display: &str, kind: FileKind, text: &str) -> FileReport {
+        let mut present = vec![false; self.prefilter.patterns_len()];
+        let mut remaining = present.len();
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let id = m.pattern().as_usize();
+            if !present[id] {
+                present[id] = true;
+                remaining -= 1;
+                if remaining == 0 {
+                    break;
+                }
+            }
+        }
+        let context = self.context_ids.iter().any(|&i| present[i]);
+        let mut findings = Vec::new();
+        let mut lines: Option<LineIndex> = None;
+        for rule in &self.rules {
+            if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
+                continue;
+            }
+            if self.config.is_ignored_for_path(display, &rule.rule.code) {
+                continue;
+            }
+            let cx = Cx { text, kind, config: &self.config, rule, context };
+            let mut hits = Vec::new();
+            (rule.detector)(&cx, &mut hits);
+            if hits.is_empty() {
+                continue;
+            }
+            let index = lines.get_or_insert_with(|| LineIndex::new(text));
+            hits.sort_by_key(|h| (h.range.start, h.range.end));
+            hits.dedup_by(|a, b| a.range == b.range);
+            let mut seen: Vec<(String, usize)> = Vec::new();
+            for hit in hits {
+                let occurrence = match seen.iter_mut().find(|(k, _)| *k == hit.key) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        seen.push((hit.key.clone(), 0));
+                        0
+                    }
+                };
+                findings.push(self.finding(rule.rule, display, text, index, hit, occurrence));
+            }
+        }
+        if findings.is_empty() && !present[self.marker_id] {
+            return FileReport::default();
+        }
+        let mut report = FileReport { findings, ..FileReport::default() };
+        if present[self.marker_id] {
+            let enabled: Vec<&str> = self.rules.iter().filter(|r| r.applies_to(kind)).map(|r| r.rule.code.as_str()).collect();
+            suppress::apply(text, display, &enabled, &mut report);
+        }
+        report.findings.sort_by_key(|f| (f.line, f.column, f.rule));
+        report
+    }
+
+    fn finding(&self, rule: &'static Rule, display: &str, text: &str, index: &LineIndex, hit: Hit, occurrence: usize) -> Finding {
+        let (line, column) = index.position(text, hit.range.start);
+        let (end_line, end_column) = index.position(text, hit.range.end);
+        let fingerprint = fingerprint(&rule.code, display, &hit.key, occurrence);
+        let frame = Some(frame(text, index, hit.range.clone()));
+        Finding {
+            rule: rule.code.as_str(),
+            name: rule.name.as_str(),
+            severity: self.config.severity_of(&rule.code, rule.severity),
+            path: display.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            message: crate::secret::redact_text(&hit.message),
+            fix: hit.fix.map(|f| crate::secret::redact_text(&f)),
+            fingerprint,
+            frame,
+        }
+    }
+}
+
+/// Byte offsets of line starts, built only for files with hits.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based column counted in characters (Unicode scalar values).
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let mut off = offset.min(text.len());
+        while !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        (line, text[start..off].chars().count() + 1)
+    }
+
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
+        let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        start..end.max(start)
+    }
+}
+
+/// Longest source line shown in a frame; longer lines are cut around the match.
+const FRAME_WIDTH: usize = 160;
+
+fn frame(text: &str, index: &LineIndex, range: Range<usize>) -> Frame {
+    let (line, _) = index.position(text, range.start);
+    let lr = index.line_range(text, line);
+    let line_text = &text[lr.clone()];
+    let start = range.start - lr.start;
+    let end = (range.end.min(lr.end)).saturating_sub(lr.start).max(start);
+    let (masked, map) = crate::secret::redact_with_map(line_text);
+    let (mut s, mut e) = (map(start), map(end).max(map(start)));
+    let mut shown = masked.clone();
+    if masked.len() > FRAME_WIDTH {
+        // Keep a window around the span, on character boundaries.
+        let mut from = s.saturating_sub(40);
+        while !masked.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (e.max(s + 1) + 40).min(masked.len()).max((from + FRAME_WIDTH).min(masked.len()));
+        while !masked.is_char_boundary(to) {
+            to += 1;
+        }
+        let prefix = if from > 0 { "…" } else { "" };
+        let suffix = if to < masked.len() { "…" } else { "" };
+        shown = format!("{prefix}{}{suffix}", &masked[from..to]);
+        s = s - from + prefix.len();
+        e = (e.min(to) - from) + prefix.len();
+    }
+    Frame { text: shown.replace('\t', " "), span: s..e.max(s) }
+}
+
+/// A stable fingerprint: rule, path, the secret-free match key and its occurrence in the
+/// file, hashed with FNV-1a (64 bit). Moving lines does not change it.
+pub fn fingerprint(code: &str, path: &str, key: &str, occurrence: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [code, path, key, &occurrence.to_string()] {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The outcome of a whole lint run.
+#[derive(Debug, Default)]
+pub struct LintResult {
+    pub findings: Vec<Finding>,
+    pub notes: Vec<SuppressionNote>,
+    pub suppressed: usize,
+    pub files_scanned: usize,
+    pub skipped: Vec<(String, String)>,
+    pub errors: Vec<(String, String)>,
+}
+
+/// What to lint.
+pub enum Input {
+    Paths(Vec<PathBuf>),
+    Stdin { display: String, kind: FileKind, text: String },
+}
+
+/// Lint the inputs and collect every finding, sorted by path, line and column.
+pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
+    match input {
+        Input::Stdin { display, kind, text } => {
+            let report = linter.lint_text(&display, kind, &text);
+            LintResult {
+                findings: report.findings,
+                notes: report.notes,
+                suppressed: report.suppressed,
+                files_scanned: 1,
+                ..LintResult::default()
+            }
+        }
+        Input::Paths(paths) => {
+            let scanned = AtomicUsize::new(0);
+            let collected: Mutex<LintResult> = Mutex::new(LintResult::default());
+            walk::walk(&paths, opts, &|visit| match visit {
+                Visit::File(src) => {
+                    scanned.fetch_add(1, Ordering::Relaxed);
+                    let report = linter.lint_text(&src.display, src.kind, src.text);
+                    if !report.findings.is_empty() || !report.notes.is_empty() {
+                        let mut all = collected.lock().unwrap_or_else(|p| p.into_inner());
+                        all.findings.extend(report.findings);
+                        all.notes.extend(report.notes);
+                        all.suppressed += report.suppressed;
+                    }
+                }
+                Visit::Skipped { display, reason } => {
+                    collected.lock().unwrap_or_else(|p| p.into_inner()).skipped.push((display, reason.to_string()));
+                }
+                Visit::Error { display, message } => {
+                    collected.lock().unwrap_or_else(|p| p.into_inner()).errors.push((display, message));
+                }
+            });
+            let mut result = collected.into_inner().unwrap_or_else(|p| p.into_inner());
+            result.files_scanned = scanned.into_inner();
+            result.findings.sort_by(|a, b| (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule)));
+            result.notes.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            result.skipped.sort();
+            result.errors.sort();
+            result
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "héllo\nwörld ATATT3";
+        let idx = LineIndex::new(text);
+        let off = text.find("ATATT3").unwrap();
+        assert_eq!(idx.position(text, off), (2, 7));
+        assert_eq!(idx.position(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_numbers() {
+        assert_eq!(fingerprint("AT201", "a.sh", "k", 0), fingerprint("AT201", "a.sh", "k", 0));
+        assert_ne!(fingerprint("AT201", "a.sh", "k", 0), fingerprint("AT201", "a.sh", "k", 1));
+    }
+}

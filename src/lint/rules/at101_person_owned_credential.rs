@@ -1,0 +1,95 @@
+//! AT101 person-owned-credential: the Basic-auth user of an automation is a person's email,
+//! not a `…@serviceaccount.atlassian.com` service account.
+//!
+//! Contexts read (each a pattern in the rule file, group `user`): curl `-u/--user`, auth
+//! tuples and `SetBasicAuth(...)`, `username=`/`email:` arguments, an `email:` literal glued
+//! to a token or variable (`"jane@acme.com:" + token`, `btoa(...)`), user keys in `.env`,
+//! YAML, HCL beside a token key, and decoded literal `Basic` values. A user that is a
+//! variable is resolved through the file's own literal assignments (`JIRA_EMAIL = "..."`).
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::common::{basic_values, unquote};
+use crate::account::{User, classify_user};
+use crate::lint::{Cx, Hit};
+
+const FIX: &str = "run automations as a service account (admin.atlassian.com > Directory > Service accounts): give it product access and a project role, create a scoped API token for it and call https://api.atlassian.com/ex/{jira|confluence}/{cloudId}; if this address already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
+
+/// Literal email assignments in the file, by key.
+fn assignments<'a>(cx: &Cx<'a>) -> HashMap<&'a str, (Range<usize>, &'a str)> {
+    let mut map = HashMap::new();
+    for caps in cx.pattern("assign-email").captures_iter(cx.text) {
+        if let (Some(k), Some(v)) = (caps.name("key"), caps.name("value")) {
+            map.entry(k.as_str()).or_insert((v.range(), v.as_str()));
+        }
+    }
+    map
+}
+
+/// The identifier inside `${X}`, `$X`, `{X}`, `$($X)`, `X` or `process.env.X`.
+fn identifier(expr: &str) -> Option<&str> {
+    let e = expr.trim().trim_start_matches('$').trim_start_matches(['{', '(']).trim_start_matches('$');
+    let e = e.trim_end_matches(['}', ')']);
+    let e = e.rsplit(['.', '[']).next().unwrap_or(e).trim_matches(['"', '\'', ']']);
+    (!e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !e.starts_with(|c: char| c.is_ascii_digit()))
+        .then_some(e)
+}
+
+pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    if !cx.atlassian_context() {
+        return;
+    }
+    let allowed = &cx.config.service_accounts;
+    let mut assigned: Option<HashMap<&str, (Range<usize>, &str)>> = None;
+    let mut candidates: Vec<(Range<usize>, String, &'static str)> = Vec::new();
+    let consider = |range: Range<usize>, raw: &str, how: &'static str, cands: &mut Vec<(Range<usize>, String, &'static str)>| {
+        if let User::Person(email) = classify_user(raw, allowed) {
+            cands.push((range, email, how));
+        }
+    };
+
+    // Credential positions where the user may be a literal or a variable.
+    for id in ["curl-user", "auth-call", "concat-user"] {
+        for caps in cx.pattern(id).captures_iter(cx.text) {
+            let Some(m) = caps.name("user") else { continue };
+            let raw = unquote(m.as_str());
+            if crate::account::is_email(raw) {
+                consider(m.range(), raw, "Basic-auth user", &mut candidates);
+            } else if let Some(name) = identifier(raw) {
+                let map = assigned.get_or_insert_with(|| assignments(cx));
+                if let Some((r, v)) = map.get(name) {
+                    consider(r.clone(), v, "Basic-auth user (assigned to the variable used as the user)", &mut candidates);
+                }
+            }
+        }
+    }
+    // Literal `email:secret` pairs and keyword arguments.
+    for (id, how) in [("email-colon", "Basic-auth user"), ("user-arg", "API client user")] {
+        for caps in cx.pattern(id).captures_iter(cx.text) {
+            if let Some(m) = caps.name("user") {
+                consider(m.range(), unquote(m.as_str()), how, &mut candidates);
+            }
+        }
+    }
+    // Configuration keys: only beside a token, password or API key key.
+    if cx.pattern("token-key").is_match(cx.text) {
+        for caps in cx.pattern("config-user").captures_iter(cx.text) {
+            if let Some(m) = caps.name("user") {
+                consider(m.range(), unquote(m.as_str()), "configured Atlassian user", &mut candidates);
+            }
+        }
+    }
+    for b in basic_values(cx) {
+        if let User::Person(email) = classify_user(&b.user, allowed) {
+            candidates.push((b.range, email, "user inside a literal Basic header"));
+        }
+    }
+    candidates.sort_by_key(|(r, _, _)| (r.start, r.end));
+    candidates.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
+    for (range, email, how) in candidates {
+        out.push(
+            Hit::new(range, format!("{how} {email} is a person's account: the automation stops when that person leaves or the account is deactivated"), format!("user:{email}"))
+                .fix(FIX),
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! AT102 hardcoded-secret: a literal Atlassian secret in a file.
+use super::common::{self, basic_values, is_real_secret};
+use crate::lint::{Cx, Hit};
+use crate::secret::mask;
+use crate::token::{Checksum, TokenKind};
+
+const FIX: &str = "revoke this credential (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts), create a new one, and load it from the environment or a secret store instead of the file";
+
+pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for c in common::prefixed_tokens(cx) {
+        let what = match (c.info.kind, c.info.checksum) {
+            (TokenKind::ApiToken, Checksum::Valid) => "Atlassian API token (checksum valid)",
+            (TokenKind::AccessToken, Checksum::Valid) => "Atlassian access token / org admin API key (checksum valid)",
+            (TokenKind::OAuthClientSecret, Checksum::Valid) => "OAuth 2.0 client secret (checksum valid)",
+            (TokenKind::OAuthClientSecret, _) if c.value.len() >= 60 => "OAuth 2.0 client secret",
+            (TokenKind::AppPassword, _) => "Bitbucket app password",
+            // A checksum failure is AT103's finding.
+            _ => continue,
+        };
+        let m = mask(c.value);
+        out.push(Hit::new(c.range, format!("hard-coded {what} {m}"), format!("{:?}:{m}", c.info.kind)).fix(FIX));
+    }
+    for c in common::legacy_tokens(cx) {
+        let m = mask(c.value);
+        out.push(Hit::new(c.range, format!("hard-coded legacy 24-character Atlassian API token {m}"), format!("legacy:{m}")).fix(FIX));
+    }
+    for b in basic_values(cx) {
+        let is_email = crate::account::is_email(&b.user);
+        if !is_real_secret(&b.secret) || !(is_email || crate::token::classify(&b.secret).kind != TokenKind::Unknown) {
+            continue;
+        }
+        if crate::account::is_placeholder(&b.user) && !is_real_secret(&b.secret) {
+            continue;
+        }
+        let m = mask(&b.secret);
+        out.push(
+            Hit::new(b.range, format!("literal Basic header carries the credential {}:{m}", b.user), format!("basic:{}:{m}", b.user))
+                .fix(format!("{FIX}; build the header at run time from the email and a token in the environment")),
+        );
+    }
+}

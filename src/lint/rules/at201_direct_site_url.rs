@@ -1,0 +1,61 @@
+//! AT201 direct-site-url: a REST call, or an API client's base URL, on
+//! `https://SITE.atlassian.net` instead of the gateway.
+use crate::lint::{Cx, Hit};
+use crate::surface::{self, Product};
+
+fn fix_for(site: &str, path: &str, hint: Option<Product>) -> String {
+    let gateway = surface::gateway_url_for_site_path(path, hint, None);
+    format!("use {gateway} (cloud ID: curl https://{site}.atlassian.net/_edge/tenant_info); scoped and service-account tokens are rejected with 401 on the site URL")
+}
+
+fn product_hint(s: &str) -> Option<Product> {
+    let l = s.to_ascii_lowercase();
+    if l.contains("confluence") || l.contains("wiki") {
+        Some(Product::Confluence)
+    } else if l.contains("jira") {
+        Some(Product::Jira)
+    } else {
+        None
+    }
+}
+
+pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let mut uses_rest: Option<bool> = None;
+    for caps in cx.pattern("site-url").captures_iter(cx.text) {
+        let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else { continue };
+        let path = caps.name("path").map_or("", |p| p.as_str()).trim_end_matches(['.', ':']);
+        let site = site.as_str();
+        if surface::api_family(path).is_some() {
+            let end = url.start() + url.as_str().trim_end_matches(['.', ':']).len();
+            out.push(
+                Hit::new(url.start()..end, format!("REST call to the site URL https://{site}.atlassian.net{path}"), format!("rest:{site}{path}"))
+                    .fix(fix_for(site, path, None)),
+            );
+            continue;
+        }
+        // A base URL: the site alone, or with `/wiki`.
+        let base_path = path.trim_end_matches('/');
+        if !(base_path.is_empty() || base_path.eq_ignore_ascii_case("/wiki")) {
+            continue;
+        }
+        let (line, line_start) = cx.line_at(url.start());
+        let before = &cx.text[line_start..url.start()];
+        let after = &line[url.end() - line_start..];
+        let hint = product_hint(before).or(product_hint(base_path));
+        let report = |out: &mut Vec<Hit>, why: &str| {
+            out.push(
+                Hit::new(url.start()..url.start() + url.as_str().trim_end_matches(['.', ':']).len(), format!("{why} https://{site}.atlassian.net{base_path}"), format!("base:{site}{base_path}"))
+                    .fix(fix_for(site, base_path, hint)),
+            );
+        };
+        if after.contains("/rest/") || after.contains("/wiki/rest") || after.contains("/wiki/api") {
+            report(out, "REST URL built on the site URL");
+        } else if cx.pattern("strong-base-key").is_match(before) {
+            report(out, "Atlassian API base URL set to the site URL");
+        } else if cx.pattern("base-key").is_match(before)
+            && *uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
+        {
+            report(out, "API client base URL set to the site URL");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! AT203 malformed-cloud-id: the segment after `/ex/{product}/` is not a UUID: empty, a
+//! placeholder left in, a typo, a site name. Template variables are not findings.
+use crate::lint::{Cx, FileKind, Hit};
+use crate::surface;
+
+/// Is the `{name}` inside a string that interpolates it (Python f-string, C# `$"..."`,
+/// JS/Kotlin template)?
+fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
+    let (_, start) = cx.line_at(at);
+    let before = &cx.text[start..at];
+    let Some(q) = before.rfind(['"', '\'', '`']) else { return false };
+    let quote = before.as_bytes()[q];
+    if quote == b'`' {
+        return true;
+    }
+    let prefix = before[..q].chars().rev().take_while(|c| c.is_ascii_alphabetic() || *c == '$' || *c == '@').collect::<String>();
+    prefix.contains(['f', 'F', '$'])
+}
+
+pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    for caps in cx.pattern("gateway").captures_iter(cx.text) {
+        let (Some(whole), Some(product), Some(idm)) = (caps.name("whole"), caps.name("product"), caps.name("id")) else { continue };
+        let rest = caps.name("rest").map_or("", |m| m.as_str());
+        let id = idm.as_str();
+        if !matches!(product.as_str().to_ascii_lowercase().as_str(), "jira" | "confluence") || surface::is_uuid(id) {
+            continue;
+        }
+        let templated = id.contains(['$', '%', '+', '#', '"', '\'', '`', '(', '[']) || id.contains("{{") || id.contains("<%");
+        if templated {
+            continue;
+        }
+        let placeholder = id.starts_with('{') || id.starts_with('<') || id.starts_with(':');
+        if placeholder && (cx.kind == FileKind::Markdown || interpolated(cx, idm.start()) || id.trim_matches(['{', '}']).chars().all(|c| c.is_ascii_digit())) {
+            continue;
+        }
+        if id.is_empty() && rest.is_empty() {
+            // `".../ex/jira/" + cloudId`: the id is appended later.
+            continue;
+        }
+        let why = if id.is_empty() {
+            "is empty".to_string()
+        } else if placeholder || id.to_ascii_lowercase().contains("cloud") || id.to_ascii_lowercase().contains("your") {
+            format!("`{id}` is a placeholder left in")
+        } else {
+            format!("`{id}` is not a UUID")
+        };
+        out.push(
+            Hit::new(whole.range(), format!("cloud ID after /ex/{}/ {why}", product.as_str()), format!("{}:{id}", product.as_str()))
+                .fix("put the site's cloud ID (a UUID such as 35273b54-3f06-40d2-880f-dd28cf8daafa) after /ex/{product}/; get it with curl https://SITE.atlassian.net/_edge/tenant_info"),
+        );
+    }
+}

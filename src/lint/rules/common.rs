@@ -1,0 +1,121 @@
+//! Helpers several detectors share: prefixed-token candidates, legacy tokens, decoded
+//! `Basic` values, literal strings.
+use std::ops::Range;
+
+use base64::Engine;
+
+use crate::lint::Cx;
+use crate::token::{self, TokenInfo, TokenKind};
+
+/// Shortest run after the prefix that counts as a token rather than a mention of the prefix.
+pub const MIN_TOKEN_BODY: usize = 20;
+
+/// A credential-looking value found in the text.
+pub struct Candidate<'a> {
+    pub range: Range<usize>,
+    pub value: &'a str,
+    pub info: TokenInfo,
+}
+
+/// Every `ATATT3` / `ATCTT3` / `ATOA` / `ATBB` value matched by the rule's `prefixed`
+/// pattern (group `token`), skipping bare prefix mentions and `xxxx` placeholders.
+pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
+    let mut out = Vec::new();
+    for caps in cx.pattern("prefixed").captures_iter(cx.text) {
+        let Some(m) = caps.name("token") else { continue };
+        let value = m.as_str();
+        let body = value.get(6..).unwrap_or("");
+        if body.len() < MIN_TOKEN_BODY || body.contains("xxxx") || body.contains("XXXX") || !crate::secret::looks_random(body) {
+            continue;
+        }
+        out.push(Candidate { range: m.range(), value, info: token::classify(value) });
+    }
+    out
+}
+
+/// Legacy 24-character tokens beside an Atlassian keyword (patterns whose id starts with
+/// `legacy`, group `token`). Legacy tokens are 20 alphanumerics and 4 hex digits; an
+/// all-hex value is a hash, not a token.
+pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
+    let mut out: Vec<Candidate<'a>> = Vec::new();
+    for id in ["legacy-assign", "legacy-user", "legacy-arg", "legacy-tuple"] {
+        // Outside a key that names Atlassian, the file itself must be about Atlassian.
+        if id != "legacy-assign" && !cx.atlassian_context() {
+            continue;
+        }
+        for caps in cx.pattern(id).captures_iter(cx.text) {
+            let Some(m) = caps.name("token") else { continue };
+            let v = m.as_str();
+            if v.bytes().all(|b| b.is_ascii_hexdigit()) || !v[20..].bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            let info = token::classify(v);
+            if info.kind == TokenKind::Legacy && !out.iter().any(|c| c.range == m.range()) {
+                out.push(Candidate { range: m.range(), value: v, info });
+            }
+        }
+    }
+    out
+}
+
+/// A literal `Basic <base64>` value decoded to `user:secret`.
+pub struct BasicValue {
+    pub range: Range<usize>,
+    pub user: String,
+    pub secret: String,
+    /// The decoded text ended in a line break (`echo` without `-n`).
+    pub trailing_newline: bool,
+}
+
+/// Decode every literal `Basic` value (the rule's `basic` pattern, group `b64`) that holds a
+/// `user:secret` pair.
+pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
+    let mut out = Vec::new();
+    for caps in cx.pattern("basic").captures_iter(cx.text) {
+        let Some(m) = caps.name("b64") else { continue };
+        let Some(decoded) = decode_b64(m.as_str()) else { continue };
+        let trailing_newline = decoded.ends_with('\n');
+        let decoded = decoded.trim_end_matches(['\n', '\r']);
+        let Some((user, secret)) = decoded.split_once(':') else { continue };
+        if user.is_empty() || secret.is_empty() || decoded.chars().any(|c| c.is_control()) {
+            continue;
+        }
+        out.push(BasicValue { range: m.range(), user: user.to_string(), secret: secret.to_string(), trailing_newline });
+    }
+    out
+}
+
+fn decode_b64(s: &str) -> Option<String> {
+    let trimmed = s.trim_end_matches('=');
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(trimmed).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Is a decoded Basic secret a real-looking credential rather than a placeholder?
+pub fn is_real_secret(secret: &str) -> bool {
+    let kind = token::classify(secret).kind;
+    if kind != TokenKind::Unknown {
+        return true;
+    }
+    !crate::account::is_placeholder(secret)
+        && !crate::account::is_variable(secret)
+        && secret.len() >= 12
+        && crate::secret::looks_random(secret)
+}
+
+/// Strip one layer of matching quotes.
+pub fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['"', '\'', '`'] {
+        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
+            return &s[1..s.len() - 1];
+        }
+    }
+    s
+}
+
+/// The text of the line before byte offset `at`.
+pub fn line_prefix<'a>(cx: &Cx<'a>, at: usize) -> &'a str {
+    let (_, start) = cx.line_at(at);
+    &cx.text[start..at]
+}

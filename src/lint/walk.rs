@@ -1,0 +1,236 @@
+//! Walking the tree and reading each file once.
+//!
+//! The walk uses the `ignore` crate (ripgrep's walker): `.gitignore`, `.ignore` and git's
+//! exclude files are respected unless `--no-ignore`; hidden files and folders are scanned
+//! (credentials live in `.env` and `.github/`), `.git/` is not; symbolic links are not
+//! followed, so a link loop cannot trap the walk. Each file is read once, checked for binary
+//! content and decoded; nothing of it is kept after its visitor returns.
+use std::borrow::Cow;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::{WalkBuilder, WalkState};
+
+use super::kind::FileKind;
+
+/// Default size limit: larger files are skipped (`--max-filesize`).
+pub const DEFAULT_MAX_FILESIZE: u64 = 8 * 1024 * 1024;
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub no_ignore: bool,
+    pub max_filesize: u64,
+    /// Globs (relative to `exclude_root`) of paths the walk skips.
+    pub exclude: Option<GlobSet>,
+    pub exclude_root: PathBuf,
+    /// Worker threads; 0 lets the walker choose (one per core).
+    pub threads: usize,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            no_ignore: false,
+            max_filesize: DEFAULT_MAX_FILESIZE,
+            exclude: None,
+            exclude_root: PathBuf::from("."),
+            threads: 0,
+        }
+    }
+}
+
+/// A file read and decoded, ready to scan.
+pub struct Source<'a> {
+    pub path: &'a Path,
+    /// The path as reported: relative where possible, `/`-separated.
+    pub display: String,
+    pub text: &'a str,
+    pub kind: FileKind,
+}
+
+/// Why a file was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    Binary,
+    TooLarge(u64),
+    /// Not a regular file (a FIFO, a socket, a device).
+    NotRegular,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Binary => f.write_str("binary file"),
+            SkipReason::TooLarge(n) => write!(f, "file is {n} bytes, over the size limit (--max-filesize)"),
+            SkipReason::NotRegular => f.write_str("not a regular file"),
+        }
+    }
+}
+
+/// What the walk hands to its visitor.
+pub enum Visit<'a> {
+    File(Source<'a>),
+    Skipped { display: String, reason: SkipReason },
+    /// A file or folder that could not be read: an I/O error (exit code 2).
+    Error { display: String, message: String },
+}
+
+/// The path as atlcheck reports it: relative to the current directory when below it,
+/// without a leading `./`, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let s = s.strip_prefix("./").unwrap_or(&s).to_string();
+    if s.is_empty() { ".".to_string() } else { s }
+}
+
+/// Decode file bytes: UTF-8 (lossy if invalid), UTF-16 with a byte-order mark. Returns `None`
+/// for binary content (a NUL byte in the first 8 KiB of a non-UTF-16 file).
+pub fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        return Some(Cow::Owned(String::from_utf16_lossy(&units)));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        return Some(Cow::Owned(String::from_utf16_lossy(&units)));
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return None;
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    Some(String::from_utf8_lossy(bytes))
+}
+
+fn first_line(text: &str) -> &str {
+    text.split('\n').next().unwrap_or("")
+}
+
+/// Read one file and hand it to the visitor.
+fn visit_file(path: &Path, len: Option<u64>, opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) + Sync)) {
+    let display = display_path(path);
+    if let Some(len) = len
+        && len > opts.max_filesize
+    {
+        return visit(Visit::Skipped { display, reason: SkipReason::TooLarge(len) });
+    }
+    let bytes = match read_capped(path, opts.max_filesize) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(opts.max_filesize + 1);
+            return visit(Visit::Skipped { display, reason: SkipReason::TooLarge(len) });
+        }
+        Err(e) => return visit(Visit::Error { display, message: e.to_string() }),
+    };
+    let Some(text) = decode(&bytes) else {
+        return visit(Visit::Skipped { display, reason: SkipReason::Binary });
+    };
+    let kind = FileKind::detect(path, first_line(&text));
+    visit(Visit::File(Source { path, display, text: &text, kind }));
+}
+
+/// Read at most `cap` bytes; `None` if the file is larger (it grew, or had no known size).
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(cap + 1).read_to_end(&mut buf)?;
+    Ok((buf.len() as u64 <= cap).then_some(buf))
+}
+
+fn excluded(path: &Path, opts: &WalkOptions) -> bool {
+    let Some(set) = &opts.exclude else { return false };
+    let rel = path.strip_prefix(&opts.exclude_root).unwrap_or(path);
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    set.is_match(rel) || rel.ancestors().skip(1).any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+}
+
+/// Walk every input (files or folders) in parallel, calling `visit` for each file.
+/// Files named explicitly are always scanned (excludes apply to what the walk discovers).
+pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) + Sync)) {
+    let mut dirs = Vec::new();
+    for input in inputs {
+        match std::fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => dirs.push(input.clone()),
+            Ok(meta) if meta.is_file() => visit_file(input, Some(meta.len()), opts, visit),
+            Ok(_) => visit(Visit::Skipped { display: display_path(input), reason: SkipReason::NotRegular }),
+            Err(e) => visit(Visit::Error { display: display_path(input), message: e.to_string() }),
+        }
+    }
+    let Some((first, rest)) = dirs.split_first() else { return };
+    let mut builder = WalkBuilder::new(first);
+    for d in rest {
+        builder.add(d);
+    }
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .git_ignore(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .ignore(!opts.no_ignore)
+        .parents(!opts.no_ignore)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let display = err_path(&err).map(|p| display_path(&p)).unwrap_or_default();
+                    visit(Visit::Error { display, message: err.to_string() });
+                    return WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            if ft.is_dir() {
+                if entry.depth() > 0 && excluded(entry.path(), opts) {
+                    return WalkState::Skip;
+                }
+                return WalkState::Continue;
+            }
+            if excluded(entry.path(), opts) {
+                return WalkState::Continue;
+            }
+            if ft.is_symlink() {
+                // Not followed: a link to a file outside the tree, or a loop, is not scanned.
+                return WalkState::Continue;
+            }
+            if !ft.is_file() {
+                visit(Visit::Skipped { display: display_path(entry.path()), reason: SkipReason::NotRegular });
+                return WalkState::Continue;
+            }
+            let len = entry.metadata().ok().map(|m| m.len());
+            visit_file(entry.path(), len, opts, visit);
+            WalkState::Continue
+        })
+    });
+}
+
+fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes() {
+        assert_eq!(decode(b"abc").unwrap(), "abc");
+        assert!(decode(b"ab\0c").is_none());
+        assert_eq!(decode(&[0xFF, 0xFE, b'h', 0, b'i', 0]).unwrap(), "hi");
+        assert_eq!(decode(&[0xEF, 0xBB, 0xBF, b'x']).unwrap(), "x");
+        assert_eq!(decode(&[b'a', 0xFF, b'b']).unwrap(), "a\u{FFFD}b");
+    }
+}

@@ -1,0 +1,64 @@
+//! The colour policy, resolved once per run: `--color always|never` wins; otherwise
+//! `NO_COLOR` (non-empty) turns colour off, `CLICOLOR_FORCE` (not `0`) turns it on, and
+//! else colour follows whether standard output is a terminal (and `TERM` is not `dumb`).
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::cli::ColorChoice;
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Decide from the flag and the environment.
+pub fn decide(choice: ColorChoice, env: impl Fn(&str) -> Option<String>, is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                false
+            } else if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+                true
+            } else {
+                is_tty && env("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+/// Resolve the policy for this process and apply it to owo-colors.
+pub fn init(choice: ColorChoice) {
+    let on = decide(choice, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
+    ENABLED.store(on, Ordering::Relaxed);
+    owo_colors::set_override(on);
+}
+
+/// Turn colour off for this run (machine formats, files).
+pub fn disable() {
+    ENABLED.store(false, Ordering::Relaxed);
+    owo_colors::set_override(false);
+}
+
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn precedence() {
+        assert!(decide(ColorChoice::Always, env(&[("NO_COLOR", "1")]), false));
+        assert!(!decide(ColorChoice::Never, env(&[("CLICOLOR_FORCE", "1")]), true));
+        assert!(!decide(ColorChoice::Auto, env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]), true));
+        assert!(decide(ColorChoice::Auto, env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(!decide(ColorChoice::Auto, env(&[("CLICOLOR_FORCE", "0")]), false));
+        assert!(decide(ColorChoice::Auto, env(&[]), true));
+        assert!(!decide(ColorChoice::Auto, env(&[("TERM", "dumb")]), true));
+        assert!(decide(ColorChoice::Auto, env(&[("NO_COLOR", "")]), true));
+    }
+}

@@ -1,0 +1,140 @@
+//! Human output: rustc-style code frames (secrets masked), a summary line, the rule table
+//! and rule documentation. Colour follows [`super::color`].
+//!
+//! The frame is written by hand rather than with annotate-snippets: the masked line is
+//! computed here (carets must sit under the masked text), and a fixed layout keeps the
+//! reviewed snapshots stable across crate upgrades (ruff forked annotate-snippets for the
+//! same reason).
+use std::io::Write;
+
+use owo_colors::{OwoColorize, Style};
+
+use crate::catalogue::{Rule, Severity};
+use crate::lint::{Finding, LintResult};
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => Style::new().red().bold(),
+        Severity::Warning => Style::new().yellow().bold(),
+        Severity::Info => Style::new().cyan().bold(),
+    }
+}
+
+fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
+    let blue = Style::new().blue().bold();
+    writeln!(out, "{}{}", format!("{}[{}]", f.severity, f.rule).style(severity_style(f.severity)), format!(": {}", f.message).bold())?;
+    let gutter = f.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    writeln!(out, "{pad}{} {}:{}:{}", "-->".style(blue), f.path, f.line, f.column)?;
+    if let Some(frame) = &f.frame {
+        writeln!(out, "{pad} {}", "|".style(blue))?;
+        writeln!(out, "{} {} {}", f.line.style(blue), "|".style(blue), frame.text)?;
+        let lead = frame.text[..frame.span.start].chars().count();
+        let width = frame.text[frame.span.clone()].chars().count().max(1);
+        writeln!(
+            out,
+            "{pad} {} {}{} {}",
+            "|".style(blue),
+            " ".repeat(lead),
+            "^".repeat(width).style(severity_style(f.severity)),
+            f.name.style(severity_style(f.severity))
+        )?;
+        writeln!(out, "{pad} {}", "|".style(blue))?;
+    }
+    if let Some(fix) = &f.fix {
+        writeln!(out, "{pad} {} {}: {fix}", "=".style(blue), "fix".bold())?;
+    }
+    writeln!(out, "{pad} {} {}: atlcheck explain {}", "=".style(blue), "docs".bold(), f.rule)?;
+    writeln!(out)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// Findings with frames, suppression notes, then the summary line (unless `quiet`).
+pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std::io::Result<()> {
+    for f in &result.findings {
+        write_finding(out, f)?;
+    }
+    for n in &result.notes {
+        writeln!(out, "{}: {}:{}: {}", "warning".style(severity_style(Severity::Warning)), n.path, n.line, n.message)?;
+    }
+    if quiet {
+        return Ok(());
+    }
+    let errors = result.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = result.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let infos = result.findings.len() - errors - warnings;
+    let files_with: std::collections::BTreeSet<&str> = result.findings.iter().map(|f| f.path.as_str()).collect();
+    let scanned = plural(result.files_scanned, "file");
+    let mut extra = Vec::new();
+    if result.suppressed > 0 {
+        extra.push(format!("{} suppressed", result.suppressed));
+    }
+    if !result.skipped.is_empty() {
+        extra.push(format!("{} skipped", plural(result.skipped.len(), "file")));
+    }
+    let extra = if extra.is_empty() { String::new() } else { format!("; {}", extra.join(", ")) };
+    if result.findings.is_empty() {
+        writeln!(out, "{} No findings in {scanned}{extra}.", "✓".green().bold())?;
+    } else {
+        let mut parts = vec![];
+        if errors > 0 {
+            parts.push(plural(errors, "error"));
+        }
+        if warnings > 0 {
+            parts.push(plural(warnings, "warning"));
+        }
+        if infos > 0 {
+            parts.push(format!("{infos} info"));
+        }
+        writeln!(
+            out,
+            "{} {} ({}) in {} of {scanned}{extra}.",
+            "Found".bold(),
+            plural(result.findings.len(), "finding").bold(),
+            parts.join(", "),
+            plural(files_with.len(), "file")
+        )?;
+    }
+    Ok(())
+}
+
+pub fn write_rules(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
+    let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(10);
+    writeln!(out, "{}", format!("{:<6} {:<name_w$} {:<12} {:<8} summary", "code", "name", "mode", "severity").bold())?;
+    for r in rules {
+        let modes = r.modes.iter().map(|m| format!("{m:?}").to_lowercase()).collect::<Vec<_>>().join(",");
+        writeln!(
+            out,
+            "{:<6} {:<name_w$} {:<12} {:<8} {}",
+            r.code.bold(),
+            r.name,
+            modes,
+            r.severity.style(severity_style(r.severity)),
+            r.summary
+        )?;
+    }
+    writeln!(out, "\n{} rules. Details: atlcheck explain CODE", rules.len())
+}
+
+pub fn write_explain(out: &mut dyn Write, r: &Rule) -> std::io::Result<()> {
+    let modes = r.modes.iter().map(|m| format!("{m:?}").to_lowercase()).collect::<Vec<_>>().join(", ");
+    writeln!(out, "{} ({})", r.code.bold(), r.name.bold())?;
+    writeln!(out, "{}", r.summary)?;
+    writeln!(out, "Mode: {modes}. Default severity: {}.", r.severity.style(severity_style(r.severity)))?;
+    for (title, body) in [("What it does", &r.docs.what), ("Why it matters", &r.docs.why)] {
+        writeln!(out, "\n{}\n{}", title.bold().underline(), body.trim_end())?;
+    }
+    writeln!(out, "\n{}", "Example".bold().underline())?;
+    for line in r.docs.example.trim_end().lines() {
+        writeln!(out, "    {line}")?;
+    }
+    writeln!(out, "\n{}\n{}", "Fix".bold().underline(), r.docs.fix.trim_end())?;
+    writeln!(out, "\n{}", "References".bold().underline())?;
+    for rf in &r.docs.references {
+        writeln!(out, "- {}: {}", rf.title, rf.url)?;
+    }
+    Ok(())
+}

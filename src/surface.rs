@@ -1,0 +1,188 @@
+//! Where an Atlassian URL points: the site (`https://SITE.atlassian.net/...`) or the API
+//! gateway (`https://api.atlassian.com/ex/{jira|confluence}/{cloudId}/...`), which product and
+//! which API family. Facts sheet §1.1: the path after the gateway prefix is identical to the
+//! site path, `/wiki` included.
+use std::fmt;
+
+pub const GATEWAY_HOST: &str = "api.atlassian.com";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Jira,
+    Confluence,
+}
+
+impl Product {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Product::Jira => "jira",
+            Product::Confluence => "confluence",
+        }
+    }
+}
+
+impl fmt::Display for Product {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The REST API a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiFamily {
+    /// `/rest/api/{2,3}/…`
+    JiraPlatform,
+    /// `/rest/agile/1.0/…`
+    JiraSoftware,
+    /// `/rest/servicedeskapi/…`
+    ServiceManagement,
+    /// Any other `/rest/…` route on a Jira site (`/rest/auth`, `/rest/webhooks`, …).
+    JiraOther,
+    /// `/wiki/rest/api/…`
+    ConfluenceV1,
+    /// `/wiki/api/v2/…`
+    ConfluenceV2,
+}
+
+impl ApiFamily {
+    pub fn product(self) -> Product {
+        match self {
+            ApiFamily::ConfluenceV1 | ApiFamily::ConfluenceV2 => Product::Confluence,
+            _ => Product::Jira,
+        }
+    }
+}
+
+/// The API family of a path (query string allowed), if it is a REST path.
+pub fn api_family(path: &str) -> Option<ApiFamily> {
+    let p = path.split(['?', '#']).next().unwrap_or("");
+    if p.starts_with("/rest/api/") || p == "/rest/api" {
+        Some(ApiFamily::JiraPlatform)
+    } else if p.starts_with("/rest/agile/") {
+        Some(ApiFamily::JiraSoftware)
+    } else if p.starts_with("/rest/servicedeskapi") {
+        Some(ApiFamily::ServiceManagement)
+    } else if p.starts_with("/wiki/rest/api") {
+        Some(ApiFamily::ConfluenceV1)
+    } else if p.starts_with("/wiki/api/v2") {
+        Some(ApiFamily::ConfluenceV2)
+    } else if p.starts_with("/rest/") {
+        Some(ApiFamily::JiraOther)
+    } else {
+        None
+    }
+}
+
+/// Is `s` a UUID in the 8-4-4-4-12 hex form cloud IDs and organization IDs use?
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The gateway URL for a product, with the cloud ID or a `<cloudId>` placeholder.
+pub fn gateway_base(product: Product, cloud_id: Option<&str>) -> String {
+    format!("https://{GATEWAY_HOST}/ex/{}/{}", product, cloud_id.unwrap_or("<cloudId>"))
+}
+
+/// The gateway form of a site path: `/rest/api/3/myself` becomes
+/// `https://api.atlassian.com/ex/jira/<cloudId>/rest/api/3/myself`. A path that is only a
+/// base (empty or `/wiki`) gets the product's base.
+pub fn gateway_url_for_site_path(path: &str, product_hint: Option<Product>, cloud_id: Option<&str>) -> String {
+    let product = api_family(path)
+        .map(ApiFamily::product)
+        .or_else(|| path.starts_with("/wiki").then_some(Product::Confluence))
+        .or(product_hint)
+        .unwrap_or(Product::Jira);
+    let path = path.trim_end_matches('/');
+    format!("{}{}", gateway_base(product, cloud_id), path)
+}
+
+/// The pieces of an `http(s)://host/path` URL atlcheck cares about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    pub scheme: &'a str,
+    pub host: &'a str,
+    /// The path with the query string, starting with `/` (or empty).
+    pub path: &'a str,
+}
+
+/// Split a URL into scheme, host and path without allocating. Returns `None` for anything
+/// that is not `scheme://host...`.
+pub fn split_url(url: &str) -> Option<UrlParts<'_>> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host);
+    Some(UrlParts { scheme, host, path: &rest[end..] })
+}
+
+/// The site name of a `*.atlassian.net` host (`acme` for `acme.atlassian.net`).
+pub fn site_name(host: &str) -> Option<&str> {
+    let lower_ok = host.len() > ".atlassian.net".len() && host.to_ascii_lowercase().ends_with(".atlassian.net");
+    lower_ok.then(|| &host[..host.len() - ".atlassian.net".len()])
+}
+
+/// Is the host one that receives Atlassian credentials (SPEC, security invariants)?
+pub fn is_atlassian_api_host(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    h.ends_with(".atlassian.net") || h == GATEWAY_HOST || h == "auth.atlassian.com" || h == "mcp.atlassian.com" || h == "api.media.atlassian.com"
+}
+
+/// A gateway path `/ex/{product}/{id}{rest}` split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayPath<'a> {
+    pub product: &'a str,
+    pub cloud_id: &'a str,
+    pub rest: &'a str,
+}
+
+pub fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
+    let after = path.strip_prefix("/ex/")?;
+    let (product, rest) = after.split_once('/').unwrap_or((after, ""));
+    let (cloud_id, rest) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    Some(GatewayPath { product, cloud_id, rest })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families() {
+        assert_eq!(api_family("/rest/api/3/myself"), Some(ApiFamily::JiraPlatform));
+        assert_eq!(api_family("/rest/agile/1.0/board?x=1"), Some(ApiFamily::JiraSoftware));
+        assert_eq!(api_family("/wiki/api/v2/pages"), Some(ApiFamily::ConfluenceV2));
+        assert_eq!(api_family("/wiki/rest/api/content"), Some(ApiFamily::ConfluenceV1));
+        assert_eq!(api_family("/browse/ABC-1"), None);
+        assert_eq!(api_family("/_edge/tenant_info"), None);
+    }
+
+    #[test]
+    fn gateway_rewrite() {
+        assert_eq!(
+            gateway_url_for_site_path("/wiki/api/v2/pages?limit=5", None, None),
+            "https://api.atlassian.com/ex/confluence/<cloudId>/wiki/api/v2/pages?limit=5"
+        );
+        assert_eq!(
+            gateway_url_for_site_path("", Some(Product::Confluence), Some("0f3a")),
+            "https://api.atlassian.com/ex/confluence/0f3a"
+        );
+    }
+
+    #[test]
+    fn urls() {
+        let u = split_url("https://acme.atlassian.net/rest/api/3/issue/A-1?x=1").unwrap();
+        assert_eq!((u.scheme, u.host, u.path), ("https", "acme.atlassian.net", "/rest/api/3/issue/A-1?x=1"));
+        assert_eq!(site_name("acme.atlassian.net"), Some("acme"));
+        let g = split_gateway_path("/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafa/rest/api/3/myself").unwrap();
+        assert_eq!(g.product, "jira");
+        assert!(is_uuid(g.cloud_id));
+        assert_eq!(g.rest, "/rest/api/3/myself");
+        assert!(!is_uuid("35273b54-3f06-40d2-880f-dd28cf8daafk"));
+    }
+}

@@ -1,0 +1,185 @@
+//! What an Atlassian credential value is, judged offline by its form.
+//!
+//! Facts sheet §4: `ATATT3…=XXXXXXXX` user and service-account API tokens (scoped and
+//! unscoped share the form) and `ATCTT3…=XXXXXXXX` access tokens / org admin API keys end
+//! in 8 upper-case hex digits that are the CRC-32 (IEEE) of everything before them, the `=`
+//! included. `ATOA` OAuth client secrets end in the CRC-32 of the preceding characters
+//! without a `=`. `ATBB` Bitbucket app passwords are `ATBB` + 24 alphanumerics + 8 hex.
+//! Legacy (pre-2023) tokens are 24 alphanumerics and all expired by 2026-05-12. Atlassian
+//! says token length varies, so nothing here judges a token by its length alone.
+
+/// The kind of a credential value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `ATATT3…`: an API token (personal or service account, scoped or not).
+    ApiToken,
+    /// `ATCTT3…`: a Bitbucket access token or an organization admin API key.
+    AccessToken,
+    /// `ATOA…`: an OAuth 2.0 client secret.
+    OAuthClientSecret,
+    /// `ATBB…`: a Bitbucket app password.
+    AppPassword,
+    /// 24 alphanumerics: a legacy pre-2023 API token.
+    Legacy,
+    /// Three dot-separated base64url parts: an OAuth access token or a Connect JWT.
+    Jwt,
+    /// Anything else.
+    Unknown,
+}
+
+impl TokenKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenKind::ApiToken => "Atlassian API token",
+            TokenKind::AccessToken => "Atlassian access token / organization admin API key (ATCTT3)",
+            TokenKind::OAuthClientSecret => "OAuth 2.0 client secret (ATOA)",
+            TokenKind::AppPassword => "Bitbucket app password (ATBB)",
+            TokenKind::Legacy => "legacy 24-character API token",
+            TokenKind::Jwt => "JWT (OAuth access token or Connect token)",
+            TokenKind::Unknown => "unrecognised credential",
+        }
+    }
+}
+
+/// Result of the CRC-32 tail check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// The tail matches: the token is complete and untouched.
+    Valid,
+    /// The tail is well formed but does not match: truncated or mistyped.
+    Mismatch,
+    /// There is no `=` + 8 upper-case hex tail: truncated, or extra characters pasted after it.
+    NoTail,
+    /// The kind carries no known checksum.
+    NotApplicable,
+}
+
+/// What the offline check learned about a credential value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub kind: TokenKind,
+    pub checksum: Checksum,
+}
+
+pub const API_TOKEN_PREFIX: &str = "ATATT3";
+pub const ACCESS_TOKEN_PREFIX: &str = "ATCTT3";
+
+fn is_upper_hex(s: &str) -> bool {
+    s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+}
+
+fn crc_hex(data: &str) -> String {
+    format!("{:08X}", crc32fast::hash(data.as_bytes()))
+}
+
+/// Check the `=XXXXXXXX` CRC tail of an `ATATT3` / `ATCTT3` token.
+pub fn check_equals_tail(token: &str) -> Checksum {
+    if token.len() < 10 || !token.is_char_boundary(token.len() - 8) {
+        return Checksum::NoTail;
+    }
+    let (head, tail) = token.split_at(token.len() - 8);
+    if !head.ends_with('=') || !is_upper_hex(tail) {
+        return Checksum::NoTail;
+    }
+    if crc_hex(head) == tail { Checksum::Valid } else { Checksum::Mismatch }
+}
+
+/// Check the tail of an `ATOA` client secret: CRC-32 of everything before the last 8 chars.
+pub fn check_plain_tail(token: &str) -> Checksum {
+    if token.len() < 12 || !token.is_char_boundary(token.len() - 8) {
+        return Checksum::NoTail;
+    }
+    let (head, tail) = token.split_at(token.len() - 8);
+    if !is_upper_hex(tail) {
+        return Checksum::NoTail;
+    }
+    if crc_hex(head) == tail { Checksum::Valid } else { Checksum::Mismatch }
+}
+
+fn is_legacy_shape(s: &str) -> bool {
+    s.len() == 24 && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn is_jwt_shape(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 3
+        && s.starts_with("eyJ")
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
+/// Classify a credential value (already trimmed of quotes by the caller, if it wants that).
+pub fn classify(value: &str) -> TokenInfo {
+    let v = value;
+    if v.starts_with(API_TOKEN_PREFIX) {
+        return TokenInfo { kind: TokenKind::ApiToken, checksum: check_equals_tail(v) };
+    }
+    if v.starts_with(ACCESS_TOKEN_PREFIX) {
+        return TokenInfo { kind: TokenKind::AccessToken, checksum: check_equals_tail(v) };
+    }
+    if v.starts_with("ATOA") {
+        return TokenInfo { kind: TokenKind::OAuthClientSecret, checksum: check_plain_tail(v) };
+    }
+    if v.starts_with("ATBB") && v.len() >= 20 && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return TokenInfo { kind: TokenKind::AppPassword, checksum: Checksum::NotApplicable };
+    }
+    if is_jwt_shape(v) {
+        return TokenInfo { kind: TokenKind::Jwt, checksum: Checksum::NotApplicable };
+    }
+    if is_legacy_shape(v) && crate::secret::looks_random(v) {
+        return TokenInfo { kind: TokenKind::Legacy, checksum: Checksum::NotApplicable };
+    }
+    TokenInfo { kind: TokenKind::Unknown, checksum: Checksum::NotApplicable }
+}
+
+/// Append a correct CRC tail to `head` (which must end in `=` for `ATATT3`/`ATCTT3`). Used by
+/// tests and fixtures to build canary tokens.
+pub fn with_crc_tail(head: &str) -> String {
+    format!("{head}{}", crc_hex(head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_head() -> String {
+        let mut s = String::from("ATATT3xFfGF0");
+        for i in 0..171 {
+            s.push(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"[(i * 7) % 64] as char);
+        }
+        s.push('=');
+        s
+    }
+
+    #[test]
+    fn crc_tail_valid_and_mismatch() {
+        let token = with_crc_tail(&sample_head());
+        assert_eq!(token.len(), 192);
+        assert_eq!(classify(&token).checksum, Checksum::Valid);
+        // Variable length is fine as long as the checksum holds.
+        let short = with_crc_tail("ATATT3xFfGF0abcDEF123_-xyz=");
+        assert_eq!(classify(&short), TokenInfo { kind: TokenKind::ApiToken, checksum: Checksum::Valid });
+        // One character changed.
+        let mut typo = token.clone().into_bytes();
+        typo[40] = if typo[40] == b'a' { b'b' } else { b'a' };
+        assert_eq!(classify(std::str::from_utf8(&typo).unwrap()).checksum, Checksum::Mismatch);
+        // Truncated.
+        assert_eq!(classify(&token[..150]).checksum, Checksum::NoTail);
+        // Extra character pasted after the tail.
+        assert_eq!(classify(&format!("{token}x")).checksum, Checksum::NoTail);
+    }
+
+    #[test]
+    fn other_kinds() {
+        assert_eq!(classify(&with_crc_tail("ATCTT3xFfGN0abcdefghijkl=")).kind, TokenKind::AccessToken);
+        let oa = with_crc_tail(&format!("ATOA{}", "a1B2c3D4".repeat(8)));
+        assert_eq!(classify(&oa), TokenInfo { kind: TokenKind::OAuthClientSecret, checksum: Checksum::Valid });
+        assert_eq!(classify("ATBBa1b2c3d4e5f6g7h8i9j0k1l2C0FFEE12").kind, TokenKind::AppPassword);
+        assert_eq!(classify("Xk93jfLq0Pz7Rm2Tb8Wc4Yd1").kind, TokenKind::Legacy);
+        // A git commit hash prefix is not a legacy token (hex only, low class mix is allowed but
+        // it is 40 chars, not 24).
+        assert_eq!(classify("3f1c2a9b7e6d5c4b3a291807f6e5d4c3b2a19081").kind, TokenKind::Unknown);
+        assert_eq!(classify("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl").kind, TokenKind::Jwt);
+    }
+}
