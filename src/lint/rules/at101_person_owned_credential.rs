@@ -11,9 +11,20 @@ use std::ops::Range;
 
 use super::common::{basic_values, unquote};
 use crate::account::{User, classify_user};
-use crate::lint::{Cx, Hit};
+use crate::lint::{Cx, FileKind, Hit};
 
 const FIX: &str = "run automations as a service account (admin.atlassian.com > Directory > Service accounts): give it product access and a project role, create a scoped API token for it and call https://api.atlassian.com/ex/{jira|confluence}/{cloudId}; if this address already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
+
+/// Does a configuration key name the user of an Atlassian credential (and not, say, a git
+/// author or a notification address)?
+fn is_credential_user_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    let atlassian = ["jira", "confluence", "atlassian", "atl_", "jsm", "wiki", "servicedesk"].iter().any(|w| k.contains(w));
+    let generic = k.trim_start_matches(['-', '_']).replace(['-', '.'], "_");
+    let generic_ok = ["user", "username", "email", "login", "user_email", "api_user", "api_email", "auth_user", "auth_email", "account_email"].contains(&generic.as_str());
+    let other = ["author", "maintainer", "committer", "git", "smtp", "from", "reply", "notify", "notification", "support", "contact", "owner", "admin_email"].iter().any(|w| k.contains(w));
+    (atlassian || generic_ok) && !other
+}
 
 /// Literal email assignments in the file, by key.
 fn assignments<'a>(cx: &Cx<'a>) -> HashMap<&'a str, (Range<usize>, &'a str)> {
@@ -51,7 +62,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Credential positions where the user may be a literal or a variable.
     for id in ["curl-user", "auth-call", "concat-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = caps.name("user") else { continue };
+            let Some(m) = caps.name("user").or_else(|| caps.name("plus")) else { continue };
             let raw = unquote(m.as_str());
             if crate::account::is_email(raw) {
                 consider(m.range(), raw, "Basic-auth user", &mut candidates);
@@ -65,6 +76,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     // Literal `email:secret` pairs and keyword arguments.
     for (id, how) in [("email-colon", "Basic-auth user"), ("user-arg", "API client user")] {
+        // Package manifests carry author emails under the same key names.
+        if id == "user-arg" && matches!(cx.kind, FileKind::Toml | FileKind::Json) {
+            continue;
+        }
         for caps in cx.pattern(id).captures_iter(cx.text) {
             if let Some(m) = caps.name("user") {
                 consider(m.range(), unquote(m.as_str()), how, &mut candidates);
@@ -74,7 +89,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Configuration keys: only beside a token, password or API key key.
     if cx.pattern("token-key").is_match(cx.text) {
         for caps in cx.pattern("config-user").captures_iter(cx.text) {
-            if let Some(m) = caps.name("user") {
+            if let (Some(k), Some(m)) = (caps.name("key"), caps.name("user"))
+                && is_credential_user_key(k.as_str())
+            {
                 consider(m.range(), unquote(m.as_str()), "configured Atlassian user", &mut candidates);
             }
         }
