@@ -1,0 +1,494 @@
+//! Atlassian REST calls in source code, for `atlcheck scopes --from-code`.
+//!
+//! A call is a URL or path with a known Atlassian REST prefix (`/rest/api/{2,3,latest}`,
+//! `/rest/agile/1.0`, `/rest/servicedeskapi`, the Jira Software dev-info APIs, `/wiki/rest/api`,
+//! `/wiki/api/v2`, optionally behind `https://host` and `/ex/{jira,confluence}/{cloudId}`).
+//! Interpolations (`{key}`, `${id}`, `%s`, `:id`, `<id>`) become placeholders that match
+//! template parameters only; `"/issue/" + key + "/comment"` is stitched into
+//! `/issue/{…}/comment`. URLs to hosts that are not Atlassian Cloud (Jira Data Center at
+//! `jira.example.com`, `localhost`) are skipped, and so are bare API bases (`/rest/api/3`).
+//!
+//! The method is inferred from the code around the URL, in this order, defaulting to GET:
+//! 1. the same statement (shell `\` continuations joined): `curl -X POST` / `--request`,
+//!    `-Method Post`, `method: 'POST'` / `method="POST"`, a quoted `"POST"`
+//!    (`http.NewRequest("POST", …)`), `http.MethodPost`, `Net::HTTP::Post`, or a call such as
+//!    `requests.post(`, `session.put(`, `axios.delete(`, `.PostAsync(` whose parenthesis
+//!    encloses the URL; nearest wins;
+//! 2. `curl` with a body (`-d`, `--data…`, `-F`, `--json`) and no `-X`: POST;
+//! 3. a call opened on one of the three lines before whose parenthesis encloses the URL;
+//! 4. an options object on the next six lines (`method: 'POST'`, `-Method Post`);
+//! 5. the URL assigned to a variable that a call within the next ten lines receives.
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// One call found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundCall {
+    /// 1-based line and column of the URL.
+    pub line: usize,
+    pub column: usize,
+    /// The URL or path as written (interpolations kept), with a stitched tail if any.
+    pub url: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The code the method was read from (`requests.post(`), or `None` for the GET default.
+    pub evidence: Option<String>,
+}
+
+const API_PREFIX: &str = r"/(?:rest/(?:api/(?:2|3|latest)|agile/(?:1\.0|latest)|servicedeskapi|software/1\.0|devinfo/0\.10|featureflags/0\.1|deployments/0\.1|builds/0\.1|remotelinks/1\.0|security/1\.0|operations/1\.0|devopscomponents/1\.0|atlassian-connect/1|forge/1)|wiki/(?:rest/api|api/v2))";
+
+fn url_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(&format!(
+            r#"(?P<host>https?://[A-Za-z0-9.\-]+(?::[0-9]+)?)?(?P<gw>/ex/(?:jira|confluence)/[^/\s'"`]+)?(?P<api>{API_PREFIX})(?P<tail>[/?#][^\s'"`<>()\\,;|\]]*)?"#
+        ))
+        .expect("valid regex")
+    })
+}
+
+/// Explicit method patterns; group 1 is the method (or the whole match names it).
+fn method_res() -> &'static [(Regex, Kind)] {
+    static RES: OnceLock<Vec<(Regex, Kind)>> = OnceLock::new();
+    RES.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).expect("valid regex");
+        vec![
+            (re(r#"(?:^|\s)(?:-X\s*|--request[\s=]+)['"]?([A-Za-z]+)"#), Kind::Option),
+            (re(r#"(?i)-Method\s+['"]?([A-Za-z]+)"#), Kind::Option),
+            (re(r#"(?i)\bmethod['"]?\s*(?:[:=]|=>)\s*['"`]([A-Za-z]+)['"`]"#), Kind::Option),
+            (re(r#"["'`](GET|POST|PUT|PATCH|DELETE|HEAD)["'`]"#), Kind::Quoted),
+            (re(r"\bhttp\.Method(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
+            (re(r"Net::HTTP::(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
+            (re(r"(?i)\.(get|post|put|patch|delete|head)(?:AsJson)?(?:Async|_async)?\s*(?:<[^>()]*>)?\s*\("), Kind::Call),
+        ]
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `-X POST`, `method: 'POST'`: applies wherever it is in the statement.
+    Option,
+    /// `"POST"` as an argument: applies on the same statement.
+    Quoted,
+    /// `.post(`: applies when its parenthesis encloses the URL.
+    Call,
+}
+
+const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+
+/// Receivers whose `.get(` is a map lookup, not an HTTP call.
+const NOT_HTTP_RECEIVERS: &[&str] = &[
+    "environ", "env", "headers", "params", "config", "dict", "kwargs", "options", "args",
+    "settings", "os", "json", "data", "cache", "map", "props", "query", "form",
+];
+
+/// Find every Atlassian REST call in `text`.
+pub fn find_calls(text: &str) -> Vec<FoundCall> {
+    let lines = LineIndex::new(text);
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    for caps in url_re().captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        let (start, mut end) = (whole.start(), whole.end());
+        // `/rest/api/30` or `/rest/api/3x` is not the API.
+        if text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+            && caps.name("tail").is_none()
+        {
+            continue;
+        }
+        if let Some(host) = caps.name("host") {
+            let host = &host.as_str()[host.as_str().find("://").map_or(0, |i| i + 3)..];
+            let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+            if !(host.ends_with(".atlassian.net") || host == "api.atlassian.com") {
+                continue;
+            }
+        }
+        while end > start && text[..end].ends_with(['.', ':', '!']) {
+            end -= 1;
+        }
+        let mut url = text[start..end].to_string();
+        let tail = caps.name("tail").map_or("", |t| t.as_str());
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let stitched = stitch(&text[end..line_end]);
+        if let Some(rest) = &stitched {
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            url.push_str(rest);
+        } else if url.ends_with('/') && concatenated(&text[end..line_end]) {
+            url.push_str("{…}");
+        }
+        let is_base =
+            tail.trim_end_matches('/').is_empty() && stitched.is_none() && !url.ends_with("{…}");
+        if is_base {
+            continue;
+        }
+        spans.push((start, end, url));
+    }
+    let mut calls = Vec::with_capacity(spans.len());
+    for (i, (start, end, url)) in spans.iter().enumerate() {
+        let prev_end = if i > 0 { spans[i - 1].1 } else { 0 };
+        let next_start = spans.get(i + 1).map_or(text.len(), |s| s.0);
+        let (method, evidence) = infer_method(text, &lines, *start, *end, prev_end, next_start);
+        let (line, column) = lines.position(text, *start);
+        calls.push(FoundCall {
+            line,
+            column,
+            url: url.clone(),
+            method,
+            evidence,
+        });
+    }
+    calls
+}
+
+/// After a literal ending in `/`, is the string concatenated with something (`"…/" + key`)?
+fn concatenated(after: &str) -> bool {
+    let rest = after.trim_start_matches(['"', '\'', '`']).trim_start();
+    rest.starts_with('+')
+        || rest.starts_with(". ")
+        || rest.starts_with(".$")
+        || rest.starts_with("..")
+        || rest.starts_with('&')
+}
+
+/// `" + key + "/comment"` after a literal: the continuation path (`{…}/comment`).
+fn stitch(after: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r#"^["'`]\s*(?:\+|\.\.?|&)\s*[\w.\[\]()$]+\s*(?:\+|\.\.?|&)\s*["'`](/[^"'`\s]*)"#,
+        )
+        .expect("valid regex")
+    });
+    let caps = re.captures(after)?;
+    Some(format!("{{…}}{}", caps.get(1)?.as_str()))
+}
+
+/// Byte offsets of line starts.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line of a byte offset.
+    fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at) - 1
+    }
+
+    fn start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// End of a line (the offset of its `\n`, or the text length).
+    fn end(&self, text: &str, line: usize) -> usize {
+        self.starts.get(line + 1).map_or(text.len(), |&s| s - 1)
+    }
+
+    fn position(&self, text: &str, at: usize) -> (usize, usize) {
+        let line = self.line_of(at);
+        let column = text[self.starts[line]..at].chars().count() + 1;
+        (line + 1, column)
+    }
+}
+
+fn normalize(method: &str) -> Option<String> {
+    let m = method.to_ascii_uppercase();
+    HTTP_METHODS.contains(&m.as_str()).then_some(m)
+}
+
+/// Net parenthesis depth of `s` (string contents are not skipped: good enough for a heuristic).
+fn paren_depth(s: &str) -> i32 {
+    s.chars().fold(0, |d, c| match c {
+        '(' => d + 1,
+        ')' => d - 1,
+        _ => d,
+    })
+}
+
+/// Candidate methods in `text[from..to]`: (start, end, method, evidence, kind).
+fn candidates(text: &str, from: usize, to: usize) -> Vec<(usize, usize, String, String, Kind)> {
+    let region = &text[from..to];
+    let mut out = Vec::new();
+    for (re, kind) in method_res() {
+        for caps in re.captures_iter(region) {
+            let whole = caps.get(0).expect("match");
+            let Some(method) = caps.get(1).and_then(|m| normalize(m.as_str())) else {
+                continue;
+            };
+            if *kind == Kind::Call {
+                let receiver: String = region[..whole.start()]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if NOT_HTTP_RECEIVERS.contains(&receiver.as_str()) {
+                    continue;
+                }
+            }
+            let receiver_start = region[..whole.start()]
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$'))
+                .map_or(0, |i| i + 1);
+            let evidence = region[receiver_start.min(whole.start())..whole.end()]
+                .trim()
+                .to_string();
+            out.push((
+                from + whole.start(),
+                from + whole.end(),
+                method,
+                evidence,
+                *kind,
+            ));
+        }
+    }
+    out
+}
+
+/// Pick the nearest applicable candidate around the URL at `start..end`.
+fn nearest(
+    text: &str,
+    cands: Vec<(usize, usize, String, String, Kind)>,
+    start: usize,
+    end: usize,
+    allow: &[Kind],
+) -> Option<(String, String)> {
+    cands
+        .into_iter()
+        .filter(|c| allow.contains(&c.4))
+        .filter(|c| c.4 != Kind::Call || (c.1 <= start && paren_depth(&text[c.1..start]) >= 0))
+        .min_by_key(|c| {
+            if c.1 <= start {
+                start - c.1
+            } else {
+                c.0.saturating_sub(end)
+            }
+        })
+        .map(|c| (c.2, c.3))
+}
+
+fn infer_method(
+    text: &str,
+    lines: &LineIndex,
+    start: usize,
+    end: usize,
+    prev_end: usize,
+    next_start: usize,
+) -> (String, Option<String>) {
+    let first = lines.line_of(start);
+    let mut top = first;
+    while top > 0
+        && text[lines.start(top - 1)..lines.end(text, top - 1)]
+            .trim_end()
+            .ends_with('\\')
+    {
+        top -= 1;
+    }
+    let mut bottom = lines.line_of(end.saturating_sub(1).max(start));
+    while bottom + 1 < lines.starts.len()
+        && text[lines.start(bottom)..lines.end(text, bottom)]
+            .trim_end()
+            .ends_with(['\\', '`'])
+    {
+        bottom += 1;
+    }
+    let stmt_from = lines.start(top).max(prev_end);
+    let stmt_to = lines.end(text, bottom).min(next_start).max(end);
+    let stmt = &text[stmt_from..stmt_to];
+    // 1. The same statement.
+    let found = nearest(
+        text,
+        candidates(text, stmt_from, stmt_to),
+        start,
+        end,
+        &[Kind::Option, Kind::Quoted, Kind::Call],
+    );
+    if let Some((m, ev)) = found {
+        return (m, Some(ev));
+    }
+    // 2. curl with a body.
+    if stmt.contains("curl") {
+        static DATA: OnceLock<Regex> = OnceLock::new();
+        let data = DATA.get_or_init(|| {
+            Regex::new(
+                r"(?:^|\s)(?:-d|--data(?:-raw|-binary|-urlencode)?|-F|--form|--json)(?:\s|=|$)",
+            )
+            .expect("valid regex")
+        });
+        if let Some(m) = data.find(stmt) {
+            return (
+                "POST".to_string(),
+                Some(format!("curl {}", m.as_str().trim())),
+            );
+        }
+    }
+    // 3. A call opened on the lines before.
+    let before_from = lines.start(top.saturating_sub(3)).max(prev_end);
+    if before_from < stmt_from {
+        let found = nearest(
+            text,
+            candidates(text, before_from, stmt_from),
+            start,
+            end,
+            &[Kind::Call, Kind::Quoted],
+        );
+        if let Some((m, ev)) = found {
+            return (m, Some(ev));
+        }
+    }
+    // 4. An options object on the next lines.
+    let after_to = lines
+        .end(text, (bottom + 6).min(lines.starts.len() - 1))
+        .min(next_start);
+    if stmt_to < after_to {
+        let found = nearest(
+            text,
+            candidates(text, stmt_to, after_to),
+            start,
+            end,
+            &[Kind::Option],
+        );
+        if let Some((m, ev)) = found {
+            return (m, Some(ev));
+        }
+    }
+    // 5. `url = "…"` then `requests.post(url, …)`.
+    static ASSIGN: OnceLock<Regex> = OnceLock::new();
+    let assign = ASSIGN.get_or_init(|| {
+        Regex::new(r"^\s*(?:(?:const|let|var|final|val|String|string|auto|my|local)\s+)?\$?([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?(?::=|=)").expect("valid regex")
+    });
+    if let Some(var) = assign
+        .captures(&text[lines.start(first)..start])
+        .and_then(|c| c.get(1))
+    {
+        let var = var.as_str();
+        let use_to = lines
+            .end(text, (bottom + 10).min(lines.starts.len() - 1))
+            .min(next_start);
+        let region_from = stmt_to.min(use_to);
+        let word = Regex::new(&format!(r"\b{}\b", regex::escape(var))).expect("valid regex");
+        for use_at in word.find_iter(&text[region_from..use_to]) {
+            let at = region_from + use_at.start();
+            let line = lines.line_of(at);
+            let (ls, le) = (lines.start(line).max(region_from), lines.end(text, line));
+            if let Some((m, ev)) = nearest(
+                text,
+                candidates(text, ls, le),
+                at,
+                at + var.len(),
+                &[Kind::Option, Kind::Quoted, Kind::Call],
+            ) {
+                return (m, Some(ev));
+            }
+        }
+    }
+    ("GET".to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(src: &str) -> (String, String) {
+        let calls = find_calls(src);
+        assert_eq!(calls.len(), 1, "{src}: {calls:?}");
+        (calls[0].method.clone(), calls[0].url.clone())
+    }
+
+    #[test]
+    fn curl_forms() {
+        assert_eq!(
+            one("curl -X POST https://acme.atlassian.net/rest/api/3/issue -d @x").0,
+            "POST"
+        );
+        assert_eq!(
+            one("curl --request PUT 'https://acme.atlassian.net/rest/api/3/issue/A-1'").0,
+            "PUT"
+        );
+        assert_eq!(
+            one("curl -XDELETE \"https://acme.atlassian.net/rest/api/3/issue/A-1\"").0,
+            "DELETE"
+        );
+        assert_eq!(one("curl -u \"$E:$T\" \\\n  -H 'Content-Type: application/json' \\\n  --data '{}' \\\n  https://acme.atlassian.net/rest/api/3/issue").0, "POST");
+        assert_eq!(
+            one("curl -s https://acme.atlassian.net/rest/api/3/myself | jq .").0,
+            "GET"
+        );
+    }
+
+    #[test]
+    fn library_calls() {
+        assert_eq!(
+            one("r = requests.post(f\"{BASE}/rest/api/3/issue\", json=body)").0,
+            "POST"
+        );
+        assert_eq!(
+            one("r = requests.post(os.environ.get('BASE') + '/rest/api/3/issue', json=b)").0,
+            "POST"
+        );
+        assert_eq!(
+            one("await session.put(`${base}/rest/api/3/issue/${key}`, body)").0,
+            "PUT"
+        );
+        assert_eq!(
+            one("const r = await axios.delete(base + '/wiki/api/v2/pages/' + id);").0,
+            "DELETE"
+        );
+        assert_eq!(
+            one("fetch(`${site}/wiki/api/v2/pages`, {\n  method: 'POST',\n  body,\n})").0,
+            "POST"
+        );
+        assert_eq!(
+            one("req, _ := http.NewRequest(\"PUT\", base+\"/rest/api/3/issue/\"+key, body)").0,
+            "PUT"
+        );
+        assert_eq!(
+            one("Invoke-RestMethod -Uri \"$site/rest/api/3/issue\" -Method Post -Body $b").0,
+            "POST"
+        );
+        assert_eq!(
+            one("resp = client.get(BASE + \"/rest/agile/1.0/board\")").0,
+            "GET"
+        );
+        assert_eq!(one("url = f\"{BASE}/rest/api/3/issue/{key}/comment\"\nresp = requests.post(url, json=c)\n").0, "POST");
+        assert_eq!(
+            one("requests.post(\n    f\"{BASE}/rest/api/3/issue\",\n    json=body)").0,
+            "POST"
+        );
+    }
+
+    #[test]
+    fn urls_are_normalized() {
+        assert_eq!(
+            one("get(\"/rest/api/3/issue/\" + key + \"/comment\")").1,
+            "/rest/api/3/issue/{…}/comment"
+        );
+        assert_eq!(
+            one("get(\"/rest/api/3/issue/\" + key)").1,
+            "/rest/api/3/issue/{…}"
+        );
+        assert_eq!(
+            one("See https://acme.atlassian.net/rest/api/3/myself.").1,
+            "https://acme.atlassian.net/rest/api/3/myself"
+        );
+        assert!(find_calls("BASE = 'https://acme.atlassian.net/rest/api/3'\nx = 'http://localhost:8080/rest/api/2/issue'").is_empty());
+        assert!(
+            find_calls("see https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/")
+                .is_empty()
+        );
+        let calls = find_calls("a\n  b = get('/ex/jira/{cloud}/rest/api/3/search?jql=x')\n");
+        assert_eq!((calls[0].line, calls[0].column), (2, 12));
+        assert_eq!(calls[0].url, "/ex/jira/{cloud}/rest/api/3/search?jql=x");
+    }
+}
