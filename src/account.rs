@@ -23,27 +23,74 @@ pub enum User {
 pub const SERVICE_ACCOUNT_DOMAIN: &str = "@serviceaccount.atlassian.com";
 
 const PLACEHOLDER_DOMAINS: &[&str] = &[
-    "example.com", "example.org", "example.net", "example.io", "domain.com", "company.com",
-    "yourcompany.com", "your-company.com", "yourdomain.com", "your-domain.com", "mycompany.com",
-    "email.com", "mail.com", "test.com", "acme.example", "foo.com", "bar.com", "xyz.com",
-    "organization.com", "org.com", "host.com", "somewhere.com", "server.com",
+    "example.com",
+    "example.org",
+    "example.net",
+    "example.io",
+    "domain.com",
+    "company.com",
+    "yourcompany.com",
+    "your-company.com",
+    "yourdomain.com",
+    "your-domain.com",
+    "mycompany.com",
+    "email.com",
+    "mail.com",
+    "test.com",
+    "acme.example",
+    "foo.com",
+    "bar.com",
+    "xyz.com",
+    "organization.com",
+    "org.com",
+    "host.com",
+    "somewhere.com",
+    "server.com",
 ];
 
 const PLACEHOLDER_LOCALS: &[&str] = &[
-    "you", "your", "your-email", "your_email", "youremail", "your.email", "your.name", "user",
-    "username", "email", "name", "me", "someone", "somebody", "foo", "test", "xxx", "john.doe",
-    "jane.doe", "firstname.lastname", "first.last", "myemail", "my-email", "my.email", "admin",
+    "you",
+    "your",
+    "your-email",
+    "your_email",
+    "youremail",
+    "your.email",
+    "your.name",
+    "user",
+    "username",
+    "email",
+    "name",
+    "me",
+    "someone",
+    "somebody",
+    "foo",
+    "test",
+    "xxx",
+    "john.doe",
+    "jane.doe",
+    "firstname.lastname",
+    "first.last",
+    "myemail",
+    "my-email",
+    "my.email",
+    "admin",
 ];
 
 /// Is `s` syntactically an email address?
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
-        && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 /// Does the value look like a template, variable or expression rather than a literal?
@@ -63,10 +110,21 @@ pub fn is_variable(s: &str) -> bool {
 /// Is the value an obvious placeholder?
 pub fn is_placeholder(s: &str) -> bool {
     let lower = s.trim().to_ascii_lowercase();
-    if lower.is_empty() || lower.contains('<') || lower.contains('>') || lower.contains("...") || lower.contains('…') {
+    if lower.is_empty()
+        || lower.contains('<')
+        || lower.contains('>')
+        || lower.contains("...")
+        || lower.contains('…')
+    {
         return true;
     }
-    if lower.contains("xxx") || lower.contains("***") || lower.contains("your") || lower.contains("placeholder") || lower.contains("changeme") || lower.contains("redacted") {
+    if lower.contains("xxx")
+        || lower.contains("***")
+        || lower.contains("your")
+        || lower.contains("placeholder")
+        || lower.contains("changeme")
+        || lower.contains("redacted")
+    {
         return true;
     }
     if let Some((local, domain)) = lower.rsplit_once('@') {
@@ -92,7 +150,9 @@ pub fn glob_match(pattern: &str, value: &str) -> bool {
     let mut rest = v.as_str();
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return rest.ends_with(part);
@@ -108,7 +168,9 @@ pub fn glob_match(pattern: &str, value: &str) -> bool {
 /// Classify a Basic-auth user value. `allowed` holds extra service-account emails or globs
 /// from the configuration.
 pub fn classify_user(raw: &str, allowed: &[String]) -> User {
-    let value = raw.trim().trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let value = raw
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`');
     if is_variable(value) {
         return User::Variable;
     }
@@ -133,15 +195,24 @@ mod tests {
     #[test]
     fn users() {
         let none: Vec<String> = vec![];
-        assert_eq!(classify_user("jane.smith@acme.com", &none), User::Person("jane.smith@acme.com".into()));
-        assert_eq!(classify_user("sync-bot-x1axxw94zz@serviceaccount.atlassian.com", &none), User::ServiceAccount);
+        assert_eq!(
+            classify_user("jane.smith@acme.com", &none),
+            User::Person("jane.smith@acme.com".into())
+        );
+        assert_eq!(
+            classify_user("sync-bot-x1axxw94zz@serviceaccount.atlassian.com", &none),
+            User::ServiceAccount
+        );
         assert_eq!(classify_user("you@example.com", &none), User::Placeholder);
         assert_eq!(classify_user("<your-email>", &none), User::Placeholder);
         assert_eq!(classify_user("${JIRA_USER}", &none), User::Variable);
         assert_eq!(classify_user("$EMAIL", &none), User::Variable);
         assert_eq!(classify_user("jsmith", &none), User::NotEmail);
         let allowed = vec!["*@bots.acme.com".to_string()];
-        assert_eq!(classify_user("ci@bots.acme.com", &allowed), User::ServiceAccount);
+        assert_eq!(
+            classify_user("ci@bots.acme.com", &allowed),
+            User::ServiceAccount
+        );
     }
 
     #[test]

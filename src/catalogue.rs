@@ -14,27 +14,90 @@ use serde::{Deserialize, Serialize};
 /// Every rule file, in code order. Adding a rule means adding a file here and to the frozen
 /// code list in `tests/catalogue.rs`.
 const RULE_FILES: &[(&str, &str)] = &[
-    ("AT101-person-owned-credential.toml", include_str!("../rules/AT101-person-owned-credential.toml")),
-    ("AT102-hardcoded-secret.toml", include_str!("../rules/AT102-hardcoded-secret.toml")),
-    ("AT103-malformed-token.toml", include_str!("../rules/AT103-malformed-token.toml")),
-    ("AT104-wrong-credential-kind.toml", include_str!("../rules/AT104-wrong-credential-kind.toml")),
-    ("AT105-credential-rejected.toml", include_str!("../rules/AT105-credential-rejected.toml")),
-    ("AT201-direct-site-url.toml", include_str!("../rules/AT201-direct-site-url.toml")),
-    ("AT202-gateway-product-mismatch.toml", include_str!("../rules/AT202-gateway-product-mismatch.toml")),
-    ("AT203-malformed-cloud-id.toml", include_str!("../rules/AT203-malformed-cloud-id.toml")),
-    ("AT204-org-id-as-cloud-id.toml", include_str!("../rules/AT204-org-id-as-cloud-id.toml")),
-    ("AT205-insecure-http.toml", include_str!("../rules/AT205-insecure-http.toml")),
-    ("AT206-malformed-url.toml", include_str!("../rules/AT206-malformed-url.toml")),
-    ("AT301-base64-newline.toml", include_str!("../rules/AT301-base64-newline.toml")),
-    ("AT302-fixed-token-length.toml", include_str!("../rules/AT302-fixed-token-length.toml")),
-    ("AT303-bearer-api-token.toml", include_str!("../rules/AT303-bearer-api-token.toml")),
-    ("AT304-malformed-basic-header.toml", include_str!("../rules/AT304-malformed-basic-header.toml")),
-    ("AT401-missing-scope.toml", include_str!("../rules/AT401-missing-scope.toml")),
-    ("AT402-no-product-access.toml", include_str!("../rules/AT402-no-product-access.toml")),
-    ("AT403-missing-project-permission.toml", include_str!("../rules/AT403-missing-project-permission.toml")),
-    ("AT404-missing-space-permission.toml", include_str!("../rules/AT404-missing-space-permission.toml")),
-    ("AT501-rate-limited.toml", include_str!("../rules/AT501-rate-limited.toml")),
-    ("AT502-captcha-lockout.toml", include_str!("../rules/AT502-captcha-lockout.toml")),
+    (
+        "AT101-person-owned-credential.toml",
+        include_str!("../rules/AT101-person-owned-credential.toml"),
+    ),
+    (
+        "AT102-hardcoded-secret.toml",
+        include_str!("../rules/AT102-hardcoded-secret.toml"),
+    ),
+    (
+        "AT103-malformed-token.toml",
+        include_str!("../rules/AT103-malformed-token.toml"),
+    ),
+    (
+        "AT104-wrong-credential-kind.toml",
+        include_str!("../rules/AT104-wrong-credential-kind.toml"),
+    ),
+    (
+        "AT105-credential-rejected.toml",
+        include_str!("../rules/AT105-credential-rejected.toml"),
+    ),
+    (
+        "AT201-direct-site-url.toml",
+        include_str!("../rules/AT201-direct-site-url.toml"),
+    ),
+    (
+        "AT202-gateway-product-mismatch.toml",
+        include_str!("../rules/AT202-gateway-product-mismatch.toml"),
+    ),
+    (
+        "AT203-malformed-cloud-id.toml",
+        include_str!("../rules/AT203-malformed-cloud-id.toml"),
+    ),
+    (
+        "AT204-org-id-as-cloud-id.toml",
+        include_str!("../rules/AT204-org-id-as-cloud-id.toml"),
+    ),
+    (
+        "AT205-insecure-http.toml",
+        include_str!("../rules/AT205-insecure-http.toml"),
+    ),
+    (
+        "AT206-malformed-url.toml",
+        include_str!("../rules/AT206-malformed-url.toml"),
+    ),
+    (
+        "AT301-base64-newline.toml",
+        include_str!("../rules/AT301-base64-newline.toml"),
+    ),
+    (
+        "AT302-fixed-token-length.toml",
+        include_str!("../rules/AT302-fixed-token-length.toml"),
+    ),
+    (
+        "AT303-bearer-api-token.toml",
+        include_str!("../rules/AT303-bearer-api-token.toml"),
+    ),
+    (
+        "AT304-malformed-basic-header.toml",
+        include_str!("../rules/AT304-malformed-basic-header.toml"),
+    ),
+    (
+        "AT401-missing-scope.toml",
+        include_str!("../rules/AT401-missing-scope.toml"),
+    ),
+    (
+        "AT402-no-product-access.toml",
+        include_str!("../rules/AT402-no-product-access.toml"),
+    ),
+    (
+        "AT403-missing-project-permission.toml",
+        include_str!("../rules/AT403-missing-project-permission.toml"),
+    ),
+    (
+        "AT404-missing-space-permission.toml",
+        include_str!("../rules/AT404-missing-space-permission.toml"),
+    ),
+    (
+        "AT501-rate-limited.toml",
+        include_str!("../rules/AT501-rate-limited.toml"),
+    ),
+    (
+        "AT502-captcha-lockout.toml",
+        include_str!("../rules/AT502-captcha-lockout.toml"),
+    ),
 ];
 
 /// Severity of a finding; ordered so that `Error > Warning > Info`.
@@ -216,5 +279,8 @@ pub fn expand_selector(selector: &str) -> Option<Vec<&'static str>> {
 
 /// Rule codes by name, for messages.
 pub fn codes_by_name() -> BTreeMap<&'static str, &'static str> {
-    rules().iter().map(|r| (r.name.as_str(), r.code.as_str())).collect()
+    rules()
+        .iter()
+        .map(|r| (r.name.as_str(), r.code.as_str()))
+        .collect()
 }

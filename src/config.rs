@@ -78,11 +78,18 @@ fn err(msg: impl Into<String>) -> ConfigError {
     ConfigError(msg.into())
 }
 
-fn expand(selectors: &[String], what: &str, origin: &str) -> Result<Vec<&'static str>, ConfigError> {
+fn expand(
+    selectors: &[String],
+    what: &str,
+    origin: &str,
+) -> Result<Vec<&'static str>, ConfigError> {
     let mut out = Vec::new();
     for s in selectors {
-        let codes = catalogue::expand_selector(s)
-            .ok_or_else(|| err(format!("{origin}: unknown rule `{s}` in {what} (see `atlcheck rules`)")))?;
+        let codes = catalogue::expand_selector(s).ok_or_else(|| {
+            err(format!(
+                "{origin}: unknown rule `{s}` in {what} (see `atlcheck rules`)"
+            ))
+        })?;
         out.extend(codes);
     }
     Ok(out)
@@ -100,7 +107,10 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
-            err(format!("invalid configuration {}:{line}:{col}: {msg}", path.display()))
+            err(format!(
+                "invalid configuration {}:{line}:{col}: {msg}",
+                path.display()
+            ))
         }
         None => err(format!("invalid configuration {}: {msg}", path.display())),
     }
@@ -109,37 +119,55 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
 /// Read a configuration file. For `pyproject.toml`, returns `None` when it has no
 /// `[tool.atlcheck]` table.
 pub fn read_file(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read configuration {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| err(format!("cannot read configuration {}: {e}", path.display())))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     if !is_pyproject {
-        return toml::from_str::<ConfigFile>(&text).map(Some).map_err(|e| toml_error(path, &text, &e));
+        return toml::from_str::<ConfigFile>(&text)
+            .map(Some)
+            .map_err(|e| toml_error(path, &text, &e));
     }
     let doc: toml::Table = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
     let Some(section) = doc.get("tool").and_then(|t| t.get("atlcheck")) else {
         return Ok(None);
     };
-    section.clone().try_into::<ConfigFile>().map(Some).map_err(|e| {
-        // Values lose their spans once extracted: find the offending key in the section.
-        let msg = e.message().replace('\n', " ");
-        let key = msg.split('`').nth(1).unwrap_or("");
-        let header = text.find("[tool.atlcheck").unwrap_or(0);
-        let at = (!key.is_empty())
-            .then(|| {
-                text[header..]
-                    .match_indices(key)
-                    .map(|(i, _)| header + i)
-                    .find(|&i| text[..i].ends_with('\n') || text[..i].ends_with(' ') || text[..i].ends_with('"'))
-            })
-            .flatten()
-            .unwrap_or(header);
-        let (line, col) = line_col(&text, at);
-        err(format!("invalid configuration {}:{line}:{col}: {msg} (in [tool.atlcheck])", path.display()))
-    })
+    section
+        .clone()
+        .try_into::<ConfigFile>()
+        .map(Some)
+        .map_err(|e| {
+            // Values lose their spans once extracted: find the offending key in the section.
+            let msg = e.message().replace('\n', " ");
+            let key = msg.split('`').nth(1).unwrap_or("");
+            let header = text.find("[tool.atlcheck").unwrap_or(0);
+            let at = (!key.is_empty())
+                .then(|| {
+                    text[header..]
+                        .match_indices(key)
+                        .map(|(i, _)| header + i)
+                        .find(|&i| {
+                            text[..i].ends_with('\n')
+                                || text[..i].ends_with(' ')
+                                || text[..i].ends_with('"')
+                        })
+                })
+                .flatten()
+                .unwrap_or(header);
+            let (line, col) = line_col(&text, at);
+            err(format!(
+                "invalid configuration {}:{line}:{col}: {msg} (in [tool.atlcheck])",
+                path.display()
+            ))
+        })
 }
 
 /// Find the nearest configuration file, walking up from `start` to the repository root.
 pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigError> {
-    let start = if start.is_file() { start.parent().unwrap_or(Path::new(".")) } else { start };
+    let start = if start.is_file() {
+        start.parent().unwrap_or(Path::new("."))
+    } else {
+        start
+    };
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     for dir in start.ancestors() {
         for name in FILE_NAMES {
@@ -165,7 +193,9 @@ fn globset(patterns: &[String], origin: &str) -> Result<GlobSet, ConfigError> {
         // `dir` also means everything below it.
         if !p.contains('*') {
             let below = format!("{}/**", p.trim_end_matches('/'));
-            b.add(Glob::new(&below).map_err(|e| err(format!("{origin}: invalid glob `{p}`: {e}")))?);
+            b.add(
+                Glob::new(&below).map_err(|e| err(format!("{origin}: invalid glob `{p}`: {e}")))?,
+            );
         }
     }
     b.build().map_err(|e| err(format!("{origin}: {e}")))
@@ -182,12 +212,17 @@ pub struct Overrides {
 
 impl Config {
     /// Resolve the configuration from an optional file and the command line.
-    pub fn resolve(source: Option<(PathBuf, ConfigFile)>, overrides: &Overrides) -> Result<Config, ConfigError> {
+    pub fn resolve(
+        source: Option<(PathBuf, ConfigFile)>,
+        overrides: &Overrides,
+    ) -> Result<Config, ConfigError> {
         let (source, file) = match source {
             Some((p, f)) => (Some(p), f),
             None => (None, ConfigFile::default()),
         };
-        let origin = source.as_ref().map_or("command line".to_string(), |p| p.display().to_string());
+        let origin = source
+            .as_ref()
+            .map_or("command line".to_string(), |p| p.display().to_string());
         let root = source
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -217,22 +252,36 @@ impl Config {
         }
         let mut per_file = Vec::new();
         for (glob, codes) in &file.per_file_ignores {
-            per_file.push((globset(std::slice::from_ref(glob), &origin)?, expand(codes, "[per-file-ignores]", &origin)?));
+            per_file.push((
+                globset(std::slice::from_ref(glob), &origin)?,
+                expand(codes, "[per-file-ignores]", &origin)?,
+            ));
         }
         for id in &file.org_ids {
             if !crate::surface::is_uuid(id) {
                 return Err(err(format!("{origin}: org-ids entry `{id}` is not a UUID")));
             }
         }
-        let exclude = if file.exclude.is_empty() { None } else { Some(globset(&file.exclude, &origin)?) };
+        let exclude = if file.exclude.is_empty() {
+            None
+        } else {
+            Some(globset(&file.exclude, &origin)?)
+        };
         Ok(Config {
             source,
             root,
             enabled,
             severity,
-            fail_on: overrides.fail_on.or(file.fail_on).unwrap_or(Severity::Warning),
+            fail_on: overrides
+                .fail_on
+                .or(file.fail_on)
+                .unwrap_or(Severity::Warning),
             service_accounts: file.service_accounts.clone(),
-            org_ids: file.org_ids.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            org_ids: file
+                .org_ids
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
             max_filesize: overrides.max_filesize.or(file.max_filesize),
             exclude,
             per_file,
@@ -258,8 +307,13 @@ impl Config {
             return false;
         }
         let abs = std::path::absolute(display).unwrap_or_else(|_| PathBuf::from(display));
-        let rel = abs.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| PathBuf::from(display));
-        self.per_file.iter().any(|(set, codes)| codes.contains(&code) && set.is_match(&rel))
+        let rel = abs
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| PathBuf::from(display));
+        self.per_file
+            .iter()
+            .any(|(set, codes)| codes.contains(&code) && set.is_match(&rel))
     }
 }
 
@@ -281,7 +335,11 @@ mod tests {
     fn pyproject_section() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("pyproject.toml");
-        std::fs::write(&p, "[project]\nname = \"x\"\n\n[tool.atlcheck]\nignore = [\"AT302\"]\nbogus = 1\n").unwrap();
+        std::fs::write(
+            &p,
+            "[project]\nname = \"x\"\n\n[tool.atlcheck]\nignore = [\"AT302\"]\nbogus = 1\n",
+        )
+        .unwrap();
         let e = read_file(&p).unwrap_err().to_string();
         assert!(e.contains(":6:1:"), "{e}");
         std::fs::write(&p, "[project]\nname = \"x\"\n").unwrap();
@@ -290,12 +348,29 @@ mod tests {
 
     #[test]
     fn select_and_ignore_expand_prefixes() {
-        let file = ConfigFile { select: Some(vec!["AT2".into()]), ignore: vec!["AT205".into()], ..Default::default() };
-        let cfg = Config::resolve(Some((PathBuf::from("/x/.atlcheck.toml"), file)), &Overrides::default()).unwrap();
+        let file = ConfigFile {
+            select: Some(vec!["AT2".into()]),
+            ignore: vec!["AT205".into()],
+            ..Default::default()
+        };
+        let cfg = Config::resolve(
+            Some((PathBuf::from("/x/.atlcheck.toml"), file)),
+            &Overrides::default(),
+        )
+        .unwrap();
         assert!(cfg.is_enabled("AT201"));
         assert!(!cfg.is_enabled("AT205"));
         assert!(!cfg.is_enabled("AT101"));
-        let bad = ConfigFile { ignore: vec!["AT999".into()], ..Default::default() };
-        assert!(Config::resolve(Some((PathBuf::from("/x/c.toml"), bad)), &Overrides::default()).is_err());
+        let bad = ConfigFile {
+            ignore: vec!["AT999".into()],
+            ..Default::default()
+        };
+        assert!(
+            Config::resolve(
+                Some((PathBuf::from("/x/c.toml"), bad)),
+                &Overrides::default()
+            )
+            .is_err()
+        );
     }
 }

@@ -106,21 +106,37 @@ pub fn looks_random(s: &str) -> bool {
     classes >= 2 && entropy(s) >= 3.5
 }
 
+/// Index of the `key = value` pattern, which only applies to source text: in atlcheck's own
+/// sentences ("credential: Atlassian answers 401") it would mask prose.
+const KEY_VALUE_PATTERN: usize = 4;
+
 /// Byte ranges of `text` that [`redact_text`] would mask.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    ranges(text, true)
+}
+
+fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for re in redaction_patterns() {
+    for (i, re) in redaction_patterns().iter().enumerate() {
+        if i == KEY_VALUE_PATTERN && !source {
+            continue;
+        }
         for caps in re.captures_iter(text) {
             if let Some(m) = caps.name("secret") {
                 // Variables and placeholders are not secrets.
                 let v = m.as_str();
-                if v.starts_with('$') || v.starts_with('{') || v.starts_with('<') || v.starts_with('%') {
+                if v.starts_with('$')
+                    || v.starts_with('{')
+                    || v.starts_with('<')
+                    || v.starts_with('%')
+                {
                     continue;
                 }
                 ranges.push(m.range());
             } else if let Some(m) = caps.name("entropy")
                 && looks_random(m.as_str())
                 && !m.as_str().contains('/')
+                && !crate::surface::is_uuid(m.as_str())
             {
                 ranges.push(m.range());
             }
@@ -137,15 +153,25 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     merged
 }
 
-/// Mask every secret-looking value in `text`.
+/// Mask every secret-looking value in `text` (source lines, user input in errors).
 pub fn redact_text(text: &str) -> String {
     redact_with_map(text).0
+}
+
+/// Mask secret-looking values in a sentence atlcheck wrote itself: tokens, header values
+/// and random-looking runs, but not `word: word` prose.
+pub fn redact_message(text: &str) -> String {
+    apply(text, &ranges(text, false)).0
 }
 
 /// Mask every secret-looking value and return a function from original byte offsets to
 /// offsets in the redacted string (for placing carets under a masked line).
 pub fn redact_with_map(text: &str) -> (String, impl Fn(usize) -> usize) {
-    let ranges = secret_ranges(text);
+    apply(text, &secret_ranges(text))
+}
+
+fn apply(text: &str, ranges: &[Range<usize>]) -> (String, impl Fn(usize) -> usize + use<>) {
+    let ranges = ranges.to_vec();
     let mut out = String::with_capacity(text.len());
     let mut edits: Vec<(Range<usize>, usize)> = Vec::new();
     let mut last = 0;

@@ -77,24 +77,39 @@ pub fn api_family(path: &str) -> Option<ApiFamily> {
 pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The gateway URL for a product, with the cloud ID or a `<cloudId>` placeholder.
 pub fn gateway_base(product: Product, cloud_id: Option<&str>) -> String {
-    format!("https://{GATEWAY_HOST}/ex/{}/{}", product, cloud_id.unwrap_or("<cloudId>"))
+    format!(
+        "https://{GATEWAY_HOST}/ex/{}/{}",
+        product,
+        cloud_id.unwrap_or("<cloudId>")
+    )
 }
 
 /// The gateway form of a site path: `/rest/api/3/myself` becomes
 /// `https://api.atlassian.com/ex/jira/<cloudId>/rest/api/3/myself`. A path that is only a
 /// base (empty or `/wiki`) gets the product's base.
-pub fn gateway_url_for_site_path(path: &str, product_hint: Option<Product>, cloud_id: Option<&str>) -> String {
+pub fn gateway_url_for_site_path(
+    path: &str,
+    product_hint: Option<Product>,
+    cloud_id: Option<&str>,
+) -> String {
     let product = api_family(path)
         .map(ApiFamily::product)
         .or_else(|| path.starts_with("/wiki").then_some(Product::Confluence))
         .or(product_hint)
         .unwrap_or(Product::Jira);
-    let path = path.trim_end_matches('/');
+    let path = if api_family(path).is_none() {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
     format!("{}{}", gateway_base(product, cloud_id), path)
 }
 
@@ -115,19 +130,28 @@ pub fn split_url(url: &str) -> Option<UrlParts<'_>> {
     let authority = &rest[..end];
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = host.split(':').next().unwrap_or(host);
-    Some(UrlParts { scheme, host, path: &rest[end..] })
+    Some(UrlParts {
+        scheme,
+        host,
+        path: &rest[end..],
+    })
 }
 
 /// The site name of a `*.atlassian.net` host (`acme` for `acme.atlassian.net`).
 pub fn site_name(host: &str) -> Option<&str> {
-    let lower_ok = host.len() > ".atlassian.net".len() && host.to_ascii_lowercase().ends_with(".atlassian.net");
+    let lower_ok = host.len() > ".atlassian.net".len()
+        && host.to_ascii_lowercase().ends_with(".atlassian.net");
     lower_ok.then(|| &host[..host.len() - ".atlassian.net".len()])
 }
 
 /// Is the host one that receives Atlassian credentials (SPEC, security invariants)?
 pub fn is_atlassian_api_host(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
-    h.ends_with(".atlassian.net") || h == GATEWAY_HOST || h == "auth.atlassian.com" || h == "mcp.atlassian.com" || h == "api.media.atlassian.com"
+    h.ends_with(".atlassian.net")
+        || h == GATEWAY_HOST
+        || h == "auth.atlassian.com"
+        || h == "mcp.atlassian.com"
+        || h == "api.media.atlassian.com"
 }
 
 /// A gateway path `/ex/{product}/{id}{rest}` split into its parts.
@@ -145,7 +169,11 @@ pub fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
-    Some(GatewayPath { product, cloud_id, rest })
+    Some(GatewayPath {
+        product,
+        cloud_id,
+        rest,
+    })
 }
 
 #[cfg(test)]
@@ -154,10 +182,22 @@ mod tests {
 
     #[test]
     fn families() {
-        assert_eq!(api_family("/rest/api/3/myself"), Some(ApiFamily::JiraPlatform));
-        assert_eq!(api_family("/rest/agile/1.0/board?x=1"), Some(ApiFamily::JiraSoftware));
-        assert_eq!(api_family("/wiki/api/v2/pages"), Some(ApiFamily::ConfluenceV2));
-        assert_eq!(api_family("/wiki/rest/api/content"), Some(ApiFamily::ConfluenceV1));
+        assert_eq!(
+            api_family("/rest/api/3/myself"),
+            Some(ApiFamily::JiraPlatform)
+        );
+        assert_eq!(
+            api_family("/rest/agile/1.0/board?x=1"),
+            Some(ApiFamily::JiraSoftware)
+        );
+        assert_eq!(
+            api_family("/wiki/api/v2/pages"),
+            Some(ApiFamily::ConfluenceV2)
+        );
+        assert_eq!(
+            api_family("/wiki/rest/api/content"),
+            Some(ApiFamily::ConfluenceV1)
+        );
         assert_eq!(api_family("/browse/ABC-1"), None);
         assert_eq!(api_family("/_edge/tenant_info"), None);
     }
@@ -177,9 +217,14 @@ mod tests {
     #[test]
     fn urls() {
         let u = split_url("https://acme.atlassian.net/rest/api/3/issue/A-1?x=1").unwrap();
-        assert_eq!((u.scheme, u.host, u.path), ("https", "acme.atlassian.net", "/rest/api/3/issue/A-1?x=1"));
+        assert_eq!(
+            (u.scheme, u.host, u.path),
+            ("https", "acme.atlassian.net", "/rest/api/3/issue/A-1?x=1")
+        );
         assert_eq!(site_name("acme.atlassian.net"), Some("acme"));
-        let g = split_gateway_path("/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafa/rest/api/3/myself").unwrap();
+        let g =
+            split_gateway_path("/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafa/rest/api/3/myself")
+                .unwrap();
         assert_eq!(g.product, "jira");
         assert!(is_uuid(g.cloud_id));
         assert_eq!(g.rest, "/rest/api/3/myself");

@@ -31,7 +31,9 @@ impl TokenKind {
     pub fn describe(self) -> &'static str {
         match self {
             TokenKind::ApiToken => "Atlassian API token",
-            TokenKind::AccessToken => "Atlassian access token / organization admin API key (ATCTT3)",
+            TokenKind::AccessToken => {
+                "Atlassian access token / organization admin API key (ATCTT3)"
+            }
             TokenKind::OAuthClientSecret => "OAuth 2.0 client secret (ATOA)",
             TokenKind::AppPassword => "Bitbucket app password (ATBB)",
             TokenKind::Legacy => "legacy 24-character API token",
@@ -65,7 +67,9 @@ pub const API_TOKEN_PREFIX: &str = "ATATT3";
 pub const ACCESS_TOKEN_PREFIX: &str = "ATCTT3";
 
 fn is_upper_hex(s: &str) -> bool {
-    s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+    s.len() == 8
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
 fn crc_hex(data: &str) -> String {
@@ -81,7 +85,11 @@ pub fn check_equals_tail(token: &str) -> Checksum {
     if !head.ends_with('=') || !is_upper_hex(tail) {
         return Checksum::NoTail;
     }
-    if crc_hex(head) == tail { Checksum::Valid } else { Checksum::Mismatch }
+    if crc_hex(head) == tail {
+        Checksum::Valid
+    } else {
+        Checksum::Mismatch
+    }
 }
 
 /// Check the tail of an `ATOA` client secret: CRC-32 of everything before the last 8 chars.
@@ -93,7 +101,11 @@ pub fn check_plain_tail(token: &str) -> Checksum {
     if !is_upper_hex(tail) {
         return Checksum::NoTail;
     }
-    if crc_hex(head) == tail { Checksum::Valid } else { Checksum::Mismatch }
+    if crc_hex(head) == tail {
+        Checksum::Valid
+    } else {
+        Checksum::Mismatch
+    }
 }
 
 fn is_legacy_shape(s: &str) -> bool {
@@ -104,33 +116,56 @@ fn is_jwt_shape(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3
         && s.starts_with("eyJ")
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// Classify a credential value (already trimmed of quotes by the caller, if it wants that).
 pub fn classify(value: &str) -> TokenInfo {
     let v = value;
     if v.starts_with(API_TOKEN_PREFIX) {
-        return TokenInfo { kind: TokenKind::ApiToken, checksum: check_equals_tail(v) };
+        return TokenInfo {
+            kind: TokenKind::ApiToken,
+            checksum: check_equals_tail(v),
+        };
     }
     if v.starts_with(ACCESS_TOKEN_PREFIX) {
-        return TokenInfo { kind: TokenKind::AccessToken, checksum: check_equals_tail(v) };
+        return TokenInfo {
+            kind: TokenKind::AccessToken,
+            checksum: check_equals_tail(v),
+        };
     }
     if v.starts_with("ATOA") {
-        return TokenInfo { kind: TokenKind::OAuthClientSecret, checksum: check_plain_tail(v) };
+        return TokenInfo {
+            kind: TokenKind::OAuthClientSecret,
+            checksum: check_plain_tail(v),
+        };
     }
     if v.starts_with("ATBB") && v.len() >= 20 && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return TokenInfo { kind: TokenKind::AppPassword, checksum: Checksum::NotApplicable };
+        return TokenInfo {
+            kind: TokenKind::AppPassword,
+            checksum: Checksum::NotApplicable,
+        };
     }
     if is_jwt_shape(v) {
-        return TokenInfo { kind: TokenKind::Jwt, checksum: Checksum::NotApplicable };
+        return TokenInfo {
+            kind: TokenKind::Jwt,
+            checksum: Checksum::NotApplicable,
+        };
     }
     if is_legacy_shape(v) && crate::secret::looks_random(v) {
-        return TokenInfo { kind: TokenKind::Legacy, checksum: Checksum::NotApplicable };
+        return TokenInfo {
+            kind: TokenKind::Legacy,
+            checksum: Checksum::NotApplicable,
+        };
     }
-    TokenInfo { kind: TokenKind::Unknown, checksum: Checksum::NotApplicable }
+    TokenInfo {
+        kind: TokenKind::Unknown,
+        checksum: Checksum::NotApplicable,
+    }
 }
 
 /// Append a correct CRC tail to `head` (which must end in `=` for `ATATT3`/`ATCTT3`). Used by
@@ -146,7 +181,10 @@ mod tests {
     fn sample_head() -> String {
         let mut s = String::from("ATATT3xFfGF0");
         for i in 0..171 {
-            s.push(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"[(i * 7) % 64] as char);
+            s.push(
+                b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"[(i * 7) % 64]
+                    as char,
+            );
         }
         s.push('=');
         s
@@ -159,11 +197,20 @@ mod tests {
         assert_eq!(classify(&token).checksum, Checksum::Valid);
         // Variable length is fine as long as the checksum holds.
         let short = with_crc_tail("ATATT3xFfGF0abcDEF123_-xyz=");
-        assert_eq!(classify(&short), TokenInfo { kind: TokenKind::ApiToken, checksum: Checksum::Valid });
+        assert_eq!(
+            classify(&short),
+            TokenInfo {
+                kind: TokenKind::ApiToken,
+                checksum: Checksum::Valid
+            }
+        );
         // One character changed.
         let mut typo = token.clone().into_bytes();
         typo[40] = if typo[40] == b'a' { b'b' } else { b'a' };
-        assert_eq!(classify(std::str::from_utf8(&typo).unwrap()).checksum, Checksum::Mismatch);
+        assert_eq!(
+            classify(std::str::from_utf8(&typo).unwrap()).checksum,
+            Checksum::Mismatch
+        );
         // Truncated.
         assert_eq!(classify(&token[..150]).checksum, Checksum::NoTail);
         // Extra character pasted after the tail.
@@ -172,14 +219,32 @@ mod tests {
 
     #[test]
     fn other_kinds() {
-        assert_eq!(classify(&with_crc_tail("ATCTT3xFfGN0abcdefghijkl=")).kind, TokenKind::AccessToken);
+        assert_eq!(
+            classify(&with_crc_tail("ATCTT3xFfGN0abcdefghijkl=")).kind,
+            TokenKind::AccessToken
+        );
         let oa = with_crc_tail(&format!("ATOA{}", "a1B2c3D4".repeat(8)));
-        assert_eq!(classify(&oa), TokenInfo { kind: TokenKind::OAuthClientSecret, checksum: Checksum::Valid });
-        assert_eq!(classify("ATBBa1b2c3d4e5f6g7h8i9j0k1l2C0FFEE12").kind, TokenKind::AppPassword);
+        assert_eq!(
+            classify(&oa),
+            TokenInfo {
+                kind: TokenKind::OAuthClientSecret,
+                checksum: Checksum::Valid
+            }
+        );
+        assert_eq!(
+            classify("ATBBa1b2c3d4e5f6g7h8i9j0k1l2C0FFEE12").kind,
+            TokenKind::AppPassword
+        );
         assert_eq!(classify("Xk93jfLq0Pz7Rm2Tb8Wc4Yd1").kind, TokenKind::Legacy);
         // A git commit hash prefix is not a legacy token (hex only, low class mix is allowed but
         // it is 40 chars, not 24).
-        assert_eq!(classify("3f1c2a9b7e6d5c4b3a291807f6e5d4c3b2a19081").kind, TokenKind::Unknown);
-        assert_eq!(classify("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl").kind, TokenKind::Jwt);
+        assert_eq!(
+            classify("3f1c2a9b7e6d5c4b3a291807f6e5d4c3b2a19081").kind,
+            TokenKind::Unknown
+        );
+        assert_eq!(
+            classify("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl").kind,
+            TokenKind::Jwt
+        );
     }
 }

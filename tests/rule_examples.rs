@@ -13,17 +13,33 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
     let mut checked = 0;
     for rule in catalogue::rules() {
         let Some(spec) = &rule.lint else {
-            assert!(!rule.has_mode(Mode::Lint) || matches!(rule.code.as_str(), "AT103" | "AT104"), "{} is a lint rule without detection data", rule.code);
+            assert!(
+                !rule.has_mode(Mode::Lint) || matches!(rule.code.as_str(), "AT103" | "AT104"),
+                "{} is a lint rule without detection data",
+                rule.code
+            );
             continue;
         };
-        let fails = spec.examples.iter().filter(|e| e.expect == Expect::Fail).count();
+        let fails = spec
+            .examples
+            .iter()
+            .filter(|e| e.expect == Expect::Fail)
+            .count();
         let passes = spec.examples.len() - fails;
-        assert!(fails >= 1 && passes >= 1, "{} needs at least one fail and one pass example", rule.code);
+        assert!(
+            fails >= 1 && passes >= 1,
+            "{} needs at least one fail and one pass example",
+            rule.code
+        );
         for (i, ex) in spec.examples.iter().enumerate() {
             let path = Path::new(&ex.path);
             let kind = FileKind::detect(path, ex.code.lines().next().unwrap_or(""));
             let report = linter.lint_text(&ex.path, kind, &ex.code);
-            let mine: Vec<_> = report.findings.iter().filter(|f| f.rule == rule.code).collect();
+            let mine: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.code)
+                .collect();
             checked += 1;
             let ok = match (ex.expect, ex.count) {
                 (Expect::Pass, _) => mine.is_empty(),
@@ -37,11 +53,18 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
                     i + 1,
                     ex.expect,
                     ex.path,
-                    mine.iter().map(|f| format!("{}:{} {}", f.line, f.column, f.message)).collect::<Vec<_>>()
+                    mine.iter()
+                        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
+                        .collect::<Vec<_>>()
                 ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} examples failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} examples failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked > 80, "only {checked} examples ran");
 }

@@ -5,7 +5,10 @@ use crate::{catalogue, output};
 
 pub fn run(_global: &GlobalArgs, args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let Some(rule) = catalogue::find(&args.code) else {
-        anyhow::bail!("unknown rule `{}`; `atlcheck rules` lists them all", args.code);
+        anyhow::bail!(
+            "unknown rule `{}`; `atlcheck rules` lists them all",
+            args.code
+        );
     };
     if args.format == CatalogueFormat::Json || args.output_file.is_some() {
         output::color::disable();

@@ -26,9 +26,17 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
     } else {
         let start = match args.paths.first() {
             Some(p) if p.as_os_str() != "-" => p.clone(),
-            _ => args.stdin_filename.as_ref().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_else(|| PathBuf::from(".")),
+            _ => args
+                .stdin_filename
+                .as_ref()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from(".")),
         };
-        let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
         config::discover(&start)?
     };
     Ok(Config::resolve(source, &overrides)?)
@@ -36,20 +44,42 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
 
 fn read_stdin(args: &LintArgs) -> anyhow::Result<Input> {
     let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
-    let text = walk::decode(&bytes).ok_or_else(|| anyhow::anyhow!("standard input is binary"))?.into_owned();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+    let text = walk::decode(&bytes)
+        .ok_or_else(|| anyhow::anyhow!("standard input is binary"))?
+        .into_owned();
     let (display, kind) = match &args.stdin_filename {
-        Some(p) => (walk::display_path(p), FileKind::detect(p, text.lines().next().unwrap_or(""))),
-        None => ("<stdin>".to_string(), FileKind::detect(Path::new("stdin"), text.lines().next().unwrap_or(""))),
+        Some(p) => (
+            walk::display_path(p),
+            FileKind::detect(p, text.lines().next().unwrap_or("")),
+        ),
+        None => (
+            "<stdin>".to_string(),
+            FileKind::detect(Path::new("stdin"), text.lines().next().unwrap_or("")),
+        ),
     };
-    Ok(Input::Stdin { display, kind, text })
+    Ok(Input::Stdin {
+        display,
+        kind,
+        text,
+    })
 }
 
 pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     let config = load_config(&args)?;
     if args.show_config {
         let mut out = output::destination(args.output_file.as_deref())?;
-        writeln!(out, "# source: {}", config.source.as_ref().map_or("(none: defaults)".to_string(), |p| p.display().to_string()))?;
+        writeln!(
+            out,
+            "# source: {}",
+            config
+                .source
+                .as_ref()
+                .map_or("(none: defaults)".to_string(), |p| p.display().to_string())
+        )?;
         writeln!(out, "# enabled rules: {}", config.enabled().join(", "))?;
         write!(out, "{}", toml::to_string_pretty(&config.file)?)?;
         out.flush()?;
@@ -81,7 +111,10 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         output::color::disable();
     }
     for (path, message) in &result.errors {
-        eprintln!("atlcheck: error: {path}: {}", crate::secret::redact_text(message));
+        eprintln!(
+            "atlcheck: error: {path}: {}",
+            crate::secret::redact_text(message)
+        );
     }
     if global.verbose {
         for (path, reason) in &result.skipped {
@@ -100,5 +133,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     let failing = result.findings.iter().any(|f| f.severity >= fail_on);
-    Ok(if failing && !args.exit_zero { ExitStatus::Failure } else { ExitStatus::Success })
+    Ok(if failing && !args.exit_zero {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -51,25 +51,53 @@ impl FileKind {
     ];
 
     pub fn name(self) -> &'static str {
-        FileKind::ALL.iter().find(|(k, _)| *k == self).map(|(_, n)| *n).unwrap_or("other")
+        FileKind::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("other")
     }
 
     pub fn from_name(name: &str) -> Option<FileKind> {
-        FileKind::ALL.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
+        FileKind::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(k, _)| *k)
     }
 
     /// Key/value configuration files, where `KEY=value` / `key: value` lines carry settings.
     pub fn is_config(self) -> bool {
-        matches!(self, FileKind::Env | FileKind::Yaml | FileKind::Hcl | FileKind::Ini | FileKind::Toml | FileKind::Json)
+        matches!(
+            self,
+            FileKind::Env
+                | FileKind::Yaml
+                | FileKind::Hcl
+                | FileKind::Ini
+                | FileKind::Toml
+                | FileKind::Json
+        )
     }
 
     /// Decide the kind from a path; `first_line` lets a shebang decide extension-less scripts.
     pub fn detect(path: &Path, first_line: &str) -> FileKind {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
-        if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") || name == ".envrc" || name == "env" {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if name == ".env"
+            || name.starts_with(".env.")
+            || name.ends_with(".env")
+            || name == ".envrc"
+            || name == "env"
+        {
             return FileKind::Env;
         }
-        if name == "dockerfile" || name.starts_with("dockerfile.") || name.ends_with(".dockerfile") || name == "containerfile" {
+        if name == "dockerfile"
+            || name.starts_with("dockerfile.")
+            || name.ends_with(".dockerfile")
+            || name == "containerfile"
+        {
             return FileKind::Dockerfile;
         }
         if name == "makefile" || name == "jenkinsfile" || name == "justfile" {
@@ -77,9 +105,13 @@ impl FileKind {
         }
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         match ext {
-            "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "mk" | "cmd" | "bat" => FileKind::Shell,
+            "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "mk" | "cmd" | "bat" => {
+                FileKind::Shell
+            }
             "py" | "pyw" | "ipynb" => FileKind::Python,
-            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => FileKind::JavaScript,
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => {
+                FileKind::JavaScript
+            }
             "go" => FileKind::Go,
             "java" | "kt" | "kts" | "groovy" | "gradle" | "scala" => FileKind::Java,
             "ps1" | "psm1" | "psd1" => FileKind::PowerShell,
@@ -121,11 +153,26 @@ mod tests {
 
     #[test]
     fn detects() {
-        assert_eq!(FileKind::detect(Path::new(".env.production"), ""), FileKind::Env);
-        assert_eq!(FileKind::detect(Path::new(".github/workflows/ci.yml"), ""), FileKind::Yaml);
+        assert_eq!(
+            FileKind::detect(Path::new(".env.production"), ""),
+            FileKind::Env
+        );
+        assert_eq!(
+            FileKind::detect(Path::new(".github/workflows/ci.yml"), ""),
+            FileKind::Yaml
+        );
         assert_eq!(FileKind::detect(Path::new("main.tf"), ""), FileKind::Hcl);
-        assert_eq!(FileKind::detect(Path::new("sync"), "#!/usr/bin/env python3"), FileKind::Python);
-        assert_eq!(FileKind::detect(Path::new("sync"), "#!/bin/bash"), FileKind::Shell);
-        assert_eq!(FileKind::detect(Path::new("a.ps1"), ""), FileKind::PowerShell);
+        assert_eq!(
+            FileKind::detect(Path::new("sync"), "#!/usr/bin/env python3"),
+            FileKind::Python
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("sync"), "#!/bin/bash"),
+            FileKind::Shell
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("a.ps1"), ""),
+            FileKind::PowerShell
+        );
     }
 }

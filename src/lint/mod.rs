@@ -41,7 +41,12 @@ pub struct Hit {
 
 impl Hit {
     pub fn new(range: Range<usize>, message: impl Into<String>, key: impl Into<String>) -> Hit {
-        Hit { range, message: message.into(), fix: None, key: key.into() }
+        Hit {
+            range,
+            message: message.into(),
+            fix: None,
+            key: key.into(),
+        }
     }
     pub fn fix(mut self, fix: impl Into<String>) -> Hit {
         self.fix = Some(fix.into());
@@ -131,7 +136,9 @@ impl<'a> Cx<'a> {
     /// The line containing byte offset `at`, and the line's start offset.
     pub fn line_at(&self, at: usize) -> (&'a str, usize) {
         let start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[at..].find('\n').map_or(self.text.len(), |i| at + i);
+        let end = self.text[at..]
+            .find('\n')
+            .map_or(self.text.len(), |i| at + i);
         (&self.text[start..end], start)
     }
 }
@@ -157,15 +164,20 @@ impl Linter {
             if !rule.has_mode(Mode::Lint) || !config.is_enabled(&rule.code) {
                 continue;
             }
-            let detector = rules::detector(&rule.code)
-                .ok_or_else(|| anyhow::anyhow!("rule {} has detection data but no detector", rule.code))?;
+            let detector = rules::detector(&rule.code).ok_or_else(|| {
+                anyhow::anyhow!("rule {} has detection data but no detector", rule.code)
+            })?;
             let kinds = if spec.files.iter().any(|f| f == "*") {
                 None
             } else {
                 Some(
                     spec.files
                         .iter()
-                        .map(|f| FileKind::from_name(f).ok_or_else(|| anyhow::anyhow!("rule {}: unknown file kind `{f}`", rule.code)))
+                        .map(|f| {
+                            FileKind::from_name(f).ok_or_else(|| {
+                                anyhow::anyhow!("rule {}: unknown file kind `{f}`", rule.code)
+                            })
+                        })
                         .collect::<anyhow::Result<Vec<_>>>()?,
                 )
             };
@@ -189,7 +201,13 @@ impl Linter {
                         .map_err(|e| anyhow::anyhow!("rule {} pattern `{}`: {e}", rule.code, p.id))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            compiled.push(CompiledRule { rule, kinds, keyword_ids, patterns, detector });
+            compiled.push(CompiledRule {
+                rule,
+                kinds,
+                keyword_ids,
+                patterns,
+                detector,
+            });
         }
         let marker_id = keywords.len();
         keywords.push(suppress::MARKER.to_string());
@@ -198,7 +216,13 @@ impl Linter {
             .match_kind(MatchKind::Standard)
             .build(&keywords)?;
         let context_ids = (0..CONTEXT_KEYWORDS.len()).collect();
-        Ok(Linter { rules: compiled, prefilter, context_ids, marker_id, config })
+        Ok(Linter {
+            rules: compiled,
+            prefilter,
+            context_ids,
+            marker_id,
+            config,
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -234,7 +258,13 @@ impl Linter {
             if self.config.is_ignored_for_path(display, &rule.rule.code) {
                 continue;
             }
-            let cx = Cx { text, kind, config: &self.config, rule, context };
+            let cx = Cx {
+                text,
+                kind,
+                config: &self.config,
+                rule,
+                context,
+            };
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);
             if hits.is_empty() {
@@ -261,16 +291,32 @@ impl Linter {
         if findings.is_empty() && !present[self.marker_id] {
             return FileReport::default();
         }
-        let mut report = FileReport { findings, ..FileReport::default() };
+        let mut report = FileReport {
+            findings,
+            ..FileReport::default()
+        };
         if present[self.marker_id] {
-            let enabled: Vec<&str> = self.rules.iter().filter(|r| r.applies_to(kind)).map(|r| r.rule.code.as_str()).collect();
+            let enabled: Vec<&str> = self
+                .rules
+                .iter()
+                .filter(|r| r.applies_to(kind))
+                .map(|r| r.rule.code.as_str())
+                .collect();
             suppress::apply(text, display, &enabled, &mut report);
         }
         report.findings.sort_by_key(|f| (f.line, f.column, f.rule));
         report
     }
 
-    fn finding(&self, rule: &'static Rule, display: &str, text: &str, index: &LineIndex, hit: Hit, occurrence: usize) -> Finding {
+    fn finding(
+        &self,
+        rule: &'static Rule,
+        display: &str,
+        text: &str,
+        index: &LineIndex,
+        hit: Hit,
+        occurrence: usize,
+    ) -> Finding {
         let (line, column) = index.position(text, hit.range.start);
         let (end_line, end_column) = index.position(text, hit.range.end);
         let fingerprint = fingerprint(&rule.code, display, &hit.key, occurrence);
@@ -284,8 +330,8 @@ impl Linter {
             column,
             end_line,
             end_column,
-            message: crate::secret::redact_text(&hit.message),
-            fix: hit.fix.map(|f| crate::secret::redact_text(&f)),
+            message: crate::secret::redact_message(&hit.message),
+            fix: hit.fix.map(|f| crate::secret::redact_message(&f)),
             fingerprint,
             frame,
         }
@@ -300,7 +346,12 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -318,7 +369,11 @@ impl LineIndex {
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line - 1];
         let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
-        let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let end = if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         start..end.max(start)
     }
 }
@@ -341,7 +396,9 @@ fn frame(text: &str, index: &LineIndex, range: Range<usize>) -> Frame {
         while !masked.is_char_boundary(from) {
             from -= 1;
         }
-        let mut to = (e.max(s + 1) + 40).min(masked.len()).max((from + FRAME_WIDTH).min(masked.len()));
+        let mut to = (e.max(s + 1) + 40)
+            .min(masked.len())
+            .max((from + FRAME_WIDTH).min(masked.len()));
         while !masked.is_char_boundary(to) {
             to += 1;
         }
@@ -351,7 +408,10 @@ fn frame(text: &str, index: &LineIndex, range: Range<usize>) -> Frame {
         s = s - from + prefix.len();
         e = (e.min(to) - from) + prefix.len();
     }
-    Frame { text: shown.replace('\t', " "), span: s..e.max(s) }
+    Frame {
+        text: shown.replace('\t', " "),
+        span: s..e.max(s),
+    }
 }
 
 /// A stable fingerprint: rule, path, the secret-free match key and its occurrence in the
@@ -381,13 +441,21 @@ pub struct LintResult {
 /// What to lint.
 pub enum Input {
     Paths(Vec<PathBuf>),
-    Stdin { display: String, kind: FileKind, text: String },
+    Stdin {
+        display: String,
+        kind: FileKind,
+        text: String,
+    },
 }
 
 /// Lint the inputs and collect every finding, sorted by path, line and column.
 pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
     match input {
-        Input::Stdin { display, kind, text } => {
+        Input::Stdin {
+            display,
+            kind,
+            text,
+        } => {
             let report = linter.lint_text(&display, kind, &text);
             LintResult {
                 findings: report.findings,
@@ -412,16 +480,28 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                     }
                 }
                 Visit::Skipped { display, reason } => {
-                    collected.lock().unwrap_or_else(|p| p.into_inner()).skipped.push((display, reason.to_string()));
+                    collected
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .skipped
+                        .push((display, reason.to_string()));
                 }
                 Visit::Error { display, message } => {
-                    collected.lock().unwrap_or_else(|p| p.into_inner()).errors.push((display, message));
+                    collected
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .errors
+                        .push((display, message));
                 }
             });
             let mut result = collected.into_inner().unwrap_or_else(|p| p.into_inner());
             result.files_scanned = scanned.into_inner();
-            result.findings.sort_by(|a, b| (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule)));
-            result.notes.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            result.findings.sort_by(|a, b| {
+                (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
+            });
+            result
+                .notes
+                .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             result.skipped.sort();
             result.errors.sort();
             result
@@ -444,7 +524,13 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_line_numbers() {
-        assert_eq!(fingerprint("AT201", "a.sh", "k", 0), fingerprint("AT201", "a.sh", "k", 0));
-        assert_ne!(fingerprint("AT201", "a.sh", "k", 0), fingerprint("AT201", "a.sh", "k", 1));
+        assert_eq!(
+            fingerprint("AT201", "a.sh", "k", 0),
+            fingerprint("AT201", "a.sh", "k", 0)
+        );
+        assert_ne!(
+            fingerprint("AT201", "a.sh", "k", 0),
+            fingerprint("AT201", "a.sh", "k", 1)
+        );
     }
 }

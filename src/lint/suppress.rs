@@ -23,8 +23,9 @@ enum Scope {
 struct Directive {
     line: usize,
     scope: Scope,
-    /// Canonical codes; empty means every rule.
+    /// Canonical codes; empty with `all` set means every rule.
     codes: Vec<&'static str>,
+    all: bool,
     used: Vec<bool>,
     used_any: bool,
 }
@@ -47,7 +48,9 @@ fn parse(text: &str, display: &str, notes: &mut Vec<SuppressionNote>) -> Vec<Dir
         while let Some(pos) = rest.find(MARKER) {
             let after = &rest[pos + MARKER.len()..];
             rest = after;
-            let word_end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(after.len());
+            let word_end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(after.len());
             let scope = match &after[..word_end] {
                 "allow" => Scope::Line,
                 "allow-next-line" => Scope::NextLine,
@@ -58,11 +61,17 @@ fn parse(text: &str, display: &str, notes: &mut Vec<SuppressionNote>) -> Vec<Dir
             let args = args.split("--").next().unwrap_or("");
             let args = args.split(['*', '#', '<']).next().unwrap_or("");
             let mut codes = Vec::new();
-            for word in args.split([',', ' ', '\t']).map(str::trim).filter(|w| !w.is_empty()) {
+            let mut words = 0;
+            for word in args
+                .split([',', ' ', '\t'])
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+            {
                 let word = word.trim_end_matches(['"', '\'', ';', ')']);
                 if word.is_empty() {
                     continue;
                 }
+                words += 1;
                 match crate::catalogue::find(word) {
                     Some(rule) => codes.push(rule.code.as_str()),
                     None => notes.push(SuppressionNote {
@@ -75,7 +84,14 @@ fn parse(text: &str, display: &str, notes: &mut Vec<SuppressionNote>) -> Vec<Dir
                 }
             }
             let used = vec![false; codes.len()];
-            out.push(Directive { line: i + 1, scope, codes, used, used_any: false });
+            out.push(Directive {
+                line: i + 1,
+                scope,
+                codes,
+                all: words == 0,
+                used,
+                used_any: false,
+            });
         }
     }
     out
@@ -98,7 +114,7 @@ pub fn apply(text: &str, display: &str, enabled: &[&str], report: &mut FileRepor
             if !covers_line {
                 continue;
             }
-            if d.codes.is_empty() {
+            if d.all {
                 d.used_any = true;
                 suppressed = true;
             } else if let Some(i) = d.codes.iter().position(|c| *c == f.rule) {
@@ -110,7 +126,7 @@ pub fn apply(text: &str, display: &str, enabled: &[&str], report: &mut FileRepor
     });
     report.suppressed += before - report.findings.len();
     for d in &directives {
-        if d.codes.is_empty() {
+        if d.all {
             if !d.used_any {
                 notes.push(SuppressionNote {
                     path: display.to_string(),

@@ -63,7 +63,9 @@ impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SkipReason::Binary => f.write_str("binary file"),
-            SkipReason::TooLarge(n) => write!(f, "file is {n} bytes, over the size limit (--max-filesize)"),
+            SkipReason::TooLarge(n) => {
+                write!(f, "file is {n} bytes, over the size limit (--max-filesize)")
+            }
             SkipReason::NotRegular => f.write_str("not a regular file"),
         }
     }
@@ -72,9 +74,15 @@ impl std::fmt::Display for SkipReason {
 /// What the walk hands to its visitor.
 pub enum Visit<'a> {
     File(Source<'a>),
-    Skipped { display: String, reason: SkipReason },
+    Skipped {
+        display: String,
+        reason: SkipReason,
+    },
     /// A file or folder that could not be read: an I/O error (exit code 2).
-    Error { display: String, message: String },
+    Error {
+        display: String,
+        message: String,
+    },
 }
 
 /// The path as atlcheck reports it: relative to the current directory when below it,
@@ -93,11 +101,17 @@ pub fn display_path(path: &Path) -> String {
 /// for binary content (a NUL byte in the first 8 KiB of a non-UTF-16 file).
 pub fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         return Some(Cow::Owned(String::from_utf16_lossy(&units)));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         return Some(Cow::Owned(String::from_utf16_lossy(&units)));
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -113,26 +127,52 @@ fn first_line(text: &str) -> &str {
 }
 
 /// Read one file and hand it to the visitor.
-fn visit_file(path: &Path, len: Option<u64>, opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) + Sync)) {
+fn visit_file(
+    path: &Path,
+    len: Option<u64>,
+    opts: &WalkOptions,
+    visit: &(dyn Fn(Visit<'_>) + Sync),
+) {
     let display = display_path(path);
     if let Some(len) = len
         && len > opts.max_filesize
     {
-        return visit(Visit::Skipped { display, reason: SkipReason::TooLarge(len) });
+        return visit(Visit::Skipped {
+            display,
+            reason: SkipReason::TooLarge(len),
+        });
     }
     let bytes = match read_capped(path, opts.max_filesize) {
         Ok(Some(b)) => b,
         Ok(None) => {
-            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(opts.max_filesize + 1);
-            return visit(Visit::Skipped { display, reason: SkipReason::TooLarge(len) });
+            let len = std::fs::metadata(path)
+                .map(|m| m.len())
+                .unwrap_or(opts.max_filesize + 1);
+            return visit(Visit::Skipped {
+                display,
+                reason: SkipReason::TooLarge(len),
+            });
         }
-        Err(e) => return visit(Visit::Error { display, message: e.to_string() }),
+        Err(e) => {
+            return visit(Visit::Error {
+                display,
+                message: e.to_string(),
+            });
+        }
     };
     let Some(text) = decode(&bytes) else {
-        return visit(Visit::Skipped { display, reason: SkipReason::Binary });
+        return visit(Visit::Skipped {
+            display,
+            reason: SkipReason::Binary,
+        });
     };
     let kind = FileKind::detect(path, first_line(&text));
-    visit(Visit::File(Source { path, display, text: &text, kind }));
+    visit(Visit::File(Source {
+        path,
+        display,
+        text: &text,
+        kind,
+    }));
 }
 
 /// Read at most `cap` bytes; `None` if the file is larger (it grew, or had no known size).
@@ -144,10 +184,16 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 fn excluded(path: &Path, opts: &WalkOptions) -> bool {
-    let Some(set) = &opts.exclude else { return false };
+    let Some(set) = &opts.exclude else {
+        return false;
+    };
     let rel = path.strip_prefix(&opts.exclude_root).unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
-    set.is_match(rel) || rel.ancestors().skip(1).any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+    set.is_match(rel)
+        || rel
+            .ancestors()
+            .skip(1)
+            .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
 }
 
 /// Walk every input (files or folders) in parallel, calling `visit` for each file.
@@ -158,11 +204,19 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
         match std::fs::metadata(input) {
             Ok(meta) if meta.is_dir() => dirs.push(input.clone()),
             Ok(meta) if meta.is_file() => visit_file(input, Some(meta.len()), opts, visit),
-            Ok(_) => visit(Visit::Skipped { display: display_path(input), reason: SkipReason::NotRegular }),
-            Err(e) => visit(Visit::Error { display: display_path(input), message: e.to_string() }),
+            Ok(_) => visit(Visit::Skipped {
+                display: display_path(input),
+                reason: SkipReason::NotRegular,
+            }),
+            Err(e) => visit(Visit::Error {
+                display: display_path(input),
+                message: e.to_string(),
+            }),
         }
     }
-    let Some((first, rest)) = dirs.split_first() else { return };
+    let Some((first, rest)) = dirs.split_first() else {
+        return;
+    };
     let mut builder = WalkBuilder::new(first);
     for d in rest {
         builder.add(d);
@@ -184,11 +238,16 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
                 Ok(e) => e,
                 Err(err) => {
                     let display = err_path(&err).map(|p| display_path(&p)).unwrap_or_default();
-                    visit(Visit::Error { display, message: err.to_string() });
+                    visit(Visit::Error {
+                        display,
+                        message: err.to_string(),
+                    });
                     return WalkState::Continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
             if ft.is_dir() {
                 if entry.depth() > 0 && excluded(entry.path(), opts) {
                     return WalkState::Skip;
@@ -203,7 +262,10 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
                 return WalkState::Continue;
             }
             if !ft.is_file() {
-                visit(Visit::Skipped { display: display_path(entry.path()), reason: SkipReason::NotRegular });
+                visit(Visit::Skipped {
+                    display: display_path(entry.path()),
+                    reason: SkipReason::NotRegular,
+                });
                 return WalkState::Continue;
             }
             let len = entry.metadata().ok().map(|m| m.len());
@@ -216,7 +278,9 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
         _ => None,
     }
 }

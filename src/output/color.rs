@@ -27,7 +27,11 @@ pub fn decide(choice: ColorChoice, env: impl Fn(&str) -> Option<String>, is_tty:
 
 /// Resolve the policy for this process and apply it to owo-colors.
 pub fn init(choice: ColorChoice) {
-    let on = decide(choice, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
+    let on = decide(
+        choice,
+        |k| std::env::var(k).ok(),
+        std::io::stdout().is_terminal(),
+    );
     ENABLED.store(on, Ordering::Relaxed);
     owo_colors::set_override(on);
 }
@@ -42,21 +46,55 @@ pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+/// Style `value` when colour is on for this run; plain text otherwise.
+pub fn paint(value: impl std::fmt::Display, style: owo_colors::Style) -> String {
+    if enabled() {
+        owo_colors::OwoColorize::style(&value, style).to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn precedence() {
-        assert!(decide(ColorChoice::Always, env(&[("NO_COLOR", "1")]), false));
-        assert!(!decide(ColorChoice::Never, env(&[("CLICOLOR_FORCE", "1")]), true));
-        assert!(!decide(ColorChoice::Auto, env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]), true));
-        assert!(decide(ColorChoice::Auto, env(&[("CLICOLOR_FORCE", "1")]), false));
-        assert!(!decide(ColorChoice::Auto, env(&[("CLICOLOR_FORCE", "0")]), false));
+        assert!(decide(
+            ColorChoice::Always,
+            env(&[("NO_COLOR", "1")]),
+            false
+        ));
+        assert!(!decide(
+            ColorChoice::Never,
+            env(&[("CLICOLOR_FORCE", "1")]),
+            true
+        ));
+        assert!(!decide(
+            ColorChoice::Auto,
+            env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]),
+            true
+        ));
+        assert!(decide(
+            ColorChoice::Auto,
+            env(&[("CLICOLOR_FORCE", "1")]),
+            false
+        ));
+        assert!(!decide(
+            ColorChoice::Auto,
+            env(&[("CLICOLOR_FORCE", "0")]),
+            false
+        ));
         assert!(decide(ColorChoice::Auto, env(&[]), true));
         assert!(!decide(ColorChoice::Auto, env(&[("TERM", "dumb")]), true));
         assert!(decide(ColorChoice::Auto, env(&[("NO_COLOR", "")]), true));

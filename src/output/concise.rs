@@ -5,7 +5,11 @@ use crate::lint::LintResult;
 
 pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
     for f in &result.findings {
-        writeln!(out, "{}:{}:{}: {} [{}] {}", f.path, f.line, f.column, f.rule, f.severity, f.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {}",
+            f.path, f.line, f.column, f.rule, f.severity, f.message
+        )?;
     }
     Ok(())
 }

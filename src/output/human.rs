@@ -7,7 +7,9 @@
 //! same reason).
 use std::io::Write;
 
-use owo_colors::{OwoColorize, Style};
+use owo_colors::Style;
+
+use super::color::paint;
 
 use crate::catalogue::{Rule, Severity};
 use crate::lint::{Finding, LintResult};
@@ -22,34 +24,70 @@ fn severity_style(s: Severity) -> Style {
 
 fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     let blue = Style::new().blue().bold();
-    writeln!(out, "{}{}", format!("{}[{}]", f.severity, f.rule).style(severity_style(f.severity)), format!(": {}", f.message).bold())?;
+    writeln!(
+        out,
+        "{}{}",
+        paint(
+            format!("{}[{}]", f.severity, f.rule),
+            severity_style(f.severity)
+        ),
+        paint(format!(": {}", f.message), Style::new().bold())
+    )?;
     let gutter = f.line.to_string().len();
     let pad = " ".repeat(gutter);
-    writeln!(out, "{pad}{} {}:{}:{}", "-->".style(blue), f.path, f.line, f.column)?;
+    writeln!(
+        out,
+        "{pad}{} {}:{}:{}",
+        paint("-->", blue),
+        f.path,
+        f.line,
+        f.column
+    )?;
     if let Some(frame) = &f.frame {
-        writeln!(out, "{pad} {}", "|".style(blue))?;
-        writeln!(out, "{} {} {}", f.line.style(blue), "|".style(blue), frame.text)?;
+        writeln!(out, "{pad} {}", paint("|", blue))?;
+        writeln!(
+            out,
+            "{} {} {}",
+            paint(f.line, blue),
+            paint("|", blue),
+            frame.text
+        )?;
         let lead = frame.text[..frame.span.start].chars().count();
         let width = frame.text[frame.span.clone()].chars().count().max(1);
         writeln!(
             out,
             "{pad} {} {}{} {}",
-            "|".style(blue),
+            paint("|", blue),
             " ".repeat(lead),
-            "^".repeat(width).style(severity_style(f.severity)),
-            f.name.style(severity_style(f.severity))
+            paint("^".repeat(width), severity_style(f.severity)),
+            paint(f.name, severity_style(f.severity))
         )?;
-        writeln!(out, "{pad} {}", "|".style(blue))?;
+        writeln!(out, "{pad} {}", paint("|", blue))?;
     }
     if let Some(fix) = &f.fix {
-        writeln!(out, "{pad} {} {}: {fix}", "=".style(blue), "fix".bold())?;
+        writeln!(
+            out,
+            "{pad} {} {}: {fix}",
+            paint("=", blue),
+            paint("fix", Style::new().bold())
+        )?;
     }
-    writeln!(out, "{pad} {} {}: atlcheck explain {}", "=".style(blue), "docs".bold(), f.rule)?;
+    writeln!(
+        out,
+        "{pad} {} {}: atlcheck explain {}",
+        paint("=", blue),
+        paint("docs", Style::new().bold()),
+        f.rule
+    )?;
     writeln!(out)
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// Findings with frames, suppression notes, then the summary line (unless `quiet`).
@@ -58,15 +96,31 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
         write_finding(out, f)?;
     }
     for n in &result.notes {
-        writeln!(out, "{}: {}:{}: {}", "warning".style(severity_style(Severity::Warning)), n.path, n.line, n.message)?;
+        writeln!(
+            out,
+            "{}: {}:{}: {}",
+            paint("warning", severity_style(Severity::Warning)),
+            n.path,
+            n.line,
+            n.message
+        )?;
     }
     if quiet {
         return Ok(());
     }
-    let errors = result.findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = result.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let errors = result
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = result
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     let infos = result.findings.len() - errors - warnings;
-    let files_with: std::collections::BTreeSet<&str> = result.findings.iter().map(|f| f.path.as_str()).collect();
+    let files_with: std::collections::BTreeSet<&str> =
+        result.findings.iter().map(|f| f.path.as_str()).collect();
     let scanned = plural(result.files_scanned, "file");
     let mut extra = Vec::new();
     if result.suppressed > 0 {
@@ -75,9 +129,17 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
     if !result.skipped.is_empty() {
         extra.push(format!("{} skipped", plural(result.skipped.len(), "file")));
     }
-    let extra = if extra.is_empty() { String::new() } else { format!("; {}", extra.join(", ")) };
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", extra.join(", "))
+    };
     if result.findings.is_empty() {
-        writeln!(out, "{} No findings in {scanned}{extra}.", "✓".green().bold())?;
+        writeln!(
+            out,
+            "{} No findings in {scanned}{extra}.",
+            paint("✓", Style::new().green().bold())
+        )?;
     } else {
         let mut parts = vec![];
         if errors > 0 {
@@ -92,10 +154,13 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
         writeln!(
             out,
             "{} {} ({}) in {} of {scanned}{extra}.",
-            "Found".bold(),
-            plural(result.findings.len(), "finding").bold(),
+            paint("Found", Style::new().bold()),
+            paint(
+                plural(result.findings.len(), "finding"),
+                Style::new().bold()
+            ),
             parts.join(", "),
-            plural(files_with.len(), "file")
+            files_with.len()
         )?;
     }
     Ok(())
@@ -103,36 +168,93 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
 
 pub fn write_rules(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
     let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(10);
-    writeln!(out, "{}", format!("{:<6} {:<name_w$} {:<12} {:<8} summary", "code", "name", "mode", "severity").bold())?;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            format!(
+                "{:<6} {:<name_w$} {:<12} {:<8} summary",
+                "code", "name", "mode", "severity"
+            ),
+            Style::new().bold()
+        )
+    )?;
     for r in rules {
-        let modes = r.modes.iter().map(|m| format!("{m:?}").to_lowercase()).collect::<Vec<_>>().join(",");
+        let modes = r
+            .modes
+            .iter()
+            .map(|m| format!("{m:?}").to_lowercase())
+            .collect::<Vec<_>>()
+            .join(",");
         writeln!(
             out,
             "{:<6} {:<name_w$} {:<12} {:<8} {}",
-            r.code.bold(),
+            paint(format!("{:<6}", r.code), Style::new().bold()),
             r.name,
             modes,
-            r.severity.style(severity_style(r.severity)),
+            paint(
+                format!("{:<8}", r.severity.as_str()),
+                severity_style(r.severity)
+            ),
             r.summary
         )?;
     }
-    writeln!(out, "\n{} rules. Details: atlcheck explain CODE", rules.len())
+    writeln!(
+        out,
+        "\n{} rules. Details: atlcheck explain CODE",
+        rules.len()
+    )
 }
 
 pub fn write_explain(out: &mut dyn Write, r: &Rule) -> std::io::Result<()> {
-    let modes = r.modes.iter().map(|m| format!("{m:?}").to_lowercase()).collect::<Vec<_>>().join(", ");
-    writeln!(out, "{} ({})", r.code.bold(), r.name.bold())?;
+    let modes = r
+        .modes
+        .iter()
+        .map(|m| format!("{m:?}").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    writeln!(
+        out,
+        "{} ({})",
+        paint(&r.code, Style::new().bold()),
+        paint(&r.name, Style::new().bold())
+    )?;
     writeln!(out, "{}", r.summary)?;
-    writeln!(out, "Mode: {modes}. Default severity: {}.", r.severity.style(severity_style(r.severity)))?;
-    for (title, body) in [("What it does", &r.docs.what), ("Why it matters", &r.docs.why)] {
-        writeln!(out, "\n{}\n{}", title.bold().underline(), body.trim_end())?;
+    writeln!(
+        out,
+        "Mode: {modes}. Default severity: {}.",
+        paint(r.severity, severity_style(r.severity))
+    )?;
+    for (title, body) in [
+        ("What it does", &r.docs.what),
+        ("Why it matters", &r.docs.why),
+    ] {
+        writeln!(
+            out,
+            "\n{}\n{}",
+            paint(title, Style::new().bold().underline()),
+            body.trim_end()
+        )?;
     }
-    writeln!(out, "\n{}", "Example".bold().underline())?;
+    writeln!(
+        out,
+        "\n{}",
+        paint("Example", Style::new().bold().underline())
+    )?;
     for line in r.docs.example.trim_end().lines() {
         writeln!(out, "    {line}")?;
     }
-    writeln!(out, "\n{}\n{}", "Fix".bold().underline(), r.docs.fix.trim_end())?;
-    writeln!(out, "\n{}", "References".bold().underline())?;
+    writeln!(
+        out,
+        "\n{}\n{}",
+        paint("Fix", Style::new().bold().underline()),
+        r.docs.fix.trim_end()
+    )?;
+    writeln!(
+        out,
+        "\n{}",
+        paint("References", Style::new().bold().underline())
+    )?;
     for rf in &r.docs.references {
         writeln!(out, "- {}: {}", rf.title, rf.url)?;
     }

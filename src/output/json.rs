@@ -14,7 +14,10 @@ struct Tool {
     version: &'static str,
 }
 
-const TOOL: Tool = Tool { name: "atlcheck", version: env!("CARGO_PKG_VERSION") };
+const TOOL: Tool = Tool {
+    name: "atlcheck",
+    version: env!("CARGO_PKG_VERSION"),
+};
 
 #[derive(Serialize)]
 struct Summary {
@@ -45,7 +48,11 @@ struct LintDoc<'a> {
 }
 
 pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
-    let mut by_severity: BTreeMap<&'static str, usize> = [Severity::Error, Severity::Warning, Severity::Info].iter().map(|s| (s.as_str(), 0)).collect();
+    let mut by_severity: BTreeMap<&'static str, usize> =
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .iter()
+            .map(|s| (s.as_str(), 0))
+            .collect();
     let mut by_rule = BTreeMap::new();
     for f in &result.findings {
         *by_severity.entry(f.severity.as_str()).or_default() += 1;
@@ -56,8 +63,16 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
         tool: TOOL,
         findings: &result.findings,
         suppressions: &result.notes,
-        skipped: result.skipped.iter().map(|(p, r)| Skipped { path: p, reason: r }).collect(),
-        errors: result.errors.iter().map(|(p, r)| Skipped { path: p, reason: r }).collect(),
+        skipped: result
+            .skipped
+            .iter()
+            .map(|(p, r)| Skipped { path: p, reason: r })
+            .collect(),
+        errors: result
+            .errors
+            .iter()
+            .map(|(p, r)| Skipped { path: p, reason: r })
+            .collect(),
         summary: Summary {
             files_scanned: result.files_scanned,
             files_skipped: result.skipped.len(),
@@ -102,7 +117,14 @@ pub fn write_rules(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
         tool: Tool,
         rules: Vec<RuleEntry<'a>>,
     }
-    serde_json::to_writer_pretty(&mut *out, &Doc { version: 1, tool: TOOL, rules: rules.iter().map(entry).collect() })?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Doc {
+            version: 1,
+            tool: TOOL,
+            rules: rules.iter().map(entry).collect(),
+        },
+    )?;
     writeln!(out)
 }
 
@@ -114,6 +136,13 @@ pub fn write_explain(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
         entry: RuleEntry<'a>,
         docs: &'a crate::catalogue::Docs,
     }
-    serde_json::to_writer_pretty(&mut *out, &Doc { version: 1, entry: entry(rule), docs: &rule.docs })?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Doc {
+            version: 1,
+            entry: entry(rule),
+            docs: &rule.docs,
+        },
+    )?;
     writeln!(out)
 }

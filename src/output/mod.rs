@@ -11,9 +11,11 @@ use std::path::Path;
 /// Where a report goes: standard output, or `--output-file`.
 pub fn destination(output_file: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match output_file {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        )),
+        Some(path) => {
+            Box::new(BufWriter::new(File::create(path).map_err(|e| {
+                anyhow::anyhow!("cannot write {}: {e}", path.display())
+            })?))
+        }
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
 }

@@ -15,15 +15,70 @@ use crate::lint::{Cx, FileKind, Hit};
 
 const FIX: &str = "run automations as a service account (admin.atlassian.com > Directory > Service accounts): give it product access and a project role, create a scoped API token for it and call https://api.atlassian.com/ex/{jira|confluence}/{cloudId}; if this address already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
 
+enum KeyKind {
+    /// Names Atlassian: `JIRA_USER_EMAIL`, `confluence.username`.
+    Atlassian,
+    /// A bare user key: `email`, `username`.
+    Generic,
+    /// Something else: a git author, a notification address.
+    Other,
+}
+
 /// Does a configuration key name the user of an Atlassian credential (and not, say, a git
 /// author or a notification address)?
-fn is_credential_user_key(key: &str) -> bool {
+fn credential_user_key(key: &str) -> KeyKind {
     let k = key.to_ascii_lowercase();
-    let atlassian = ["jira", "confluence", "atlassian", "atl_", "jsm", "wiki", "servicedesk"].iter().any(|w| k.contains(w));
+    let atlassian = [
+        "jira",
+        "confluence",
+        "atlassian",
+        "atl_",
+        "jsm",
+        "wiki",
+        "servicedesk",
+    ]
+    .iter()
+    .any(|w| k.contains(w));
     let generic = k.trim_start_matches(['-', '_']).replace(['-', '.'], "_");
-    let generic_ok = ["user", "username", "email", "login", "user_email", "api_user", "api_email", "auth_user", "auth_email", "account_email"].contains(&generic.as_str());
-    let other = ["author", "maintainer", "committer", "git", "smtp", "from", "reply", "notify", "notification", "support", "contact", "owner", "admin_email"].iter().any(|w| k.contains(w));
-    (atlassian || generic_ok) && !other
+    let generic_ok = [
+        "user",
+        "username",
+        "email",
+        "login",
+        "user_email",
+        "api_user",
+        "api_email",
+        "auth_user",
+        "auth_email",
+        "account_email",
+    ]
+    .contains(&generic.as_str());
+    let other = [
+        "author",
+        "maintainer",
+        "committer",
+        "git",
+        "smtp",
+        "from",
+        "reply",
+        "notify",
+        "notification",
+        "support",
+        "contact",
+        "owner",
+        "admin_email",
+    ]
+    .iter()
+    .any(|w| k.contains(w));
+    if other {
+        KeyKind::Other
+    } else if atlassian {
+        KeyKind::Atlassian
+    } else if generic_ok {
+        KeyKind::Generic
+    } else {
+        KeyKind::Other
+    }
 }
 
 /// Literal email assignments in the file, by key.
@@ -39,11 +94,21 @@ fn assignments<'a>(cx: &Cx<'a>) -> HashMap<&'a str, (Range<usize>, &'a str)> {
 
 /// The identifier inside `${X}`, `$X`, `{X}`, `$($X)`, `X` or `process.env.X`.
 fn identifier(expr: &str) -> Option<&str> {
-    let e = expr.trim().trim_start_matches('$').trim_start_matches(['{', '(']).trim_start_matches('$');
+    let e = expr
+        .trim()
+        .trim_start_matches('$')
+        .trim_start_matches(['{', '('])
+        .trim_start_matches('$');
     let e = e.trim_end_matches(['}', ')']);
-    let e = e.rsplit(['.', '[']).next().unwrap_or(e).trim_matches(['"', '\'', ']']);
-    (!e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !e.starts_with(|c: char| c.is_ascii_digit()))
-        .then_some(e)
+    let e = e
+        .rsplit(['.', '['])
+        .next()
+        .unwrap_or(e)
+        .trim_matches(['"', '\'', ']']);
+    (!e.is_empty()
+        && e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !e.starts_with(|c: char| c.is_ascii_digit()))
+    .then_some(e)
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
@@ -52,9 +117,18 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     let allowed = &cx.config.service_accounts;
     let mut assigned: Option<HashMap<&str, (Range<usize>, &str)>> = None;
-    let mut candidates: Vec<(Range<usize>, String, &'static str)> = Vec::new();
-    let consider = |range: Range<usize>, raw: &str, how: &'static str, cands: &mut Vec<(Range<usize>, String, &'static str)>| {
+    let mut candidates: Vec<(Range<usize>, String, String)> = Vec::new();
+    let consider = |range: Range<usize>,
+                    raw: &str,
+                    how: String,
+                    cands: &mut Vec<(Range<usize>, String, String)>| {
         if let User::Person(email) = classify_user(raw, allowed) {
+            // Point at the address itself, not at its quotes.
+            let text = &cx.text[range.clone()];
+            let range = match text.find(&email) {
+                Some(i) => range.start + i..range.start + i + email.len(),
+                None => range,
+            };
             cands.push((range, email, how));
         }
     };
@@ -62,51 +136,95 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Credential positions where the user may be a literal or a variable.
     for id in ["curl-user", "auth-call", "concat-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = caps.name("user").or_else(|| caps.name("plus")) else { continue };
+            let Some(m) = caps.name("user").or_else(|| caps.name("plus")) else {
+                continue;
+            };
             let raw = unquote(m.as_str());
             if crate::account::is_email(raw) {
-                consider(m.range(), raw, "Basic-auth user", &mut candidates);
+                consider(
+                    m.range(),
+                    raw,
+                    "the Basic-auth user is".to_string(),
+                    &mut candidates,
+                );
             } else if let Some(name) = identifier(raw) {
                 let map = assigned.get_or_insert_with(|| assignments(cx));
                 if let Some((r, v)) = map.get(name) {
-                    consider(r.clone(), v, "Basic-auth user (assigned to the variable used as the user)", &mut candidates);
+                    consider(
+                        r.clone(),
+                        v,
+                        format!("`{name}`, the Basic-auth user, holds"),
+                        &mut candidates,
+                    );
                 }
             }
         }
     }
     // Literal `email:secret` pairs and keyword arguments.
-    for (id, how) in [("email-colon", "Basic-auth user"), ("user-arg", "API client user")] {
+    for (id, how) in [
+        ("email-colon", "the Basic-auth user is"),
+        ("user-arg", "the API client user is"),
+    ] {
         // Package manifests carry author emails under the same key names.
         if id == "user-arg" && matches!(cx.kind, FileKind::Toml | FileKind::Json) {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
             if let Some(m) = caps.name("user") {
-                consider(m.range(), unquote(m.as_str()), how, &mut candidates);
+                consider(
+                    m.range(),
+                    unquote(m.as_str()),
+                    how.to_string(),
+                    &mut candidates,
+                );
             }
         }
     }
-    // Configuration keys: only beside a token, password or API key key.
-    if cx.pattern("token-key").is_match(cx.text) {
-        for caps in cx.pattern("config-user").captures_iter(cx.text) {
-            if let (Some(k), Some(m)) = (caps.name("key"), caps.name("user"))
-                && is_credential_user_key(k.as_str())
-            {
-                consider(m.range(), unquote(m.as_str()), "configured Atlassian user", &mut candidates);
+    // Configuration keys: a key that names Atlassian (`JIRA_USER_EMAIL`) always; a generic
+    // one (`email`, `user`) only in a file that also configures a token or password.
+    let mut has_token_key: Option<bool> = None;
+    for caps in cx.pattern("config-user").captures_iter(cx.text) {
+        let (Some(k), Some(m)) = (caps.name("key"), caps.name("user")) else {
+            continue;
+        };
+        let key_ok = match credential_user_key(k.as_str()) {
+            KeyKind::Atlassian => true,
+            KeyKind::Generic => {
+                *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
             }
+            KeyKind::Other => false,
+        };
+        if key_ok {
+            consider(
+                m.range(),
+                unquote(m.as_str()),
+                format!("`{}` configures the Atlassian user", k.as_str()),
+                &mut candidates,
+            );
         }
     }
     for b in basic_values(cx) {
         if let User::Person(email) = classify_user(&b.user, allowed) {
-            candidates.push((b.range, email, "user inside a literal Basic header"));
+            candidates.push((
+                b.range,
+                email,
+                "the literal Basic header's user is".to_string(),
+            ));
         }
     }
     candidates.sort_by_key(|(r, _, _)| (r.start, r.end));
     candidates.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
     for (range, email, how) in candidates {
         out.push(
-            Hit::new(range, format!("{how} {email} is a person's account: the automation stops when that person leaves or the account is deactivated"), format!("user:{email}"))
+            Hit::new(range, format!("{} {email}, a person's account: the automation stops when that person leaves or the account is deactivated", capitalize(&how)), format!("user:{email}"))
                 .fix(FIX),
         );
     }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

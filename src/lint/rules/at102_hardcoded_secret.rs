@@ -10,23 +10,43 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for c in common::prefixed_tokens(cx) {
         let what = match (c.info.kind, c.info.checksum) {
             (TokenKind::ApiToken, Checksum::Valid) => "Atlassian API token (checksum valid)",
-            (TokenKind::AccessToken, Checksum::Valid) => "Atlassian access token / org admin API key (checksum valid)",
-            (TokenKind::OAuthClientSecret, Checksum::Valid) => "OAuth 2.0 client secret (checksum valid)",
+            (TokenKind::AccessToken, Checksum::Valid) => {
+                "Atlassian access token / org admin API key (checksum valid)"
+            }
+            (TokenKind::OAuthClientSecret, Checksum::Valid) => {
+                "OAuth 2.0 client secret (checksum valid)"
+            }
             (TokenKind::OAuthClientSecret, _) if c.value.len() >= 60 => "OAuth 2.0 client secret",
             (TokenKind::AppPassword, _) => "Bitbucket app password",
             // A checksum failure is AT103's finding.
             _ => continue,
         };
         let m = mask(c.value);
-        out.push(Hit::new(c.range, format!("hard-coded {what} {m}"), format!("{:?}:{m}", c.info.kind)).fix(FIX));
+        out.push(
+            Hit::new(
+                c.range,
+                format!("hard-coded {what} {m}"),
+                format!("{:?}:{m}", c.info.kind),
+            )
+            .fix(FIX),
+        );
     }
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
-        out.push(Hit::new(c.range, format!("hard-coded legacy 24-character Atlassian API token {m}"), format!("legacy:{m}")).fix(FIX));
+        out.push(
+            Hit::new(
+                c.range,
+                format!("hard-coded legacy 24-character Atlassian API token {m}"),
+                format!("legacy:{m}"),
+            )
+            .fix(FIX),
+        );
     }
     for b in basic_values(cx) {
         let is_email = crate::account::is_email(&b.user);
-        if !is_real_secret(&b.secret) || !(is_email || crate::token::classify(&b.secret).kind != TokenKind::Unknown) {
+        if !is_real_secret(&b.secret)
+            || !(is_email || crate::token::classify(&b.secret).kind != TokenKind::Unknown)
+        {
             continue;
         }
         if crate::account::is_placeholder(&b.user) && !is_real_secret(&b.secret) {
@@ -34,8 +54,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
         let m = mask(&b.secret);
         out.push(
-            Hit::new(b.range, format!("literal Basic header carries the credential {}:{m}", b.user), format!("basic:{}:{m}", b.user))
-                .fix(format!("{FIX}; build the header at run time from the email and a token in the environment")),
+            Hit::new(
+                b.range,
+                format!("literal Basic header carries the credential {}:{m}", b.user),
+                format!("basic:{}:{m}", b.user),
+            )
+            .fix(format!(
+                "{FIX}; build the header at run time from the email and a token in the environment"
+            )),
         );
     }
 }

@@ -12,8 +12,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
         let m = mask(c.value);
         let why = match c.info.checksum {
-            Checksum::Mismatch => "its CRC-32 tail does not match: a character was changed or the token was cut and a wrong tail pasted",
-            Checksum::NoTail => "it does not end in `=` and 8 upper-case hex digits: it was truncated, or extra characters were pasted after it",
+            Checksum::Mismatch => {
+                "its CRC-32 tail does not match: a character was changed or the token was cut and a wrong tail pasted"
+            }
+            Checksum::NoTail => {
+                "it does not end in `=` and 8 upper-case hex digits: it was truncated, or extra characters were pasted after it"
+            }
             _ => continue,
         };
         out.push(
@@ -22,9 +26,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         );
     }
     for caps in cx.pattern("glued").captures_iter(cx.text) {
-        let (Some(t), Some(junk)) = (caps.name("token"), caps.name("junk")) else { continue };
+        let (Some(t), Some(junk)) = (caps.name("token"), caps.name("junk")) else {
+            continue;
+        };
         let m = mask(t.as_str());
-        let what = if junk.as_str().contains('\\') { "a line break (`\\n`/`\\r`)" } else { "trailing whitespace" };
+        let what = if junk.as_str().contains('\\') {
+            "a line break (`\\n`/`\\r`)"
+        } else {
+            "trailing whitespace"
+        };
         out.push(
             Hit::new(t.start()..junk.end(), format!("token {m} carries {what} inside the string: the server sees a different token"), format!("glued:{m}"))
                 .fix("remove the whitespace or line break; trim values read from files (`.strip()`, `tr -d '\\r\\n'`)"),

@@ -18,7 +18,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 "a client secret is exchanged for an access token at https://auth.atlassian.com/oauth/token (grant_type=client_credentials); send that access token as `Authorization: Bearer`, or use an API token with Basic auth",
             ),
             TokenKind::AccessToken if in_slot => (
-                format!("ATCTT3 credential {m} (Bitbucket access token or organization admin API key) used where a Jira/Confluence API token belongs"),
+                format!(
+                    "ATCTT3 credential {m} (Bitbucket access token or organization admin API key) used where a Jira/Confluence API token belongs"
+                ),
                 "organization API keys only work on the admin APIs (api.atlassian.com/admin) with Bearer; for Jira and Confluence create an API token (ATATT3…) for the account or service account",
             ),
             TokenKind::AppPassword => (

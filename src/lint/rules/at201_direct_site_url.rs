@@ -5,7 +5,9 @@ use crate::surface::{self, Product};
 
 fn fix_for(site: &str, path: &str, hint: Option<Product>) -> String {
     let gateway = surface::gateway_url_for_site_path(path, hint, None);
-    format!("use {gateway} (cloud ID: curl https://{site}.atlassian.net/_edge/tenant_info); scoped and service-account tokens are rejected with 401 on the site URL")
+    format!(
+        "use {gateway} (cloud ID: curl https://{site}.atlassian.net/_edge/tenant_info); scoped and service-account tokens are rejected with 401 on the site URL"
+    )
 }
 
 fn product_hint(s: &str) -> Option<Product> {
@@ -19,17 +21,36 @@ fn product_hint(s: &str) -> Option<Product> {
     }
 }
 
+/// The path as far as it is literal: without trailing punctuation or the start of an
+/// unterminated template (`${{ ...`).
+fn clean_path(path: &str) -> &str {
+    let path = match path.find("{{") {
+        Some(i) if !path[i..].contains("}}") => path[..i].trim_end_matches('$'),
+        _ => path,
+    };
+    path.trim_end_matches(['.', ':'])
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut uses_rest: Option<bool> = None;
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
-        let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else { continue };
-        let path = caps.name("path").map_or("", |p| p.as_str()).trim_end_matches(['.', ':']);
+        let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
+            continue;
+        };
+        let path = clean_path(caps.name("path").map_or("", |p| p.as_str()));
         let site = site.as_str();
         if surface::api_family(path).is_some() {
-            let end = url.start() + url.as_str().trim_end_matches(['.', ':']).len();
+            let end = (caps
+                .name("path")
+                .map_or(url.end(), |p| p.start() + path.len()))
+            .min(url.end());
             out.push(
-                Hit::new(url.start()..end, format!("REST call to the site URL https://{site}.atlassian.net{path}"), format!("rest:{site}{path}"))
-                    .fix(fix_for(site, path, None)),
+                Hit::new(
+                    url.start()..end,
+                    format!("REST call to the site URL https://{site}.atlassian.net{path}"),
+                    format!("rest:{site}{path}"),
+                )
+                .fix(fix_for(site, path, None)),
             );
             continue;
         }
@@ -44,8 +65,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let hint = product_hint(before).or(product_hint(base_path));
         let report = |out: &mut Vec<Hit>, why: &str| {
             out.push(
-                Hit::new(url.start()..url.start() + url.as_str().trim_end_matches(['.', ':']).len(), format!("{why} https://{site}.atlassian.net{base_path}"), format!("base:{site}{base_path}"))
-                    .fix(fix_for(site, base_path, hint)),
+                Hit::new(
+                    url.start()..url.start() + url.as_str().trim_end_matches(['.', ':']).len(),
+                    format!("{why} https://{site}.atlassian.net{base_path}"),
+                    format!("base:{site}{base_path}"),
+                )
+                .fix(fix_for(site, base_path, hint)),
             );
         };
         if after.contains("/rest/") || after.contains("/wiki/rest") || after.contains("/wiki/api") {

@@ -4,12 +4,24 @@ use crate::lint::{Cx, Hit};
 use crate::surface::{self, Product};
 
 fn is_jira_path(rest: &str) -> bool {
-    ["/rest/api/2/", "/rest/api/3/", "/rest/api/latest/", "/rest/agile/", "/rest/servicedeskapi"].iter().any(|p| rest.starts_with(p))
+    [
+        "/rest/api/2/",
+        "/rest/api/3/",
+        "/rest/api/latest/",
+        "/rest/agile/",
+        "/rest/servicedeskapi",
+    ]
+    .iter()
+    .any(|p| rest.starts_with(p))
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("gateway").captures_iter(cx.text) {
-        let (Some(whole), Some(product), Some(id)) = (caps.name("whole"), caps.name("product"), caps.name("id")) else { continue };
+        let (Some(whole), Some(product), Some(id)) =
+            (caps.name("whole"), caps.name("product"), caps.name("id"))
+        else {
+            continue;
+        };
         let rest = caps.name("rest").map_or("", |m| m.as_str());
         if rest.is_empty() || rest == "/" {
             continue;
@@ -26,11 +38,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 format!("https://api.atlassian.com/ex/jira/{id}{rest}"),
             ),
             ("confluence", _) if !rest.starts_with("/wiki") => (
-                format!("Confluence gateway path {rest} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"),
+                format!(
+                    "Confluence gateway path {rest} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"
+                ),
                 format!("https://api.atlassian.com/ex/confluence/{id}/wiki{rest}"),
             ),
             _ => continue,
         };
-        out.push(Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str())).fix(format!("use {fixed}")));
+        out.push(
+            Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str()))
+                .fix(format!("use {fixed}")),
+        );
     }
 }

@@ -8,29 +8,52 @@ use crate::surface;
 fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
     let (_, start) = cx.line_at(at);
     let before = &cx.text[start..at];
-    let Some(q) = before.rfind(['"', '\'', '`']) else { return false };
+    let Some(q) = before.rfind(['"', '\'', '`']) else {
+        return false;
+    };
     let quote = before.as_bytes()[q];
     if quote == b'`' {
         return true;
     }
-    let prefix = before[..q].chars().rev().take_while(|c| c.is_ascii_alphabetic() || *c == '$' || *c == '@').collect::<String>();
+    let prefix = before[..q]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == '$' || *c == '@')
+        .collect::<String>();
     prefix.contains(['f', 'F', '$'])
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("gateway").captures_iter(cx.text) {
-        let (Some(whole), Some(product), Some(idm)) = (caps.name("whole"), caps.name("product"), caps.name("id")) else { continue };
+        let (Some(whole), Some(product), Some(idm)) =
+            (caps.name("whole"), caps.name("product"), caps.name("id"))
+        else {
+            continue;
+        };
         let rest = caps.name("rest").map_or("", |m| m.as_str());
         let id = idm.as_str();
-        if !matches!(product.as_str().to_ascii_lowercase().as_str(), "jira" | "confluence") || surface::is_uuid(id) {
+        if !matches!(
+            product.as_str().to_ascii_lowercase().as_str(),
+            "jira" | "confluence"
+        ) || surface::is_uuid(id)
+        {
             continue;
         }
-        let templated = id.contains(['$', '%', '+', '#', '"', '\'', '`', '(', '[']) || id.contains("{{") || id.contains("<%");
+        let templated = id.contains(['$', '%', '+', '#', '"', '\'', '`', '(', '['])
+            || id.contains("{{")
+            || id.contains("<%");
         if templated {
             continue;
         }
         let placeholder = id.starts_with('{') || id.starts_with('<') || id.starts_with(':');
-        if placeholder && (cx.kind == FileKind::Markdown || interpolated(cx, idm.start()) || id.trim_matches(['{', '}']).chars().all(|c| c.is_ascii_digit())) {
+        if placeholder
+            && (cx.kind == FileKind::Markdown
+                || interpolated(cx, idm.start())
+                || id
+                    .trim_matches(['{', '}'])
+                    .chars()
+                    .all(|c| c.is_ascii_digit()))
+        {
             continue;
         }
         if id.is_empty() && rest.is_empty() {
@@ -39,7 +62,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
         let why = if id.is_empty() {
             "is empty".to_string()
-        } else if placeholder || id.to_ascii_lowercase().contains("cloud") || id.to_ascii_lowercase().contains("your") {
+        } else if placeholder
+            || id.to_ascii_lowercase().contains("cloud")
+            || id.to_ascii_lowercase().contains("your")
+        {
             format!("`{id}` is a placeholder left in")
         } else {
             format!("`{id}` is not a UUID")

@@ -23,18 +23,47 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let orgs = org_ids(cx);
     let org_var = cx.pattern("org-variable");
     for caps in cx.pattern("gateway").captures_iter(cx.text) {
-        let (Some(product), Some(idm)) = (caps.name("product"), caps.name("id")) else { continue };
+        let (Some(product), Some(idm)) = (caps.name("product"), caps.name("id")) else {
+            continue;
+        };
         let id = idm.as_str();
         if surface::is_uuid(id) && orgs.contains(&id.to_ascii_lowercase()) {
-            out.push(Hit::new(idm.range(), format!("organization ID {id} used as the cloud ID after /ex/{}/", product.as_str()), format!("org:{id}")).fix(FIX));
+            out.push(
+                Hit::new(
+                    idm.range(),
+                    format!(
+                        "organization ID {id} used as the cloud ID after /ex/{}/",
+                        product.as_str()
+                    ),
+                    format!("org:{id}"),
+                )
+                .fix(FIX),
+            );
         } else if org_var.is_match(id) {
-            out.push(Hit::new(idm.range(), format!("`{id}` after /ex/{}/ names an organization ID, not the site's cloud ID", product.as_str()), format!("orgvar:{id}")).fix(FIX));
+            out.push(
+                Hit::new(
+                    idm.range(),
+                    format!(
+                        "`{id}` after /ex/{}/ names an organization ID, not the site's cloud ID",
+                        product.as_str()
+                    ),
+                    format!("orgvar:{id}"),
+                )
+                .fix(FIX),
+            );
         }
     }
     for caps in cx.pattern("cloud-key").captures_iter(cx.text) {
         let Some(m) = caps.name("id") else { continue };
         if orgs.contains(&m.as_str().to_ascii_lowercase()) {
-            out.push(Hit::new(m.range(), format!("cloud ID setting holds the organization ID {}", m.as_str()), format!("orgkey:{}", m.as_str())).fix(FIX));
+            out.push(
+                Hit::new(
+                    m.range(),
+                    format!("cloud ID setting holds the organization ID {}", m.as_str()),
+                    format!("orgkey:{}", m.as_str()),
+                )
+                .fix(FIX),
+            );
         }
     }
 }

@@ -14,21 +14,27 @@ fn echo_has_n(args: &str) -> bool {
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("echo-pipe").captures_iter(cx.text) {
-        let (Some(whole), Some(args)) = (caps.name("whole"), caps.name("args")) else { continue };
+        let (Some(whole), Some(args)) = (caps.name("whole"), caps.name("args")) else {
+            continue;
+        };
         if echo_has_n(args.as_str()) || !args.as_str().contains(':') {
             continue;
         }
         out.push(Hit::new(whole.range(), "`echo` without -n encodes a trailing newline into the credential: Atlassian answers 401", "echo").fix(FIX));
     }
     for caps in cx.pattern("here-string").captures_iter(cx.text) {
-        let (Some(whole), Some(arg)) = (caps.name("whole"), caps.name("arg")) else { continue };
+        let (Some(whole), Some(arg)) = (caps.name("whole"), caps.name("arg")) else {
+            continue;
+        };
         if !arg.as_str().contains(':') {
             continue;
         }
         out.push(Hit::new(whole.range(), "a `<<<` here-string appends a newline to the encoded credential: Atlassian answers 401", "herestring").fix(FIX));
     }
     for caps in cx.pattern("printf-newline").captures_iter(cx.text) {
-        let (Some(whole), Some(fmt)) = (caps.name("whole"), caps.name("fmt")) else { continue };
+        let (Some(whole), Some(fmt)) = (caps.name("whole"), caps.name("fmt")) else {
+            continue;
+        };
         let rest = caps.name("rest").map_or("", |m| m.as_str());
         if !fmt.as_str().contains("\\n") || !(fmt.as_str().contains(':') || rest.contains(':')) {
             continue;

@@ -11,8 +11,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     for id in ["len-compare", "length-compare", "shell-length"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let (Some(whole), Some(op), Some(n)) = (caps.name("whole"), caps.name("op"), caps.name("n")) else { continue };
-            let Ok(n) = n.as_str().parse::<u64>() else { continue };
+            let (Some(whole), Some(op), Some(n)) =
+                (caps.name("whole"), caps.name("op"), caps.name("n"))
+            else {
+                continue;
+            };
+            let Ok(n) = n.as_str().parse::<u64>() else {
+                continue;
+            };
             let equality = matches!(op.as_str(), "==" | "!=" | "===" | "!==" | "-eq" | "-ne");
             if !(KNOWN.contains(&n) || equality && n >= 16) {
                 continue;
@@ -25,7 +31,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     for id in ["slice", "quantifier", "max-length"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let (Some(whole), Some(n)) = (caps.name("whole"), caps.name("n")) else { continue };
+            let (Some(whole), Some(n)) = (caps.name("whole"), caps.name("n")) else {
+                continue;
+            };
             let (line, _) = cx.line_at(whole.start());
             let l = line.to_ascii_lowercase();
             if !(l.contains("token") || l.contains("api_key") || l.contains("apikey")) {

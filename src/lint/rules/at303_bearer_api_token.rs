@@ -8,15 +8,33 @@ const FIX: &str = "send the API token with Basic auth: curl -u \"$EMAIL:$API_TOK
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("bearer-literal").captures_iter(cx.text) {
-        let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) else { continue };
+        let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) else {
+            continue;
+        };
         let m = mask(t.as_str());
-        out.push(Hit::new(whole.start()..t.end(), format!("API token {m} sent as a Bearer token"), format!("literal:{m}")).fix(FIX));
+        out.push(
+            Hit::new(
+                whole.start()..t.end(),
+                format!("API token {m} sent as a Bearer token"),
+                format!("literal:{m}"),
+            )
+            .fix(FIX),
+        );
     }
     if !cx.atlassian_context() {
         return;
     }
     for caps in cx.pattern("bearer-var").captures_iter(cx.text) {
-        let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else { continue };
-        out.push(Hit::new(whole.range(), format!("API token `{}` sent as a Bearer token", var.as_str()), format!("var:{}", var.as_str())).fix(FIX));
+        let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
+            continue;
+        };
+        out.push(
+            Hit::new(
+                whole.range(),
+                format!("API token `{}` sent as a Bearer token", var.as_str()),
+                format!("var:{}", var.as_str()),
+            )
+            .fix(FIX),
+        );
     }
 }

@@ -22,13 +22,23 @@ pub struct Candidate<'a> {
 pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     for caps in cx.pattern("prefixed").captures_iter(cx.text) {
-        let Some(m) = caps.name("token") else { continue };
+        let Some(m) = caps.name("token") else {
+            continue;
+        };
         let value = m.as_str();
         let body = value.get(6..).unwrap_or("");
-        if body.len() < MIN_TOKEN_BODY || body.contains("xxxx") || body.contains("XXXX") || !crate::secret::looks_random(body) {
+        if body.len() < MIN_TOKEN_BODY
+            || body.contains("xxxx")
+            || body.contains("XXXX")
+            || !crate::secret::looks_random(body)
+        {
             continue;
         }
-        out.push(Candidate { range: m.range(), value, info: token::classify(value) });
+        out.push(Candidate {
+            range: m.range(),
+            value,
+            info: token::classify(value),
+        });
     }
     out
 }
@@ -44,14 +54,22 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = caps.name("token") else { continue };
+            let Some(m) = caps.name("token") else {
+                continue;
+            };
             let v = m.as_str();
-            if v.bytes().all(|b| b.is_ascii_hexdigit()) || !v[20..].bytes().all(|b| b.is_ascii_hexdigit()) {
+            if v.bytes().all(|b| b.is_ascii_hexdigit())
+                || !v[20..].bytes().all(|b| b.is_ascii_hexdigit())
+            {
                 continue;
             }
             let info = token::classify(v);
             if info.kind == TokenKind::Legacy && !out.iter().any(|c| c.range == m.range()) {
-                out.push(Candidate { range: m.range(), value: v, info });
+                out.push(Candidate {
+                    range: m.range(),
+                    value: v,
+                    info,
+                });
             }
         }
     }
@@ -73,21 +91,32 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
     let mut out = Vec::new();
     for caps in cx.pattern("basic").captures_iter(cx.text) {
         let Some(m) = caps.name("b64") else { continue };
-        let Some(decoded) = decode_b64(m.as_str()) else { continue };
+        let Some(decoded) = decode_b64(m.as_str()) else {
+            continue;
+        };
         let trailing_newline = decoded.ends_with('\n');
         let decoded = decoded.trim_end_matches(['\n', '\r']);
-        let Some((user, secret)) = decoded.split_once(':') else { continue };
+        let Some((user, secret)) = decoded.split_once(':') else {
+            continue;
+        };
         if user.is_empty() || secret.is_empty() || decoded.chars().any(|c| c.is_control()) {
             continue;
         }
-        out.push(BasicValue { range: m.range(), user: user.to_string(), secret: secret.to_string(), trailing_newline });
+        out.push(BasicValue {
+            range: m.range(),
+            user: user.to_string(),
+            secret: secret.to_string(),
+            trailing_newline,
+        });
     }
     out
 }
 
 fn decode_b64(s: &str) -> Option<String> {
     let trimmed = s.trim_end_matches('=');
-    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(trimmed).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(trimmed)
+        .ok()?;
     String::from_utf8(bytes).ok()
 }
 
