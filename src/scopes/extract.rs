@@ -9,12 +9,13 @@
 //! `jira.example.com`, `localhost`) are skipped, and so are bare API bases (`/rest/api/3`).
 //!
 //! The method is inferred from the code around the URL, in this order, defaulting to GET:
+//! 0. an upper-case verb right before the URL (`POST https://…` in HTTP files, HTTPie, docs);
 //! 1. the same statement (shell `\` continuations joined): `curl -X POST` / `--request`,
-//!    `-Method Post`, `method: 'POST'` / `method="POST"`, a quoted `"POST"`
+//!    `-Method Post`, `method: 'POST'` / `method="POST"`, Java's `.POST(body)`, a quoted `"POST"`
 //!    (`http.NewRequest("POST", …)`), `http.MethodPost`, `Net::HTTP::Post`, or a call such as
 //!    `requests.post(`, `session.put(`, `axios.delete(`, `.PostAsync(` whose parenthesis
 //!    encloses the URL; nearest wins;
-//! 2. `curl` with a body (`-d`, `--data…`, `-F`, `--json`) and no `-X`: POST;
+//! 2. `curl` with a body (`-d`, `--data…`, `-F`, `--json`) and no `-X`: POST, unless `-G`;
 //! 3. a call opened on one of the three lines before whose parenthesis encloses the URL;
 //! 4. an options object on the next six lines (`method: 'POST'`, `-Method Post`);
 //! 5. the URL assigned to a variable that a call within the next ten lines receives.
@@ -41,9 +42,8 @@ const API_PREFIX: &str = r"/(?:rest/(?:api/(?:2|3|latest)|agile/(?:1\.0|latest)|
 fn url_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(
-            r#"(?P<host>https?://[A-Za-z0-9.\-]+(?::[0-9]+)?)?(?P<gw>/ex/(?:jira|confluence)/[^/\s'"`]+)?(?P<api>{API_PREFIX})(?P<tail>[/?#][^\s'"`<>()\\,;|\]]*)?"#
-        ))
+        let pattern = r#"(?P<host>https?://[A-Za-z0-9.\-]+(?::[0-9]+)?)?(?P<gw>/ex/(?:jira|confluence)/[^/\s'"`]+)?(?P<api>API)(?P<tail>[/?#](?:\$?\{\{[^}\n]*\}\}|[^\s'"`<>()\\,;|\]])*)?"#;
+        Regex::new(&pattern.replacen("API", API_PREFIX, 1))
         .expect("valid regex")
     })
 }
@@ -60,6 +60,8 @@ fn method_res() -> &'static [(Regex, Kind)] {
             (re(r#"["'`](GET|POST|PUT|PATCH|DELETE|HEAD)["'`]"#), Kind::Quoted),
             (re(r"\bhttp\.Method(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
             (re(r"Net::HTTP::(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
+            // Java's HttpRequest builder: `.POST(body)` anywhere in the statement.
+            (re(r"\.(GET|POST|PUT|PATCH|DELETE|HEAD)\s*\("), Kind::Option),
             (re(r"(?i)\.(get|post|put|patch|delete|head)(?:AsJson)?(?:Async|_async)?\s*(?:<[^>()]*>)?\s*\("), Kind::Call),
         ]
     })
@@ -109,7 +111,11 @@ pub fn find_calls(text: &str) -> Vec<FoundCall> {
         while end > start && text[..end].ends_with(['.', ':', '!']) {
             end -= 1;
         }
-        let mut url = text[start..end].to_string();
+        // Only a `${{ expression }}` (GitHub Actions, Jinja) can hold whitespace here.
+        let mut url: String = text[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let tail = caps.name("tail").map_or("", |t| t.as_str());
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         let stitched = stitch(&text[end..line_end]);
@@ -306,6 +312,14 @@ fn infer_method(
     let stmt_from = lines.start(top).max(prev_end);
     let stmt_to = lines.end(text, bottom).min(next_start).max(end);
     let stmt = &text[stmt_from..stmt_to];
+    // 0. `POST https://…` (HTTP files, HTTPie, docs): the verb right before the URL.
+    static VERB_BEFORE: OnceLock<Regex> = OnceLock::new();
+    let verb_before = VERB_BEFORE.get_or_init(|| {
+        Regex::new(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\s+$").expect("valid regex")
+    });
+    if let Some(c) = verb_before.captures(&text[lines.start(first).max(prev_end)..start]) {
+        return (c[1].to_string(), Some(c[0].trim().to_string()));
+    }
     // 1. The same statement.
     let found = nearest(
         text,
@@ -326,6 +340,15 @@ fn infer_method(
             )
             .expect("valid regex")
         });
+        static GET: OnceLock<Regex> = OnceLock::new();
+        let get =
+            GET.get_or_init(|| Regex::new(r"(?:^|\s)(?:-G|--get)(?:\s|$)").expect("valid regex"));
+        if let Some(m) = get.find(stmt) {
+            return (
+                "GET".to_string(),
+                Some(format!("curl {}", m.as_str().trim())),
+            );
+        }
         if let Some(m) = data.find(stmt) {
             return (
                 "POST".to_string(),
@@ -425,6 +448,13 @@ mod tests {
             one("curl -s https://acme.atlassian.net/rest/api/3/myself | jq .").0,
             "GET"
         );
+        assert_eq!(
+            one(
+                "curl -s -G --data-urlencode jql=x https://acme.atlassian.net/rest/api/3/search/jql"
+            )
+            .0,
+            "GET"
+        );
     }
 
     #[test]
@@ -469,6 +499,38 @@ mod tests {
     }
 
     #[test]
+    fn more_languages() {
+        assert_eq!(
+            one("POST https://acme.atlassian.net/rest/api/3/issue HTTP/1.1").0,
+            "POST"
+        );
+        assert_eq!(
+            one("http DELETE https://acme.atlassian.net/rest/api/3/issue/A-1").0,
+            "DELETE"
+        );
+        assert_eq!(one("HttpRequest.newBuilder(URI.create(base + \"/rest/api/3/issue\")).POST(body).build();").0, "POST");
+        assert_eq!(
+            one("uri = URI(\"#{site}/rest/api/3/issue/#{key}\")\nreq = Net::HTTP::Put.new(uri)").0,
+            "PUT"
+        );
+        assert_eq!(
+            one("resp, err := client.Post(base+\"/rest/api/3/issue\", \"application/json\", b)").0,
+            "POST"
+        );
+        assert_eq!(
+            one("$r = Invoke-RestMethod -Method Delete -Uri \"$site/rest/api/3/issue/$key\"").0,
+            "DELETE"
+        );
+        let two = find_calls(
+            "requests.post(BASE + '/rest/api/3/issue')\nrequests.get(BASE + '/rest/api/3/myself')\n",
+        );
+        assert_eq!(
+            (two[0].method.as_str(), two[1].method.as_str()),
+            ("POST", "GET")
+        );
+    }
+
+    #[test]
     fn urls_are_normalized() {
         assert_eq!(
             one("get(\"/rest/api/3/issue/\" + key + \"/comment\")").1,
@@ -490,5 +552,14 @@ mod tests {
         let calls = find_calls("a\n  b = get('/ex/jira/{cloud}/rest/api/3/search?jql=x')\n");
         assert_eq!((calls[0].line, calls[0].column), (2, 12));
         assert_eq!(calls[0].url, "/ex/jira/{cloud}/rest/api/3/search?jql=x");
+        let gha = "run: curl -X POST \"https://acme.atlassian.net/rest/api/2/issue/${{ github.event.issue.key }}/comment\"";
+        assert_eq!(
+            one(gha),
+            (
+                "POST".to_string(),
+                "https://acme.atlassian.net/rest/api/2/issue/${{github.event.issue.key}}/comment"
+                    .to_string()
+            )
+        );
     }
 }

@@ -112,7 +112,11 @@ impl fmt::Display for NoMatch {
                     f,
                     "no Atlassian REST API has the path {} (Jira, Jira Software, Jira Service Management, Confluence)",
                     self.path
-                )
+                )?;
+                if self.path.starts_with("/wiki/rest/api/") {
+                    f.write_str("; Atlassian is retiring Confluence v1 endpoints and its spec no longer documents many of them: use /wiki/api/v2")?;
+                }
+                Ok(())
             }
             NoMatchReason::MethodNotAllowed { template, allowed } => write!(
                 f,
@@ -210,7 +214,12 @@ pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
             }
         }
     };
-    let path = path.split(['?', '#']).next().unwrap_or("");
+    // The query or fragment starts at `?` or `#`, but `#{key}` is Ruby interpolation.
+    let end = path
+        .char_indices()
+        .find(|&(i, c)| c == '?' || (c == '#' && !path[i + 1..].starts_with('{')))
+        .map_or(path.len(), |(i, _)| i);
+    let path = &path[..end];
     let mut segments: Vec<RSeg> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -458,6 +467,7 @@ fn suggest(cat: &Catalogue, segments: &[RSeg], method: &str) -> Vec<Suggestion> 
     let mut scored: Vec<(f64, &PathEntry)> = cat
         .paths
         .iter()
+        .filter(|entry| shares_resource(&entry.segments, segments))
         .map(|entry| {
             let mut cost = path_distance(&entry.segments, segments);
             if !entry
@@ -486,6 +496,25 @@ fn suggest(cat: &Catalogue, segments: &[RSeg], method: &str) -> Vec<Suggestion> 
             spec: cat.specs[e.spec].id,
         })
         .collect()
+}
+
+/// Does the template name a resource the request names too (or nearly: a typo)? Versions
+/// (`3`, `1.0`, `v2`, `latest`) and the `rest`/`api`/`wiki` prefixes do not count.
+fn shares_resource(template: &[TSeg], segments: &[RSeg]) -> bool {
+    let resource = |s: &str| {
+        !matches!(s, "rest" | "api" | "wiki" | "latest")
+            && !s
+                .trim_start_matches('v')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
+    };
+    template.iter().any(|t| match t {
+        TSeg::Lit(l) if resource(l) => segments.iter().any(|s| match s {
+            RSeg::Text(s) => resource(s) && literal_distance(l, s) <= 0.4,
+            RSeg::Placeholder(_) => false,
+        }),
+        _ => false,
+    })
 }
 
 fn path_distance(template: &[TSeg], segments: &[RSeg]) -> f64 {
@@ -612,6 +641,10 @@ mod tests {
         assert_eq!(
             op("GET", "/rest/api/3/issue/${key}/comment").operation_id,
             "getComments"
+        );
+        assert_eq!(
+            op("PUT", "/rest/api/3/issue/#{key}?x=1#frag").operation_id,
+            "editIssue"
         );
         // A placeholder never matches a literal segment.
         assert!(lookup("GET", "/rest/api/3/{what}").is_err());
