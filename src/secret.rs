@@ -75,6 +75,17 @@ fn redaction_patterns() -> &'static [Regex] {
     })
 }
 
+/// 8-4-4-4-12 alphanumerics: a cloud or organization ID, possibly mistyped. Identifiers,
+/// not secrets; a mistyped one must stay readable in an AT203 message.
+fn uuid_shaped(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Shannon entropy in bits per character.
 pub fn entropy(s: &str) -> f64 {
     let mut counts = [0u32; 256];
@@ -136,7 +147,7 @@ fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
             } else if let Some(m) = caps.name("entropy")
                 && looks_random(m.as_str())
                 && !m.as_str().contains('/')
-                && !crate::surface::is_uuid(m.as_str())
+                && !uuid_shaped(m.as_str())
             {
                 ranges.push(m.range());
             }

@@ -11,6 +11,7 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
     let linter = Linter::new(Config::resolve(None, &Overrides::default()).unwrap()).unwrap();
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut transcript = String::new();
     for rule in catalogue::rules() {
         let Some(spec) = &rule.lint else {
             assert!(
@@ -41,6 +42,17 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
                 .filter(|f| f.rule == rule.code)
                 .collect();
             checked += 1;
+            for f in &mine {
+                transcript.push_str(&format!(
+                    "{} #{} {}:{}:{}: {}\n",
+                    rule.code,
+                    i + 1,
+                    ex.path,
+                    f.line,
+                    f.column,
+                    f.message
+                ));
+            }
             let ok = match (ex.expect, ex.count) {
                 (Expect::Pass, _) => mine.is_empty(),
                 (Expect::Fail, Some(n)) => mine.len() == n,
@@ -67,4 +79,6 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
         failures.join("\n")
     );
     assert!(checked > 80, "only {checked} examples ran");
+    // What each fail example reports, reviewed line by line.
+    insta::assert_snapshot!("example_findings", transcript);
 }
