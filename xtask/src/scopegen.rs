@@ -12,9 +12,11 @@
 //!   Otherwise (Jira Software, some Jira and JSM operations) each `security` requirement object
 //!   naming an OAuth 2.0 scheme (`OAuth2` or `oAuthDefinitions`) is one alternative.
 //!   `security` alternatives that differ from every x-extension entry are kept as well.
-//! - A non-`Beta` set is classic when any of its scopes has the classic shape `verb:thing`
-//!   (one colon) and granular when every scope has the granular shape `verb:resource:product`:
-//!   Confluence v2, Jira Software and a few Confluence v1 operations list granular scopes only.
+//! - An x-extension entry's `state` names its family, as Atlassian's rendered docs do:
+//!   `Current` is classic, `Beta` is granular. A spec without any `Beta` entry whose `Current`
+//!   scopes all have the granular shape `verb:resource:product` (Confluence v2) uses `Current`
+//!   for granular scopes. A `security` set with no matching x-extension entry (Jira Software,
+//!   some Jira and JSM operations) is granular when all its scopes have the granular shape.
 //! - Empty scope lists are not requirements; an operation whose OAuth 2.0 entries are all
 //!   empty is flagged `n` (no scope needed), and one with no `security` at all and no scopes is
 //!   flagged `c` (Connect apps only).
@@ -186,6 +188,7 @@ fn spec_rows(doc: &Value) -> Result<Vec<Row>, String> {
         .unwrap_or_default();
     let base = server_path(doc);
     let paths = doc["paths"].as_object().ok_or("no `paths` object")?;
+    let current_granular = current_is_granular(paths);
     let mut rows = Vec::new();
     for (template, item) in paths {
         let Some(item) = item.as_object() else {
@@ -195,7 +198,14 @@ fn spec_rows(doc: &Value) -> Result<Vec<Row>, String> {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
-            rows.push(operation_row(&base, template, method, op, &oauth_schemes)?);
+            rows.push(operation_row(
+                &base,
+                template,
+                method,
+                op,
+                &oauth_schemes,
+                current_granular,
+            )?);
         }
     }
     rows.sort_by(|a, b| {
@@ -232,6 +242,30 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Does this spec use `Current` for granular scopes? True when it has no `Beta` entry at all
+/// and every `Current` scope has the granular shape (Confluence v2).
+fn current_is_granular(paths: &serde_json::Map<String, Value>) -> bool {
+    let entries = paths
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op["x-atlassian-oauth2-scopes"].as_array())
+        .flatten();
+    let mut any_current = false;
+    for entry in entries {
+        if entry["state"] == "Beta" {
+            return false;
+        }
+        for scope in strings(&entry["scopes"]) {
+            any_current = true;
+            if !is_granular_shape(&scope) {
+                return false;
+            }
+        }
+    }
+    any_current
+}
+
 fn is_granular_shape(scope: &str) -> bool {
     scope.matches(':').count() >= 2
 }
@@ -242,6 +276,7 @@ fn operation_row(
     method: &str,
     op: &Value,
     oauth: &[&str],
+    current_granular: bool,
 ) -> Result<Row, String> {
     let path = format!("{base}{template}");
     for field in [&path, &op["operationId"].as_str().unwrap_or("").to_string()] {
@@ -249,13 +284,19 @@ fn operation_row(
             return Err(format!("control character in {field:?}"));
         }
     }
-    // (scopes, is_beta) alternatives, in document order.
+    // (scopes, is granular) alternatives, in document order. The x-extension's `state` says
+    // which family a set is (Atlassian's docs render Current as "Classic", Beta as
+    // "Granular"), except in a spec that uses Current for granular scopes; a `security` set
+    // without a matching x-extension entry is classified by the shape of its scopes.
     let mut sets: Vec<(Vec<String>, bool)> = Vec::new();
     let mut oauth_documented = false;
     if let Some(entries) = op["x-atlassian-oauth2-scopes"].as_array() {
         for entry in entries {
             oauth_documented = true;
-            sets.push((strings(&entry["scopes"]), entry["state"] == "Beta"));
+            sets.push((
+                strings(&entry["scopes"]),
+                entry["state"] == "Beta" || current_granular,
+            ));
         }
     }
     let security = op["security"].as_array();
@@ -272,14 +313,16 @@ fn operation_row(
                 oauth_documented = true;
                 let scopes = strings(scopes);
                 if !sets.iter().any(|(s, _)| *s == scopes) {
-                    sets.push((scopes, false));
+                    let granular =
+                        !scopes.is_empty() && scopes.iter().all(|s| is_granular_shape(s));
+                    sets.push((scopes, granular));
                 }
             }
         }
     }
     let mut classic: Vec<Vec<String>> = Vec::new();
     let mut granular: Vec<Vec<String>> = Vec::new();
-    for (scopes, beta) in sets {
+    for (scopes, is_granular) in sets {
         if scopes.is_empty() {
             continue;
         }
@@ -288,7 +331,7 @@ fn operation_row(
                 "unexpected character in a scope of {method} {path}"
             ));
         }
-        let target = if beta || scopes.iter().all(|s| is_granular_shape(s)) {
+        let target = if is_granular {
             &mut granular
         } else {
             &mut classic
