@@ -48,9 +48,30 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show a rule's documentation: what, why, example, fix, references.
     Explain(ExplainArgs),
+    /// Diagnose a failing Atlassian Cloud request live: name the root cause and the fix.
+    #[command(after_help = DOCTOR_HELP)]
+    Doctor(DoctorArgs),
     /// Which OAuth scopes (classic and granular) a request needs, from Atlassian's OpenAPI specs.
     #[command(long_about = crate::scopes::long_help(), after_help = crate::scopes::AFTER_HELP)]
     Scopes(ScopesArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of atlcheck, or of one of its commands, to standard output.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (`lint`, `scopes`, ...) for its own page `atlcheck-COMMAND(1)`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,6 +82,12 @@ pub enum LintFormat {
     Concise,
     /// Versioned JSON document (SPEC.md, "JSON output").
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// JUnit XML: one testsuite per file, one failed testcase per finding.
+    Junit,
 }
 
 #[derive(
@@ -87,12 +114,24 @@ pub struct LintArgs {
     /// Files or folders to scan (default `.`); `-` reads standard input.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
-    pub format: LintFormat,
+    /// Output format [default: human, or github when GITHUB_ACTIONS=true].
+    #[arg(long, value_enum)]
+    pub format: Option<LintFormat>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file; list its stale entries.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (rule, path, fingerprint), then report as if baselined.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Lint the content staged in the git index (not the working tree); PATHs limit it.
+    #[arg(long, conflicts_with = "stdin_filename")]
+    pub staged: bool,
+    /// Apply the configuration's `exclude` globs to files named explicitly too (pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Use this configuration file instead of discovering one.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
@@ -184,4 +223,75 @@ pub struct ScopesArgs {
 /// Parse the process arguments; usage errors exit with code 2 (clap's default).
 pub fn parse() -> Cli {
     Cli::parse()
+}
+
+const DOCTOR_HELP: &str = "Examples:
+  ATLASSIAN_EMAIL=bot@serviceaccount.atlassian.com ATLASSIAN_API_TOKEN=... \\
+    atlcheck doctor https://acme.atlassian.net/rest/api/3/issue/OPS-1
+  atlcheck doctor --site acme -- curl -u \"$EMAIL:$TOKEN\" https://api.atlassian.com/ex/jira/$CLOUD_ID/rest/api/3/myself
+
+Credential, first found wins: --auth-header-env, the pasted curl's -u / -H Authorization,
+--token-stdin, the variable --token-env names (ATLASSIAN_API_TOKEN), ~/.netrc for the host,
+a prompt on a terminal. Probes are read-only (GET); writes are judged from the scope catalogue.
+Exit codes: 0 the request works, 1 a problem was diagnosed, 2 usage error or checks could not run.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The failing request's URL (or paste a curl command after `--`).
+    #[arg(value_name = "URL", required_unless_present = "curl")]
+    pub url: Option<String>,
+    /// A curl command line, after `--`: `atlcheck doctor -- curl -u ... URL`.
+    #[arg(last = true, value_name = "CURL", num_args = 0..)]
+    pub curl: Vec<String>,
+    /// HTTP method of the failing request (default GET, or what the curl command says).
+    #[arg(long, short = 'X')]
+    pub method: Option<String>,
+    /// Atlassian account email for Basic auth.
+    #[arg(long, env = "ATLASSIAN_EMAIL", value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// Environment variable that holds the API token.
+    #[arg(long, value_name = "NAME", default_value = "ATLASSIAN_API_TOKEN")]
+    pub token_env: String,
+    /// Read the API token from standard input.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Environment variable holding a whole Authorization header value, exactly as a script sends it.
+    #[arg(long, value_name = "NAME")]
+    pub auth_header_env: Option<String>,
+    /// The site (`acme` or `acme.atlassian.net`): lets the doctor resolve the cloud ID.
+    #[arg(long, value_name = "SITE")]
+    pub site: Option<String>,
+    /// Jira project key to check permissions in.
+    #[arg(long, value_name = "KEY")]
+    pub project: Option<String>,
+    /// Confluence space key to check permissions in.
+    #[arg(long, value_name = "KEY")]
+    pub space: Option<String>,
+    /// Only the checks that need no network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Seconds to wait for each probe.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Email of a working account to compare with (its token from --compare-token-env).
+    #[arg(long, value_name = "EMAIL", requires = "compare_token_env")]
+    pub compare_email: Option<String>,
+    /// Environment variable that holds the working account's API token.
+    #[arg(long, value_name = "NAME", requires = "compare_email")]
+    pub compare_token_env: Option<String>,
+    /// Do not read ~/.netrc.
+    #[arg(long)]
+    pub no_netrc: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
+    pub format: DoctorFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 }

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod doctor;
 pub mod lint;
 pub mod output;
 pub mod scopes;
@@ -44,7 +45,10 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Lint(args) => commands::lint::run(&cli.global, args),
         cli::Command::Rules(args) => commands::rules::run(&cli.global, args),
         cli::Command::Explain(args) => commands::explain::run(&cli.global, args),
+        cli::Command::Doctor(args) => commands::doctor::run(&cli.global, args),
         cli::Command::Scopes(args) => commands::scopes::run(&cli.global, args),
+        cli::Command::Completions(args) => commands::completions::run(args),
+        cli::Command::Man(args) => commands::man::run(args),
     }
 }
 

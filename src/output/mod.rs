@@ -1,8 +1,13 @@
 //! Output: one module per format, plus the colour policy and the destination.
 pub mod color;
 pub mod concise;
+pub mod doctor;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod progress;
+pub mod sarif;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

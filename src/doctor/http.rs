@@ -1,0 +1,323 @@
+//! The doctor's only door to the network.
+//!
+//! - Credentials go only to Atlassian hosts (`*.atlassian.net`, `api.atlassian.com`,
+//!   `auth.atlassian.com`) or to what `ATLCHECK_CONNECT_TO` maps them to (SPEC, security
+//!   invariants); plain http is refused except to loopback targets named there.
+//! - Redirects are never followed: a 3xx is evidence, and a credential never crosses to
+//!   another host.
+//! - Every request has a timeout; bodies are read up to [`BODY_CAP`] bytes.
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::secret::Secret;
+use crate::surface;
+
+/// Largest response body read; the rest is discarded.
+pub const BODY_CAP: usize = 64 * 1024;
+
+/// `ATLCHECK_CONNECT_TO`: `HOST=BASE_URL` pairs.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectTo {
+    map: Vec<(String, String)>,
+}
+
+impl ConnectTo {
+    /// Parse `api.atlassian.com=http://127.0.0.1:8080,acme.atlassian.net=http://127.0.0.1:8081`.
+    pub fn parse(spec: &str) -> Result<ConnectTo, String> {
+        let mut map = Vec::new();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (host, base) = pair.split_once('=').ok_or_else(|| {
+                format!("ATLCHECK_CONNECT_TO entry `{pair}` is not HOST=BASE_URL")
+            })?;
+            let base = base.trim().trim_end_matches('/');
+            if surface::split_url(base).is_none() {
+                return Err(format!("ATLCHECK_CONNECT_TO target `{base}` is not a URL"));
+            }
+            map.push((host.trim().to_ascii_lowercase(), base.to_string()));
+        }
+        Ok(ConnectTo { map })
+    }
+
+    pub fn from_env() -> Result<ConnectTo, String> {
+        match std::env::var("ATLCHECK_CONNECT_TO") {
+            Ok(v) => ConnectTo::parse(&v),
+            Err(_) => Ok(ConnectTo::default()),
+        }
+    }
+
+    /// The URL actually contacted for a logical `https://HOST/path` URL.
+    pub fn physical(&self, url: &str) -> String {
+        if let Some(parts) = surface::split_url(url) {
+            let host = parts.host.to_ascii_lowercase();
+            if let Some((_, base)) = self.map.iter().find(|(h, _)| *h == host) {
+                return format!("{base}{}", parts.path);
+            }
+        }
+        url.to_string()
+    }
+
+    fn is_mapped(&self, host: &str) -> bool {
+        let h = host.to_ascii_lowercase();
+        self.map.iter().any(|(m, _)| *m == h)
+    }
+}
+
+/// How to authenticate a probe.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    None,
+    /// A whole `Authorization` header value.
+    Header(Secret),
+}
+
+/// Response headers that decide a diagnosis, kept as evidence.
+pub const EVIDENCE_HEADERS: &[&str] = &[
+    "www-authenticate",
+    "x-aaccountid",
+    "x-seraph-loginreason",
+    "x-authentication-denied-reason",
+    "x-failure-category",
+    "retry-after",
+    "ratelimit-reason",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-arequestid",
+    "location",
+    "content-type",
+];
+
+/// One HTTP exchange, as evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exchange {
+    pub method: String,
+    /// The URL as Atlassian would see it (before `ATLCHECK_CONNECT_TO`).
+    pub url: String,
+    pub authenticated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub headers: BTreeMap<String, String>,
+    /// The start of the body, secrets masked.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub elapsed_ms: u64,
+    #[serde(skip)]
+    pub full_body: String,
+}
+
+impl Exchange {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+    /// `GET https://… → 401`
+    pub fn summary(&self) -> String {
+        match (self.status, &self.error) {
+            (Some(s), _) => format!("{} {} → {s}", self.method, self.url),
+            (None, Some(e)) => format!("{} {} → {e}", self.method, self.url),
+            (None, None) => format!("{} {}", self.method, self.url),
+        }
+    }
+}
+
+/// The HTTP client of one doctor run.
+pub struct Http {
+    client: reqwest::Client,
+    connect_to: ConnectTo,
+    timeout: Duration,
+}
+
+impl Http {
+    pub fn new(connect_to: ConnectTo, timeout: Duration) -> anyhow::Result<Http> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("atlcheck/", env!("CARGO_PKG_VERSION"), " (doctor)"))
+            .build()?;
+        Ok(Http {
+            client,
+            connect_to,
+            timeout,
+        })
+    }
+
+    /// May a credential be sent to this logical URL?
+    pub fn credential_allowed(&self, url: &str) -> Result<(), String> {
+        let Some(parts) = surface::split_url(url) else {
+            return Err(format!("`{url}` is not a URL"));
+        };
+        if !surface::is_atlassian_api_host(parts.host) {
+            return Err(format!(
+                "{} is not an Atlassian host; atlcheck sends credentials only to *.atlassian.net, api.atlassian.com and auth.atlassian.com",
+                parts.host
+            ));
+        }
+        if !parts.scheme.eq_ignore_ascii_case("https") {
+            return Err(format!(
+                "refusing to send a credential over {}://",
+                parts.scheme
+            ));
+        }
+        let physical = self.connect_to.physical(url);
+        if let Some(p) = surface::split_url(&physical)
+            && !p.scheme.eq_ignore_ascii_case("https")
+        {
+            let loopback = matches!(p.host, "127.0.0.1" | "localhost" | "::1" | "[::1]");
+            if !(loopback && self.connect_to.is_mapped(parts.host)) {
+                return Err(format!(
+                    "refusing to send a credential over plain http to {}",
+                    p.host
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Send one read-only request and record it. Never fails: errors are evidence too.
+    pub async fn send(&self, method: &str, url: &str, auth: &Auth) -> Exchange {
+        let start = Instant::now();
+        let mut ex = Exchange {
+            method: method.to_string(),
+            url: url.to_string(),
+            authenticated: matches!(auth, Auth::Header(_)),
+            status: None,
+            headers: BTreeMap::new(),
+            body: String::new(),
+            error: None,
+            elapsed_ms: 0,
+            full_body: String::new(),
+        };
+        if let Auth::Header(_) = auth
+            && let Err(why) = self.credential_allowed(url)
+        {
+            ex.error = Some(why);
+            return ex;
+        }
+        let physical = self.connect_to.physical(url);
+        let Ok(m) = reqwest::Method::from_bytes(method.as_bytes()) else {
+            ex.error = Some(format!("invalid method {method}"));
+            return ex;
+        };
+        let mut req = self
+            .client
+            .request(m, &physical)
+            .header("Accept", "application/json");
+        if let Auth::Header(h) = auth {
+            let mut value = match reqwest::header::HeaderValue::from_str(h.expose()) {
+                Ok(v) => v,
+                Err(_) => {
+                    ex.error = Some("the Authorization value has characters HTTP headers cannot carry (a line break?)".to_string());
+                    return ex;
+                }
+            };
+            value.set_sensitive(true);
+            req = req.header(reqwest::header::AUTHORIZATION, value);
+        }
+        let result = tokio::time::timeout(self.timeout + Duration::from_millis(500), async {
+            let mut resp = req.send().await?;
+            let status = resp.status().as_u16();
+            let mut headers = BTreeMap::new();
+            for name in EVIDENCE_HEADERS {
+                if let Some(v) = resp.headers().get(*name) {
+                    headers.insert(
+                        name.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    );
+                }
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await? {
+                let room = BODY_CAP.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() >= BODY_CAP {
+                    break;
+                }
+            }
+            Ok::<_, reqwest::Error>((status, headers, body))
+        })
+        .await;
+        ex.elapsed_ms = start.elapsed().as_millis() as u64;
+        match result {
+            Ok(Ok((status, headers, body))) => {
+                ex.status = Some(status);
+                ex.headers = headers;
+                let text = String::from_utf8_lossy(&body).into_owned();
+                let excerpt: String = text.chars().take(300).collect();
+                ex.body = crate::secret::redact_message(&excerpt.replace(['\n', '\r'], " "));
+                ex.full_body = text;
+            }
+            Ok(Err(e)) => ex.error = Some(describe(&e, self.timeout)),
+            Err(_) => ex.error = Some(format!("no answer within {}s", self.timeout.as_secs_f32())),
+        }
+        ex
+    }
+}
+
+fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+    use std::error::Error;
+    if e.is_timeout() {
+        return format!("no answer within {}s", timeout.as_secs_f32());
+    }
+    let mut msg = if e.is_connect() {
+        "connection failed".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg = format!("{msg}: {s}");
+        source = s.source();
+    }
+    crate::secret::redact_message(&msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_to_maps_hosts() {
+        let c = ConnectTo::parse(
+            "api.atlassian.com=http://127.0.0.1:9000/, acme.atlassian.net=http://127.0.0.1:9001",
+        )
+        .unwrap();
+        assert_eq!(
+            c.physical("https://api.atlassian.com/ex/jira/x/rest?y=1"),
+            "http://127.0.0.1:9000/ex/jira/x/rest?y=1"
+        );
+        assert_eq!(
+            c.physical("https://other.atlassian.net/a"),
+            "https://other.atlassian.net/a"
+        );
+        assert!(ConnectTo::parse("nonsense").is_err());
+    }
+
+    #[test]
+    fn credentials_only_to_atlassian() {
+        let c = ConnectTo::parse(
+            "acme.atlassian.net=http://127.0.0.1:9001,evil.atlassian.net=http://10.0.0.1:80",
+        )
+        .unwrap();
+        let http = Http::new(c, Duration::from_secs(1)).unwrap();
+        assert!(
+            http.credential_allowed("https://acme.atlassian.net/rest/api/3/myself")
+                .is_ok()
+        );
+        assert!(http.credential_allowed("https://example.com/rest").is_err());
+        assert!(
+            http.credential_allowed("http://acme.atlassian.net/rest")
+                .is_err()
+        );
+        assert!(
+            http.credential_allowed("https://evil.atlassian.net/rest")
+                .is_err()
+        );
+        assert!(
+            http.credential_allowed("https://api.atlassian.com/ex/jira/x")
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The live probes. All read-only (GET), each with the run's timeout, run concurrently in
+//! two waves: everything that needs nothing but the URL, then what needs the cloud ID
+//! `_edge/tenant_info` resolved.
+use std::future::Future;
+use std::pin::Pin;
+
+use super::http::{Auth, Exchange, Http};
+use super::request::{Surface, Target};
+use crate::surface::GATEWAY_HOST;
+
+/// Jira project permissions the probe asks about.
+pub const PROJECT_PERMISSIONS: &str =
+    "BROWSE_PROJECTS,CREATE_ISSUES,EDIT_ISSUES,ADD_COMMENTS,TRANSITION_ISSUES";
+
+/// Identity answers on one surface.
+#[derive(Debug, Clone, Default)]
+pub struct SurfaceProbes {
+    pub jira: Option<Exchange>,
+    pub confluence: Option<Exchange>,
+    pub project: Option<Exchange>,
+    pub space: Option<Exchange>,
+}
+
+/// Everything the probes saw.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub tenant: Option<Exchange>,
+    pub tenant_cloud_id: Option<String>,
+    pub site: SurfaceProbes,
+    /// Gateway probes with the URL's own cloud ID.
+    pub gateway_url_id: SurfaceProbes,
+    /// Gateway probes with the cloud ID `_edge/tenant_info` resolved, when it differs.
+    pub gateway_resolved: SurfaceProbes,
+    pub target: Option<Exchange>,
+    /// Identity with the repaired credential (newline or whitespace removed).
+    pub repaired: Option<Exchange>,
+    pub compare: SurfaceProbes,
+}
+
+/// What the probes need to know.
+pub struct Plan<'a> {
+    pub target: &'a Target,
+    pub site: Option<String>,
+    pub auth: Auth,
+    pub repaired: Option<Auth>,
+    pub compare: Option<Auth>,
+    pub project: Option<String>,
+    pub issue: Option<String>,
+    pub space: Option<String>,
+}
+
+type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+type Fut<'a> = BoxFut<'a, (Slot, Exchange)>;
+
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Tenant,
+    Target,
+    Repaired,
+    Site(Kind),
+    GwUrl(Kind),
+    GwResolved(Kind),
+    Compare(Kind),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Jira,
+    Confluence,
+    Project,
+    Space,
+}
+
+fn site_base(site: &str) -> String {
+    format!("https://{site}.atlassian.net")
+}
+
+fn gateway_base(product: &str, cloud_id: &str) -> String {
+    format!("https://{GATEWAY_HOST}/ex/{product}/{cloud_id}")
+}
+
+/// Queue the identity and permission probes for one surface. `jira_base` and `confluence_base`
+/// are the URL prefixes before `/rest/...` and `/wiki/...`.
+fn surface_probes<'a>(
+    http: &'a Http,
+    plan: &'a Plan<'a>,
+    auth: &'a Auth,
+    jira_base: String,
+    confluence_base: String,
+    wrap: fn(Kind) -> Slot,
+    with_permissions: bool,
+) -> Vec<Fut<'a>> {
+    let mut futs: Vec<Fut<'a>> = Vec::new();
+    let get = move |kind: Kind, url: String| -> Fut<'a> {
+        Box::pin(async move { (wrap(kind), http.send("GET", &url, auth).await) })
+    };
+    futs.push(get(
+        Kind::Jira,
+        format!("{jira_base}/rest/api/3/myself?expand=groups,applicationRoles"),
+    ));
+    futs.push(get(
+        Kind::Confluence,
+        format!("{confluence_base}/wiki/rest/api/user/current"),
+    ));
+    if with_permissions {
+        if let Some(issue) = &plan.issue {
+            futs.push(get(Kind::Project, format!("{jira_base}/rest/api/3/mypermissions?issueKey={issue}&permissions={PROJECT_PERMISSIONS}")));
+        } else if let Some(project) = &plan.project {
+            futs.push(get(Kind::Project, format!("{jira_base}/rest/api/3/mypermissions?projectKey={project}&permissions={PROJECT_PERMISSIONS}")));
+        }
+        if let Some(space) = &plan.space {
+            futs.push(get(
+                Kind::Space,
+                format!("{confluence_base}/wiki/rest/api/space/{space}"),
+            ));
+        }
+    }
+    futs
+}
+
+fn store(ev: &mut Evidence, slot: Slot, ex: Exchange) {
+    let put = |p: &mut SurfaceProbes, k: Kind, ex: Exchange| match k {
+        Kind::Jira => p.jira = Some(ex),
+        Kind::Confluence => p.confluence = Some(ex),
+        Kind::Project => p.project = Some(ex),
+        Kind::Space => p.space = Some(ex),
+    };
+    match slot {
+        Slot::Tenant => ev.tenant = Some(ex),
+        Slot::Target => ev.target = Some(ex),
+        Slot::Repaired => ev.repaired = Some(ex),
+        Slot::Site(k) => put(&mut ev.site, k, ex),
+        Slot::GwUrl(k) => put(&mut ev.gateway_url_id, k, ex),
+        Slot::GwResolved(k) => put(&mut ev.gateway_resolved, k, ex),
+        Slot::Compare(k) => put(&mut ev.compare, k, ex),
+    }
+}
+
+async fn join(futs: Vec<Fut<'_>>, ev: &mut Evidence) {
+    for (slot, ex) in futures_join(futs).await {
+        store(ev, slot, ex);
+    }
+}
+
+/// Run futures concurrently on the current task and collect their outputs in order.
+async fn futures_join<T>(futs: Vec<BoxFut<'_, T>>) -> Vec<T> {
+    let mut outputs: Vec<Option<T>> = (0..futs.len()).map(|_| None).collect();
+    let mut pending: Vec<(usize, BoxFut<'_, T>)> = futs.into_iter().enumerate().collect();
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|(i, f)| match f.as_mut().poll(cx) {
+            std::task::Poll::Ready(v) => {
+                outputs[*i] = Some(v);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future completed"))
+        .collect()
+}
+
+/// Run every probe the plan allows.
+pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
+    let mut ev = Evidence::default();
+    let t = plan.target;
+    let url_cloud_id = match &t.surface {
+        Surface::Gateway { cloud_id, .. } if crate::surface::is_uuid(cloud_id) => {
+            Some(cloud_id.clone())
+        }
+        _ => None,
+    };
+    // Which surface the target is on, for the permission probes of the first wave.
+    let on_site = matches!(t.surface, Surface::Site { .. });
+
+    let none = Auth::None;
+    let mut wave: Vec<Fut<'_>> = Vec::new();
+    if let Some(site) = &plan.site {
+        let url = format!("{}/_edge/tenant_info", site_base(site));
+        let none = &none;
+        wave.push(Box::pin(async move {
+            (Slot::Tenant, http.send("GET", &url, none).await)
+        }));
+        wave.extend(surface_probes(
+            http,
+            plan,
+            &plan.auth,
+            site_base(site),
+            site_base(site),
+            Slot::Site,
+            on_site,
+        ));
+    }
+    if let Some(id) = &url_cloud_id {
+        wave.extend(surface_probes(
+            http,
+            plan,
+            &plan.auth,
+            gateway_base("jira", id),
+            gateway_base("confluence", id),
+            Slot::GwUrl,
+            true,
+        ));
+    }
+    if matches!(t.method.as_str(), "GET" | "HEAD") && t.surface != Surface::Foreign {
+        let url = t.url.clone();
+        let method = t.method.clone();
+        let auth = &plan.auth;
+        wave.push(Box::pin(async move {
+            (Slot::Target, http.send(&method, &url, auth).await)
+        }));
+    }
+    if let Some(rep) = &plan.repaired {
+        let url = match (&plan.site, &url_cloud_id) {
+            (_, Some(id)) => Some(format!("{}/rest/api/3/myself", gateway_base("jira", id))),
+            (Some(site), None) => Some(format!("{}/rest/api/3/myself", site_base(site))),
+            _ => None,
+        };
+        if let Some(url) = url {
+            wave.push(Box::pin(async move {
+                (Slot::Repaired, http.send("GET", &url, rep).await)
+            }));
+        }
+    }
+    if let Some(cmp) = &plan.compare {
+        if let Some(id) = &url_cloud_id {
+            wave.extend(surface_probes(
+                http,
+                plan,
+                cmp,
+                gateway_base("jira", id),
+                gateway_base("confluence", id),
+                Slot::Compare,
+                true,
+            ));
+        } else if let Some(site) = &plan.site {
+            wave.extend(surface_probes(
+                http,
+                plan,
+                cmp,
+                site_base(site),
+                site_base(site),
+                Slot::Compare,
+                true,
+            ));
+        }
+    }
+    join(wave, &mut ev).await;
+
+    // Second wave: the gateway with the cloud ID the site itself reports.
+    ev.tenant_cloud_id = ev
+        .tenant
+        .as_ref()
+        .and_then(super::classify::tenant_cloud_id);
+    if let Some(resolved) = ev.tenant_cloud_id.clone()
+        && url_cloud_id.as_deref().map(str::to_ascii_lowercase)
+            != Some(resolved.to_ascii_lowercase())
+    {
+        let futs = surface_probes(
+            http,
+            plan,
+            &plan.auth,
+            gateway_base("jira", &resolved),
+            gateway_base("confluence", &resolved),
+            Slot::GwResolved,
+            true,
+        );
+        join(futs, &mut ev).await;
+    }
+    ev
+}

@@ -1,0 +1,172 @@
+//! `atlcheck doctor`: the live troubleshooting checklist.
+//!
+//! Offline checks run first ([`offline`]): the URL's surface, scheme, gateway prefix and API
+//! path, the credential's form. Then read-only probes run concurrently ([`live`]), and
+//! [`verdict`] turns the evidence into findings and the single most likely root cause,
+//! following the facts sheet (§3.8 classification table; where a fact is OPEN both answers are
+//! handled).
+pub mod classify;
+pub mod credential;
+pub mod http;
+pub mod live;
+pub mod offline;
+pub mod report;
+pub mod request;
+pub mod verdict;
+
+use std::time::Duration;
+
+use credential::{Analysis, Credential};
+use http::{Auth, ConnectTo, Http};
+use report::{CredentialInfo, Report, RequestInfo, Status, Verdict};
+use request::{Surface, Target};
+
+/// Everything a doctor run needs, already gathered from flags, environment, stdin or netrc.
+pub struct Inputs {
+    pub target: Target,
+    pub credential: Option<Credential>,
+    pub credential_source: String,
+    pub compare: Option<Credential>,
+    pub site: Option<String>,
+    pub project: Option<String>,
+    pub space: Option<String>,
+    pub offline: bool,
+    pub timeout: Duration,
+    pub connect_to: ConnectTo,
+    pub warnings: Vec<String>,
+}
+
+/// `acme`, `acme.atlassian.net` or `https://acme.atlassian.net/` → `acme`.
+pub fn normalise_site(s: &str) -> Option<String> {
+    let s = s.trim().trim_end_matches('/');
+    let s = s.split("://").nth(1).unwrap_or(s);
+    let s = s.split('/').next().unwrap_or(s).to_ascii_lowercase();
+    let name = s.strip_suffix(".atlassian.net").unwrap_or(&s);
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| name.to_string())
+}
+
+/// Run the checklist.
+pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
+    let t = &inputs.target;
+    let mut checks = Vec::new();
+    let mut findings = Vec::new();
+
+    let url = offline::check_url(t, &mut checks, &mut findings);
+    let analysis: Analysis = match &inputs.credential {
+        Some(c) => credential::analyse(c, &[]),
+        None => Analysis::default(),
+    };
+    offline::check_credential(
+        &analysis,
+        &inputs.credential_source,
+        &mut checks,
+        &mut findings,
+    );
+
+    let site = inputs.site.clone().or_else(|| match &t.surface {
+        Surface::Site { site } => Some(site.clone()),
+        _ => None,
+    });
+    let (project_from_url, issue) = t.jira_keys();
+    let project = inputs.project.clone().or(project_from_url);
+    let space = inputs.space.clone().or_else(|| t.space_key());
+
+    let evidence = if inputs.offline {
+        checks.push(report::Check::new(
+            "live",
+            Status::Skip,
+            "Live probes",
+            "--offline: no request was sent",
+        ));
+        None
+    } else if t.surface == Surface::Foreign
+        || t.surface == Surface::OtherAtlassian && site.is_none()
+    {
+        checks.push(report::Check::new(
+            "live",
+            Status::Skip,
+            "Live probes",
+            format!(
+                "{} is not a Jira or Confluence surface; nothing was sent",
+                t.host
+            ),
+        ));
+        None
+    } else {
+        let http = Http::new(inputs.connect_to.clone(), inputs.timeout)?;
+        let auth = inputs
+            .credential
+            .as_ref()
+            .map_or(Auth::None, |c| Auth::Header(c.header()));
+        let plan = live::Plan {
+            target: t,
+            site: site.clone(),
+            auth,
+            repaired: analysis.repaired.clone().map(Auth::Header),
+            compare: inputs.compare.as_ref().map(|c| Auth::Header(c.header())),
+            project: project.clone(),
+            issue: issue.clone(),
+            space: space.clone(),
+        };
+        Some(live::run(&http, &plan).await)
+    };
+
+    let ctx = verdict::Context {
+        target: t,
+        site: site.as_deref(),
+        project: project.as_deref(),
+        space: space.as_deref(),
+        analysis: &analysis,
+        operation: url.operation.as_ref(),
+        has_credential: inputs.credential.is_some(),
+        compare: inputs.compare.is_some(),
+    };
+    let outcome = verdict::decide(&ctx, evidence.as_ref(), &mut checks, &mut findings);
+
+    let request = RequestInfo {
+        method: t.method.clone(),
+        url: crate::secret::redact_text(&t.url),
+        surface: match t.surface {
+            Surface::Site { .. } => "site",
+            Surface::Gateway { .. } => "gateway",
+            Surface::OtherAtlassian => "other-atlassian",
+            Surface::Foreign => "foreign",
+        },
+        site,
+        product: t.product().map(|p| p.as_str().to_string()),
+        cloud_id: match &t.surface {
+            Surface::Gateway { cloud_id, .. } => Some(cloud_id.clone()),
+            _ => None,
+        },
+        operation: url
+            .operation
+            .as_ref()
+            .map(|m| m.operation.operation_id.to_string()),
+    };
+    Ok(Report {
+        version: 1,
+        request,
+        credential: CredentialInfo {
+            source: inputs.credential_source.clone(),
+            analysis,
+            account_id: outcome.account_id,
+        },
+        checks,
+        findings,
+        root_cause: outcome.root_cause,
+        verdict: outcome.verdict,
+        summary: outcome.summary,
+        warnings: inputs.warnings,
+    })
+}
+
+impl Report {
+    pub fn exit_status(&self) -> crate::ExitStatus {
+        match self.verdict {
+            Verdict::Ok => crate::ExitStatus::Success,
+            Verdict::Problem => crate::ExitStatus::Failure,
+            Verdict::Inconclusive => crate::ExitStatus::Error,
+        }
+    }
+}

@@ -1,0 +1,444 @@
+//! Checks that need no network: the URL and the credential's form.
+use super::credential::Analysis;
+use super::report::{Check, Finding, Status};
+use super::request::{Surface, Target};
+use crate::catalogue::Severity;
+use crate::scopes;
+use crate::surface::{self, Product};
+
+/// Hosts under atlassian.com that are real but are not REST API hosts for Jira/Confluence.
+const ATLASSIAN_COM_HOSTS: &[&str] = &[
+    "api",
+    "auth",
+    "admin",
+    "id",
+    "developer",
+    "support",
+    "community",
+    "jira",
+    "confluence",
+    "status",
+    "www",
+    "mcp",
+    "api.media",
+    "start",
+];
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A near miss of an Atlassian host, with the host that was meant.
+pub fn mistyped_host(host: &str) -> Option<String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return None;
+    }
+    let domain = labels[labels.len() - 2..].join(".");
+    let sub = labels[..labels.len() - 2].join(".");
+    for real in ["atlassian.net", "atlassian.com"] {
+        let d = edit_distance(&domain, real);
+        if (1..=2).contains(&d) {
+            return Some(if sub.is_empty() {
+                real.to_string()
+            } else {
+                format!("{sub}.{real}")
+            });
+        }
+    }
+    if domain == "atlassian.net" && sub == "api" {
+        return Some("api.atlassian.com".to_string());
+    }
+    if domain == "atlassian.com" && !sub.is_empty() && !ATLASSIAN_COM_HOSTS.contains(&sub.as_str())
+    {
+        return Some(format!("{sub}.atlassian.net"));
+    }
+    None
+}
+
+/// The result of the offline URL checks.
+pub struct UrlFacts {
+    pub operation: Option<scopes::Match>,
+}
+
+pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) -> UrlFacts {
+    let mut facts = UrlFacts { operation: None };
+    // Shape and host.
+    let mut problems = Vec::new();
+    if t.raw != t.raw.trim() {
+        problems.push("the URL has leading or trailing whitespace".to_string());
+    }
+    if t.raw.trim().contains(char::is_whitespace) {
+        problems.push("the URL contains whitespace (encode it as %20)".to_string());
+    }
+    if !t.raw.contains("://") {
+        problems.push("the URL has no scheme; https:// is assumed".to_string());
+    }
+    let mistyped = mistyped_host(&t.host);
+    if let Some(meant) = &mistyped {
+        findings.push(Finding::new(
+            "AT206",
+            format!("{} is not an Atlassian host: did you mean {meant}?", t.host),
+            format!("use https://{meant}{}", rest_of(t)),
+        ));
+    }
+    if let Surface::Site { .. } = t.surface
+        && t.path.starts_with("/jira/rest/")
+    {
+        findings.push(Finding::new(
+            "AT206",
+            "the site URL has /jira before /rest/",
+            format!("remove /jira: https://{}{}", t.host, &t.path[5..]),
+        ));
+    }
+    for p in &problems {
+        if !p.contains("no scheme") {
+            findings.push(Finding::new(
+                "AT206",
+                p.clone(),
+                "remove the whitespace from the URL".to_string(),
+            ));
+        }
+    }
+    let (status, detail) = match (&t.surface, &mistyped) {
+        (_, Some(m)) => (Status::Fail, format!("{} looks like a typo of {m}", t.host)),
+        (Surface::Site { site }, _) => (Status::Pass, format!("site URL: {site}.atlassian.net")),
+        (Surface::Gateway { product, cloud_id }, _) => (
+            Status::Pass,
+            format!("gateway URL: product `{product}`, cloud ID `{cloud_id}`"),
+        ),
+        (Surface::OtherAtlassian, _) => (
+            Status::Warn,
+            format!(
+                "{} is an Atlassian host but not a Jira or Confluence REST surface",
+                t.host
+            ),
+        ),
+        (Surface::Foreign, _) => (
+            Status::Warn,
+            format!(
+                "{} is not an Atlassian host: atlcheck will not send it a credential",
+                t.host
+            ),
+        ),
+    };
+    let status = if problems.iter().any(|p| !p.contains("no scheme")) {
+        Status::Fail
+    } else {
+        status
+    };
+    let mut detail = detail;
+    if !problems.is_empty() {
+        detail = format!("{detail}; {}", problems.join("; "));
+    }
+    checks.push(Check::new("url", status, "URL surface", detail));
+
+    // Scheme.
+    if t.scheme != "https" && t.surface != Surface::Foreign {
+        findings.push(Finding::new(
+            "AT205",
+            format!(
+                "{}:// to {}: credentials would travel unencrypted",
+                t.scheme, t.host
+            ),
+            format!("use https://{}{}", t.host, rest_of(t)),
+        ));
+        checks.push(Check::new(
+            "scheme",
+            Status::Fail,
+            "HTTPS",
+            format!("the URL uses {}://", t.scheme),
+        ));
+    } else {
+        checks.push(Check::new("scheme", Status::Pass, "HTTPS", "https://"));
+    }
+
+    // Gateway prefix: product and cloud ID.
+    if let Surface::Gateway { product, cloud_id } = &t.surface {
+        let family = surface::api_family(&t.path);
+        let mut gw_problems = Vec::new();
+        match product.as_str() {
+            "jira" if family.is_some_and(|f| f.product() == Product::Confluence) => {
+                gw_problems.push((
+                    "AT202",
+                    format!("Confluence path {} under /ex/jira/", t.path_only()),
+                    format!(
+                        "use https://api.atlassian.com/ex/confluence/{cloud_id}{}",
+                        t.path
+                    ),
+                ));
+            }
+            "confluence"
+                if family.is_some_and(|f| f.product() == Product::Jira)
+                    && !t.path.starts_with("/rest/api/content")
+                    && !t.path.starts_with("/rest/api/space")
+                    && !t.path.starts_with("/rest/api/user") =>
+            {
+                gw_problems.push((
+                    "AT202",
+                    format!("Jira path {} under /ex/confluence/", t.path_only()),
+                    format!("use https://api.atlassian.com/ex/jira/{cloud_id}{}", t.path),
+                ));
+            }
+            "confluence" if !t.path.is_empty() && !t.path.starts_with("/wiki") => {
+                gw_problems.push((
+                    "AT202",
+                    format!(
+                        "{} under /ex/confluence/{{cloudId}} lacks /wiki",
+                        t.path_only()
+                    ),
+                    format!(
+                        "use https://api.atlassian.com/ex/confluence/{cloud_id}/wiki{}",
+                        t.path
+                    ),
+                ));
+            }
+            "jira" | "confluence" => {}
+            other => gw_problems.push((
+                "AT206",
+                format!("/ex/{other}/ is not a gateway product (jira or confluence)"),
+                "use /ex/jira/{cloudId} or /ex/confluence/{cloudId}".to_string(),
+            )),
+        }
+        if !surface::is_uuid(cloud_id) {
+            let why = if cloud_id.is_empty() {
+                "is empty".to_string()
+            } else if cloud_id.starts_with(['{', '<', '$', ':']) {
+                format!("`{cloud_id}` is a placeholder left in")
+            } else {
+                format!("`{cloud_id}` is not a UUID")
+            };
+            gw_problems.push(("AT203", format!("the cloud ID after /ex/{product}/ {why}"), "put the site's cloud ID after /ex/{product}/ (curl https://SITE.atlassian.net/_edge/tenant_info, or pass --site so atlcheck resolves it)".to_string()));
+        }
+        let status = if gw_problems.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        let detail = if gw_problems.is_empty() {
+            format!("/ex/{product}/{cloud_id} fits the path")
+        } else {
+            gw_problems
+                .iter()
+                .map(|p| p.1.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        checks.push(Check::new(
+            "gateway-prefix",
+            status,
+            "Gateway product and cloud ID",
+            detail,
+        ));
+        for (code, msg, fix) in gw_problems {
+            findings.push(Finding::new(code, msg, fix));
+        }
+    }
+
+    // The API path, against Atlassian's OpenAPI specs.
+    if matches!(t.surface, Surface::Site { .. } | Surface::Gateway { .. }) && mistyped.is_none() {
+        match scopes::lookup(&t.method, &t.url) {
+            Ok(m) => {
+                checks.push(Check::new(
+                    "api-path",
+                    Status::Pass,
+                    "Documented REST operation",
+                    format!(
+                        "{} {} ({}, {})",
+                        m.method,
+                        m.operation.path,
+                        m.operation.operation_id,
+                        m.spec().title
+                    ),
+                ));
+                facts.operation = Some(m);
+            }
+            Err(no) => {
+                let suggestions: Vec<String> = no
+                    .suggestions
+                    .iter()
+                    .take(3)
+                    .map(|s| s.to_string())
+                    .collect();
+                let hint = if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!("; nearest: {}", suggestions.join(", "))
+                };
+                match &no.reason {
+                    scopes::NoMatchReason::MethodNotAllowed { template, allowed } => {
+                        checks.push(Check::new(
+                            "api-path",
+                            Status::Warn,
+                            "Documented REST operation",
+                            format!(
+                                "{template} is documented for {} only, not {}",
+                                allowed.join(", "),
+                                t.method
+                            ),
+                        ));
+                        findings.push(
+                            Finding::new(
+                                "AT206",
+                                format!(
+                                    "{} {template}: the API documents only {}",
+                                    t.method,
+                                    allowed.join(", ")
+                                ),
+                                format!("use one of {} for this path", allowed.join(", ")),
+                            )
+                            .severity(Severity::Warning),
+                        );
+                    }
+                    _ => {
+                        checks.push(Check::new(
+                            "api-path",
+                            Status::Fail,
+                            "Documented REST operation",
+                            format!("no Atlassian REST API has {}{hint}", no.path),
+                        ));
+                        let fix = match no.suggestions.first() {
+                            Some(s) => format!("check the path; the nearest documented path is {} {}", s.methods.join("|"), s.path),
+                            None => "check the path against the REST API reference (atlcheck scopes lists operations)".to_string(),
+                        };
+                        findings.push(Finding::new(
+                            "AT206",
+                            format!("no Atlassian REST API has the path {}", no.path),
+                            fix,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    facts
+}
+
+fn rest_of(t: &Target) -> String {
+    match &t.surface {
+        Surface::Gateway { product, cloud_id } => format!("/ex/{product}/{cloud_id}{}", t.path),
+        _ => t.path.clone(),
+    }
+}
+
+/// The credential's form (kind, checksum, encoding) and owner.
+pub fn check_credential(
+    a: &Analysis,
+    source: &str,
+    checks: &mut Vec<Check>,
+    findings: &mut Vec<Finding>,
+) {
+    if a.scheme.is_empty() {
+        checks.push(Check::new(
+            "credential",
+            Status::Skip,
+            "Credential form",
+            format!("no credential ({source})"),
+        ));
+        return;
+    }
+    let what = match (&a.user, &a.token_kind) {
+        (Some(u), Some(k)) => format!(
+            "{} {u}:{} ({k})",
+            a.scheme,
+            a.token_masked.clone().unwrap_or_default()
+        ),
+        (None, Some(k)) => format!(
+            "{} {} ({k})",
+            a.scheme,
+            a.token_masked.clone().unwrap_or_default()
+        ),
+        _ => a.scheme.clone(),
+    };
+    if a.problems.is_empty() {
+        checks.push(Check::new(
+            "credential",
+            Status::Pass,
+            "Credential form",
+            format!("{what}, from {source}"),
+        ));
+    } else {
+        let detail = a
+            .problems
+            .iter()
+            .map(|p| p.1.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        checks.push(Check::new(
+            "credential",
+            Status::Fail,
+            "Credential form",
+            format!("{what}, from {source}: {detail}"),
+        ));
+        for (code, msg, fix) in &a.problems {
+            findings.push(Finding::new(code, msg.clone(), fix.clone()));
+        }
+    }
+    match a.user_kind.as_str() {
+        "service-account" => checks.push(Check::new(
+            "account",
+            Status::Pass,
+            "Service account",
+            format!(
+                "{} is a service account",
+                a.user.clone().unwrap_or_default()
+            ),
+        )),
+        "person" => {
+            let u = a.user.clone().unwrap_or_default();
+            checks.push(Check::new(
+                "account",
+                Status::Warn,
+                "Service account",
+                format!("{u} is a person's account"),
+            ));
+            findings.push(Finding::new(
+                "AT101",
+                format!("the automation authenticates as {u}, a person's account: it stops when that person leaves or is deactivated"),
+                "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}",
+            ));
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos() {
+        assert_eq!(
+            mistyped_host("acme.atlasian.net"),
+            Some("acme.atlassian.net".into())
+        );
+        assert_eq!(
+            mistyped_host("acme.atlassian.com"),
+            Some("acme.atlassian.net".into())
+        );
+        assert_eq!(
+            mistyped_host("api.atlassian.net"),
+            Some("api.atlassian.com".into())
+        );
+        assert_eq!(
+            mistyped_host("api.atlassain.com"),
+            Some("api.atlassian.com".into())
+        );
+        assert_eq!(mistyped_host("acme.atlassian.net"), None);
+        assert_eq!(mistyped_host("api.atlassian.com"), None);
+        assert_eq!(mistyped_host("example.com"), None);
+    }
+}
