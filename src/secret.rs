@@ -86,6 +86,12 @@ fn uuid_shaped(s: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// Is the run the local part or a label of an email address (`x1axxw94zz@serviceaccount…`)?
+/// Service-account addresses are generated and look random, but are not secrets.
+fn part_of_email(text: &str, r: Range<usize>) -> bool {
+    text[r.end..].starts_with('@') || text[..r.start].ends_with('@')
+}
+
 /// Shannon entropy in bits per character.
 pub fn entropy(s: &str) -> f64 {
     let mut counts = [0u32; 256];
@@ -143,11 +149,16 @@ fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
                 {
                     continue;
                 }
+                // In atlcheck's own sentences, "Basic authentication" is prose.
+                if !source && v.len() < 20 && !looks_random(v) {
+                    continue;
+                }
                 ranges.push(m.range());
             } else if let Some(m) = caps.name("entropy")
                 && looks_random(m.as_str())
                 && !m.as_str().contains('/')
                 && !uuid_shaped(m.as_str())
+                && !part_of_email(text, m.range())
             {
                 ranges.push(m.range());
             }

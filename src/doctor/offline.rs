@@ -303,6 +303,15 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
                             .severity(Severity::Warning),
                         );
                     }
+                    _ if findings.iter().any(|f| f.rule == "AT202") => checks.push(Check::new(
+                        "api-path",
+                        Status::Warn,
+                        "Documented REST operation",
+                        format!(
+                            "not judged: the gateway prefix does not fit the path ({}){hint}",
+                            no.path
+                        ),
+                    )),
                     _ => {
                         checks.push(Check::new(
                             "api-path",

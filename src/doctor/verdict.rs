@@ -150,7 +150,7 @@ fn surface_check(id: &'static str, title: &str, p: &SurfaceProbes, st: &State) -
         State::NoAnswer => (Status::Error, "no answer".to_string()),
         State::Unclear => (Status::Warn, "no clear answer".to_string()),
     };
-    Some(Check::new(id, status, title, format!("{what}: {}", describe(p))).with(evidence_of(p)))
+    Some(Check::new(id, status, title, what).with(evidence_of(p)))
 }
 
 fn join_scopes(sets: &[Vec<&'static str>]) -> String {
@@ -331,7 +331,7 @@ fn live_findings(
             "AT501",
             format!("Atlassian answered 429 Too Many Requests (Retry-After: {retry}; RateLimit-Reason: {reason}{reset})"),
             "wait as Retry-After says, then retry with exponential backoff and jitter; spread bulk work over time (API-token traffic is governed by burst limits)",
-        ));
+        ).severity(Severity::Error));
     }
     if let Some(ex) = all
         .iter()
@@ -494,7 +494,11 @@ fn live_findings(
             findings.push(Finding::new(
                 "AT105",
                 format!("the credential was refused on {} surface{} tried: likely causes, most likely first: the token was revoked; it expired; {who} is not the email of the account that created the token; the account is deactivated", where_, if where_ == 1 { "" } else { "s" }),
-                format!("create a new API token while logged in as {who} (id.atlassian.com > Security > API tokens, or admin.atlassian.com for a service account), check the account is active, and use exactly that email with it"),
+                if ctx.analysis.user_kind == "service-account" {
+                    format!("an organization admin creates a new API token for {who} (admin.atlassian.com > Directory > Service accounts > the account > Credentials), checks the service account is active, and the script uses that token with exactly this email")
+                } else {
+                    format!("create a new API token while logged in as {who} (id.atlassian.com > Security > API tokens), check the account is active, and use exactly that email with it")
+                },
             ));
         }
     } else if valid {
@@ -516,7 +520,7 @@ fn live_findings(
                 "AT201",
                 format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at api.atlassian.com/ex/{}/{{cloudId}}", product.as_str()),
                 format!("use {fixed}"),
-            ));
+            ).severity(Severity::Error));
         }
         if let Surface::Gateway { .. } = &t.surface
             && matches!(gw_url_state, State::UnknownCloud | State::Rejected)
@@ -565,7 +569,13 @@ fn live_findings(
             let (status, detail) = match a {
                 Answer::Ok => (Status::Pass, "the request works".to_string()),
                 Answer::NoAnswer => (Status::Error, ex.error.clone().unwrap_or_default()),
-                _ => (Status::Fail, ex.summary()),
+                _ => (
+                    Status::Fail,
+                    format!(
+                        "answered {}",
+                        ex.status.map_or("nothing".to_string(), |s| s.to_string())
+                    ),
+                ),
             };
             checks.push(
                 Check::new(
