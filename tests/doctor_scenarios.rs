@@ -475,7 +475,7 @@ fn at401_write_request_is_judged_from_the_catalogue() {
             .contains("write:jira-work")
     );
     assert_eq!(r.check("request")["status"], "skip");
-    assert_eq!(writes.hits(), 0, "a write was sent");
+    assert_eq!(writes.calls(), 0, "a write was sent");
 }
 
 #[test]
@@ -556,7 +556,7 @@ fn offline_url_mistakes() {
         assert_eq!(r.code(), 1, "{url}");
     }
     assert_eq!(
-        site_any.hits() + gateway_any.hits(),
+        site_any.calls() + gateway_any.calls(),
         0,
         "--offline sent requests"
     );
@@ -962,7 +962,7 @@ fn probes_run_concurrently() {
     let start = Instant::now();
     let r = doctor(&c, Some(SA), Some(&token()), &[ISSUE_URL]);
     let took = start.elapsed();
-    let probes: usize = mocks.iter().map(|m| m.hits()).sum();
+    let probes: usize = mocks.iter().map(|m| m.calls()).sum();
     assert_eq!(r.root(), "AT201", "{}", r.json);
     assert!(probes >= 7, "{probes} probes");
     // Two waves (tenant_info, then the gateway): about 2 × 400 ms, far from probes × 400 ms.
@@ -996,7 +996,7 @@ fn redirects_are_not_followed_and_credentials_do_not_cross_hosts() {
             "https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/attachment/content/1"
         )],
     );
-    assert_eq!(catch.hits(), 0, "the redirect was followed");
+    assert_eq!(catch.calls(), 0, "the redirect was followed");
     assert_eq!(r.check("request")["evidence"][0]["status"], 302);
 }
 
