@@ -7,8 +7,8 @@
 //! what SPEC.md and the rule docs say *should* be reported, not what the tool does today.
 //!
 //! A file is a true positive for rule R when it is labelled R and R is found in it.
-//! Run with `cargo test --test corpus -- --nocapture` (add `--include-ignored` while the
-//! accuracy gate is ignored) to see the table and the list of mismatches.
+//! Run with `cargo test --test corpus -- --nocapture` to see the table and the mismatches.
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -175,7 +175,6 @@ fn corpus_labels_cover_every_file_and_name_lint_rules() {
 }
 
 #[test]
-#[ignore = "accuracy gate: un-ignore once the detectors are tuned on this corpus"]
 fn corpus_file_level_precision_and_recall() {
     let labels = labels();
     let linted = lint_corpus();

@@ -18,7 +18,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             }
             (TokenKind::OAuthClientSecret, _) if c.value.len() >= 60 => "OAuth 2.0 client secret",
             (TokenKind::AppPassword, _) => "Bitbucket app password",
-            // A checksum failure is AT103's finding.
+            // A long token whose checksum fails is still a literal secret (a character
+            // mistyped, or cut short); AT103 reports the broken form as well.
+            (TokenKind::ApiToken, _) if c.value.len() >= 100 => {
+                "Atlassian API token (checksum does not match: mistyped or cut)"
+            }
+            (TokenKind::AccessToken, _) if c.value.len() >= 100 => {
+                "Atlassian access token / org admin API key (checksum does not match)"
+            }
             _ => continue,
         };
         let m = mask(c.value);

@@ -23,7 +23,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 ),
                 "organization API keys only work on the admin APIs (api.atlassian.com/admin) with Bearer; for Jira and Confluence create an API token (ATATT3…) for the account or service account",
             ),
-            TokenKind::AppPassword => (
+            TokenKind::AppPassword if in_slot => (
                 format!("Bitbucket app password {m}: app passwords stopped working on 2026-06-09"),
                 "create an API token and use it with the Atlassian account email (Bitbucket REST) or `x-bitbucket-api-token-auth` (git over HTTPS)",
             ),

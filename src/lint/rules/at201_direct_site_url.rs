@@ -1,5 +1,6 @@
 //! AT201 direct-site-url: a REST call, or an API client's base URL, on
 //! `https://SITE.atlassian.net` instead of the gateway.
+use super::common;
 use crate::lint::{Cx, Hit};
 use crate::surface::{self, Product};
 
@@ -31,6 +32,20 @@ fn clean_path(path: &str) -> &str {
     path.trim_end_matches(['.', ':'])
 }
 
+/// In a configuration file, is the key inside a `jira:` / `"confluence": {` section? Looks
+/// at the few lines above the value.
+fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
+    let mut from = at.saturating_sub(300);
+    while !cx.text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let (_, line_start) = cx.line_at(at);
+    let above = cx.text[from..line_start].to_ascii_lowercase();
+    ["jira", "confluence", "atlassian"]
+        .iter()
+        .any(|w| above.contains(w))
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut uses_rest: Option<bool> = None;
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
@@ -40,6 +55,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let path = clean_path(caps.name("path").map_or("", |p| p.as_str()));
         let site = site.as_str();
         if surface::api_family(path).is_some() {
+            // `"self": "https://acme.atlassian.net/rest/api/3/issue/10001"` is data that
+            // Jira returned (a fixture, a recorded response), not a call.
+            let before = common::line_prefix(cx, url.start()).trim_end_matches(['"', '\'', ' ']);
+            if before.ends_with("\"self\":")
+                || before.ends_with("self:")
+                || before.ends_with("\"self\" :")
+            {
+                continue;
+            }
             let end = (caps
                 .name("path")
                 .map_or(url.end(), |p| p.start() + path.len()))
@@ -78,7 +102,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         } else if cx.pattern("strong-base-key").is_match(before) {
             report(out, "Atlassian API base URL set to the site URL");
         } else if cx.pattern("base-key").is_match(before)
-            && *uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
+            && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
+                || cx.kind.is_config() && nested_in_atlassian_section(cx, url.start()))
         {
             report(out, "API client base URL set to the site URL");
         }

@@ -15,6 +15,31 @@ fn is_jira_path(rest: &str) -> bool {
     .any(|p| rest.starts_with(p))
 }
 
+/// The message and the corrected URL when `rest` does not belong under `/ex/{product}/`.
+fn judge(product: &str, id: &str, rest: &str) -> Option<(String, String)> {
+    if rest.is_empty() || rest == "/" {
+        return None;
+    }
+    let family = surface::api_family(rest);
+    Some(match (product.to_ascii_lowercase().as_str(), family) {
+        ("jira", Some(f)) if f.product() == Product::Confluence => (
+            format!("Confluence path {rest} sent to the Jira gateway /ex/jira/"),
+            format!("https://api.atlassian.com/ex/confluence/{id}{rest}"),
+        ),
+        ("confluence", _) if is_jira_path(rest) => (
+            format!("Jira path {rest} sent to the Confluence gateway /ex/confluence/"),
+            format!("https://api.atlassian.com/ex/jira/{id}{rest}"),
+        ),
+        ("confluence", _) if !rest.starts_with("/wiki") => (
+            format!(
+                "Confluence gateway path {rest} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"
+            ),
+            format!("https://api.atlassian.com/ex/confluence/{id}/wiki{rest}"),
+        ),
+        _ => return None,
+    })
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("gateway").captures_iter(cx.text) {
         let (Some(whole), Some(product), Some(id)) =
@@ -23,31 +48,40 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let rest = caps.name("rest").map_or("", |m| m.as_str());
-        if rest.is_empty() || rest == "/" {
-            continue;
+        if let Some((msg, fixed)) = judge(product.as_str(), id.as_str(), rest) {
+            out.push(
+                Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str()))
+                    .fix(format!("use {fixed}")),
+            );
         }
-        let family = surface::api_family(rest);
-        let id = id.as_str();
-        let (msg, fixed) = match (product.as_str().to_ascii_lowercase().as_str(), family) {
-            ("jira", Some(f)) if f.product() == Product::Confluence => (
-                format!("Confluence path {rest} sent to the Jira gateway /ex/jira/"),
-                format!("https://api.atlassian.com/ex/confluence/{id}{rest}"),
-            ),
-            ("confluence", _) if is_jira_path(rest) => (
-                format!("Jira path {rest} sent to the Confluence gateway /ex/confluence/"),
-                format!("https://api.atlassian.com/ex/jira/{id}{rest}"),
-            ),
-            ("confluence", _) if !rest.starts_with("/wiki") => (
-                format!(
-                    "Confluence gateway path {rest} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"
-                ),
-                format!("https://api.atlassian.com/ex/confluence/{id}/wiki{rest}"),
-            ),
-            _ => continue,
+    }
+    // A gateway base kept in a variable, and the paths appended to it later:
+    // `BASE=".../ex/confluence/$CLOUD_ID"` ... `"$BASE/rest/api/content"`.
+    for caps in cx.pattern("base-var").captures_iter(cx.text) {
+        let (Some(var), Some(product), Some(id)) =
+            (caps.name("var"), caps.name("product"), caps.name("id"))
+        else {
+            continue;
         };
-        out.push(
-            Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str()))
-                .fix(format!("use {fixed}")),
+        let uses = format!(
+            r#"(?:\$\{{|\$|\{{|\b){}\}}?(?:["'`]?\s*\+\s*["'`])?(?P<rest>/[^\s"'`<>)\]\\|,;]*)"#,
+            regex::escape(var.as_str())
         );
+        let Ok(re) = regex::Regex::new(&uses) else {
+            continue;
+        };
+        for u in re.captures_iter(cx.text) {
+            let Some(rest) = u.name("rest") else { continue };
+            if let Some((msg, fixed)) = judge(product.as_str(), id.as_str(), rest.as_str()) {
+                out.push(
+                    Hit::new(
+                        u.get(0).map_or(rest.range(), |m| m.range()),
+                        format!("{msg} (through `{}`)", var.as_str()),
+                        format!("{}:{}:{}", var.as_str(), product.as_str(), rest.as_str()),
+                    )
+                    .fix(format!("use {fixed}")),
+                );
+            }
+        }
     }
 }

@@ -23,6 +23,15 @@ fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
     prefix.contains(['f', 'F', '$'])
 }
 
+/// Is the offset on a comment line (`#`, `//`, `--`, `*`, `;`, `REM`)?
+fn in_comment(cx: &Cx<'_>, at: usize) -> bool {
+    let (line, _) = cx.line_at(at);
+    let l = line.trim_start();
+    ["#", "//", "--", "*", "/*", ";", "<!--", "REM ", "rem "]
+        .iter()
+        .any(|p| l.starts_with(p))
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("gateway").captures_iter(cx.text) {
         let (Some(whole), Some(product), Some(idm)) =
@@ -48,6 +57,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let placeholder = id.starts_with('{') || id.starts_with('<') || id.starts_with(':');
         if placeholder
             && (cx.kind == FileKind::Markdown
+                || in_comment(cx, idm.start())
                 || interpolated(cx, idm.start())
                 || id
                     .trim_matches(['{', '}'])

@@ -21,13 +21,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .fix(FIX),
         );
     }
-    if !cx.atlassian_context() {
-        return;
-    }
+    // Data Center personal access tokens are sent as Bearer, correctly: a variable only
+    // counts in a file that is about Atlassian Cloud (or whose variable says so).
+    let cloud = cx.pattern("cloud-context").is_match(cx.text);
     for caps in cx.pattern("bearer-var").captures_iter(cx.text) {
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
             continue;
         };
+        if !cloud && !var.as_str().to_ascii_lowercase().contains("atlassian") {
+            continue;
+        }
         out.push(
             Hit::new(
                 whole.range(),
