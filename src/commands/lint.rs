@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::catalogue::Severity;
 use crate::cli::{GlobalArgs, LintArgs, LintFormat};
 use crate::config::{self, Config, Overrides};
+use crate::lint::baseline::{self, Baseline, BaselineOutcome};
 use crate::lint::walk::{self, WalkOptions};
 use crate::lint::{self, FileKind, Input, Linter};
 use crate::{ExitStatus, output};
@@ -68,6 +69,65 @@ fn read_stdin(args: &LintArgs) -> anyhow::Result<Input> {
     })
 }
 
+/// `--format` when given; else `github` inside GitHub Actions, `human` everywhere else.
+pub fn resolve_format(flag: Option<LintFormat>, github_actions: Option<&str>) -> LintFormat {
+    flag.unwrap_or(if github_actions == Some("true") {
+        LintFormat::Github
+    } else {
+        LintFormat::Human
+    })
+}
+
+/// The paths to walk; with `--force-exclude`, files named explicitly that the configuration
+/// excludes are dropped (pre-commit passes every staged file by name).
+fn explicit_paths(args: &LintArgs, opts: &WalkOptions) -> Vec<PathBuf> {
+    let (true, Some(set)) = (args.force_exclude, &opts.exclude) else {
+        return args.paths.clone();
+    };
+    args.paths
+        .iter()
+        .filter(|p| !lint::staged::excluded(p, set, &opts.exclude_root))
+        .cloned()
+        .collect()
+}
+
+/// `--baseline` and `--write-baseline`: drop accepted findings, remember what was stale.
+/// With both, new findings are judged against the old baseline and the new one records them all.
+fn apply_baseline(
+    args: &LintArgs,
+    quiet: bool,
+    result: &mut lint::LintResult,
+    covered: &[String],
+) -> anyhow::Result<Option<BaselineOutcome>> {
+    let old = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let covers = |p: &str| baseline::covers(covered, p);
+    if let Some(path) = &args.write_baseline {
+        // Reasons written by hand survive a rewrite.
+        let keep = old.clone().or_else(|| Baseline::read(path).ok());
+        let written = Baseline::from_findings(&result.findings, keep.as_ref());
+        written.write(path)?;
+        if !quiet {
+            eprintln!(
+                "atlcheck: wrote {} baseline entries to {}",
+                written.entries.len(),
+                path.display()
+            );
+        }
+        if old.is_none() {
+            // Recording a baseline accepts every current finding.
+            let applied = written.apply(&mut result.findings, covers);
+            return Ok(Some(BaselineOutcome::new(path, applied)));
+        }
+    }
+    match (&args.baseline, old) {
+        (Some(path), Some(old)) => {
+            let applied = old.apply(&mut result.findings, covers);
+            Ok(Some(BaselineOutcome::new(path, applied)))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     let config = load_config(&args)?;
     if args.show_config {
@@ -85,17 +145,11 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         out.flush()?;
         return Ok(ExitStatus::Success);
     }
+    let format = resolve_format(args.format, std::env::var("GITHUB_ACTIONS").ok().as_deref());
     let stdin_count = args.paths.iter().filter(|p| p.as_os_str() == "-").count();
-    if stdin_count > 0 && args.paths.len() > 1 {
-        anyhow::bail!("`-` (standard input) cannot be combined with other paths");
+    if stdin_count > 0 && (args.paths.len() > 1 || args.staged) {
+        anyhow::bail!("`-` (standard input) cannot be combined with other paths or --staged");
     }
-    let input = if stdin_count == 1 {
-        read_stdin(&args)?
-    } else if args.paths.is_empty() {
-        Input::Paths(vec![PathBuf::from(".")])
-    } else {
-        Input::Paths(args.paths.clone())
-    };
     let opts = WalkOptions {
         no_ignore: args.no_ignore,
         max_filesize: config.max_filesize.unwrap_or(walk::DEFAULT_MAX_FILESIZE),
@@ -105,9 +159,31 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     };
     let fail_on = config.fail_on;
     let linter = Linter::new(config)?;
-    let result = lint::run(&linter, input, &opts);
+    let progress = output::progress::Progress::start(
+        format == LintFormat::Human && args.output_file.is_none() && !global.quiet,
+    );
+    // What this run covers, for the baseline's stale entries.
+    let (mut result, covered) = if args.staged {
+        lint::staged::run(&linter, &args.paths, &opts)?
+    } else {
+        let input = if stdin_count == 1 {
+            read_stdin(&args)?
+        } else if args.paths.is_empty() {
+            Input::Paths(vec![PathBuf::from(".")])
+        } else {
+            Input::Paths(explicit_paths(&args, &opts))
+        };
+        let covered = match &input {
+            Input::Paths(paths) => paths.iter().map(|p| walk::display_path(p)).collect(),
+            Input::Stdin { display, .. } => vec![display.clone()],
+        };
+        (lint::run(&linter, input, &opts), covered)
+    };
+    progress.finish();
 
-    if args.format != LintFormat::Human || args.output_file.is_some() {
+    let baseline = apply_baseline(&args, global.quiet, &mut result, &covered)?;
+
+    if format != LintFormat::Human || args.output_file.is_some() {
         output::color::disable();
     }
     for (path, message) in &result.errors {
@@ -122,16 +198,41 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     let mut out = output::destination(args.output_file.as_deref())?;
-    match args.format {
-        LintFormat::Human => output::human::write_lint(&mut out, &result, global.quiet)?,
+    match format {
+        LintFormat::Human => {
+            output::human::write_lint(&mut out, &result, global.quiet)?;
+            if let Some(b) = &baseline
+                && !global.quiet
+            {
+                b.write_human(&mut out)?;
+            }
+        }
         LintFormat::Concise => output::concise::write_lint(&mut out, &result)?,
-        LintFormat::Json => output::json::write_lint(&mut out, &result)?,
+        LintFormat::Json => match &baseline {
+            Some(b) => {
+                let mut buf = Vec::new();
+                output::json::write_lint(&mut buf, &result)?;
+                out.write_all(&b.add_to_json(buf)?)?;
+            }
+            None => output::json::write_lint(&mut out, &result)?,
+        },
+        LintFormat::Sarif => output::sarif::write_lint(&mut out, &result)?,
+        LintFormat::Github => output::github::write_lint(&mut out, &result)?,
+        LintFormat::Junit => output::junit::write_lint(&mut out, &result)?,
     }
     out.flush()?;
+    if let Some(b) = &baseline
+        && !matches!(format, LintFormat::Human | LintFormat::Json)
+        && !global.quiet
+    {
+        // Machine formats keep stdout to themselves: the baseline note goes to stderr.
+        b.write_human(&mut std::io::stderr().lock())?;
+    }
 
     if !result.errors.is_empty() {
         return Ok(ExitStatus::Error);
     }
+    // Findings a baseline accepts are gone from `result`: only new ones fail the run.
     let failing = result.findings.iter().any(|f| f.severity >= fail_on);
     Ok(if failing && !args.exit_zero {
         ExitStatus::Failure

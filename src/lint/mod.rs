@@ -5,8 +5,10 @@
 //! run their regexes ([`rules`]). Hits become [`Finding`]s with 1-based, character-counted
 //! line and column; inline suppressions ([`suppress`]) and the configuration's per-path
 //! ignores and severity overrides are applied last.
+pub mod baseline;
 pub mod kind;
 pub mod rules;
+pub mod staged;
 pub mod suppress;
 pub mod walk;
 
@@ -427,6 +429,14 @@ pub fn fingerprint(code: &str, path: &str, key: &str, occurrence: usize) -> Stri
     format!("{h:016x}")
 }
 
+/// Files read so far by this process; the progress line on a terminal shows it.
+pub static PROGRESS: AtomicUsize = AtomicUsize::new(0);
+
+/// Count one more file read, for the progress line.
+pub fn progress_tick() {
+    PROGRESS.fetch_add(1, Ordering::Relaxed);
+}
+
 /// The outcome of a whole lint run.
 #[derive(Debug, Default)]
 pub struct LintResult {
@@ -471,6 +481,7 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
             walk::walk(&paths, opts, &|visit| match visit {
                 Visit::File(src) => {
                     scanned.fetch_add(1, Ordering::Relaxed);
+                    progress_tick();
                     let report = linter.lint_text(&src.display, src.kind, src.text);
                     if !report.findings.is_empty() || !report.notes.is_empty() {
                         let mut all = collected.lock().unwrap_or_else(|p| p.into_inner());

@@ -1,0 +1,15 @@
+//! `atlcheck completions SHELL`: a completion script generated from the clap definitions.
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::ExitStatus;
+use crate::cli::{Cli, CompletionsArgs};
+
+pub fn run(args: CompletionsArgs) -> anyhow::Result<ExitStatus> {
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(args.shell, &mut cmd, "atlcheck", &mut out);
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}

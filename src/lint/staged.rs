@@ -1,0 +1,244 @@
+//! `--staged`: lint exactly what the next commit will contain.
+//!
+//! The content comes from the git index, not the working tree: a file staged with a secret and
+//! then cleaned in the working tree (or the other way round) is judged by what is committed.
+//! Two git processes, whatever the number of files:
+//!
+//! 1. `git diff --cached --raw -z --no-abbrev --no-renames --diff-filter=ACMR [-- PATHSPEC...]`
+//!    lists the added, copied, modified and renamed files with the object ID of their staged
+//!    blob (deleted files have nothing to lint);
+//! 2. `git cat-file --batch` reads every blob through one pipe.
+//!
+//! Symbolic links and submodules are not files and are skipped. The configuration's `exclude`
+//! globs apply (staged files are discovered, not named); `.gitignore` does not (a tracked file
+//! is linted even if it matches an ignore pattern, as git itself commits it).
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use globset::GlobSet;
+
+use super::walk::{self, SkipReason, WalkOptions};
+use super::{FileKind, LintResult, Linter};
+
+/// Does an `exclude` glob set (relative to `root`) exclude `path` or one of its folders?
+/// The same test the walk applies to what it discovers; `--force-exclude` applies it to files
+/// named on the command line, and `--staged` to staged files.
+pub fn excluded(path: &Path, set: &GlobSet, root: &Path) -> bool {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let rel = abs
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.strip_prefix(".").unwrap_or(path).to_path_buf());
+    set.is_match(&rel)
+        || rel
+            .ancestors()
+            .skip(1)
+            .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+}
+
+fn git_error(what: &str, output: &std::process::Output) -> anyhow::Error {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    anyhow::anyhow!(
+        "--staged: `git {what}` failed: {}",
+        stderr.trim().lines().next().unwrap_or("no output")
+    )
+}
+
+/// A staged file: its path (relative to the repository root) and blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedFile {
+    pub path: String,
+    pub oid: String,
+}
+
+/// Parse `git diff --raw -z --no-renames` output.
+pub fn parse_raw(out: &[u8]) -> Vec<StagedFile> {
+    let mut files = Vec::new();
+    let mut fields = out.split(|&b| b == 0);
+    while let Some(meta) = fields.next() {
+        if meta.is_empty() {
+            continue;
+        }
+        let Some(mut path) = fields.next() else { break };
+        let meta = String::from_utf8_lossy(meta);
+        // :OLDMODE NEWMODE OLDOID NEWOID STATUS
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        if parts.len() < 5 {
+            continue;
+        }
+        let status = parts[4].chars().next().unwrap_or('?');
+        if status == 'R' || status == 'C' {
+            // SOURCE then DESTINATION: the staged content is the destination's.
+            let Some(dst) = fields.next() else { break };
+            path = dst;
+        }
+        // Regular files only: 120000 is a symbolic link, 160000 a submodule.
+        if !matches!(parts[1], "100644" | "100755") {
+            continue;
+        }
+        files.push(StagedFile {
+            path: String::from_utf8_lossy(path).into_owned(),
+            oid: parts[3].to_string(),
+        });
+    }
+    files
+}
+
+/// The staged files under `pathspecs` (all when empty), relative to the repository root,
+/// and that root.
+pub fn list(pathspecs: &[PathBuf]) -> anyhow::Result<(PathBuf, Vec<StagedFile>)> {
+    let top = Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| anyhow::anyhow!("--staged needs git: {e}"))?;
+    if !top.status.success() {
+        return Err(git_error("rev-parse --show-toplevel", &top));
+    }
+    let root = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim_end_matches('\n'));
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "diff",
+        "--cached",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-ext-diff",
+        "--diff-filter=ACMR",
+        "--",
+    ]);
+    cmd.args(pathspecs);
+    let out = cmd
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| anyhow::anyhow!("--staged needs git: {e}"))?;
+    if !out.status.success() {
+        return Err(git_error("diff --cached", &out));
+    }
+    Ok((root, parse_raw(&out.stdout)))
+}
+
+/// Read every blob with one `git cat-file --batch`, calling `each` with its content.
+fn read_blobs(
+    files: &[StagedFile],
+    mut each: impl FnMut(&StagedFile, Vec<u8>),
+) -> anyhow::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("--staged needs git: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let requests: String = files.iter().map(|f| format!("{}\n", f.oid)).collect();
+    // Write from another thread: git answers while we ask, and both pipes are bounded.
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut header = String::new();
+    for file in files {
+        header.clear();
+        reader.read_line(&mut header)?;
+        let fields: Vec<&str> = header.split_whitespace().collect();
+        let size = match fields.as_slice() {
+            [_, "blob", size] => size.parse::<usize>().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--staged: git cat-file gave `{}` for {}",
+                header.trim(),
+                file.path
+            )
+        })?;
+        let mut content = vec![0; size];
+        reader.read_exact(&mut content)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline)?;
+        each(file, content);
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("--staged: writer thread panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        anyhow::bail!("--staged: git cat-file --batch failed ({status})");
+    }
+    Ok(())
+}
+
+/// Lint the staged content of the files under `pathspecs`. Also returns the display paths
+/// linted, so that a baseline knows which of its entries this run covers.
+pub fn run(
+    linter: &Linter,
+    pathspecs: &[PathBuf],
+    opts: &WalkOptions,
+) -> anyhow::Result<(LintResult, Vec<String>)> {
+    let (root, files) = list(pathspecs)?;
+    let mut result = LintResult::default();
+    let mut displays = Vec::new();
+    let files: Vec<StagedFile> = files
+        .into_iter()
+        .filter(|f| {
+            opts.exclude
+                .as_ref()
+                .is_none_or(|set| !excluded(&root.join(&f.path), set, &opts.exclude_root))
+        })
+        .collect();
+    read_blobs(&files, |file, bytes| {
+        let display = walk::display_path(&root.join(&file.path));
+        displays.push(display.clone());
+        super::progress_tick();
+        if bytes.len() as u64 > opts.max_filesize {
+            result.skipped.push((
+                display,
+                SkipReason::TooLarge(bytes.len() as u64).to_string(),
+            ));
+            return;
+        }
+        let Some(text) = walk::decode(&bytes) else {
+            result
+                .skipped
+                .push((display, SkipReason::Binary.to_string()));
+            return;
+        };
+        let kind = FileKind::detect(Path::new(&display), text.split('\n').next().unwrap_or(""));
+        let report = linter.lint_text(&display, kind, &text);
+        result.files_scanned += 1;
+        result.findings.extend(report.findings);
+        result.notes.extend(report.notes);
+        result.suppressed += report.suppressed;
+    })?;
+    result.findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
+    });
+    result
+        .notes
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    result.skipped.sort();
+    Ok((result, displays))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_raw_diff() {
+        let z = "0000000000000000000000000000000000000000";
+        let a = "1111111111111111111111111111111111111111";
+        let raw = format!(
+            ":000000 100644 {z} {a} A\0new file.sh\0:100644 100755 {a} {a} M\0run.sh\0:000000 120000 {z} {a} A\0link\0:000000 160000 {z} {a} A\0sub\0:100644 100644 {a} {a} R087\0old.sh\0new.sh\0"
+        );
+        let files = parse_raw(raw.as_bytes());
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["new file.sh", "run.sh", "new.sh"]);
+        assert!(files.iter().all(|f| f.oid == a));
+    }
+}

@@ -1,0 +1,184 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+//!
+//! ```text
+//! ::error file=PATH,line=L,endLine=EL,col=C,endColumn=EC,title=atlcheck AT201 (direct-site-url)::PATH:L:C: AT201 message%0Afix: ...
+//! ```
+//!
+//! - Data (after `::`) escapes `%`, `\r`, `\n`; properties also escape `:` and `,`.
+//! - `col` and `endColumn` only when the finding is on one line (GitHub misplaces multi-line
+//!   column ranges).
+//! - The log line repeats `path:line:col:` because the properties feed only the annotation
+//!   panel.
+//! - GitHub keeps at most 10 error and 10 warning (and 10 notice) annotations per step and 50
+//!   per job. Findings past a cap are printed as plain log lines, and a closing `::notice` says
+//!   how many were not annotated.
+use std::io::Write;
+
+use crate::catalogue::Severity;
+use crate::lint::LintResult;
+
+/// Annotations GitHub keeps per step, per level.
+pub const MAX_PER_LEVEL: usize = 10;
+/// Annotations GitHub keeps per job.
+pub const MAX_PER_JOB: usize = 50;
+
+/// Escape workflow-command data (the message).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow-command property value (`file=`, `title=`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+struct Annotation<'a> {
+    level: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    title: String,
+    text: String,
+}
+
+fn command(a: &Annotation<'_>) -> String {
+    let mut props = format!(
+        "file={},line={},endLine={}",
+        escape_property(a.path),
+        a.line,
+        a.end_line
+    );
+    if a.line == a.end_line {
+        props.push_str(&format!(",col={},endColumn={}", a.column, a.end_column));
+    }
+    props.push_str(&format!(",title={}", escape_property(&a.title)));
+    format!(
+        "::{} {props}::{}:{}:{}: {}",
+        a.level,
+        escape_data(a.path),
+        a.line,
+        a.column,
+        escape_data(&a.text)
+    )
+}
+
+/// Every annotation of a run, uncapped: findings, then suppression notes.
+fn annotations(result: &LintResult) -> Vec<Annotation<'_>> {
+    let mut all: Vec<Annotation<'_>> = result
+        .findings
+        .iter()
+        .map(|f| Annotation {
+            level: match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            },
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            title: format!("atlcheck {} ({})", f.rule, f.name),
+            text: match &f.fix {
+                Some(fix) => format!("{} {}\nfix: {fix}", f.rule, f.message),
+                None => format!("{} {}", f.rule, f.message),
+            },
+        })
+        .collect();
+    all.extend(result.notes.iter().map(|n| Annotation {
+        level: "warning",
+        path: &n.path,
+        line: n.line,
+        column: 1,
+        end_line: n.line,
+        end_column: 1,
+        title: "atlcheck suppression".to_string(),
+        text: n.message.clone(),
+    }));
+    all
+}
+
+pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+    let mut counts = [0usize; 3];
+    let mut total = 0;
+    let mut overflow = Vec::new();
+    for a in annotations(result) {
+        let i = match a.level {
+            "error" => 0,
+            "warning" => 1,
+            _ => 2,
+        };
+        // One notice is kept for the closing summary.
+        let cap = if i == 2 {
+            MAX_PER_LEVEL - 1
+        } else {
+            MAX_PER_LEVEL
+        };
+        if counts[i] < cap && total < MAX_PER_JOB - 1 {
+            counts[i] += 1;
+            total += 1;
+            writeln!(out, "{}", command(&a))?;
+        } else {
+            overflow.push(a);
+        }
+    }
+    if overflow.is_empty() {
+        return Ok(());
+    }
+    // Plain log lines: still visible in the job log, never an annotation.
+    for a in &overflow {
+        writeln!(
+            out,
+            "{}:{}:{}: [{}] {}",
+            a.path,
+            a.line,
+            a.column,
+            a.level,
+            a.text.replace('\n', " ")
+        )?;
+    }
+    writeln!(
+        out,
+        "::notice title={}::{} more findings were not annotated (GitHub shows at most {MAX_PER_LEVEL} errors and {MAX_PER_LEVEL} warnings per step): they are listed in this log; upload --format sarif to code scanning to see them all",
+        escape_property("atlcheck: annotation limit reached"),
+        overflow.len(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_data("a%b\r\nc:d,e"), "a%25b%0D%0Ac:d,e");
+        assert_eq!(escape_property("a%b\r\nc:d,e"), "a%25b%0D%0Ac%3Ad%2Ce");
+    }
+
+    #[test]
+    fn columns_only_on_one_line() {
+        let mut a = Annotation {
+            level: "error",
+            path: "a,b.sh",
+            line: 3,
+            column: 5,
+            end_line: 3,
+            end_column: 9,
+            title: "t: x".into(),
+            text: "m".into(),
+        };
+        assert_eq!(
+            command(&a),
+            "::error file=a%2Cb.sh,line=3,endLine=3,col=5,endColumn=9,title=t%3A x::a,b.sh:3:5: m"
+        );
+        a.end_line = 4;
+        assert_eq!(
+            command(&a),
+            "::error file=a%2Cb.sh,line=3,endLine=4,title=t%3A x::a,b.sh:3:5: m"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! A progress line on stderr for long lint runs: `atlcheck: 1234 files scanned…`, redrawn in
+//! place with `\r` and erased at the end.
+//!
+//! Shown only when stderr is a terminal, the report is human and goes to standard output, and
+//! the run takes longer than [`DELAY`]: short runs, pipes, CI logs and machine formats never see
+//! it. No dependency: a thread reads the counter [`crate::lint::PROGRESS`] ten times a second.
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Runs shorter than this show nothing.
+pub const DELAY: Duration = Duration::from_millis(700);
+const TICK: Duration = Duration::from_millis(100);
+
+/// A running progress line; [`Progress::finish`] erases it.
+pub struct Progress {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Progress {
+    /// Start the progress line if `wanted` (human output to stdout, not `--quiet`) and stderr is
+    /// a terminal whose `TERM` is not `dumb`; otherwise a no-op.
+    pub fn start(wanted: bool) -> Progress {
+        let on = wanted
+            && std::io::stderr().is_terminal()
+            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        let stop = Arc::new(AtomicBool::new(false));
+        if !on {
+            return Progress { stop, thread: None };
+        }
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut shown = false;
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::park_timeout(TICK);
+                if flag.load(Ordering::Relaxed) {
+                    break;
+                }
+                if started.elapsed() >= DELAY {
+                    let n = crate::lint::PROGRESS.load(Ordering::Relaxed);
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(err, "\ratlcheck: {n} files scanned…");
+                    let _ = err.flush();
+                    shown = true;
+                }
+            }
+            if shown {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r\x1b[2K");
+                let _ = err.flush();
+            }
+        });
+        Progress {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stop and erase the line (before the report is printed).
+    pub fn finish(mut self) {
+        self.stop_thread();
+    }
+
+    fn stop_thread(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop_thread();
+    }
+}

@@ -1,0 +1,447 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
+//!
+//! A hand-written subset of the schema (as ruff and cargo-deny do) rather than a generated
+//! crate: field order is fixed, so the output is byte-stable and snapshot-testable, and every
+//! field GitHub requires is visibly here. What it carries:
+//!
+//! - `tool.driver`: name, version, semanticVersion, informationUri and every lint rule of the
+//!   catalogue: id, name, shortDescription, fullDescription, help (text and markdown from the
+//!   rule's docs), helpUri, defaultConfiguration.level, and properties (tags,
+//!   security-severity).
+//! - `results`: ruleId, ruleIndex, level, message (already masked), one location with a
+//!   relative URI (`uriBaseId: %SRCROOT%`) and a region, and
+//!   `partialFingerprints.primaryLocationLineHash` built from the finding's fingerprint (rule,
+//!   path and a secret-free description of the match, no line number), so an alert survives
+//!   unrelated edits above it.
+//! - `invocations`: whether the scan itself succeeded, and the files it could not read.
+//!
+//! No `snippet` and no `contextRegion` are ever written: the scanned line is where the secret
+//! is, and "the scan artifact becomes the leak".
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::catalogue::{self, Mode, Rule, Severity};
+use crate::lint::{Finding, LintResult};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/atlcheck/atlcheck";
+/// GitHub truncates descriptions longer than this.
+const MAX_DESCRIPTION: usize = 1024;
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    partial_fingerprints: PartialFingerprints,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PartialFingerprints {
+    primary_location_line_hash: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// SARIF `level` for a severity.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` (0.0 to 10.0: over 9 critical, 7 to 8.9 high, 4 to 6.9
+/// medium, under 4 low). A secret committed to the repository is critical; a credential sent in
+/// clear or of the wrong, more powerful kind is high; a person-owned or malformed credential is
+/// medium; endpoint and header mistakes, which break the call but leak nothing, are low.
+pub fn security_severity(code: &str) -> &'static str {
+    match code {
+        "AT102" => "9.1",
+        "AT104" => "8.0",
+        "AT205" => "7.5",
+        "AT103" => "6.5",
+        "AT101" => "5.0",
+        "AT303" | "AT304" => "3.5",
+        _ => "2.0",
+    }
+}
+
+/// Tags GitHub shows and filters on: `security` for every rule (they are all about
+/// credentials), the family, and a CWE where one applies.
+pub fn tags(code: &str) -> Vec<&'static str> {
+    let mut tags = vec!["security"];
+    tags.push(match code.get(..3) {
+        Some("AT1") => "credentials",
+        Some("AT2") => "endpoint",
+        Some("AT3") => "authorization-header",
+        Some("AT4") => "permissions",
+        _ => "rate-limits",
+    });
+    match code {
+        "AT102" | "AT104" => tags.push("external/cwe/cwe-798"),
+        "AT205" => tags.push("external/cwe/cwe-319"),
+        _ => {}
+    }
+    tags
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max - '…'.len_utf8();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn help_text(r: &Rule) -> String {
+    let d = &r.docs;
+    let mut s = format!(
+        "{}\n\nWhy: {}\n\nExample:\n{}\n\nFix: {}\n",
+        d.what.trim(),
+        d.why.trim(),
+        d.example.trim_end(),
+        d.fix.trim()
+    );
+    if !d.references.is_empty() {
+        s.push_str("\nReferences:\n");
+        for reference in &d.references {
+            s.push_str(&format!("- {}: {}\n", reference.title, reference.url));
+        }
+    }
+    s.push_str(&format!("\nMore: atlcheck explain {}", r.code));
+    s
+}
+
+fn help_markdown(r: &Rule) -> String {
+    let d = &r.docs;
+    let mut s = format!(
+        "**{} {}**: {}\n\n{}\n\n### Why\n\n{}\n\n### Example\n\n```text\n{}\n```\n\n### Fix\n\n{}\n",
+        r.code,
+        r.name,
+        r.summary.trim(),
+        d.what.trim(),
+        d.why.trim(),
+        d.example.trim_end(),
+        d.fix.trim()
+    );
+    if !d.references.is_empty() {
+        s.push_str("\n### References\n\n");
+        for reference in &d.references {
+            s.push_str(&format!("- [{}]({})\n", reference.title, reference.url));
+        }
+    }
+    s.push_str(&format!("\n`atlcheck explain {}`", r.code));
+    s
+}
+
+/// The rules a lint run can report, in catalogue order; `ruleIndex` points into this list.
+pub fn lint_rules() -> Vec<&'static Rule> {
+    catalogue::rules()
+        .iter()
+        .filter(|r| r.has_mode(Mode::Lint))
+        .collect()
+}
+
+fn descriptor(r: &Rule) -> ReportingDescriptor {
+    ReportingDescriptor {
+        id: r.code.clone(),
+        name: r.name.clone(),
+        short_description: Text {
+            text: truncate(&r.summary, MAX_DESCRIPTION),
+        },
+        full_description: Text {
+            text: truncate(&r.docs.what, MAX_DESCRIPTION),
+        },
+        help: Help {
+            text: help_text(r),
+            markdown: help_markdown(r),
+        },
+        help_uri: r.help_uri(),
+        default_configuration: Configuration {
+            level: level(r.severity),
+        },
+        properties: RuleProperties {
+            tags: tags(&r.code),
+            security_severity: security_severity(&r.code),
+        },
+    }
+}
+
+/// A finding's path as a SARIF URI reference: relative paths are percent-encoded and resolved
+/// against `%SRCROOT%`; absolute paths (a scan outside the current folder) become `file:` URIs.
+pub fn artifact(path: &str) -> ArtifactLocationOut {
+    fn encode(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    if path.starts_with('/') {
+        ArtifactLocationOut {
+            uri: format!("file://{}", encode(path)),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocationOut {
+            uri: encode(path),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
+}
+
+/// The artifact location of a path (public for tests).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ArtifactLocationOut {
+    pub uri: String,
+    pub uri_base_id: Option<&'static str>,
+}
+
+fn location(path: &str, region: Option<Region>) -> Location {
+    let a = artifact(path);
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: a.uri,
+                uri_base_id: a.uri_base_id,
+            },
+            region,
+        },
+    }
+}
+
+/// The message GitHub shows: the finding's (masked) message, then its fix.
+fn message(f: &Finding) -> String {
+    match &f.fix {
+        Some(fix) => format!("{}.\nFix: {fix}", f.message.trim_end_matches('.')),
+        None => f.message.clone(),
+    }
+}
+
+/// `primaryLocationLineHash`: GitHub expects `HASH:OCCURRENCE`. The finding's fingerprint
+/// already counts occurrences of the same match in a file, so the suffix is always 1.
+pub fn line_hash(f: &Finding) -> String {
+    format!("{}:1", f.fingerprint)
+}
+
+pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+    let rules = lint_rules();
+    let results = result
+        .findings
+        .iter()
+        .map(|f| SarifResult {
+            rule_id: f.rule,
+            rule_index: rules.iter().position(|r| r.code == f.rule).unwrap_or(0),
+            level: level(f.severity),
+            message: Text { text: message(f) },
+            locations: vec![location(
+                &f.path,
+                Some(Region {
+                    start_line: f.line,
+                    start_column: f.column,
+                    end_line: f.end_line,
+                    end_column: f.end_column,
+                }),
+            )],
+            partial_fingerprints: PartialFingerprints {
+                primary_location_line_hash: line_hash(f),
+            },
+        })
+        .collect();
+    let notifications = result
+        .errors
+        .iter()
+        .map(|(path, msg)| Notification {
+            level: "error",
+            message: Text {
+                text: crate::secret::redact_text(msg),
+            },
+            locations: vec![location(path, None)],
+        })
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "atlcheck",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: INFORMATION_URI,
+                    rules: rules.iter().map(|r| descriptor(r)).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: result.errors.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        assert_eq!(
+            artifact("dir/a b#1.sh"),
+            ArtifactLocationOut {
+                uri: "dir/a%20b%231.sh".into(),
+                uri_base_id: Some("%SRCROOT%")
+            }
+        );
+        assert_eq!(artifact("/tmp/x.sh").uri, "file:///tmp/x.sh");
+        assert_eq!(artifact("<stdin>").uri, "%3Cstdin%3E");
+    }
+
+    #[test]
+    fn descriptions_are_capped() {
+        let long = "é".repeat(2000);
+        let t = truncate(&long, MAX_DESCRIPTION);
+        assert!(t.len() <= MAX_DESCRIPTION, "{}", t.len());
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn every_lint_rule_has_tags_and_a_severity_in_range() {
+        for r in lint_rules() {
+            let s: f64 = security_severity(&r.code).parse().unwrap();
+            assert!((0.0..=10.0).contains(&s));
+            assert!(tags(&r.code).len() <= 20);
+        }
+    }
+}
