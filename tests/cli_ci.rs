@@ -973,6 +973,9 @@ fn force_exclude_applies_excludes_to_named_files() {
         doc["summary"]["files_scanned"], 2,
         "mine.sh and .atlcheck.toml"
     );
+    // The configuration found from a file in the current folder (its folder is ``) too.
+    let (_, doc) = json_lint(d, &["--force-exclude", "mine.sh", "vendor/lib.sh"]);
+    assert_eq!(doc["summary"]["files_scanned"], 1);
     // Every named file excluded: nothing is linted (not `.`).
     let (code, doc) = json_lint(d, &["--force-exclude", "vendor/lib.sh"]);
     assert_eq!(

@@ -25,6 +25,13 @@ use super::{FileKind, LintResult, Linter};
 /// The same test the walk applies to what it discovers; `--force-exclude` applies it to files
 /// named on the command line, and `--staged` to staged files.
 pub fn excluded(path: &Path, set: &GlobSet, root: &Path) -> bool {
+    // A configuration found as `.atlcheck.toml` (first path a file in the current folder) has
+    // the empty path as its folder: that is `.`, not a prefix of everything.
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let rel = abs
@@ -228,6 +235,26 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excludes_relative_to_the_config_folder() {
+        let mut b = globset::GlobSetBuilder::new();
+        b.add(globset::Glob::new("vendor").unwrap());
+        let set = b.build().unwrap();
+        for root in ["", ".", "./"] {
+            assert!(
+                excluded(Path::new("vendor/lib.sh"), &set, Path::new(root)),
+                "{root:?}"
+            );
+            assert!(
+                !excluded(Path::new("src/lib.sh"), &set, Path::new(root)),
+                "{root:?}"
+            );
+        }
+        let cwd = std::env::current_dir().unwrap();
+        assert!(excluded(&cwd.join("vendor/a/b.sh"), &set, &cwd));
+        assert!(!excluded(&cwd.join("x/vendor.sh"), &set, &cwd));
+    }
 
     #[test]
     fn parses_raw_diff() {
