@@ -1053,3 +1053,215 @@ fn human_checklist_for_a_dead_credential() {
     c.on_site("/rest/api/3/issue/OPS-1", 401, &[], JIRA_401);
     insta::assert_snapshot!("human_at105", human(&c, &[ISSUE_URL]));
 }
+
+#[test]
+fn at204_found_through_accessible_resources() {
+    let c = Cloud::new();
+    c.on_gateway("/oauth/token/accessible-resources", 200, &[], &format!(r#"[{{"id":"{CLOUD}","name":"acme","url":"https://acme.atlassian.net","scopes":["read:jira-work"]}}]"#));
+    c.on_gateway(
+        &format!("/ex/jira/{ORG}/rest/api/3/myself"),
+        401,
+        &[],
+        r#"{"code":401,"message":"Unauthorized"}"#,
+    );
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[&format!(
+            "https://api.atlassian.com/ex/jira/{ORG}/rest/api/3/myself"
+        )],
+    );
+    assert_eq!(r.root(), "AT204", "{}", r.json);
+    assert_eq!(
+        r.fix(),
+        format!("use https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/myself")
+    );
+    assert_eq!(r.check("accessible-resources")["status"], "fail");
+}
+
+#[test]
+fn at402_jira_refuses_while_confluence_accepts() {
+    // What Jira answers an account without Jira access is undocumented (facts sheet §9.9):
+    // either a 401/403 on myself, or a 200 with no application role. Both are handled.
+    for (myself_status, myself_body) in [
+        (
+            403,
+            r#"{"errorMessages":["You do not have access to Jira"]}"#.to_string(),
+        ),
+        (401, JIRA_401.to_string()),
+    ] {
+        let c = Cloud::new();
+        c.on_gateway(
+            &format!("/ex/jira/{CLOUD}/rest/api/3/myself"),
+            myself_status,
+            &[],
+            &myself_body,
+        );
+        c.on_gateway(
+            &format!("/ex/confluence/{CLOUD}/wiki/rest/api/user/current"),
+            200,
+            &[],
+            r#"{"accountId":"x"}"#,
+        );
+        c.on_gateway(
+            &format!("/ex/jira/{CLOUD}/rest/api/3/search/jql"),
+            403,
+            &[],
+            r#"{"errorMessages":["forbidden"]}"#,
+        );
+        let r = doctor(
+            &c,
+            Some(SA),
+            Some(&token()),
+            &[&format!(
+                "https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/search/jql?jql=project=OPS"
+            )],
+        );
+        assert_eq!(r.root(), "AT402", "{myself_status}: {}", r.json);
+    }
+    let c = Cloud::new();
+    c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/myself"), 200, &[], r#"{"accountId":"x","applicationRoles":{"size":0,"items":[]},"groups":{"size":0,"items":[]}}"#);
+    c.on_gateway(
+        &format!("/ex/confluence/{CLOUD}/wiki/rest/api/user/current"),
+        200,
+        &[],
+        r#"{"accountId":"x"}"#,
+    );
+    c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"), 404, &[], r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}"#);
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[&format!(
+            "https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"
+        )],
+    );
+    assert_eq!(r.root(), "AT402", "{}", r.json);
+}
+
+#[test]
+fn at104_password_refused_with_the_deprecation_message() {
+    let c = Cloud::new();
+    c.tenant();
+    let body = "Basic authentication with passwords is deprecated. For more information, see: https://developer.atlassian.com/cloud/confluence/deprecation-notice-basic-auth/";
+    c.on_site("/rest/api/3/myself", 401, &[], body);
+    c.on_site("/wiki/rest/api/user/current", 401, &[], body);
+    c.gateway_refuses();
+    // A long password, so the offline form check cannot tell.
+    let r = doctor(
+        &c,
+        Some("jane.doe@acme.com"),
+        Some("correct-horse-battery-staple-2026"),
+        &["https://acme.atlassian.net/rest/api/3/myself"],
+    );
+    assert_eq!(r.root(), "AT104", "{}", r.json);
+}
+
+#[test]
+fn compare_with_a_working_account_shows_the_differences() {
+    let c = Cloud::new();
+    let other = atlcheck::token::with_crc_tail(
+        "ATATT3xFfGF0V29ya2luZ0FjY291bnRUb2tlbkZvckNvbXBhcmlzb25zMTIzNDU2Nzg5MA=",
+    );
+    let other_header = format!("Basic {}", b64(&format!("admin@acme.com:{other}")));
+    let h = other_header.clone();
+    c.gateway.mock(move |w, t| {
+        w.path(format!("/ex/jira/{CLOUD}/rest/api/3/myself")).header("authorization", h.as_str());
+        t.status(200).body(r#"{"accountId":"y","emailAddress":"admin@acme.com","groups":{"items":[{"name":"jira-software-users"},{"name":"ops-team"}]},"applicationRoles":{"items":[{"key":"jira-software"}]}}"#);
+    });
+    let h = other_header.clone();
+    c.gateway.mock(move |w, t| {
+        w.path(format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions")).header("authorization", h.as_str());
+        t.status(200).body(r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":true},"CREATE_ISSUES":{"havePermission":true}}}"#);
+    });
+    c.gateway_accepts(SA);
+    c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions"), 200, &[], r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":false},"CREATE_ISSUES":{"havePermission":false}}}"#);
+    c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"), 404, &[], r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}"#);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
+    cmd.args([
+        "doctor",
+        "--format",
+        "json",
+        "--no-netrc",
+        "--compare-email",
+        "admin@acme.com",
+        "--compare-token-env",
+        "OTHER_TOKEN",
+        &format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"),
+    ]);
+    cmd.env("ATLCHECK_CONNECT_TO", c.connect_to())
+        .env("ATLASSIAN_EMAIL", SA)
+        .env("ATLASSIAN_API_TOKEN", token())
+        .env("OTHER_TOKEN", &other);
+    let out = cmd.output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    assert!(!text.contains(&other) && !text.contains(&token()));
+    assert_eq!(json["root_cause"], "AT403", "{json}");
+    let cmp = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "compare")
+        .unwrap();
+    let detail = cmp["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("ops-team") && detail.contains("BROWSE_PROJECTS"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn token_from_stdin_and_from_netrc() {
+    let c = Cloud::new();
+    c.gateway_accepts(SA);
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/myself");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
+    cmd.args([
+        "doctor",
+        "--format",
+        "json",
+        "--no-netrc",
+        "--token-stdin",
+        &url,
+    ]);
+    cmd.env("ATLCHECK_CONNECT_TO", c.connect_to())
+        .env("ATLASSIAN_EMAIL", SA)
+        .env_remove("ATLASSIAN_API_TOKEN");
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "{}", token()).unwrap();
+    let json: Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(json["verdict"], "ok", "{json}");
+    assert_eq!(
+        json["credential"]["source"],
+        format!("email {SA}, token from standard input")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let netrc = dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        format!(
+            "machine api.atlassian.com\n  login {SA}\n  password {}\n",
+            token()
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
+    cmd.args(["doctor", "--format", "json", &url]);
+    cmd.env("ATLCHECK_CONNECT_TO", c.connect_to())
+        .env("NETRC", &netrc)
+        .env_remove("ATLASSIAN_EMAIL")
+        .env_remove("ATLASSIAN_API_TOKEN");
+    let out = cmd.output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"], "ok", "{json}");
+    assert_eq!(
+        json["credential"]["source"],
+        format!("email {SA}, token from ~/.netrc")
+    );
+}

@@ -35,6 +35,10 @@ pub struct Evidence {
     /// Identity with the repaired credential (newline or whitespace removed).
     pub repaired: Option<Exchange>,
     pub compare: SurfaceProbes,
+    /// `api.atlassian.com/oauth/token/accessible-resources`: the sites (and cloud IDs) the
+    /// credential reaches, when no site is known. Documented for OAuth tokens; whether it
+    /// answers API tokens is open, so an error here only means "unknown".
+    pub resources: Option<Exchange>,
 }
 
 /// What the probes need to know.
@@ -61,6 +65,7 @@ enum Slot {
     GwUrl(Kind),
     GwResolved(Kind),
     Compare(Kind),
+    Resources,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +138,7 @@ fn store(ev: &mut Evidence, slot: Slot, ex: Exchange) {
         Slot::GwUrl(k) => put(&mut ev.gateway_url_id, k, ex),
         Slot::GwResolved(k) => put(&mut ev.gateway_resolved, k, ex),
         Slot::Compare(k) => put(&mut ev.compare, k, ex),
+        Slot::Resources => ev.resources = Some(ex),
     }
 }
 
@@ -208,6 +214,16 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             Slot::GwUrl,
             true,
         ));
+    }
+    if plan.site.is_none()
+        && matches!(t.surface, Surface::Gateway { .. })
+        && !matches!(plan.auth, Auth::None)
+    {
+        let url = format!("https://{GATEWAY_HOST}/oauth/token/accessible-resources");
+        let auth = &plan.auth;
+        wave.push(Box::pin(async move {
+            (Slot::Resources, http.send("GET", &url, auth).await)
+        }));
     }
     if matches!(t.method.as_str(), "GET" | "HEAD") && t.surface != Surface::Foreign {
         let url = t.url.clone();

@@ -465,6 +465,22 @@ fn live_findings(
             .map(|p| p.0)
             .filter(|c| matches!(*c, "AT301" | "AT304" | "AT103" | "AT104" | "AT303"))
             .collect();
+        let mut offline = offline;
+        // "Basic authentication with passwords is deprecated": an account password was sent.
+        if offline.is_empty()
+            && all.iter().any(|e| {
+                e.full_body
+                    .to_ascii_lowercase()
+                    .contains("passwords is deprecated")
+            })
+        {
+            findings.push(Finding::new(
+                "AT104",
+                "Atlassian answered `Basic authentication with passwords is deprecated`: the credential is an account password, not an API token",
+                "create an API token (id.atlassian.com > Security > API tokens, or a scoped token for a service account) and send it with the account email",
+            ));
+            offline.push("AT104");
+        }
         if let Some(rep) = &ev.repaired {
             let fixed = classify::classify(rep) == Answer::Ok;
             checks.push(
@@ -503,7 +519,10 @@ fn live_findings(
         }
     } else if valid {
         // The credential is good somewhere.
-        for f in findings.iter_mut().filter(|f| f.rule == "AT103") {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.rule == "AT103" || f.rule == "AT303")
+        {
             f.severity = Severity::Warning;
             f.message.push_str(" (the credential was accepted anyway)");
         }
@@ -522,8 +541,10 @@ fn live_findings(
                 format!("use {fixed}"),
             ).severity(Severity::Error));
         }
+        let tenant_agrees = matches!((ev.tenant_cloud_id.as_deref(), url_cloud_id), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
         if let Surface::Gateway { .. } = &t.surface
             && matches!(gw_url_state, State::UnknownCloud | State::Rejected)
+            && !tenant_agrees
             && !findings
                 .iter()
                 .any(|f| f.rule == "AT204" || f.rule == "AT203")
@@ -542,6 +563,8 @@ fn live_findings(
             .unwrap_or_else(|| "no answer".to_string());
         *inconclusive = Some(format!("the checks could not run: {why}"));
     }
+
+    accessible_resources(ev, url_cloud_id, &gateway_url, checks, findings);
 
     // The request itself.
     let target_on_valid_surface = match &t.surface {
@@ -564,7 +587,7 @@ fn live_findings(
         Surface::Site { .. } => &ev.site,
         _ => &ev.gateway_url_id,
     };
-    match (&ev.target, target_answer) {
+    match (&ev.target, target_answer.clone()) {
         (Some(ex), Some(a)) => {
             let (status, detail) = match a {
                 Answer::Ok => (Status::Pass, "the request works".to_string()),
@@ -635,10 +658,23 @@ fn live_findings(
         {
             findings.push(Finding::new("AT402", "the account is authenticated (Jira accepts it) but has no access to Confluence: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
         }
+        let jira = answer(&surface_probes.jira);
+        let target_refused = matches!(
+            target_answer,
+            Some(Answer::Forbidden | Answer::NotFound | Answer::Unauthenticated)
+        );
         if product == Product::Jira
+            && !findings.iter().any(|f| f.rule == "AT402")
+            && matches!(jira, Some(Answer::Unauthenticated | Answer::Forbidden))
+            && answer(&surface_probes.confluence) == Some(Answer::Ok)
+        {
+            // What Jira answers an account without Jira access is not documented (facts
+            // sheet §9.9); Confluence accepting the same credential rules out a dead one.
+            findings.push(Finding::new("AT402", format!("Confluence accepts the credential but Jira refuses it ({}): the account has no Jira access on this site", surface_probes.jira.as_ref().map_or(String::new(), Exchange::summary)), product_access_fix(Product::Jira, ctx.site)));
+        } else if product == Product::Jira
             && idn.application_roles.as_ref().is_some_and(Vec::is_empty)
             && !findings.iter().any(|f| f.rule == "AT402")
-            && answer(&surface_probes.jira) == Some(Answer::Ok)
+            && jira == Some(Answer::Ok)
         {
             checks.push(Check::new(
                 "product-access",
@@ -646,6 +682,9 @@ fn live_findings(
                 "Product access",
                 "myself lists no Jira application role",
             ));
+            if target_refused {
+                findings.push(Finding::new("AT402", "the account has no Jira application role (myself?expand=applicationRoles is empty) and the request is refused: no Jira product access", product_access_fix(Product::Jira, ctx.site)));
+            }
         }
     }
     if ctx.compare {
@@ -939,4 +978,70 @@ fn compare_check(ev: &Evidence, checks: &mut Vec<Check>) {
         )
         .with(evidence_of(&ev.compare)),
     );
+}
+
+/// `accessible-resources` lists the sites the credential reaches, with their cloud IDs: when
+/// it answers, a gateway cloud ID that is not among them is not a site's cloud ID.
+fn accessible_resources(
+    ev: &Evidence,
+    url_cloud_id: Option<&str>,
+    gateway_url: &dyn Fn(&str) -> String,
+    checks: &mut Vec<Check>,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(ex) = &ev.resources else { return };
+    let sites: Vec<(String, String)> = (ex.status == Some(200))
+        .then(|| serde_json::from_str::<serde_json::Value>(&ex.full_body).ok())
+        .flatten()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.get("id")?.as_str()?.to_string(),
+                s.get("url")
+                    .and_then(|u| u.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+            ))
+        })
+        .collect();
+    if sites.is_empty() {
+        checks.push(
+            Check::new(
+                "accessible-resources",
+                Status::Skip,
+                "Sites the credential reaches",
+                format!(
+                    "not answered for this credential ({}); pass --site to check the cloud ID",
+                    ex.status.map_or("no answer".to_string(), |s| s.to_string())
+                ),
+            )
+            .with([ex.clone()]),
+        );
+        return;
+    }
+    let list = sites
+        .iter()
+        .map(|(id, url)| format!("{url} = {id}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(id) = url_cloud_id else { return };
+    let known = sites.iter().any(|(s, _)| s.eq_ignore_ascii_case(id));
+    checks.push(
+        Check::new(
+            "accessible-resources",
+            if known { Status::Pass } else { Status::Fail },
+            "Sites the credential reaches",
+            list.clone(),
+        )
+        .with([ex.clone()]),
+    );
+    if !known && surface::is_uuid(id) && !findings.iter().any(|f| f.rule == "AT204") {
+        let fix = match sites.as_slice() {
+            [(good, _)] => format!("use {}", gateway_url(good)),
+            _ => format!("use the cloud ID of the site you mean: {list}"),
+        };
+        findings.push(Finding::new("AT204", format!("cloud ID {id} is not one of the sites this credential reaches ({list}): an organization ID, or another site's"), fix));
+    }
 }
