@@ -222,7 +222,17 @@ pub struct ScopesArgs {
 
 /// Parse the process arguments; usage errors exit with code 2 (clap's default).
 pub fn parse() -> Cli {
-    Cli::parse()
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        // clap quotes the offending argument, which may be a token pasted in the wrong place
+        // (`--format $TOKEN`): mask it like every other error (SPEC, security invariants).
+        Err(err) if err.use_stderr() => {
+            let text = crate::secret::redact_text(&err.render().to_string());
+            eprint!("{text}");
+            std::process::exit(err.exit_code());
+        }
+        Err(err) => err.exit(),
+    }
 }
 
 const DOCTOR_HELP: &str = "Examples:

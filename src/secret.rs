@@ -62,8 +62,8 @@ fn redaction_patterns() -> &'static [Regex] {
             r"(?i)\b(?:basic|bearer|jwt)\s+(?P<secret>[A-Za-z0-9+/_\-.=]{8,})",
             // curl -u user:secret / --user=user:secret
             r#"(?:^|\s)(?:-u|--user)(?:\s+|=)["']?[^\s:"']*:(?P<secret>[^\s"']{4,})"#,
-            // scheme://user:secret@host
-            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]+:(?P<secret>[^\s@/]{4,})@",
+            // scheme://user:secret@host, where the user may be an unescaped email address
+            r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/]+:(?P<secret>[^\s@/]{4,})@",
             // key = value where the key names a secret.
             r#"(?i)(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|credential)[A-Za-z0-9_\-]*["']?\s*(?::|=|=>)\s*["'`]?(?P<secret>[^\s"'`,;)\]}]{8,})"#,
             // Any long quoted or bare high-entropy run; checked for entropy below.
@@ -126,6 +126,8 @@ pub fn looks_random(s: &str) -> bool {
 /// Index of the `key = value` pattern, which only applies to source text: in atlcheck's own
 /// sentences ("credential: Atlassian answers 401") it would mask prose.
 const KEY_VALUE_PATTERN: usize = 4;
+/// Index of the `Basic|Bearer|JWT value` pattern.
+const BASIC_PATTERN: usize = 1;
 
 /// Byte ranges of `text` that [`redact_text`] would mask.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
@@ -147,6 +149,10 @@ fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
                     || v.starts_with('<')
                     || v.starts_with('%')
                 {
+                    continue;
+                }
+                // `basic jane@acme.com:…` names the Basic user: base64 has no `@`.
+                if i == BASIC_PATTERN && text[m.end()..].starts_with('@') {
                     continue;
                 }
                 // In atlcheck's own sentences, "Basic authentication" is prose.
@@ -266,6 +272,8 @@ mod tests {
         assert!(!out.contains("s3cr3tPassw0rdValue"), "{out}");
         assert!(!out.contains("amFuZUBhY21lLmNvbTp0b2tlbg=="), "{out}");
         assert!(out.contains("jane@acme.com"));
+        let url = "https://jane@acme.com:Xk93jfLq0Pz7Rm2Tb8Wc4Yd1@acme.atlassian.net/rest";
+        assert!(!redact_text(url).contains("Xk93jfLq0Pz7Rm2Tb8Wc4Yd1"));
     }
 
     #[test]

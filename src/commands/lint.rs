@@ -187,9 +187,10 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         output::color::disable();
     }
     for (path, message) in &result.errors {
+        // The path too: `atlcheck lint $TOKEN` names a file that does not exist.
         eprintln!(
-            "atlcheck: error: {path}: {}",
-            crate::secret::redact_text(message)
+            "atlcheck: error: {}",
+            crate::secret::redact_text(&format!("{path}: {message}"))
         );
     }
     if global.verbose {

@@ -53,7 +53,8 @@ pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> 
             vec![Request {
                 origin: None,
                 method: method.to_ascii_uppercase(),
-                url,
+                // Shown, never sent: a token in the query string stays masked.
+                url: crate::secret::redact_text(&url),
                 outcome,
             }],
             0,
@@ -86,7 +87,10 @@ pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> 
     if args.from_code.is_empty()
         && let Err(no) = &requests[0].outcome
     {
-        eprintln!("atlcheck: error: {no}");
+        eprintln!(
+            "atlcheck: error: {}",
+            crate::secret::redact_text(&no.to_string())
+        );
         if !no.suggestions.is_empty() {
             eprintln!("  did you mean:");
             for s in &no.suggestions {
@@ -130,7 +134,8 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
             }
         }
         Visit::Error { display, message } => {
-            eprintln!("atlcheck: error: {display}: {message}");
+            let line = crate::secret::redact_text(&format!("{display}: {message}"));
+            eprintln!("atlcheck: error: {line}");
             *errors.lock().expect("not poisoned") += 1;
         }
     });
@@ -149,7 +154,7 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
                 evidence: call.evidence,
             }),
             method: call.method,
-            url: call.url,
+            url: crate::secret::redact_text(&call.url),
         })
         .collect();
     Ok((requests, errors.into_inner().expect("not poisoned")))

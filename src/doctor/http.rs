@@ -93,7 +93,7 @@ pub const EVIDENCE_HEADERS: &[&str] = &[
 #[derive(Debug, Clone, Serialize)]
 pub struct Exchange {
     pub method: String,
-    /// The URL as Atlassian would see it (before `ATLCHECK_CONNECT_TO`).
+    /// The URL as Atlassian would see it (before `ATLCHECK_CONNECT_TO`), secrets masked.
     pub url: String,
     pub authenticated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,7 +181,7 @@ impl Http {
         let start = Instant::now();
         let mut ex = Exchange {
             method: method.to_string(),
-            url: url.to_string(),
+            url: crate::secret::redact_text(url),
             authenticated: matches!(auth, Auth::Header(_)),
             status: None,
             headers: BTreeMap::new(),
@@ -222,9 +222,10 @@ impl Http {
             let mut headers = BTreeMap::new();
             for name in EVIDENCE_HEADERS {
                 if let Some(v) = resp.headers().get(*name) {
+                    // Evidence is printed: a server (or proxy) may echo the credential.
                     headers.insert(
                         name.to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        crate::secret::redact_message(&String::from_utf8_lossy(v.as_bytes())),
                     );
                 }
             }

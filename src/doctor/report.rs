@@ -37,7 +37,8 @@ impl Check {
             id,
             status,
             title: title.into(),
-            detail: detail.into(),
+            // Details quote the user's input (a host, a header): mask it like findings.
+            detail: crate::secret::redact_message(&detail.into()),
             evidence: Vec::new(),
         }
     }
