@@ -37,6 +37,12 @@ const PLACEHOLDER_DOMAINS: &[&str] = &[
     "email.com",
     "mail.com",
     "test.com",
+    "mycorp.com",
+    "corp.com",
+    "mydomain.com",
+    "myorg.com",
+    "yourorg.com",
+    "company.org",
     "acme.example",
     "foo.com",
     "bar.com",
@@ -134,7 +140,12 @@ pub fn is_placeholder(s: &str) -> bool {
             || domain.ends_with(".invalid")
             || domain.ends_with(".test")
             || domain.ends_with(".local")
-            || PLACEHOLDER_LOCALS.contains(&local) && !domain.contains('.');
+            || PLACEHOLDER_LOCALS.contains(&local)
+                && [
+                    "my", "your", "corp", "company", "domain", "org.", "example", "email",
+                ]
+                .iter()
+                .any(|w| domain.contains(w));
     }
     false
 }

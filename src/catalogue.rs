@@ -191,6 +191,11 @@ pub struct LintSpec {
     /// Named regular expressions the rule's detector uses.
     #[serde(default)]
     pub patterns: Vec<Pattern>,
+    /// Whether hits on comment lines count (default true). Rules about what code *does*
+    /// (which URL it calls, which user it sends) set `comments = false`: commented-out code
+    /// does not run. Markdown is prose, not comments, and is always scanned.
+    #[serde(default = "yes")]
+    pub comments: bool,
     /// Examples that must (`fail`) or must not (`pass`) produce a finding of this rule.
     #[serde(default)]
     pub examples: Vec<Example>,
@@ -221,6 +226,10 @@ pub struct Example {
 pub enum Expect {
     Pass,
     Fail,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Rule {

@@ -101,6 +101,8 @@ pub struct CompiledRule {
     keyword_ids: Vec<usize>,
     patterns: Vec<(String, Regex)>,
     detector: Detector,
+    /// Hits on comment lines count (see [`crate::catalogue::LintSpec::comments`]).
+    comments: bool,
 }
 
 impl CompiledRule {
@@ -112,6 +114,8 @@ impl CompiledRule {
 /// What a detector sees.
 pub struct Cx<'a> {
     pub text: &'a str,
+    /// The path as reported (`/`-separated).
+    pub path: &'a str,
     pub kind: FileKind,
     pub config: &'a Config,
     rule: &'a CompiledRule,
@@ -209,6 +213,7 @@ impl Linter {
                 keyword_ids,
                 patterns,
                 detector,
+                comments: spec.comments,
             });
         }
         let marker_id = keywords.len();
@@ -262,6 +267,7 @@ impl Linter {
             }
             let cx = Cx {
                 text,
+                path: display,
                 kind,
                 config: &self.config,
                 rule,
@@ -269,6 +275,9 @@ impl Linter {
             };
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);
+            if !rule.comments && kind != FileKind::Markdown {
+                hits.retain(|h| !is_comment_line(cx.line_at(h.range.start).0));
+            }
             if hits.is_empty() {
                 continue;
             }
@@ -338,6 +347,18 @@ impl Linter {
             frame,
         }
     }
+}
+
+/// Does the line hold only a comment (`#`, `//`, `-- `, `;`, `* `, `/*`, `<!--`, `REM`)? A
+/// shebang is a comment too; `--user` (a curl continuation line) is not.
+pub fn is_comment_line(line: &str) -> bool {
+    let l = line.trim_start();
+    [
+        "#", "//", "-- ", ";", "* ", "*/", "/*", "<!--", "REM ", "rem ", "::",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+        || l == "*"
 }
 
 /// Byte offsets of line starts, built only for files with hits.

@@ -46,7 +46,47 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
         .any(|w| above.contains(w))
 }
 
+/// The line before a URL, reduced to `KEY=` when the URL is the fallback of an
+/// assignment: `host = process.env.JIRA_HOST || '`, `JIRA_URL = os.getenv("JIRA_URL", "`,
+/// `: "${JIRA_URL:-`. Otherwise the line as it is.
+fn assignment_before(before: &str) -> String {
+    let trimmed = before.trim_end_matches(['"', '\'', '`', ' ']);
+    let fallback = trimmed.ends_with("||")
+        || trimmed.ends_with("??")
+        || trimmed.ends_with(" or")
+        || trimmed.ends_with(',')
+        || trimmed.ends_with(":-")
+        || trimmed.ends_with("${");
+    if !fallback {
+        return before.to_string();
+    }
+    // The last `KEY =` / `KEY:` on the line.
+    let bytes = before.as_bytes();
+    for (i, c) in before.char_indices().rev() {
+        if c == '=' || c == ':' {
+            if i + 1 < bytes.len() && (bytes[i + 1] == b'=' || bytes[i + 1] == b'-') {
+                continue;
+            }
+            let key_end = before[..i].trim_end().trim_end_matches(['"', '\'']);
+            let key_start = key_end
+                .rfind(|ch: char| {
+                    !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' || ch == '-')
+                })
+                .map_or(0, |p| p + 1);
+            let key = &key_end[key_start..];
+            if !key.is_empty() && !key.starts_with(|ch: char| ch.is_ascii_digit()) {
+                return format!("{key}=");
+            }
+        }
+    }
+    before.to_string()
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    // Atlassian Connect apps authenticate with a JWT and must call the site itself.
+    if cx.pattern("connect-app").is_match(cx.text) {
+        return;
+    }
     let mut uses_rest: Option<bool> = None;
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
@@ -84,7 +124,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let (line, line_start) = cx.line_at(url.start());
-        let before = &cx.text[line_start..url.start()];
+        let before = assignment_before(&cx.text[line_start..url.start()]);
+        let before = before.as_str();
         let after = &line[url.end() - line_start..];
         let hint = product_hint(before).or(product_hint(base_path));
         let report = |out: &mut Vec<Hit>, why: &str| {
@@ -106,6 +147,37 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 || cx.kind.is_config() && nested_in_atlassian_section(cx, url.start()))
         {
             report(out, "API client base URL set to the site URL");
+        }
+    }
+    // A scheme-less host in a variable, then used for REST:
+    // `JIRA_DOMAIN=acme.atlassian.net` ... `curl "https://$JIRA_DOMAIN/rest/api/3/group"`.
+    for caps in cx.pattern("host-var").captures_iter(cx.text) {
+        let (Some(var), Some(site)) = (caps.name("var"), caps.name("site")) else {
+            continue;
+        };
+        let uses = format!(
+            r#"https?://(?:\$\{{|\$|\{{){}\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
+            regex::escape(var.as_str())
+        );
+        let Ok(re) = regex::Regex::new(&uses) else {
+            continue;
+        };
+        for u in re.captures_iter(cx.text) {
+            let Some(p) = u.name("path") else { continue };
+            let path = clean_path(p.as_str());
+            if surface::api_family(path).is_none() {
+                continue;
+            }
+            let site = site.as_str();
+            let whole = u.get(0).map_or(p.range(), |m| m.range());
+            out.push(
+                Hit::new(
+                    whole.start..p.start() + path.len(),
+                    format!("REST call to the site URL https://{site}.atlassian.net{path} (through `{}`)", var.as_str()),
+                    format!("hostvar:{}:{site}{path}", var.as_str()),
+                )
+                .fix(fix_for(site, path, None)),
+            );
         }
     }
 }

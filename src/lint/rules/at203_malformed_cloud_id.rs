@@ -85,4 +85,43 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix("put the site's cloud ID (a UUID such as 35273b54-3f06-40d2-880f-dd28cf8daafa) after /ex/{product}/; get it with curl https://SITE.atlassian.net/_edge/tenant_info"),
         );
     }
+    // A cloud-ID setting that is not a UUID: `CLOUD_ID = "abc123def456"`, later joined onto
+    // the gateway URL. Quoted literals in code; bare values in configuration files.
+    let template = cx.path.contains(".example")
+        || cx.path.contains(".sample")
+        || cx.path.contains(".template")
+        || cx.path.contains(".dist");
+    for caps in cx.pattern("cloud-id-setting").captures_iter(cx.text) {
+        let Some(m) = caps.name("id") else { continue };
+        let quoted = caps.name("q").is_some_and(|q| !q.as_str().is_empty());
+        let id = m.as_str();
+        if id.is_empty()
+            || surface::is_uuid(id)
+            || !(quoted || cx.kind.is_config())
+            || crate::account::is_variable(id)
+        {
+            continue;
+        }
+        let placeholder = id.starts_with(['<', '{', '['])
+            || id.to_ascii_lowercase().contains("your")
+            || id.chars().all(|c| c == 'x' || c == 'X' || c == '-');
+        if placeholder && (template || cx.kind == FileKind::Markdown || in_comment(cx, m.start())) {
+            continue;
+        }
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_<>{}[]".contains(c))
+        {
+            continue;
+        }
+        let why = if placeholder {
+            format!("`{id}` is a placeholder left in")
+        } else {
+            format!("`{id}` is not a UUID")
+        };
+        out.push(
+            Hit::new(m.range(), format!("cloud ID setting {why}"), format!("setting:{id}"))
+                .fix("set it to the site's cloud ID (a UUID such as 35273b54-3f06-40d2-880f-dd28cf8daafa) from curl https://SITE.atlassian.net/_edge/tenant_info"),
+        );
+    }
 }

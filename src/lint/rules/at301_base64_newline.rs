@@ -13,6 +13,10 @@ fn echo_has_n(args: &str) -> bool {
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    // Other services' Basic headers are not this rule's business.
+    if !cx.atlassian_context() {
+        return;
+    }
     for caps in cx.pattern("echo-pipe").captures_iter(cx.text) {
         let (Some(whole), Some(args)) = (caps.name("whole"), caps.name("args")) else {
             continue;

@@ -24,7 +24,11 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Data Center personal access tokens are sent as Bearer, correctly: a variable only
     // counts in a file that is about Atlassian Cloud (or whose variable says so).
     let cloud = cx.pattern("cloud-context").is_match(cx.text);
-    for caps in cx.pattern("bearer-var").captures_iter(cx.text) {
+    let slots = cx
+        .pattern("bearer-var")
+        .captures_iter(cx.text)
+        .chain(cx.pattern("access-token-slot").captures_iter(cx.text));
+    for caps in slots {
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
             continue;
         };

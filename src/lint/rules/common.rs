@@ -44,11 +44,17 @@ pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 }
 
 /// Legacy 24-character tokens beside an Atlassian keyword (patterns whose id starts with
-/// `legacy`, group `token`). Legacy tokens are 20 alphanumerics and 4 hex digits; an
-/// all-hex value is a hash, not a token.
+/// `legacy`, group `token`): 24 random-looking alphanumerics; an all-hex value is a hash.
 pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for id in ["legacy-assign", "legacy-user", "legacy-arg", "legacy-tuple"] {
+    for id in [
+        "legacy-assign",
+        "legacy-user",
+        "legacy-arg",
+        "legacy-tuple",
+        "legacy-generic",
+        "legacy-pair",
+    ] {
         // Outside a key that names Atlassian, the file itself must be about Atlassian.
         if id != "legacy-assign" && !cx.atlassian_context() {
             continue;
@@ -58,9 +64,10 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
                 continue;
             };
             let v = m.as_str();
-            if v.bytes().all(|b| b.is_ascii_hexdigit())
-                || !v[20..].bytes().all(|b| b.is_ascii_hexdigit())
-            {
+            // All hex is a hash or an ID, not a token. (Real legacy tokens end in four hex
+            // digits, but copies in the wild are often re-typed or sanitised, so the form is
+            // not required.)
+            if v.bytes().all(|b| b.is_ascii_hexdigit()) {
                 continue;
             }
             let info = token::classify(v);
