@@ -422,6 +422,24 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
 }
 
 #[test]
+fn a_token_typed_as_a_path_is_masked_in_every_ci_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_token();
+    for format in ["sarif", "github", "junit"] {
+        let o = run(dir.path(), &["lint", "--format", format, &token]);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert_no_secret(&stdout(&o));
+        assert_no_secret(&stderr(&o));
+    }
+    let log = sarif(dir.path(), &[&token]);
+    let uri = log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]
+        ["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(uri.starts_with("ATATT3%E2%80%A6"), "{uri}");
+}
+
+#[test]
 fn sarif_output_file_leaves_stdout_empty() {
     let dir = project();
     let o = run(

@@ -94,6 +94,8 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             errors + usize::from(clean)
         )?;
         for (path, message) in &result.errors {
+            // The path of an unreadable input is what the user typed: it may be a token.
+            let path = crate::secret::redact_text(path);
             let message = crate::secret::redact_text(message);
             writeln!(
                 out,

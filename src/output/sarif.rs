@@ -383,7 +383,8 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             message: Text {
                 text: crate::secret::redact_text(msg),
             },
-            locations: vec![location(path, None)],
+            // The path of an unreadable input is what the user typed: it may be a token.
+            locations: vec![location(&crate::secret::redact_text(path), None)],
         })
         .collect();
     let log = Log {
