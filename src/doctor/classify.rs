@@ -69,6 +69,9 @@ pub fn classify(ex: &Exchange) -> Answer {
         return Answer::Captcha;
     }
     match status {
+        // Atlassian's REST APIs answer JSON; a 2xx HTML page on a REST path is a proxy, a
+        // captive portal or a login page talking, not Atlassian accepting the request.
+        200..=299 if rest_path(&ex.url) && looks_like_html(ex) => Answer::Other,
         200..=299 => {
             if seraph.contains("AUTHENTICATED_FAILED")
                 || ex.header("x-ausername").is_some_and(|u| u == "anonymous")
@@ -95,6 +98,18 @@ pub fn classify(ex: &Exchange) -> Answer {
         500..=599 => Answer::ServerError,
         _ => Answer::Other,
     }
+}
+
+fn rest_path(url: &str) -> bool {
+    ["/rest/", "/wiki/api/", "/_edge/"]
+        .iter()
+        .any(|p| url.contains(p))
+}
+
+fn looks_like_html(ex: &Exchange) -> bool {
+    ex.header("content-type")
+        .is_some_and(|c| c.to_ascii_lowercase().contains("html"))
+        || ex.full_body.trim_start().starts_with('<')
 }
 
 /// Confluence v2 answers a rejected credential with

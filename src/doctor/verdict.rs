@@ -629,6 +629,15 @@ fn live_findings(
                     "Atlassian answered {} (a server error): retry later",
                     ex.status.unwrap_or(500)
                 ));
+            } else if a == Answer::Other
+                && inconclusive.is_none()
+                && !findings.iter().any(|f| f.severity == Severity::Error)
+            {
+                *inconclusive = Some(format!(
+                    "the request was answered {} with {}, not an Atlassian REST answer: a proxy, captive portal or login page may be in the way",
+                    ex.status.map_or("nothing".to_string(), |s| s.to_string()),
+                    ex.header("content-type").unwrap_or("no content type")
+                ));
             }
         }
         _ if ctx.has_credential && valid && !matches!(t.method.as_str(), "GET" | "HEAD") => {
