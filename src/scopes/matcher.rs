@@ -461,7 +461,10 @@ fn match_score(template: &[TSeg], segments: &[RSeg], case_insensitive: bool) -> 
 /// The nearest real paths: a segment-level edit distance where a parameter matches any value,
 /// a mistyped literal costs its character edit ratio and a missing or extra segment costs 1.
 fn suggest(cat: &Catalogue, segments: &[RSeg], method: &str) -> Vec<Suggestion> {
-    if segments.is_empty() {
+    // No documented path comes near these sizes; a longer request (a generated URL, a minified
+    // file) gets no suggestion rather than a quadratic search over the catalogue.
+    let long = |s: &RSeg| matches!(s, RSeg::Text(t) | RSeg::Placeholder(t) if t.len() > 128);
+    if segments.is_empty() || segments.len() > 32 || segments.iter().any(long) {
         return vec![];
     }
     let mut scored: Vec<(f64, &PathEntry)> = cat
@@ -510,11 +513,19 @@ fn shares_resource(template: &[TSeg], segments: &[RSeg]) -> bool {
     };
     template.iter().any(|t| match t {
         TSeg::Lit(l) if resource(l) => segments.iter().any(|s| match s {
-            RSeg::Text(s) => resource(s) && literal_distance(l, s) <= 0.4,
+            RSeg::Text(s) => resource(s) && near(l, s),
             RSeg::Placeholder(_) => false,
         }),
         _ => false,
     })
+}
+
+/// `literal_distance(a, b) <= 0.4`, without the quadratic work when the lengths alone rule it
+/// out (the edit distance is at least the length difference).
+fn near(a: &str, b: &str) -> bool {
+    let len = |s: &str| s.chars().flat_map(char::to_lowercase).count();
+    let (la, lb) = (len(a), len(b));
+    la.abs_diff(lb) as f64 / la.max(lb).max(1) as f64 <= 0.4 && literal_distance(a, b) <= 0.4
 }
 
 fn path_distance(template: &[TSeg], segments: &[RSeg]) -> f64 {

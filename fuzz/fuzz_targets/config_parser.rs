@@ -1,0 +1,8 @@
+//! The configuration parser: any TOML text, then resolution (globs, rule codes, severities).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::config_parser(data));

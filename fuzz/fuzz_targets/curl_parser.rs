@@ -1,0 +1,8 @@
+//! The curl command-line parser: shell word splitting, then curl's flags.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::curl_parser(data));
