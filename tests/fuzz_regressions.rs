@@ -55,6 +55,9 @@ fn hostile() -> Vec<Vec<u8>> {
         b"GET\nhttps://api.atlassian.com/ex/jira/%zz/rest/api/3/issue/%e9%",
         b"\xc3\xa9\n\xe2\x82\xac://\xf0\x9f\x98\x80.atlassian.net/\xf0\x9f\x98\x80",
         b"GET\n/wiki/api/v2/pages/{id}/\xe2\x80\xae",
+        // url_classifier's slowest unit (10 s under ASan on a starved CPU; 0.3 s in a debug
+        // build): an unmatched gateway URL, which searches the whole catalogue for suggestions.
+        b"GET\nhttps://api.atlassian.com/ex/confluence/ex/jira/70546b50d6-880f-dd28cf8daafa/wiki/api/v2/pages?space-id=1",
         b"select = [\"AT\"]",
         b"select = [\"\"]",
         b"exclude = [\"[\"]",
@@ -137,17 +140,16 @@ fn scope_suggestions_stay_fast_on_long_urls() {
     let cases = [
         format!("/rest/api/3/{}", "a".repeat(5_000)),
         format!("/rest/api/3{}", "/ab".repeat(500)),
-        format!("/rest/api/3{}", format!("/{}", "ab".repeat(64)).repeat(29)),
         format!(
-            "https://acme.atlassian.net/rest/api/3{}",
-            "/issuq".repeat(29)
+            "https://api.atlassian.com/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafa/rest/api/3/issuex{}",
+            "x".repeat(8_000)
         ),
     ];
     for url in &cases {
         let start = Instant::now();
         let r = atlcheck::scopes::lookup("GET", url);
         let took = start.elapsed();
-        assert!(r.is_err(), "{url} is no documented operation");
+        assert!(r.is_err(), "{} is no documented operation", &url[..80]);
         assert!(
             took < Duration::from_secs(3),
             "lookup took {took:?} for a {}-byte URL",
