@@ -32,7 +32,11 @@ fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             corpus_files(&path, base, out);
         } else {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel != "labels.toml" && rel != "SOURCES.md" {
                 out.push(rel);
             }
@@ -48,20 +52,25 @@ struct Counts {
 }
 
 fn ratio(num: usize, den: usize) -> String {
-    if den == 0 { "   -  ".to_string() } else { format!("{:6.3}", num as f64 / den as f64) }
+    if den == 0 {
+        "   -  ".to_string()
+    } else {
+        format!("{:6.3}", num as f64 / den as f64)
+    }
 }
 
 #[test]
 fn heldout_corpus() {
     let root = root();
-    let labels: Labels = toml::from_str(
-        &std::fs::read_to_string(root.join("labels.toml")).expect("labels.toml"),
-    )
-    .expect("labels.toml parses");
+    let labels: Labels =
+        toml::from_str(&std::fs::read_to_string(root.join("labels.toml")).expect("labels.toml"))
+            .expect("labels.toml parses");
 
     // Every label is a known rule code, every file is labelled, every label has a file.
-    let known: BTreeSet<String> =
-        atlcheck::catalogue::rules().iter().map(|r| r.code.clone()).collect();
+    let known: BTreeSet<String> = atlcheck::catalogue::rules()
+        .iter()
+        .map(|r| r.code.clone())
+        .collect();
     for (file, entry) in &labels.files {
         for code in &entry.rules {
             assert!(known.contains(code), "{file}: unknown rule code {code}");
@@ -74,9 +83,16 @@ fn heldout_corpus() {
     let labelled: BTreeSet<&String> = labels.files.keys().collect();
     let unlabelled: Vec<_> = on_disk.difference(&labelled).collect();
     let missing: Vec<_> = labelled.difference(&on_disk).collect();
-    assert!(unlabelled.is_empty(), "files without labels: {unlabelled:?}");
+    assert!(
+        unlabelled.is_empty(),
+        "files without labels: {unlabelled:?}"
+    );
     assert!(missing.is_empty(), "labels without files: {missing:?}");
-    assert!(files.len() >= 60, "held-out corpus too small: {}", files.len());
+    assert!(
+        files.len() >= 60,
+        "held-out corpus too small: {}",
+        files.len()
+    );
 
     let linter = Linter::new(Config::resolve(None, &Overrides::default()).unwrap()).unwrap();
 
@@ -99,9 +115,18 @@ fn heldout_corpus() {
         for code in expected.union(&found) {
             let c = per_rule.entry(code.clone()).or_default();
             match (expected.contains(code), found.contains(code)) {
-                (true, true) => { c.tp += 1; overall.tp += 1; }
-                (false, true) => { c.fp += 1; overall.fp += 1; }
-                (true, false) => { c.fn_ += 1; overall.fn_ += 1; }
+                (true, true) => {
+                    c.tp += 1;
+                    overall.tp += 1;
+                }
+                (false, true) => {
+                    c.fp += 1;
+                    overall.fp += 1;
+                }
+                (true, false) => {
+                    c.fn_ += 1;
+                    overall.fn_ += 1;
+                }
                 (false, false) => {}
             }
         }
@@ -124,25 +149,40 @@ fn heldout_corpus() {
         }
     }
 
-    println!("\nHELD-OUT corpus: {} files, {} exactly right", files.len(), exact);
-    println!("{:<8} {:>4} {:>4} {:>4}  {:>9} {:>9}", "rule", "TP", "FP", "FN", "precision", "recall");
+    println!(
+        "\nHELD-OUT corpus: {} files, {} exactly right",
+        files.len(),
+        exact
+    );
+    println!(
+        "{:<8} {:>4} {:>4} {:>4}  {:>9} {:>9}",
+        "rule", "TP", "FP", "FN", "precision", "recall"
+    );
     for (code, c) in &per_rule {
         println!(
             "{:<8} {:>4} {:>4} {:>4}  {:>9} {:>9}",
-            code, c.tp, c.fp, c.fn_,
+            code,
+            c.tp,
+            c.fp,
+            c.fn_,
             ratio(c.tp, c.tp + c.fp),
             ratio(c.tp, c.tp + c.fn_)
         );
     }
     println!(
         "{:<8} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file x rule pairs)",
-        "overall", overall.tp, overall.fp, overall.fn_,
+        "overall",
+        overall.tp,
+        overall.fp,
+        overall.fn_,
         ratio(overall.tp, overall.tp + overall.fp),
         ratio(overall.tp, overall.tp + overall.fn_)
     );
 
     // File level, ignoring which rule: is a file with any expected finding flagged at all?
-    let mut ftp = 0; let mut ffp = 0; let mut ffn = 0;
+    let mut ftp = 0;
+    let mut ffp = 0;
+    let mut ffn = 0;
     for rel in &files {
         let expected_any = !labels.files[rel].rules.is_empty();
         let text = std::fs::read_to_string(root.join(rel)).unwrap();
@@ -158,7 +198,12 @@ fn heldout_corpus() {
     }
     println!(
         "{:<8} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file flagged at all)",
-        "any", ftp, ffp, ffn, ratio(ftp, ftp + ffp), ratio(ftp, ftp + ffn)
+        "any",
+        ftp,
+        ffp,
+        ffn,
+        ratio(ftp, ftp + ffp),
+        ratio(ftp, ftp + ffn)
     );
 
     println!("\nMISMATCHES ({}):", mismatches.len());

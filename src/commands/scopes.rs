@@ -122,7 +122,7 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
     let inputs: Vec<PathBuf> = args.from_code.clone();
     walk::walk(&inputs, &opts, &|visit| match visit {
         Visit::File(source) => {
-            let calls = extract::find_calls(source.text);
+            let calls = extract::find_calls(&source.text());
             if !calls.is_empty() {
                 let mut found = found.lock().expect("not poisoned");
                 found.extend(calls.into_iter().map(|c| (source.display.clone(), c)));

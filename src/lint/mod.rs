@@ -153,6 +153,11 @@ impl<'a> Cx<'a> {
 pub struct Linter {
     rules: Vec<CompiledRule>,
     prefilter: AhoCorasick,
+    /// Keyword id of each prefilter spelling.
+    variant_of: Vec<usize>,
+    keyword_count: usize,
+    /// For each keyword, the keywords its match implies (itself and those it contains).
+    contains: Vec<Vec<usize>>,
     context_ids: Vec<usize>,
     /// Prefilter id of the suppression marker: files that carry one are checked for stale
     /// suppressions even when they have no finding.
@@ -218,14 +223,37 @@ impl Linter {
         }
         let marker_id = keywords.len();
         keywords.push(suppress::MARKER.to_string());
+        // Case-insensitive search would disable aho-corasick's SIMD (Teddy) prefilter, which
+        // is what makes a clean file cost little more than reading it. So the prefilter
+        // searches the spellings code actually uses, case-sensitively.
+        let mut variant_of = Vec::new();
+        let mut spellings: Vec<String> = Vec::new();
+        for (id, k) in keywords.iter().enumerate() {
+            for v in spellings_of(k) {
+                if !spellings.contains(&v) {
+                    spellings.push(v);
+                    variant_of.push(id);
+                }
+            }
+        }
         let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)?;
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&spellings)?;
+        let contains = keywords
+            .iter()
+            .map(|k| {
+                (0..keywords.len())
+                    .filter(|&j| k.contains(keywords[j].as_str()))
+                    .collect()
+            })
+            .collect();
         let context_ids = (0..CONTEXT_KEYWORDS.len()).collect();
         Ok(Linter {
             rules: compiled,
             prefilter,
+            variant_of,
+            keyword_count: keywords.len(),
+            contains,
             context_ids,
             marker_id,
             config,
@@ -241,20 +269,59 @@ impl Linter {
         self.rules.iter().map(|r| r.rule.code.as_str()).collect()
     }
 
-    /// Lint one decoded file.
-    pub fn lint_text(&self, display: &str, kind: FileKind, text: &str) -> FileReport {
-        let mut present = vec![false; self.prefilter.patterns_len()];
+    /// Which keywords occur in `bytes`. One non-overlapping leftmost-longest pass, which
+    /// keeps aho-corasick's SIMD prefilter; a keyword contained in a longer one
+    /// (`atlassian` in `atlassian.net`) is marked through [`Linter::contains`]. Two keywords
+    /// that only partly overlap at one spot could hide each other there; none of the
+    /// catalogue's keywords do.
+    fn keywords_in(&self, bytes: &[u8]) -> Vec<bool> {
+        let mut present = vec![false; self.keyword_count];
         let mut remaining = present.len();
-        for m in self.prefilter.find_overlapping_iter(text) {
-            let id = m.pattern().as_usize();
-            if !present[id] {
-                present[id] = true;
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
+        for m in self.prefilter.find_iter(bytes) {
+            let id = self.variant_of[m.pattern().as_usize()];
+            if present[id] {
+                continue;
+            }
+            for &k in &self.contains[id] {
+                if !present[k] {
+                    present[k] = true;
+                    remaining -= 1;
                 }
             }
+            if remaining == 0 {
+                break;
+            }
         }
+        present
+    }
+
+    /// Lint one file's raw bytes: the prefilter runs on the bytes, and only a file with a
+    /// keyword is decoded (most files have none, and skip UTF-8 validation entirely).
+    pub fn lint_bytes(&self, display: &str, path: &std::path::Path, bytes: &[u8]) -> FileReport {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            let Some(text) = walk::decode(bytes) else {
+                return FileReport::default();
+            };
+            let kind = FileKind::detect(path, text.lines().next().unwrap_or(""));
+            return self.lint_text(display, kind, &text);
+        }
+        let present = self.keywords_in(bytes);
+        if !present.iter().any(|p| *p) {
+            return FileReport::default();
+        }
+        let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        let text = String::from_utf8_lossy(bytes);
+        let kind = FileKind::detect(path, text.split('\n').next().unwrap_or(""));
+        self.lint_with(display, kind, &text, &present)
+    }
+
+    /// Lint one decoded file.
+    pub fn lint_text(&self, display: &str, kind: FileKind, text: &str) -> FileReport {
+        let present = self.keywords_in(text.as_bytes());
+        self.lint_with(display, kind, text, &present)
+    }
+
+    fn lint_with(&self, display: &str, kind: FileKind, text: &str, present: &[bool]) -> FileReport {
         let context = self.context_ids.iter().any(|&i| present[i]);
         let mut findings = Vec::new();
         let mut lines: Option<LineIndex> = None;
@@ -347,6 +414,58 @@ impl Linter {
             frame,
         }
     }
+}
+
+/// The spellings of a lower-case keyword that the prefilter looks for. Kept under 64 in
+/// all, the most aho-corasick's SIMD searcher (Teddy) takes:
+/// - host names and paths (`atlassian.net`) as written in URLs, lower case;
+/// - token prefixes (`atatt3`) as Atlassian writes them, upper case (and lower);
+/// - words (`jira`, `basic `) in lower, UPPER and Title case;
+/// - compounds (`cloud_id`, `servicedesk`) also in their camel-case forms.
+fn spellings_of(keyword: &str) -> Vec<String> {
+    if keyword.contains(['.', '/']) {
+        return vec![keyword.to_string()];
+    }
+    let upper = keyword.to_ascii_uppercase();
+    if keyword.starts_with("at") && keyword.len() <= 6 && keyword != "atlassian" {
+        return vec![keyword.to_string(), upper];
+    }
+    let cap = |s: &str| {
+        let mut c = s.to_string();
+        if let Some(f) = c.get_mut(0..1) {
+            f.make_ascii_uppercase();
+        }
+        c
+    };
+    let mut out = vec![keyword.to_string(), upper, cap(keyword)];
+    if let Some((head, tail)) = keyword.split_once(['_', '-']) {
+        out.push(format!("{head}{}", cap(tail)));
+        out.push(format!("{}{}", cap(head), cap(tail)));
+    }
+    match keyword {
+        "servicedesk" => out.extend(["ServiceDesk".to_string(), "serviceDesk".to_string()]),
+        "cloudid" => out.extend([
+            "cloudId".to_string(),
+            "CloudId".to_string(),
+            "cloudID".to_string(),
+        ]),
+        _ => {}
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn prefilter_fits_teddy() {
+    let linter =
+        Linter::new(Config::resolve(None, &crate::config::Overrides::default()).unwrap()).unwrap();
+    assert!(
+        linter.variant_of.len() <= 64,
+        "{} spellings: aho-corasick would lose its SIMD prefilter",
+        linter.variant_of.len()
+    );
 }
 
 /// Does the line hold only a comment (`#`, `//`, `-- `, `;`, `* `, `/*`, `<!--`, `REM`)? A
@@ -503,7 +622,7 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                 Visit::File(src) => {
                     scanned.fetch_add(1, Ordering::Relaxed);
                     progress_tick();
-                    let report = linter.lint_text(&src.display, src.kind, src.text);
+                    let report = linter.lint_bytes(&src.display, src.path, src.bytes);
                     if !report.findings.is_empty() || !report.notes.is_empty() {
                         let mut all = collected.lock().unwrap_or_else(|p| p.into_inner());
                         all.findings.extend(report.findings);

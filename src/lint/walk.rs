@@ -41,13 +41,25 @@ impl Default for WalkOptions {
     }
 }
 
-/// A file read and decoded, ready to scan.
+/// A file read (and found not to be binary), ready to scan. Decoding is left to the
+/// consumer: the linter's prefilter runs on the bytes, and most files are never decoded.
 pub struct Source<'a> {
     pub path: &'a Path,
     /// The path as reported: relative where possible, `/`-separated.
     pub display: String,
-    pub text: &'a str,
-    pub kind: FileKind,
+    pub bytes: &'a [u8],
+}
+
+impl Source<'_> {
+    /// The text: UTF-8 (lossy where invalid), or UTF-16 with a byte-order mark.
+    pub fn text(&self) -> Cow<'_, str> {
+        decode(self.bytes).unwrap_or(Cow::Borrowed(""))
+    }
+
+    /// The file kind, from the name (and a shebang for extension-less scripts).
+    pub fn kind(&self, text: &str) -> FileKind {
+        FileKind::detect(self.path, first_line(text))
+    }
 }
 
 /// Why a file was not scanned.
@@ -88,9 +100,12 @@ pub enum Visit<'a> {
 /// The path as atlcheck reports it: relative to the current directory when below it,
 /// without a leading `./`, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+    // The current directory, asked once per process rather than once per file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let rel = CWD
+        .get_or_init(|| std::env::current_dir().ok())
+        .as_ref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let s = rel.to_string_lossy().replace('\\', "/");
     let s = s.strip_prefix("./").unwrap_or(&s).to_string();
@@ -114,8 +129,7 @@ pub fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
             .collect();
         return Some(Cow::Owned(String::from_utf16_lossy(&units)));
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    if is_binary(bytes) {
         return None;
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -142,9 +156,30 @@ fn visit_file(
             reason: SkipReason::TooLarge(len),
         });
     }
-    let bytes = match read_capped(path, opts.max_filesize) {
-        Ok(Some(b)) => b,
-        Ok(None) => {
+    thread_local! {
+        // One read buffer per walker thread, reused for every file.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        read_into(path, opts, display, &mut buf, visit);
+        // Do not keep a huge buffer alive after a huge file.
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new();
+        }
+    });
+}
+
+fn read_into(
+    path: &Path,
+    opts: &WalkOptions,
+    display: String,
+    buf: &mut Vec<u8>,
+    visit: &(dyn Fn(Visit<'_>) + Sync),
+) {
+    match read_capped(path, opts.max_filesize, buf) {
+        Ok(true) => {}
+        Ok(false) => {
             let len = std::fs::metadata(path)
                 .map(|m| m.len())
                 .unwrap_or(opts.max_filesize + 1);
@@ -159,28 +194,33 @@ fn visit_file(
                 message: e.to_string(),
             });
         }
-    };
-    let Some(text) = decode(&bytes) else {
+    }
+    if is_binary(buf) {
         return visit(Visit::Skipped {
             display,
             reason: SkipReason::Binary,
         });
-    };
-    let kind = FileKind::detect(path, first_line(&text));
+    }
     visit(Visit::File(Source {
         path,
         display,
-        text: &text,
-        kind,
+        bytes: buf,
     }));
 }
 
-/// Read at most `cap` bytes; `None` if the file is larger (it grew, or had no known size).
-fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+/// A NUL byte in the first 8 KiB, outside UTF-16 text.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    !(bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]))
+        && bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Read at most `cap` bytes into `buf`; `false` if the file is larger (it grew, or had no
+/// known size).
+fn read_capped(path: &Path, cap: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
     let file = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    file.take(cap + 1).read_to_end(&mut buf)?;
-    Ok((buf.len() as u64 <= cap).then_some(buf))
+    buf.clear();
+    file.take(cap + 1).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= cap)
 }
 
 fn excluded(path: &Path, opts: &WalkOptions) -> bool {

@@ -68,11 +68,14 @@ fn assignment_before(before: &str) -> String {
                 continue;
             }
             let key_end = before[..i].trim_end().trim_end_matches(['"', '\'']);
+            // After the last character that cannot be in a key (which may be multi-byte).
             let key_start = key_end
-                .rfind(|ch: char| {
+                .char_indices()
+                .rev()
+                .find(|&(_, ch)| {
                     !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' || ch == '-')
                 })
-                .map_or(0, |p| p + 1);
+                .map_or(0, |(p, ch)| p + ch.len_utf8());
             let key = &key_end[key_start..];
             if !key.is_empty() && !key.starts_with(|ch: char| ch.is_ascii_digit()) {
                 return format!("{key}=");
