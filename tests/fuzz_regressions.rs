@@ -164,3 +164,20 @@ fn scope_suggestions_stay_fast_on_long_urls() {
         no.suggestions.iter().map(|s| s.path).collect::<Vec<_>>()
     );
 }
+
+/// Found by `lint_scanner` (crash-22c806e41df933fdc9f2144f1e00d68dc3ab8814, minimised): AT201's
+/// "which variable holds this URL" search sliced one byte past the last non-key character,
+/// inside a multi-byte one (here U+FFFD from an invalid byte before `SER=`), and panicked
+/// ("byte index is not a char boundary"). Fixed in src/lint/rules/at201_direct_site_url.rs.
+#[test]
+fn lint_scanner_multibyte_character_before_a_fallback_url_key() {
+    let crash: &[u8] = b"asIRU\xdcSER=\"j/mUR||https://cme.atlassian.net\ncho \"$ys\n";
+    harness::lint_scanner(crash);
+    // Every file kind, and other multi-byte characters in the same place.
+    for kind in 0..=255u8 {
+        for ch in ["\u{fffd}", "é", "€", "😀"] {
+            let text = format!("JIRA{ch}URL=\"x\" || https://acme.atlassian.net\n");
+            harness::lint_scanner(&[&[kind][..], text.as_bytes()].concat());
+        }
+    }
+}

@@ -2,6 +2,8 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+// Each target uses one of the shared harness functions.
+#[allow(dead_code)]
 #[path = "../harness.rs"]
 mod harness;
 
