@@ -308,8 +308,8 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
                 });
                 return WalkState::Continue;
             }
-            let len = entry.metadata().ok().map(|m| m.len());
-            visit_file(entry.path(), len, opts, visit);
+            // No stat per file: the capped read itself finds files over the size limit.
+            visit_file(entry.path(), None, opts, visit);
             WalkState::Continue
         })
     });
