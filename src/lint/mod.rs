@@ -403,7 +403,8 @@ impl Linter {
             rule: rule.code.as_str(),
             name: rule.name.as_str(),
             severity: self.config.severity_of(&rule.code, rule.severity),
-            path: display.to_string(),
+            // A file may be named after a secret; every output takes the path from here.
+            path: crate::secret::redact_text(display),
             line,
             column,
             end_line,
@@ -635,14 +636,14 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .skipped
-                        .push((display, reason.to_string()));
+                        .push((crate::secret::redact_text(&display), reason.to_string()));
                 }
                 Visit::Error { display, message } => {
                     collected
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .errors
-                        .push((display, message));
+                        .push((crate::secret::redact_text(&display), crate::secret::redact_text(&message)));
                 }
             });
             let mut result = collected.into_inner().unwrap_or_else(|p| p.into_inner());
