@@ -16,34 +16,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use globset::GlobSet;
-
 use super::walk::{self, SkipReason, WalkOptions};
 use super::{FileKind, LintResult, Linter};
 
-/// Does an `exclude` glob set (relative to `root`) exclude `path` or one of its folders?
-/// The same test the walk applies to what it discovers; `--force-exclude` applies it to files
-/// named on the command line, and `--staged` to staged files.
-pub fn excluded(path: &Path, set: &GlobSet, root: &Path) -> bool {
-    // A configuration found as `.atlcheck.toml` (first path a file in the current folder) has
-    // the empty path as its folder: that is `.`, not a prefix of everything.
-    let root = if root.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        root
-    };
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let rel = abs
-        .strip_prefix(&root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.strip_prefix(".").unwrap_or(path).to_path_buf());
-    set.is_match(&rel)
-        || rel
-            .ancestors()
-            .skip(1)
-            .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
-}
+pub use super::walk::is_excluded as excluded;
 
 fn git_error(what: &str, output: &std::process::Output) -> anyhow::Error {
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -101,10 +101,7 @@ pub enum Visit<'a> {
 /// without a leading `./`, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     // The current directory, asked once per process rather than once per file.
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let rel = CWD
-        .get_or_init(|| std::env::current_dir().ok())
-        .as_ref()
+    let rel = cwd()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -224,12 +221,36 @@ fn read_capped(path: &Path, cap: u64, buf: &mut Vec<u8>) -> std::io::Result<bool
 }
 
 fn excluded(path: &Path, opts: &WalkOptions) -> bool {
-    let Some(set) = &opts.exclude else {
-        return false;
+    opts.exclude
+        .as_ref()
+        .is_some_and(|set| is_excluded(path, set, &opts.exclude_root))
+}
+
+fn cwd() -> Option<&'static PathBuf> {
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok()).as_ref()
+}
+
+/// Does an `exclude` glob set (relative to `root`) exclude `path` or one of its folders?
+/// The walk applies it to what it discovers; `--force-exclude` to files named on the command
+/// line, and `--staged` to staged files. A configuration found in the current folder has
+/// the empty path as its folder: that is `.`, not a prefix of everything.
+pub fn is_excluded(path: &Path, set: &GlobSet, root: &Path) -> bool {
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
     };
-    let rel = path.strip_prefix(&opts.exclude_root).unwrap_or(path);
-    let rel = rel.strip_prefix(".").unwrap_or(rel);
-    set.is_match(rel)
+    let absolute = |p: &Path| match cwd() {
+        Some(c) if p.is_relative() => c.join(p.strip_prefix(".").unwrap_or(p)),
+        _ => p.to_path_buf(),
+    };
+    let (abs, root) = (absolute(path), absolute(root));
+    let rel = abs
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.strip_prefix(".").unwrap_or(path).to_path_buf());
+    set.is_match(&rel)
         || rel
             .ancestors()
             .skip(1)
