@@ -643,7 +643,10 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .errors
-                        .push((crate::secret::redact_text(&display), crate::secret::redact_text(&message)));
+                        .push((
+                            crate::secret::redact_text(&display),
+                            crate::secret::redact_text(&message),
+                        ));
                 }
             });
             let mut result = collected.into_inner().unwrap_or_else(|p| p.into_inner());
