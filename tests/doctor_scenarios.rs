@@ -1265,3 +1265,39 @@ fn token_from_stdin_and_from_netrc() {
         format!("email {SA}, token from ~/.netrc")
     );
 }
+
+#[test]
+fn at303_bearer_api_token_on_the_gateway_answered_404() {
+    // Whether the gateway takes API tokens as Bearer is open (facts sheet §1.2, §9.4); one
+    // report saw 404. The offline finding explains it, not an unknown cloud ID.
+    let c = Cloud::new();
+    let nf = r#"{"message":"Not Found"}"#;
+    c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/myself"), 404, &[], nf);
+    c.on_gateway(
+        &format!("/ex/confluence/{CLOUD}/wiki/rest/api/user/current"),
+        404,
+        &[],
+        nf,
+    );
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"),
+        404,
+        &[],
+        nf,
+    );
+    let r = header_env_run(
+        &c,
+        &format!("Bearer {}", token()),
+        &format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"),
+    );
+    assert_eq!(r.root(), "AT303", "{}", r.json);
+    assert!(
+        !r.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "AT204"),
+        "{}",
+        r.json
+    );
+}

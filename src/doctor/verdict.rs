@@ -553,7 +553,12 @@ fn live_findings(
             let fix = ev.tenant_cloud_id.as_deref().map_or("pass --site SITE so atlcheck can resolve the right cloud ID (curl https://SITE.atlassian.net/_edge/tenant_info)".to_string(), |good| format!("use {}", gateway_url(good)));
             findings.push(Finding::new("AT204", format!("the gateway does not accept cloud ID {id} for this credential: it is not the site's cloud ID (an organization ID?)"), fix));
         }
-    } else if gw_url_state == State::UnknownCloud && !findings.iter().any(|f| f.rule == "AT203") {
+    } else if gw_url_state == State::UnknownCloud
+        && !findings.iter().any(|f| f.rule == "AT203")
+        // A credential of the wrong form (a Bearer API token, a client secret) can also be
+        // answered 404 by the gateway; its own finding explains the failure.
+        && !ctx.analysis.problems.iter().any(|p| matches!(p.0, "AT303" | "AT104" | "AT304"))
+    {
         let id = url_cloud_id.unwrap_or_default();
         findings.push(Finding::new("AT204", format!("the gateway answered 404 for cloud ID {id}: it is not a site's cloud ID (an organization ID?)"), "use the site's cloud ID: curl https://SITE.atlassian.net/_edge/tenant_info (or pass --site SITE)"));
     } else if probed.iter().all(|s| matches!(s, State::NoAnswer)) && !probed.is_empty() {
