@@ -391,7 +391,15 @@ fn live_findings(
                     )
                     .with([tenant.clone()]),
                 );
-                findings.push(Finding::new("AT206", format!("{site}.atlassian.net is not an Atlassian Cloud site (_edge/tenant_info answered 404)"), "check the site name in the URL or --site"));
+                // Only a site that answers nothing else is missing; one that answers
+                // identity probes exists, whatever tenant_info said.
+                let site_answers = [&ev.site.jira, &ev.site.confluence].iter().any(|e| {
+                    e.as_ref()
+                        .is_some_and(|e| matches!(e.status, Some(s) if s != 404))
+                });
+                if !site_answers {
+                    findings.push(Finding::new("AT206", format!("{site}.atlassian.net is not an Atlassian Cloud site (_edge/tenant_info answered 404)"), "check the site name in the URL or --site"));
+                }
             }
             (None, _) => checks.push(
                 Check::new(
