@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use anyhow::{Context, bail};
-use owo_colors::{OwoColorize, Stream};
 use serde_json::{Value, json};
 
 use crate::ExitStatus;
@@ -160,43 +159,31 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
     Ok((requests, errors.into_inner().expect("not poisoned")))
 }
 
-/// Colour only when writing human output to a terminal that wants it.
+/// Colour only when writing human output to a terminal that wants it: `on` is false for
+/// JSON and files; otherwise the run's colour policy (`output::color`) decides.
 struct Paint {
     on: bool,
 }
 
 impl Paint {
-    fn bold(&self, s: &str) -> String {
+    fn style(&self, s: &str, style: owo_colors::Style) -> String {
         if self.on {
-            s.if_supports_color(Stream::Stdout, |t| t.bold())
-                .to_string()
+            crate::output::color::paint(s, style)
         } else {
             s.to_string()
         }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.style(s, owo_colors::Style::new().bold())
     }
     fn dim(&self, s: &str) -> String {
-        if self.on {
-            s.if_supports_color(Stream::Stdout, |t| t.dimmed())
-                .to_string()
-        } else {
-            s.to_string()
-        }
+        self.style(s, owo_colors::Style::new().dimmed())
     }
     fn green(&self, s: &str) -> String {
-        if self.on {
-            s.if_supports_color(Stream::Stdout, |t| t.green())
-                .to_string()
-        } else {
-            s.to_string()
-        }
+        self.style(s, owo_colors::Style::new().green())
     }
     fn yellow(&self, s: &str) -> String {
-        if self.on {
-            s.if_supports_color(Stream::Stdout, |t| t.yellow())
-                .to_string()
-        } else {
-            s.to_string()
-        }
+        self.style(s, owo_colors::Style::new().yellow())
     }
 }
 

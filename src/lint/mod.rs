@@ -589,6 +589,19 @@ pub struct LintResult {
     pub errors: Vec<(String, String)>,
 }
 
+impl LintResult {
+    /// The deterministic report order: by path, line, column, rule.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
+        });
+        self.notes
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        self.skipped.sort();
+        self.errors.sort();
+    }
+}
+
 /// What to lint.
 pub enum Input {
     Paths(Vec<PathBuf>),
@@ -651,14 +664,7 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
             });
             let mut result = collected.into_inner().unwrap_or_else(|p| p.into_inner());
             result.files_scanned = scanned.into_inner();
-            result.findings.sort_by(|a, b| {
-                (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
-            });
-            result
-                .notes
-                .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-            result.skipped.sort();
-            result.errors.sort();
+            result.sort();
             result
         }
     }

@@ -198,13 +198,7 @@ pub fn run(
         result.notes.extend(report.notes);
         result.suppressed += report.suppressed;
     })?;
-    result.findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
-    });
-    result
-        .notes
-        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    result.skipped.sort();
+    result.sort();
     Ok((result, displays))
 }
 
