@@ -181,3 +181,29 @@ fn lint_scanner_multibyte_character_before_a_fallback_url_key() {
         }
     }
 }
+
+/// Found by `lint_scanner` (crash-9366907324785d30e73cc06e4997abea3d7caadb): AT201's "is this
+/// key inside a `jira` section" look-back took the 300 bytes before the URL up to the start of
+/// its line, and panicked (`begin > end`) when the URL's own line was longer than that. Fixed
+/// in src/lint/rules/at201_direct_site_url.rs (nested_in_atlassian_section).
+#[test]
+fn lint_scanner_site_url_on_a_line_longer_than_the_look_back() {
+    harness::lint_scanner(include_bytes!(
+        "../fuzz/regressions/lint_scanner/crash-9366907324785d30e73cc06e4997abea3d7caadb"
+    ));
+    for kind in 0..=255u8 {
+        for pad in ["é".repeat(200), "x".repeat(400)] {
+            let text =
+                format!("provider \"jira\" {{\n  {pad} url = \"https://acme.atlassian.net\"\n}}\n");
+            harness::lint_scanner(&[&[kind][..], text.as_bytes()].concat());
+        }
+    }
+}
+
+/// The first crash's input as libFuzzer saved it, before minimisation.
+#[test]
+fn lint_scanner_crash_22c806e4_replays() {
+    harness::lint_scanner(include_bytes!(
+        "../fuzz/regressions/lint_scanner/crash-22c806e41df933fdc9f2144f1e00d68dc3ab8814"
+    ));
+}

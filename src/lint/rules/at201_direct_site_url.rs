@@ -40,7 +40,8 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
         from -= 1;
     }
     let (_, line_start) = cx.line_at(at);
-    let above = cx.text[from..line_start].to_ascii_lowercase();
+    // The value's own line may be longer than the window: then nothing above is in it.
+    let above = cx.text[from.min(line_start)..line_start].to_ascii_lowercase();
     ["jira", "confluence", "atlassian"]
         .iter()
         .any(|w| above.contains(w))
