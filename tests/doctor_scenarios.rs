@@ -1301,3 +1301,84 @@ fn at303_bearer_api_token_on_the_gateway_answered_404() {
         r.json
     );
 }
+
+#[test]
+fn at403_search_answers_200_but_the_project_is_invisible() {
+    let c = Cloud::new();
+    c.gateway_accepts(SA);
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/search/jql"),
+        200,
+        &[],
+        r#"{"issues":[],"isLast":true}"#,
+    );
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions"),
+        404,
+        &[],
+        r#"{"errorMessages":["No project could be found with key 'OPS'."],"errors":{}}"#,
+    );
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[
+            "--project",
+            "OPS",
+            &format!(
+                "https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/search/jql?jql=project=OPS"
+            ),
+        ],
+    );
+    assert_eq!(r.root(), "AT403", "{}", r.json);
+    assert_eq!(r.code(), 1);
+}
+
+#[test]
+fn at402_authenticated_but_no_product_at_all() {
+    // Jira answers 403 in its own error shape (the gateway let the caller through), and
+    // Confluence refuses too: the credential is fine, the account has no product access.
+    let c = Cloud::new();
+    c.tenant();
+    c.site_refuses();
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/myself"),
+        403,
+        &[],
+        r#"{"errorMessages":["You do not have permission to access Jira."],"errors":{}}"#,
+    );
+    c.on_gateway(&format!("/ex/confluence/{CLOUD}/wiki/rest/api/user/current"), 403, &[], r#"{"statusCode":403,"message":"Request rejected because caller cannot access Confluence"}"#);
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/project/OPS"),
+        404,
+        &[],
+        r#"{"errorMessages":["No project could be found with key 'OPS'."],"errors":{}}"#,
+    );
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[
+            "--site",
+            "acme",
+            &format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/project/OPS"),
+        ],
+    );
+    assert_eq!(r.root(), "AT402", "{}", r.json);
+}
+
+#[test]
+fn at203_empty_cloud_id_does_not_shift_the_path() {
+    let c = Cloud::new();
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[
+            "--offline",
+            "https://api.atlassian.com/ex/jira//rest/api/3/myself",
+        ],
+    );
+    assert_eq!(r.root(), "AT203", "{}", r.json);
+    assert_eq!(r.check("api-path")["status"], "pass", "{}", r.json);
+}

@@ -250,7 +250,13 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
 
     // The API path, against Atlassian's OpenAPI specs.
     if matches!(t.surface, Surface::Site { .. } | Surface::Gateway { .. }) && mistyped.is_none() {
-        match scopes::lookup(&t.method, &t.url) {
+        // For a gateway URL, the path after /ex/{product}/{id}: the prefix was judged above
+        // (an empty id, `/ex/jira//rest/...`, must not shift the path).
+        let lookup_url = match &t.surface {
+            Surface::Gateway { .. } => t.path.clone(),
+            _ => t.url.clone(),
+        };
+        match scopes::lookup(&t.method, &lookup_url) {
             Ok(m) => {
                 checks.push(Check::new(
                     "api-path",

@@ -47,13 +47,16 @@ enum State {
     Captcha,
     /// The gateway does not route this cloud ID (identity answered 404).
     UnknownCloud,
+    /// Authenticated, but refused by the products themselves: Jira answers 403 in its own
+    /// shape (`errorMessages`), Confluence `caller cannot access Confluence`.
+    NoAccess,
     NoAnswer,
     Unclear,
 }
 
 impl State {
     fn valid(&self) -> bool {
-        matches!(self, State::Accepted(_) | State::Scope)
+        matches!(self, State::Accepted(_) | State::Scope | State::NoAccess)
     }
     fn refused(&self) -> bool {
         matches!(self, State::Rejected | State::ConnectJwt)
@@ -84,6 +87,14 @@ fn state(p: &SurfaceProbes) -> State {
         State::Captcha
     } else if any(Answer::ConnectJwt) {
         State::ConnectJwt
+    } else if j == Answer::Forbidden
+        && jira_shaped(&p.jira)
+        && matches!(
+            c,
+            Answer::ConfluenceDenied | Answer::Forbidden | Answer::NotFound | Answer::NoAnswer
+        )
+    {
+        State::NoAccess
     } else if j.rejects() || (c.rejects() && !matches!(j, Answer::Forbidden | Answer::NotFound)) {
         State::Rejected
     } else if j == Answer::NotFound && c == Answer::NotFound {
@@ -93,6 +104,13 @@ fn state(p: &SurfaceProbes) -> State {
     } else {
         State::Unclear
     }
+}
+
+/// A body in Jira's own error shape (`{"errorMessages": [...]}`): the request reached Jira,
+/// so the credential passed authentication.
+fn jira_shaped(ex: &Option<Exchange>) -> bool {
+    ex.as_ref()
+        .is_some_and(|e| e.full_body.contains("\"errorMessages\""))
 }
 
 fn describe(p: &SurfaceProbes) -> String {
@@ -143,6 +161,11 @@ fn surface_check(id: &'static str, title: &str, p: &SurfaceProbes, st: &State) -
         ),
         State::RateLimited => (Status::Warn, "rate limited (429)".to_string()),
         State::Captcha => (Status::Fail, "login denied by CAPTCHA".to_string()),
+        State::NoAccess => (
+            Status::Fail,
+            "authenticated, but Jira and Confluence refuse the account (no product access)"
+                .to_string(),
+        ),
         State::UnknownCloud => (
             Status::Fail,
             "the gateway does not route this cloud ID (404 on identity)".to_string(),
@@ -517,7 +540,18 @@ fn live_findings(
             let where_ = probed.len();
             findings.push(Finding::new(
                 "AT105",
-                format!("the credential was refused on {} surface{} tried: likely causes, most likely first: the token was revoked; it expired; {who} is not the email of the account that created the token; the account is deactivated", where_, if where_ == 1 { "" } else { "s" }),
+                format!(
+                    "the credential was refused on {} surface{} tried: likely causes, most likely first: the token was revoked; it expired; {who} is not the email of the account that created the token; the account is deactivated{}",
+                    where_,
+                    if where_ == 1 { "" } else { "s" },
+                    // Without the site, a wrong cloud ID cannot be told from a dead credential
+                    // when the gateway answers 401 for both (facts sheet §9.1).
+                    if ctx.site.is_none() && matches!(t.surface, Surface::Gateway { .. }) {
+                        ". The gateway may also refuse a cloud ID that is not the site's: run again with --site SITE to rule that out"
+                    } else {
+                        ""
+                    }
+                ),
                 if ctx.analysis.user_kind == "service-account" {
                     format!("an organization admin creates a new API token for {who} (admin.atlassian.com > Directory > Service accounts > the account > Credentials), checks the service account is active, and the script uses that token with exactly this email")
                 } else {
@@ -671,6 +705,23 @@ fn live_findings(
         _ => {}
     }
 
+    // Authenticated, but both products refuse the account.
+    let url_state = match &t.surface {
+        Surface::Site { .. } => &site_state,
+        _ if gw_url_state != State::NotProbed => &gw_url_state,
+        _ => &gw_res_state,
+    };
+    if *url_state == State::NoAccess && !findings.iter().any(|f| f.rule == "AT402") {
+        findings.push(Finding::new(
+            "AT402",
+            format!(
+                "the credential is accepted, but Jira refuses the account ({}) and Confluence does too: it has no product access on this site",
+                surface_probes.jira.as_ref().or(ev.gateway_resolved.jira.as_ref()).map_or(String::new(), Exchange::summary)
+            ),
+            product_access_fix(product, ctx.site),
+        ));
+    }
+
     // Product access for the request's product, on the surface the credential works on.
     if let Some(idn) = identity_of(surface_probes).or_else(|| identity_of(&ev.gateway_resolved)) {
         let conf = answer(&surface_probes.confluence).or(answer(&ev.gateway_resolved.confluence));
@@ -726,6 +777,14 @@ fn target_failure(
 ) {
     let product = ctx.target.product().unwrap_or(Product::Jira);
     match (product, a) {
+        // The request answers, but what it asks about is invisible to the account: a search
+        // over a project it may not browse answers 200 and an empty list.
+        (Product::Jira, Answer::Ok) if probes.project.is_some() => {
+            project_permission(ctx, probes, None, findings, checks)
+        }
+        (Product::Confluence, Answer::Ok) if probes.space.is_some() => {
+            space_permission(ctx, probes, None, findings, checks)
+        }
         (
             _,
             Answer::Ok
