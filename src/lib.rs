@@ -9,6 +9,7 @@ pub mod config;
 pub mod doctor;
 pub mod lint;
 pub mod output;
+pub mod pattern;
 pub mod scopes;
 pub mod secret;
 pub mod surface;

@@ -70,7 +70,7 @@ fn redaction_patterns() -> &'static [Regex] {
             r"(?P<entropy>\b[A-Za-z0-9+/_\-]{20,}={0,2})",
         ]
         .iter()
-        .map(|p| Regex::new(p).expect("redaction pattern compiles"))
+        .map(|p| crate::pattern::compile(p).expect("redaction pattern compiles"))
         .collect()
     })
 }

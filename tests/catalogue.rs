@@ -88,3 +88,15 @@ fn docs_carry_no_whole_secret() {
         );
     }
 }
+
+#[test]
+fn every_pattern_compiles() {
+    // The engine compiles patterns on first use; a broken one must fail here, not in a run.
+    for r in catalogue::rules() {
+        for p in r.lint.iter().flat_map(|l| &l.patterns) {
+            if let Err(e) = atlcheck::lint::compile_pattern(&p.regex) {
+                panic!("{} pattern `{}`: {e}", r.code, p.id);
+            }
+        }
+    }
+}

@@ -14,8 +14,8 @@ pub mod walk;
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
@@ -99,7 +99,9 @@ pub struct CompiledRule {
     pub rule: &'static Rule,
     kinds: Option<Vec<FileKind>>,
     keyword_ids: Vec<usize>,
-    patterns: Vec<(String, Regex)>,
+    /// Named patterns, compiled on first use: a run over clean files compiles none (regex
+    /// compilation dominated start-up). `tests/catalogue.rs` compiles them all.
+    patterns: Vec<(&'static str, &'static str, OnceLock<Regex>)>,
     detector: Detector,
     /// Hits on comment lines count (see [`crate::catalogue::LintSpec::comments`]).
     comments: bool,
@@ -126,12 +128,16 @@ impl<'a> Cx<'a> {
     /// A named pattern of the rule's TOML file. Panics if the rule file lacks it; the
     /// `rule_examples` test runs every detector, so a missing pattern cannot ship.
     pub fn pattern(&self, id: &str) -> &'a Regex {
-        self.rule
+        let code = &self.rule.rule.code;
+        let (_, src, cell) = self
+            .rule
             .patterns
             .iter()
-            .find(|(pid, _)| pid == id)
-            .map(|(_, re)| re)
-            .unwrap_or_else(|| panic!("rule {} has no pattern `{id}`", self.rule.rule.code))
+            .find(|(pid, _, _)| *pid == id)
+            .unwrap_or_else(|| panic!("rule {code} has no pattern `{id}`"));
+        cell.get_or_init(|| {
+            compile_pattern(src).unwrap_or_else(|e| panic!("rule {code} pattern `{id}`: {e}"))
+        })
     }
 
     /// Does the file mention Atlassian, Jira, Confluence or carry an Atlassian token?
@@ -206,12 +212,8 @@ impl Linter {
             let patterns = spec
                 .patterns
                 .iter()
-                .map(|p| {
-                    Regex::new(&p.regex)
-                        .map(|re| (p.id.clone(), re))
-                        .map_err(|e| anyhow::anyhow!("rule {} pattern `{}`: {e}", rule.code, p.id))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+                .map(|p| (p.id.as_str(), p.regex.as_str(), OnceLock::new()))
+                .collect();
             compiled.push(CompiledRule {
                 rule,
                 kinds,
@@ -469,6 +471,8 @@ fn prefilter_fits_teddy() {
     );
 }
 
+pub use crate::pattern::compile as compile_pattern;
+
 /// Does the line hold only a comment (`#`, `//`, `-- `, `;`, `* `, `/*`, `<!--`, `REM`)? A
 /// shebang is a comment too; `--user` (a curl continuation line) is not.
 pub fn is_comment_line(line: &str) -> bool {
@@ -673,6 +677,16 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_use_ascii_classes() {
+        let re = compile_pattern(r"^\w+\s[^\s]+\b$").unwrap();
+        assert!(re.is_match("key value"));
+        assert!(!re.is_match("clé value"), "\\w is ASCII");
+        // An escaped backslash followed by `w` stays a literal `\w`.
+        let lit = compile_pattern(r"\\w\{24\}").unwrap();
+        assert!(lit.is_match(r"[A-Z]\w{24}"));
+    }
 
     #[test]
     fn positions_count_characters() {

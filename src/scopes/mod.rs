@@ -351,7 +351,6 @@ fn template_prefix_key(segments: &[TSeg]) -> Option<String> {
 
 /// `atlcheck scopes --help`: what the command answers and where the data comes from.
 pub fn long_help() -> String {
-    let cat = catalogue();
     let mut s = String::from(
         "Which OAuth 2.0 scopes (classic and granular) a request needs, from Atlassian's OpenAPI specs.\n\n\
          `atlcheck scopes METHOD URL` names the operation and both scope sets. URL may be a site URL \
@@ -362,11 +361,28 @@ pub fn long_help() -> String {
          Offline: the data is Atlassian's published OpenAPI documents, compiled into atlcheck \
          (rules/scopes.tsv, regenerated with `cargo run -p xtask -- gen-scopes`). Spec versions:\n",
     );
-    for spec in &cat.specs {
-        s.push_str(&format!(
-            "  {:<40} {} ({} operations)\n",
-            spec.title, spec.version, spec.operations
-        ));
+    // Every start of atlcheck builds the help text: read only the `@spec` header lines, not
+    // the whole catalogue.
+    for line in CATALOGUE_TSV
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.starts_with("@spec"))
+    {
+        let f: Vec<&str> = line.split('\t').collect();
+        if let [
+            "@spec",
+            _id,
+            _product,
+            _gateway,
+            _file,
+            version,
+            operations,
+            title,
+        ] = f.as_slice()
+        {
+            s.push_str(&format!(
+                "  {title:<40} {version} ({operations} operations)\n"
+            ));
+        }
     }
     s.push_str(
         "\nExit codes: 0 answered, 2 usage error or a path no Atlassian REST API documents.",
