@@ -1,38 +1,9 @@
 //! The `atlcheck` binary end to end: formats, exit codes, configuration, suppressions,
 //! standard input, colour policy. Snapshots are reviewed by hand.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn atlcheck(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.current_dir(dir).args(args);
-    for var in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "CLICOLOR",
-        "GITHUB_ACTIONS",
-        "TERM",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    atlcheck(dir, args).output().expect("atlcheck runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
+mod common;
+use common::{atlcheck, root, run, stderr, stdout};
 
 #[test]
 fn human_output_on_failing_fixtures() {
