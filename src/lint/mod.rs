@@ -101,7 +101,7 @@ pub struct CompiledRule {
     keyword_ids: Vec<usize>,
     /// Named patterns, compiled on first use: a run over clean files compiles none (regex
     /// compilation dominated start-up). `tests/catalogue.rs` compiles them all.
-    patterns: Vec<(&'static str, &'static str, OnceLock<Regex>)>,
+    patterns: Vec<(&'static str, &'static str, OnceLock<&'static Regex>)>,
     detector: Detector,
     /// Hits on comment lines count (see [`crate::catalogue::LintSpec::comments`]).
     comments: bool,
@@ -136,7 +136,7 @@ impl<'a> Cx<'a> {
             .find(|(pid, _, _)| *pid == id)
             .unwrap_or_else(|| panic!("rule {code} has no pattern `{id}`"));
         cell.get_or_init(|| {
-            compile_pattern(src).unwrap_or_else(|e| panic!("rule {code} pattern `{id}`: {e}"))
+            shared_pattern(src).unwrap_or_else(|e| panic!("rule {code} pattern `{id}`: {e}"))
         })
     }
 
@@ -472,6 +472,24 @@ fn prefilter_fits_teddy() {
 }
 
 pub use crate::pattern::compile as compile_pattern;
+
+/// Rules share pattern texts (AT102 and AT104 read the same tokens, AT202-AT204 the same
+/// gateway URLs): each distinct text is compiled once per process.
+fn shared_pattern(src: &'static str) -> Result<&'static Regex, regex::Error> {
+    static CACHE: OnceLock<Mutex<std::collections::HashMap<&'static str, &'static Regex>>> =
+        OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(re) = cache.get(src) {
+        return Ok(re);
+    }
+    // Leaked on purpose: one regex per distinct catalogue pattern, alive for the process.
+    let re: &'static Regex = Box::leak(Box::new(compile_pattern(src)?));
+    cache.insert(src, re);
+    Ok(re)
+}
 
 /// Does the line hold only a comment (`#`, `//`, `-- `, `;`, `* `, `/*`, `<!--`, `REM`)? A
 /// shebang is a comment too; `--user` (a curl continuation line) is not.
