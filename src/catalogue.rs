@@ -5,7 +5,6 @@
 //! documentation and, for rules that `atlcheck lint` reports, the detection data: prefilter
 //! keywords, the file kinds it applies to, named regex patterns and pass/fail examples that
 //! `tests/rule_examples.rs` runs through the real engine.
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -284,12 +283,4 @@ pub fn expand_selector(selector: &str) -> Option<Vec<&'static str>> {
         .map(|r| r.code.as_str())
         .collect();
     (!codes.is_empty()).then_some(codes)
-}
-
-/// Rule codes by name, for messages.
-pub fn codes_by_name() -> BTreeMap<&'static str, &'static str> {
-    rules()
-        .iter()
-        .map(|r| (r.name.as_str(), r.code.as_str()))
-        .collect()
 }

@@ -159,6 +159,11 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     };
     let fail_on = config.fail_on;
     let linter = Linter::new(config)?;
+    let linter = if format == LintFormat::Human {
+        linter
+    } else {
+        linter.without_frames()
+    };
     let progress = output::progress::Progress::start(
         format == LintFormat::Human && args.output_file.is_none() && !global.quiet,
     );

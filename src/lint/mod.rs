@@ -169,6 +169,8 @@ pub struct Linter {
     /// suppressions even when they have no finding.
     marker_id: usize,
     config: Config,
+    /// Build the masked source line under each finding (only human output shows it).
+    frames: bool,
 }
 
 impl Linter {
@@ -259,16 +261,15 @@ impl Linter {
             context_ids,
             marker_id,
             config,
+            frames: true,
         })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// Codes of the rules that will run.
-    pub fn enabled_codes(&self) -> Vec<&'static str> {
-        self.rules.iter().map(|r| r.rule.code.as_str()).collect()
+    /// Skip the code frames: machine formats never show them, and masking each finding's
+    /// line is work in the scan loop.
+    pub fn without_frames(mut self) -> Linter {
+        self.frames = false;
+        self
     }
 
     /// Which keywords occur in `bytes`. One non-overlapping leftmost-longest pass, which
@@ -400,7 +401,7 @@ impl Linter {
         let (line, column) = index.position(text, hit.range.start);
         let (end_line, end_column) = index.position(text, hit.range.end);
         let fingerprint = fingerprint(&rule.code, display, &hit.key, occurrence);
-        let frame = Some(frame(text, index, hit.range.clone()));
+        let frame = self.frames.then(|| frame(text, index, hit.range.clone()));
         Finding {
             rule: rule.code.as_str(),
             name: rule.name.as_str(),
