@@ -5,99 +5,87 @@
 //! documentation and, for rules that `atlcheck lint` reports, the detection data: prefilter
 //! keywords, the file kinds it applies to, named regex patterns and pass/fail examples that
 //! `tests/rule_examples.rs` runs through the real engine.
+//!
+//! The list of rules is the list of files: `build.rs` reads `rules/ATnnn-name.toml` and
+//! generates [`Code`] (one variant per file) and the embedded file table, so a new rule file
+//! needs no edit anywhere else. Facts about a rule that other parts of atlcheck need (SARIF
+//! tags, CWE and security-severity, the doctor's root-cause priority) are fields of its file.
 use std::fmt;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-/// Every rule file, in code order. Adding a rule means adding a file here and to the frozen
-/// code list in `tests/catalogue.rs`.
-const RULE_FILES: &[(&str, &str)] = &[
-    (
-        "AT101-person-owned-credential.toml",
-        include_str!("../rules/AT101-person-owned-credential.toml"),
-    ),
-    (
-        "AT102-hardcoded-secret.toml",
-        include_str!("../rules/AT102-hardcoded-secret.toml"),
-    ),
-    (
-        "AT103-malformed-token.toml",
-        include_str!("../rules/AT103-malformed-token.toml"),
-    ),
-    (
-        "AT104-wrong-credential-kind.toml",
-        include_str!("../rules/AT104-wrong-credential-kind.toml"),
-    ),
-    (
-        "AT105-credential-rejected.toml",
-        include_str!("../rules/AT105-credential-rejected.toml"),
-    ),
-    (
-        "AT201-direct-site-url.toml",
-        include_str!("../rules/AT201-direct-site-url.toml"),
-    ),
-    (
-        "AT202-gateway-product-mismatch.toml",
-        include_str!("../rules/AT202-gateway-product-mismatch.toml"),
-    ),
-    (
-        "AT203-malformed-cloud-id.toml",
-        include_str!("../rules/AT203-malformed-cloud-id.toml"),
-    ),
-    (
-        "AT204-org-id-as-cloud-id.toml",
-        include_str!("../rules/AT204-org-id-as-cloud-id.toml"),
-    ),
-    (
-        "AT205-insecure-http.toml",
-        include_str!("../rules/AT205-insecure-http.toml"),
-    ),
-    (
-        "AT206-malformed-url.toml",
-        include_str!("../rules/AT206-malformed-url.toml"),
-    ),
-    (
-        "AT301-base64-newline.toml",
-        include_str!("../rules/AT301-base64-newline.toml"),
-    ),
-    (
-        "AT302-fixed-token-length.toml",
-        include_str!("../rules/AT302-fixed-token-length.toml"),
-    ),
-    (
-        "AT303-bearer-api-token.toml",
-        include_str!("../rules/AT303-bearer-api-token.toml"),
-    ),
-    (
-        "AT304-malformed-basic-header.toml",
-        include_str!("../rules/AT304-malformed-basic-header.toml"),
-    ),
-    (
-        "AT401-missing-scope.toml",
-        include_str!("../rules/AT401-missing-scope.toml"),
-    ),
-    (
-        "AT402-no-product-access.toml",
-        include_str!("../rules/AT402-no-product-access.toml"),
-    ),
-    (
-        "AT403-missing-project-permission.toml",
-        include_str!("../rules/AT403-missing-project-permission.toml"),
-    ),
-    (
-        "AT404-missing-space-permission.toml",
-        include_str!("../rules/AT404-missing-space-permission.toml"),
-    ),
-    (
-        "AT501-rate-limited.toml",
-        include_str!("../rules/AT501-rate-limited.toml"),
-    ),
-    (
-        "AT502-captcha-lockout.toml",
-        include_str!("../rules/AT502-captcha-lockout.toml"),
-    ),
-];
+// `Code` (the typed rule code) and `RULE_FILES` (every `rules/AT*.toml`, embedded), generated
+// by `build.rs` from the file names in `rules/`: adding a rule file adds its code.
+include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+
+/// Regular expressions that several lint rules use, written once (see [`LintSpec::shared_patterns`]).
+const SHARED_PATTERNS: &str = include_str!("../rules/patterns.toml");
+
+impl Code {
+    /// The code for `AT201` (exact, upper case), if a rule has it.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
+    /// The rule this code names.
+    pub fn rule(self) -> &'static Rule {
+        &rules()[Code::ALL
+            .iter()
+            .position(|c| *c == self)
+            .expect("every code has a rule")]
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Code, String> {
+        Code::parse(s).ok_or_else(|| format!("no rule has the code `{s}`"))
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Code> for str {
+    fn eq(&self, other: &Code) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 /// Severity of a finding; ordered so that `Error > Warning > Info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -146,11 +134,25 @@ pub enum Mode {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    pub code: String,
+    pub code: Code,
     pub name: String,
     pub modes: Vec<Mode>,
     pub severity: Severity,
     pub summary: String,
+    /// Code-scanning tags (SARIF `properties.tags`): `security` and the rule's family.
+    #[serde(default, skip_serializing)]
+    pub tags: Vec<String>,
+    /// CWE numbers the rule is about (SARIF tags `external/cwe/cwe-N`).
+    #[serde(default, skip_serializing)]
+    pub cwe: Vec<u32>,
+    /// GitHub's `security-severity`, 0.0 to 10.0 (over 9 critical, 7 to 8.9 high, 4 to 6.9
+    /// medium, under 4 low). Every lint rule has one (`tests/catalogue.rs`).
+    #[serde(default, skip_serializing)]
+    pub security_severity: Option<f32>,
+    /// The doctor's root-cause rank: when a diagnosis finds several errors, the one with the
+    /// lowest priority explains the failure first. Every doctor rule has one, each its own.
+    #[serde(default, skip_serializing)]
+    pub priority: Option<u32>,
     pub docs: Docs,
     #[serde(default, skip_serializing)]
     pub lint: Option<LintSpec>,
@@ -190,6 +192,10 @@ pub struct LintSpec {
     /// Named regular expressions the rule's detector uses.
     #[serde(default)]
     pub patterns: Vec<Pattern>,
+    /// Ids of patterns in `rules/patterns.toml` the detector also uses: a regular expression
+    /// that several rules need is written once there, not copied into each rule file.
+    #[serde(default)]
+    pub shared_patterns: Vec<String>,
     /// Whether hits on comment lines count (default true). Rules about what code *does*
     /// (which URL it calls, which user it sends) set `comments = false`: commented-out code
     /// does not run. Markdown is prose, not comments, and is always scanned.
@@ -251,11 +257,35 @@ pub fn rules() -> &'static [Rule] {
     RULES.get_or_init(|| {
         RULE_FILES
             .iter()
-            .map(|(file, text)| {
-                toml::from_str::<Rule>(text)
-                    .unwrap_or_else(|e| panic!("embedded rule file rules/{file} is invalid: {e}"))
+            .map(|(code, file, text)| {
+                let rule = toml::from_str::<Rule>(text)
+                    .unwrap_or_else(|e| panic!("embedded rule file rules/{file} is invalid: {e}"));
+                assert!(
+                    rule.code == *code
+                        && file.strip_suffix(".toml")
+                            == Some(&format!("{}-{}", rule.code, rule.name)),
+                    "rules/{file}: the file must be named after its code and name ({}-{}.toml)",
+                    rule.code,
+                    rule.name
+                );
+                rule
             })
             .collect()
+    })
+}
+
+/// The patterns of `rules/patterns.toml`, parsed once.
+pub fn shared_patterns() -> &'static [Pattern] {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        pattern: Vec<Pattern>,
+    }
+    static PATTERNS: OnceLock<Vec<Pattern>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        toml::from_str::<File>(SHARED_PATTERNS)
+            .unwrap_or_else(|e| panic!("embedded rules/patterns.toml is invalid: {e}"))
+            .pattern
     })
 }
 
@@ -264,7 +294,7 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     let key = code_or_name.trim();
     rules()
         .iter()
-        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+        .find(|r| r.code.as_str().eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
 /// Expand a selector (`AT2`, `AT201`, `all`) to the codes it covers; `None` if it covers none.
@@ -279,7 +309,7 @@ pub fn expand_selector(selector: &str) -> Option<Vec<&'static str>> {
     let upper = sel.to_ascii_uppercase();
     let codes: Vec<&str> = rules()
         .iter()
-        .filter(|r| upper.len() >= 2 && r.code.starts_with(&upper))
+        .filter(|r| upper.len() >= 2 && r.code.as_str().starts_with(&upper))
         .map(|r| r.code.as_str())
         .collect();
     (!codes.is_empty()).then_some(codes)

@@ -137,7 +137,7 @@ fn lint_codes() -> BTreeSet<String> {
     catalogue::rules()
         .iter()
         .filter(|r| r.has_mode(Mode::Lint))
-        .map(|r| r.code.clone())
+        .map(|r| r.code.to_string())
         .collect()
 }
 

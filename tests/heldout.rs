@@ -69,7 +69,7 @@ fn heldout_corpus() {
     // Every label is a known rule code, every file is labelled, every label has a file.
     let known: BTreeSet<String> = atlcheck::catalogue::rules()
         .iter()
-        .map(|r| r.code.clone())
+        .map(|r| r.code.to_string())
         .collect();
     for (file, entry) in &labels.files {
         for code in &entry.rules {

@@ -27,12 +27,6 @@ pub struct Outcome {
     pub account_id: Option<String>,
 }
 
-/// Which finding explains the failure first, when several are present.
-const PRIORITY: &[&str] = &[
-    "AT206", "AT202", "AT203", "AT501", "AT502", "AT301", "AT304", "AT103", "AT104", "AT303",
-    "AT204", "AT201", "AT205", "AT105", "AT401", "AT402", "AT403", "AT404", "AT101",
-];
-
 /// How one surface (site, or gateway with one cloud ID) treats the credential.
 #[derive(Debug, Clone, PartialEq)]
 enum State {
@@ -247,14 +241,13 @@ pub fn decide(
             &mut account_id,
         );
     }
-    // Root cause: errors first, by priority; then warnings.
+    // Root cause: errors first, by each rule's `priority` (rules/*.toml); then warnings.
     let rank = |f: &Finding| {
         (
             std::cmp::Reverse(f.severity),
-            PRIORITY
-                .iter()
-                .position(|c| *c == f.rule)
-                .unwrap_or(PRIORITY.len()),
+            crate::catalogue::find(f.rule)
+                .and_then(|r| r.priority)
+                .unwrap_or(u32::MAX),
         )
     };
     let root = findings

@@ -125,7 +125,8 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    /// A named pattern of the rule's TOML file. Panics if the rule file lacks it; the
+    /// A named pattern of the rule's TOML file (its own `patterns` or its `shared_patterns`
+    /// from `rules/patterns.toml`). Panics if the rule file lacks it; the
     /// `rule_examples` test runs every detector, so a missing pattern cannot ship.
     pub fn pattern(&self, id: &str) -> &'a Regex {
         let code = &self.rule.rule.code;
@@ -180,10 +181,10 @@ impl Linter {
         let mut compiled = Vec::new();
         for rule in catalogue::rules() {
             let Some(spec) = &rule.lint else { continue };
-            if !rule.has_mode(Mode::Lint) || !config.is_enabled(&rule.code) {
+            if !rule.has_mode(Mode::Lint) || !config.is_enabled(rule.code.as_str()) {
                 continue;
             }
-            let detector = rules::detector(&rule.code).ok_or_else(|| {
+            let detector = rules::detector(rule.code).ok_or_else(|| {
                 anyhow::anyhow!("rule {} has detection data but no detector", rule.code)
             })?;
             let kinds = if spec.files.iter().any(|f| f == "*") {
@@ -211,11 +212,23 @@ impl Linter {
                     })
                 })
                 .collect();
-            let patterns = spec
+            let mut patterns: Vec<_> = spec
                 .patterns
                 .iter()
                 .map(|p| (p.id.as_str(), p.regex.as_str(), OnceLock::new()))
                 .collect();
+            for id in &spec.shared_patterns {
+                let shared = catalogue::shared_patterns()
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "rule {}: no pattern `{id}` in rules/patterns.toml",
+                            rule.code
+                        )
+                    })?;
+                patterns.push((shared.id.as_str(), shared.regex.as_str(), OnceLock::new()));
+            }
             compiled.push(CompiledRule {
                 rule,
                 kinds,
@@ -332,7 +345,10 @@ impl Linter {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
                 continue;
             }
-            if self.config.is_ignored_for_path(display, &rule.rule.code) {
+            if self
+                .config
+                .is_ignored_for_path(display, rule.rule.code.as_str())
+            {
                 continue;
             }
             let cx = Cx {
@@ -400,12 +416,12 @@ impl Linter {
     ) -> Finding {
         let (line, column) = index.position(text, hit.range.start);
         let (end_line, end_column) = index.position(text, hit.range.end);
-        let fingerprint = fingerprint(&rule.code, display, &hit.key, occurrence);
+        let fingerprint = fingerprint(rule.code.as_str(), display, &hit.key, occurrence);
         let frame = self.frames.then(|| frame(text, index, hit.range.clone()));
         Finding {
             rule: rule.code.as_str(),
             name: rule.name.as_str(),
-            severity: self.config.severity_of(&rule.code, rule.severity),
+            severity: self.config.severity_of(rule.code.as_str(), rule.severity),
             // A file may be named after a secret; every output takes the path from here.
             path: crate::secret::redact_text(display),
             line,

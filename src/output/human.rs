@@ -216,7 +216,7 @@ pub fn write_explain(out: &mut dyn Write, r: &Rule) -> std::io::Result<()> {
     writeln!(
         out,
         "{} ({})",
-        paint(&r.code, Style::new().bold()),
+        paint(r.code, Style::new().bold()),
         paint(&r.name, Style::new().bold())
     )?;
     writeln!(out, "{}", r.summary)?;

@@ -100,7 +100,7 @@ struct RuleEntry<'a> {
 
 fn entry(r: &Rule) -> RuleEntry<'_> {
     RuleEntry {
-        code: &r.code,
+        code: r.code.as_str(),
         name: &r.name,
         modes: &r.modes,
         severity: r.severity,

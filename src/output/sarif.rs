@@ -92,9 +92,9 @@ struct Configuration {
 
 #[derive(Serialize)]
 struct RuleProperties {
-    tags: Vec<&'static str>,
+    tags: Vec<String>,
     #[serde(rename = "security-severity")]
-    security_severity: &'static str,
+    security_severity: String,
 }
 
 #[derive(Serialize)]
@@ -169,38 +169,20 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-/// GitHub's `security-severity` (0.0 to 10.0: over 9 critical, 7 to 8.9 high, 4 to 6.9
-/// medium, under 4 low). A secret committed to the repository is critical; a credential sent in
-/// clear or of the wrong, more powerful kind is high; a person-owned or malformed credential is
-/// medium; endpoint and header mistakes, which break the call but leak nothing, are low.
-pub fn security_severity(code: &str) -> &'static str {
-    match code {
-        "AT102" => "9.1",
-        "AT104" => "8.0",
-        "AT205" => "7.5",
-        "AT103" => "6.5",
-        "AT101" => "5.0",
-        "AT303" | "AT304" => "3.5",
-        _ => "2.0",
-    }
+/// GitHub's `security-severity` (0.0 to 10.0), from the rule's `security_severity` field: a
+/// secret committed to the repository is critical; a credential sent in clear or of the wrong,
+/// more powerful kind is high; a person-owned or malformed credential is medium; endpoint and
+/// header mistakes, which break the call but leak nothing, are low. Every lint rule has one
+/// (`tests/catalogue.rs`).
+pub fn security_severity(r: &Rule) -> String {
+    format!("{:.1}", r.security_severity.unwrap_or(0.0))
 }
 
-/// Tags GitHub shows and filters on: `security` for every rule (they are all about
-/// credentials), the family, and a CWE where one applies.
-pub fn tags(code: &str) -> Vec<&'static str> {
-    let mut tags = vec!["security"];
-    tags.push(match code.get(..3) {
-        Some("AT1") => "credentials",
-        Some("AT2") => "endpoint",
-        Some("AT3") => "authorization-header",
-        Some("AT4") => "permissions",
-        _ => "rate-limits",
-    });
-    match code {
-        "AT102" | "AT104" => tags.push("external/cwe/cwe-798"),
-        "AT205" => tags.push("external/cwe/cwe-319"),
-        _ => {}
-    }
+/// Tags GitHub shows and filters on: the rule's `tags` (`security` and its family), then a
+/// `external/cwe/cwe-N` tag for each of its `cwe` numbers.
+pub fn tags(r: &Rule) -> Vec<String> {
+    let mut tags = r.tags.clone();
+    tags.extend(r.cwe.iter().map(|n| format!("external/cwe/cwe-{n}")));
     tags
 }
 
@@ -267,7 +249,7 @@ pub fn lint_rules() -> Vec<&'static Rule> {
 
 fn descriptor(r: &Rule) -> ReportingDescriptor {
     ReportingDescriptor {
-        id: r.code.clone(),
+        id: r.code.to_string(),
         name: r.name.clone(),
         short_description: Text {
             text: truncate(&r.summary, MAX_DESCRIPTION),
@@ -284,8 +266,8 @@ fn descriptor(r: &Rule) -> ReportingDescriptor {
             level: level(r.severity),
         },
         properties: RuleProperties {
-            tags: tags(&r.code),
-            security_severity: security_severity(&r.code),
+            tags: tags(r),
+            security_severity: security_severity(r),
         },
     }
 }
@@ -440,9 +422,15 @@ mod tests {
     #[test]
     fn every_lint_rule_has_tags_and_a_severity_in_range() {
         for r in lint_rules() {
-            let s: f64 = security_severity(&r.code).parse().unwrap();
-            assert!((0.0..=10.0).contains(&s));
-            assert!(tags(&r.code).len() <= 20);
+            let s: f64 = security_severity(r).parse().unwrap();
+            assert!((0.0..=10.0).contains(&s), "{}", r.code);
+            assert!(
+                r.security_severity.is_some(),
+                "{} has no security_severity",
+                r.code
+            );
+            assert!(tags(r).len() <= 20);
+            assert!(tags(r).iter().any(|t| t == "security"), "{}", r.code);
         }
     }
 }
