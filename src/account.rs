@@ -113,6 +113,126 @@ pub fn is_variable(s: &str) -> bool {
         || s.contains("secrets.")
 }
 
+/// Words that documentation, in many languages, puts where an address's domain goes:
+/// `email@empresa.com`, `nome@exemplo.com`, `name@firma.de`, `you@company.com`.
+const PLACEHOLDER_DOMAIN_WORDS: &[&str] = &[
+    "my",
+    "your",
+    "corp",
+    "company",
+    "domain",
+    "org.",
+    "example",
+    "email",
+    "mail.",
+    "empresa",
+    "exemplo",
+    "ejemplo",
+    "esempio",
+    "exemple",
+    "beispiel",
+    "voorbeeld",
+    "przyklad",
+    "firma",
+    "entreprise",
+    "dominio",
+    "domaine",
+    "azienda",
+    "organisation",
+    "organization",
+    "societe",
+    "unternehmen",
+    "site.",
+    "host.",
+    "tld",
+    "provider",
+    "seudominio",
+    "tudominio",
+    "sudominio",
+];
+
+/// Domains whose first label only ever stands for "an example": `nome@exemplo.com`,
+/// `tu@ejemplo.es`, `x@beispiel.de`.
+const EXAMPLE_LABELS: &[&str] = &[
+    "example",
+    "exemplo",
+    "ejemplo",
+    "esempio",
+    "exemple",
+    "beispiel",
+    "voorbeeld",
+    "przyklad",
+    "esimerkki",
+    "eksempel",
+    "exempel",
+    "primer",
+    "doe",
+    "yourcompany",
+    "mycompany",
+    "yourdomain",
+    "mydomain",
+    "seudominio",
+    "tudominio",
+    "sudominio",
+    "suaempresa",
+    "tuempresa",
+    "dominio",
+    "empresa",
+    "firma",
+    "entreprise",
+    "azienda",
+    "company",
+    "domain",
+    "domaine",
+];
+
+/// Local parts that stand for "the reader's address", in many languages.
+fn placeholder_local(local: &str) -> bool {
+    if PLACEHOLDER_LOCALS.contains(&local) {
+        return true;
+    }
+    const WORDS: &[&str] = &[
+        "email",
+        "e-mail",
+        "mail",
+        "correo",
+        "courriel",
+        "nome",
+        "nombre",
+        "name",
+        "nom",
+        "usuario",
+        "utente",
+        "utilisateur",
+        "benutzer",
+        "user",
+        "seu",
+        "sua",
+        "tu",
+        "su",
+        "votre",
+        "ihre",
+        "dein",
+        "deine",
+        "tuo",
+        "vorname",
+        "nachname",
+        "prenom",
+        "cognome",
+        "apellido",
+        "fulano",
+        "someone",
+        "somebody",
+        "yourname",
+        "firstname",
+        "lastname",
+    ];
+    local
+        .split(['.', '-', '_', '+'])
+        .filter(|w| !w.is_empty())
+        .all(|w| WORDS.contains(&w) || PLACEHOLDER_LOCALS.contains(&w))
+}
+
 /// Is the value an obvious placeholder?
 pub fn is_placeholder(s: &str) -> bool {
     let lower = s.trim().to_ascii_lowercase();
@@ -121,6 +241,8 @@ pub fn is_placeholder(s: &str) -> bool {
         || lower.contains('>')
         || lower.contains("...")
         || lower.contains('…')
+        || (lower.starts_with('{') && lower.ends_with('}'))
+        || (lower.starts_with('[') && lower.ends_with(']'))
     {
         return true;
     }
@@ -134,20 +256,107 @@ pub fn is_placeholder(s: &str) -> bool {
         return true;
     }
     if let Some((local, domain)) = lower.rsplit_once('@') {
+        let first_label = domain.split('.').next().unwrap_or("");
         return PLACEHOLDER_DOMAINS.contains(&domain)
             || domain.starts_with("example.")
+            || EXAMPLE_LABELS.contains(&first_label)
             || domain.ends_with(".example")
             || domain.ends_with(".invalid")
             || domain.ends_with(".test")
             || domain.ends_with(".local")
-            || PLACEHOLDER_LOCALS.contains(&local)
-                && [
-                    "my", "your", "corp", "company", "domain", "org.", "example", "email",
-                ]
-                .iter()
-                .any(|w| domain.contains(w));
+            || domain.ends_with(".localhost")
+            || domain.ends_with(".tld")
+            || !domain.contains('.')
+            || placeholder_local(local)
+                && PLACEHOLDER_DOMAIN_WORDS.iter().any(|w| domain.contains(w));
     }
     false
+}
+
+/// Does a person-type account's address look like a shared mailbox or a "dummy user" made
+/// for automation (`support@`, `info@`, `jira-bot@`) rather than one person's address?
+pub fn is_shared_mailbox(email: &str) -> bool {
+    let local = email
+        .rsplit_once('@')
+        .map_or(email, |(l, _)| l)
+        .to_ascii_lowercase();
+    // Words that make the whole local part a shared mailbox (`info@`, `team@`), and words
+    // that mark one anywhere in it (`jira-bot@`, `ci.automation@`).
+    const WHOLE: &[&str] = &[
+        "team",
+        "ops",
+        "it",
+        "tech",
+        "dev",
+        "qa",
+        "test",
+        "hello",
+        "contact",
+        "office",
+        "sales",
+        "reports",
+        "reporting",
+        "tools",
+        "tooling",
+        "platform",
+        "technical",
+        "functional",
+        "sysadmin",
+        "administrator",
+        "auto",
+    ];
+    const PART: &[&str] = &[
+        "support",
+        "info",
+        "admin",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "bot",
+        "bots",
+        "robot",
+        "automation",
+        "automations",
+        "ci",
+        "cicd",
+        "build",
+        "builds",
+        "builder",
+        "deploy",
+        "deployer",
+        "deployment",
+        "release",
+        "releases",
+        "devops",
+        "service",
+        "services",
+        "svc",
+        "integration",
+        "integrations",
+        "api",
+        "system",
+        "helpdesk",
+        "servicedesk",
+        "jira",
+        "confluence",
+        "atlassian",
+        "jenkins",
+        "github",
+        "gitlab",
+        "bamboo",
+        "sync",
+        "monitoring",
+        "alerts",
+        "scheduler",
+        "cron",
+        "pipeline",
+        "mailbox",
+        "shared",
+        "dummy",
+    ];
+    WHOLE.contains(&local.as_str())
+        || PART.contains(&local.as_str())
+        || local.split(['.', '-', '_', '+']).any(|w| PART.contains(&w))
 }
 
 /// Glob match for configured allow-lists: `*` matches any run of characters.
@@ -219,11 +428,59 @@ mod tests {
         assert_eq!(classify_user("${JIRA_USER}", &none), User::Variable);
         assert_eq!(classify_user("$EMAIL", &none), User::Variable);
         assert_eq!(classify_user("jsmith", &none), User::NotEmail);
+        for p in [
+            "email@empresa.com",
+            "nome@exemplo.com",
+            "name@firma.de",
+            "you@company.com",
+            "{EMAIL}",
+            "xxx@xxx",
+            "bot@acme.example",
+            "a@b.invalid",
+            "jira@corp.test",
+            "usuario@dominio.com",
+            "seu-email@empresa.com.br",
+            "ihre.email@firma.de",
+            "votre.email@entreprise.fr",
+            "tu_correo@ejemplo.com",
+            "john@doe.com",
+            "utente@esempio.it",
+        ] {
+            assert!(!matches!(classify_user(p, &none), User::Person(_)), "{p}");
+        }
+        for p in [
+            "jane.smith@acme.com",
+            "support@acme.com",
+            "m.rossi@azienda-vera.it",
+        ] {
+            assert!(matches!(classify_user(p, &none), User::Person(_)), "{p}");
+        }
         let allowed = vec!["*@bots.acme.com".to_string()];
         assert_eq!(
             classify_user("ci@bots.acme.com", &allowed),
             User::ServiceAccount
         );
+    }
+
+    #[test]
+    fn shared_mailboxes() {
+        for m in [
+            "support@acme.com",
+            "info@acme.com",
+            "jira-bot@acme.com",
+            "release-bot@acme.com",
+            "ci.automation@acme.com",
+        ] {
+            assert!(is_shared_mailbox(m), "{m}");
+        }
+        for m in [
+            "jane.doe@acme.com",
+            "mark@acme.com",
+            "dev.patel@acme.com",
+            "ops.lead@acme.com",
+        ] {
+            assert!(!is_shared_mailbox(m), "{m}");
+        }
     }
 
     #[test]

@@ -418,11 +418,16 @@ pub fn check_credential(
                 "account",
                 Status::Warn,
                 "Service account",
-                format!("{u} is a person's account"),
+                format!("{u} is a user account, not a service account"),
             ));
+            let what = if crate::account::is_shared_mailbox(&u) {
+                "a user account used as a shared \"dummy user\" mailbox, not a service account: it holds a licence, whoever reads the mailbox can reset its password, and its actions are attributed to no one"
+            } else {
+                "a person's user account, not a service account: it stops when that person leaves or is deactivated"
+            };
             findings.push(Finding::new(
                 "AT101",
-                format!("the automation authenticates as {u}, a person's account: it stops when that person leaves or is deactivated"),
+                format!("the automation authenticates as {u}, {what}"),
                 "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}",
             ));
         }

@@ -215,9 +215,20 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     candidates.sort_by_key(|(r, _, _)| (r.start, r.end));
     candidates.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
     for (range, email, how) in candidates {
+        // Both are user accounts, not service accounts; which of the two it looks like
+        // decides what goes wrong.
+        let what = if crate::account::is_shared_mailbox(&email) {
+            "a user account used as a shared \"dummy user\" mailbox, not a service account: it holds a paid licence, anyone with the mailbox can reset its password, and its actions are attributed to no one"
+        } else {
+            "a person's user account, not a service account: the automation stops when that person leaves or the account is deactivated"
+        };
         out.push(
-            Hit::new(range, format!("{} {email}, a person's account: the automation stops when that person leaves or the account is deactivated", capitalize(&how)), format!("user:{email}"))
-                .fix(FIX),
+            Hit::new(
+                range,
+                format!("{} {email}, {what}", capitalize(&how)),
+                format!("user:{email}"),
+            )
+            .fix(FIX),
         );
     }
 }

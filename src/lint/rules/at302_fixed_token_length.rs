@@ -5,6 +5,44 @@ use crate::lint::{Cx, Hit};
 /// Lengths seen in the wild that scripts hard-code: legacy tokens (24) and today's (192).
 const KNOWN: &[u64] = &[24, 192, 183, 184, 186];
 
+/// Words that say an expression is about a token (on its line or the two above).
+const TOKEN_WORDS: &[&str] = &[
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "atatt",
+    "atlassian",
+    "jira",
+    "confluence",
+];
+
+/// Does the line at `at`, or one of the two before it, talk about a token?
+fn about_token(cx: &Cx<'_>, at: usize) -> bool {
+    let (_, mut start) = cx.line_at(at);
+    for _ in 0..2 {
+        if start == 0 {
+            break;
+        }
+        start = cx.line_at(start - 1).1;
+    }
+    let end = cx.text[at..].find('\n').map_or(cx.text.len(), |i| at + i);
+    let window = cx.text[start..end].to_ascii_lowercase();
+    TOKEN_WORDS.iter().any(|w| window.contains(w))
+}
+
+/// A character class that only holds hex digits or digits (`[0-9a-f]`, `[0-9]`): an object
+/// ID or a hash, not a token.
+fn hex_or_digit_class(class: &str) -> bool {
+    let inner = class.trim_start_matches('[').trim_end_matches(']');
+    let rest = inner
+        .replace("0-9", "")
+        .replace("a-f", "")
+        .replace("A-F", "")
+        .replace("\\d", "");
+    class.starts_with('[') && rest.is_empty()
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     if !cx.atlassian_context() {
         return;
@@ -29,19 +67,37 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
-    for id in ["slice", "quantifier", "max-length"] {
+    for id in [
+        "slice",
+        "quantifier",
+        "legacy-form",
+        "max-length",
+        "length-call",
+        "length-option",
+        "generator",
+    ] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let (Some(whole), Some(n)) = (caps.name("whole"), caps.name("n")) else {
+            let (Some(whole), Some(n)) = (caps.name("whole"), caps.name("n").or(caps.name("n2")))
+            else {
                 continue;
             };
-            let (line, _) = cx.line_at(whole.start());
-            let l = line.to_ascii_lowercase();
-            if !(l.contains("token") || l.contains("api_key") || l.contains("apikey")) {
+            if caps
+                .name("class")
+                .is_some_and(|c| hex_or_digit_class(c.as_str()))
+            {
                 continue;
             }
+            if !about_token(cx, whole.start()) {
+                continue;
+            }
+            let n = if id == "legacy-form" {
+                "24"
+            } else {
+                n.as_str()
+            };
             out.push(
-                Hit::new(whole.range(), format!("fixes the API token at {} characters; Atlassian token length varies", n.as_str()), format!("{id}:{}", n.as_str()))
-                    .fix("do not cut or size-limit tokens; accept any length (a 192-character token today may be longer tomorrow)"),
+                Hit::new(whole.range(), format!("fixes the API token at {n} characters; Atlassian token length varies"), format!("{id}:{n}"))
+                    .fix("do not cut, generate or size-limit tokens at a fixed length; accept any length (a 192-character token today may be longer tomorrow)"),
             );
         }
     }

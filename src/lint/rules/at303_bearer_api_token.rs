@@ -1,10 +1,51 @@
 //! AT303 bearer-api-token: an API token sent as `Authorization: Bearer`; API tokens use
 //! Basic `email:token`. On the site, Bearer with a non-JWT answers 403 "Failed to parse
 //! Connect Session Auth Token".
+use super::common;
 use crate::lint::{Cx, Hit};
 use crate::secret::mask;
 
 const FIX: &str = "send the API token with Basic auth: curl -u \"$EMAIL:$API_TOKEN\", or `Authorization: Basic base64(email:token)`; Bearer is for OAuth 2.0 access tokens";
+
+const PAIR_FIX: &str = "an `email:token` pair is Basic authentication: send `Authorization: Basic base64(email:token)` (curl -u \"$EMAIL:$API_TOKEN\"); Bearer is for OAuth 2.0 access tokens";
+
+/// A variable named for Jira, Confluence or Atlassian that holds an API token (and not an
+/// OAuth access token, a Data Center personal access token or a JWT).
+fn atlassian_token_name(var: &str) -> bool {
+    let v = var.to_ascii_lowercase();
+    let words: Vec<&str> = v.split('_').filter(|w| !w.is_empty()).collect();
+    let named = ["jira", "confluence", "atlassian"]
+        .iter()
+        .any(|p| v.contains(p));
+    let token = ["token", "apikey", "api_key", "secret", "key"]
+        .iter()
+        .any(|t| v.contains(t));
+    let other = [
+        "access", "oauth", "bearer", "jwt", "refresh", "pat", "session", "id_token",
+    ]
+    .iter()
+    .any(|o| words.contains(o) || v.contains(&format!("{o}token")))
+        || v.ends_with("pat")
+        || v.contains("personal");
+    named && token && !other
+}
+
+/// Is the file about Jira or Confluence Data Center, where personal access tokens are
+/// correctly sent as Bearer? A REST URL on a host that is not Atlassian Cloud, or the words.
+fn data_center(cx: &Cx<'_>) -> bool {
+    if cx.pattern("dc-words").is_match(cx.text) {
+        return true;
+    }
+    cx.pattern("rest-host").captures_iter(cx.text).any(|c| {
+        c.name("host").is_some_and(|h| {
+            let h = h.as_str().to_ascii_lowercase();
+            !(h.ends_with(".atlassian.net")
+                || h == "api.atlassian.com"
+                || h.contains('$')
+                || h.contains('{'))
+        })
+    })
+}
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("bearer-literal").captures_iter(cx.text) {
@@ -24,6 +65,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Data Center personal access tokens are sent as Bearer, correctly: a variable only
     // counts in a file that is about Atlassian Cloud (or whose variable says so).
     let cloud = cx.pattern("cloud-context").is_match(cx.text);
+    let mut dc: Option<bool> = None;
     let slots = cx
         .pattern("bearer-var")
         .captures_iter(cx.text)
@@ -42,6 +84,79 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 format!("var:{}", var.as_str()),
             )
             .fix(FIX),
+        );
+    }
+    // `Bearer $JIRA_TOKEN` with no host in the file: the name says what it holds.
+    for caps in cx.pattern("bearer-named").captures_iter(cx.text) {
+        let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
+            continue;
+        };
+        if !atlassian_token_name(var.as_str()) {
+            continue;
+        }
+        if !cloud && *dc.get_or_insert_with(|| data_center(cx)) {
+            continue;
+        }
+        out.push(
+            Hit::new(
+                whole.range(),
+                format!("API token `{}` sent as a Bearer token", var.as_str()),
+                format!("var:{}", var.as_str()),
+            )
+            .fix(FIX),
+        );
+    }
+    // Basic credentials (`user:token`) sent as Bearer.
+    if !cx.atlassian_context() {
+        return;
+    }
+    for caps in cx.pattern("bearer-pair").captures_iter(cx.text) {
+        let Some(whole) = caps.name("whole") else {
+            continue;
+        };
+        let shown = crate::secret::redact_text(whole.as_str());
+        out.push(
+            Hit::new(
+                whole.range(),
+                format!("a user:token pair sent as a Bearer token (`{shown}`): Basic credentials sent as Bearer"),
+                format!("pair:{shown}"),
+            )
+            .fix(PAIR_FIX),
+        );
+    }
+    for caps in cx.pattern("bearer-encoded").captures_iter(cx.text) {
+        let Some(whole) = caps.name("whole") else {
+            continue;
+        };
+        let (line, start) = cx.line_at(whole.start());
+        if !line[whole.end() - start..].contains(':') {
+            continue;
+        }
+        out.push(
+            Hit::new(
+                whole.range(),
+                "base64 of a user:token pair sent as a Bearer token: Basic credentials sent as Bearer",
+                "encoded",
+            )
+            .fix(PAIR_FIX),
+        );
+    }
+    for caps in cx.pattern("bearer-b64").captures_iter(cx.text) {
+        let Some(b) = caps.name("b64") else { continue };
+        let Some((user, secret)) = common::decode_pair(b.as_str()) else {
+            continue;
+        };
+        if !crate::account::is_email(&user) || !common::is_real_secret(&secret) {
+            continue;
+        }
+        let m = mask(&secret);
+        out.push(
+            Hit::new(
+                b.range(),
+                format!("a literal Bearer value that decodes to {user}:{m}: Basic credentials sent as Bearer"),
+                format!("b64:{user}:{m}"),
+            )
+            .fix(PAIR_FIX),
         );
     }
 }

@@ -119,6 +119,17 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
     out
 }
 
+/// Decode a base64 value to a `user:secret` pair (no control characters).
+pub fn decode_pair(b64: &str) -> Option<(String, String)> {
+    let decoded = decode_b64(b64)?;
+    let decoded = decoded.trim_end_matches(['\n', '\r']);
+    let (user, secret) = decoded.split_once(':')?;
+    if user.is_empty() || secret.is_empty() || decoded.chars().any(|c| c.is_control()) {
+        return None;
+    }
+    Some((user.to_string(), secret.to_string()))
+}
+
 fn decode_b64(s: &str) -> Option<String> {
     let trimmed = s.trim_end_matches('=');
     let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
