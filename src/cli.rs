@@ -129,6 +129,14 @@ pub struct LintArgs {
     /// Lint the content staged in the git index (not the working tree); PATHs limit it.
     #[arg(long, conflicts_with = "stdin_filename")]
     pub staged: bool,
+    /// Scan every blob reachable from any ref of the git repository at PATH (default `.`) for
+    /// hard-coded secrets (AT102, AT103, AT104): one finding per secret, at the commit that
+    /// first added it, with whether HEAD still holds it.
+    #[arg(long, conflicts_with_all = ["staged", "stdin_filename", "force_exclude"])]
+    pub history: bool,
+    /// Like --history, limited to the blobs these commits introduced (`origin/main..HEAD`).
+    #[arg(long, value_name = "REVS", conflicts_with_all = ["staged", "stdin_filename", "force_exclude"])]
+    pub history_range: Option<String>,
     /// Apply the configuration's `exclude` globs to files named explicitly too (pre-commit).
     #[arg(long)]
     pub force_exclude: bool,

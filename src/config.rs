@@ -297,6 +297,11 @@ impl Config {
         &self.enabled
     }
 
+    /// Keep only the enabled rules among `codes` (`lint --history` reads secrets only).
+    pub fn restrict_to(&mut self, codes: &[&str]) {
+        self.enabled.retain(|c| codes.contains(c));
+    }
+
     pub fn severity_of(&self, code: &str, default: Severity) -> Severity {
         self.severity.get(code).copied().unwrap_or(default)
     }

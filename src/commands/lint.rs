@@ -101,6 +101,14 @@ fn apply_baseline(
 ) -> anyhow::Result<Option<BaselineOutcome>> {
     let old = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let covers = |p: &str| baseline::covers(covered, p);
+    let history = result.history.is_some();
+    let apply = |b: &Baseline, findings: &mut Vec<lint::Finding>| {
+        if history {
+            b.apply_by_fingerprint(findings)
+        } else {
+            b.apply(findings, covers)
+        }
+    };
     if let Some(path) = &args.write_baseline {
         // Reasons written by hand survive a rewrite.
         let keep = old.clone().or_else(|| Baseline::read(path).ok());
@@ -115,13 +123,13 @@ fn apply_baseline(
         }
         if old.is_none() {
             // Recording a baseline accepts every current finding.
-            let applied = written.apply(&mut result.findings, covers);
+            let applied = apply(&written, &mut result.findings);
             return Ok(Some(BaselineOutcome::new(path, applied)));
         }
     }
     match (&args.baseline, old) {
         (Some(path), Some(old)) => {
-            let applied = old.apply(&mut result.findings, covers);
+            let applied = apply(&old, &mut result.findings);
             Ok(Some(BaselineOutcome::new(path, applied)))
         }
         _ => Ok(None),
@@ -129,7 +137,16 @@ fn apply_baseline(
 }
 
 pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
-    let config = load_config(&args)?;
+    let history = args.history || args.history_range.is_some();
+    let mut config = load_config(&args)?;
+    if history {
+        config.restrict_to(lint::history::RULES);
+        if config.enabled().is_empty() {
+            anyhow::bail!(
+                "--history scans for secrets only (AT102, AT103, AT104), and --select, --ignore or the configuration leave none of them enabled"
+            );
+        }
+    }
     if args.show_config {
         let mut out = output::destination(args.output_file.as_deref())?;
         writeln!(
@@ -147,8 +164,19 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     }
     let format = resolve_format(args.format, std::env::var("GITHUB_ACTIONS").ok().as_deref());
     let stdin_count = args.paths.iter().filter(|p| p.as_os_str() == "-").count();
+    if stdin_count > 0 && history {
+        anyhow::bail!(
+            "--history scans a git repository: `-` (standard input) cannot be combined with it"
+        );
+    }
     if stdin_count > 0 && (args.paths.len() > 1 || args.staged) {
         anyhow::bail!("`-` (standard input) cannot be combined with other paths or --staged");
+    }
+    if history && args.paths.len() > 1 {
+        anyhow::bail!(
+            "--history takes one repository folder, not {} paths",
+            args.paths.len()
+        );
     }
     let opts = WalkOptions {
         no_ignore: args.no_ignore,
@@ -168,7 +196,22 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         format == LintFormat::Human && args.output_file.is_none() && !global.quiet,
     );
     // What this run covers, for the baseline's stale entries.
-    let (mut result, covered) = if args.staged {
+    let (mut result, covered) = if history {
+        let repo = args.paths.first().cloned();
+        let options = lint::history::Options {
+            repo: repo.as_deref().unwrap_or(Path::new(".")),
+            explicit: repo.is_some(),
+            range: args.history_range.as_deref(),
+            walk: &opts,
+        };
+        match lint::history::run(&linter, &options) {
+            Ok(result) => (result, vec![".".to_string()]),
+            Err(e) => {
+                progress.finish();
+                return Err(e);
+            }
+        }
+    } else if args.staged {
         lint::staged::run(&linter, &args.paths, &opts)?
     } else {
         let input = if stdin_count == 1 {
@@ -196,6 +239,14 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         eprintln!(
             "atlcheck: error: {}",
             crate::secret::redact_text(&format!("{path}: {message}"))
+        );
+    }
+    if let Some(h) = &result.history
+        && h.shallow
+        && !global.quiet
+    {
+        eprintln!(
+            "atlcheck: warning: this is a shallow clone: history before its oldest fetched commits was not scanned (run `git fetch --unshallow` first for a complete scan)"
         );
     }
     if global.verbose {

@@ -158,6 +158,42 @@ impl Baseline {
     }
 }
 
+impl Baseline {
+    /// [`Baseline::apply`] for `lint --history`, where the fingerprint alone names a secret
+    /// (rule and the secret's hash): an entry matches a finding with its rule and fingerprint
+    /// at any path, as the path where a secret first appeared can change (a range scan, a
+    /// branch that added it earlier). The whole history is covered: every unmatched entry
+    /// is stale.
+    pub fn apply_by_fingerprint(&self, findings: &mut Vec<Finding>) -> Applied {
+        let mut used = vec![false; self.entries.len()];
+        let before = findings.len();
+        findings.retain(|f| {
+            let hit =
+                self.entries.iter().enumerate().position(|(i, e)| {
+                    !used[i] && e.rule == f.rule && e.fingerprint == f.fingerprint
+                });
+            match hit {
+                Some(i) => {
+                    used[i] = true;
+                    false
+                }
+                None => true,
+            }
+        });
+        let stale = self
+            .entries
+            .iter()
+            .zip(&used)
+            .filter(|(_, used)| !**used)
+            .map(|(e, _)| e.clone())
+            .collect();
+        Applied {
+            matched: before - findings.len(),
+            stale,
+        }
+    }
+}
+
 /// A baseline applied to a run: what the reports say about it.
 #[derive(Debug, Clone)]
 pub struct BaselineOutcome {

@@ -6,6 +6,7 @@
 //! line and column; inline suppressions ([`suppress`]) and the configuration's per-path
 //! ignores and severity overrides are applied last.
 pub mod baseline;
+pub mod history;
 pub mod kind;
 pub mod rules;
 pub mod staged;
@@ -80,8 +81,15 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     pub fingerprint: String,
+    /// `--history` only: the commit that first added it, whether HEAD still holds it, and the
+    /// other paths it was seen at (SPEC, "Lint `--history`").
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub history: Option<history::Provenance>,
     #[serde(skip)]
     pub frame: Option<Frame>,
+    /// Byte range of the match in the decoded text it was found in (never serialized).
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 /// Everything found in one file.
@@ -314,21 +322,34 @@ impl Linter {
     /// Lint one file's raw bytes: the prefilter runs on the bytes, and only a file with a
     /// keyword is decoded (most files have none, and skip UTF-8 validation entirely).
     pub fn lint_bytes(&self, display: &str, path: &std::path::Path, bytes: &[u8]) -> FileReport {
+        self.lint_blob(display, path, bytes).0
+    }
+
+    /// [`Linter::lint_bytes`], also handing back the decoded text that the findings' `span`s
+    /// point into (`None` when nothing was decoded: no keyword, so no finding).
+    pub fn lint_blob<'b>(
+        &self,
+        display: &str,
+        path: &std::path::Path,
+        bytes: &'b [u8],
+    ) -> (FileReport, Option<std::borrow::Cow<'b, str>>) {
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             let Some(text) = walk::decode(bytes) else {
-                return FileReport::default();
+                return (FileReport::default(), None);
             };
             let kind = FileKind::detect(path, text.lines().next().unwrap_or(""));
-            return self.lint_text(display, kind, &text);
+            let report = self.lint_text(display, kind, &text);
+            return (report, Some(text));
         }
         let present = self.keywords_in(bytes);
         if !present.iter().any(|p| *p) {
-            return FileReport::default();
+            return (FileReport::default(), None);
         }
         let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
         let text = String::from_utf8_lossy(bytes);
         let kind = FileKind::detect(path, text.split('\n').next().unwrap_or(""));
-        self.lint_with(display, kind, &text, &present)
+        let report = self.lint_with(display, kind, &text, &present);
+        (report, Some(text))
     }
 
     /// Lint one decoded file.
@@ -418,6 +439,7 @@ impl Linter {
         let (end_line, end_column) = index.position(text, hit.range.end);
         let fingerprint = fingerprint(rule.code.as_str(), display, &hit.key, occurrence);
         let frame = self.frames.then(|| frame(text, index, hit.range.clone()));
+        let span = hit.range.clone();
         Finding {
             rule: rule.code.as_str(),
             name: rule.name.as_str(),
@@ -431,7 +453,9 @@ impl Linter {
             message: crate::secret::redact_message(&hit.message),
             fix: hit.fix.map(|f| crate::secret::redact_message(&f)),
             fingerprint,
+            history: None,
             frame,
+            span,
         }
     }
 }
@@ -626,6 +650,8 @@ pub struct LintResult {
     pub files_scanned: usize,
     pub skipped: Vec<(String, String)>,
     pub errors: Vec<(String, String)>,
+    /// `--history`: what the scan of the repository's history covered.
+    pub history: Option<history::Coverage>,
 }
 
 impl LintResult {

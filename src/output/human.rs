@@ -121,13 +121,30 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
     let infos = result.findings.len() - errors - warnings;
     let files_with: std::collections::BTreeSet<&str> =
         result.findings.iter().map(|f| f.path.as_str()).collect();
-    let scanned = plural(result.files_scanned, "file");
+    let scanned = match &result.history {
+        Some(h) => format!(
+            "{} from {} of history{}",
+            plural(h.blobs, "blob"),
+            plural(h.commits, "commit"),
+            if h.shallow {
+                " (shallow clone: incomplete)"
+            } else {
+                ""
+            }
+        ),
+        None => plural(result.files_scanned, "file"),
+    };
     let mut extra = Vec::new();
     if result.suppressed > 0 {
         extra.push(format!("{} suppressed", result.suppressed));
     }
     if !result.skipped.is_empty() {
-        extra.push(format!("{} skipped", plural(result.skipped.len(), "file")));
+        let noun = if result.history.is_some() {
+            "blob"
+        } else {
+            "file"
+        };
+        extra.push(format!("{} skipped", plural(result.skipped.len(), noun)));
     }
     let extra = if extra.is_empty() {
         String::new()

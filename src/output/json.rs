@@ -20,7 +20,7 @@ const TOOL: Tool = Tool {
 };
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files_scanned: usize,
     files_skipped: usize,
     errors: usize,
@@ -28,6 +28,9 @@ struct Summary {
     suppressed: usize,
     by_severity: BTreeMap<&'static str, usize>,
     by_rule: BTreeMap<&'static str, usize>,
+    /// `--history`: commits walked, blobs scanned, whether the clone is shallow, the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a crate::lint::history::Coverage>,
 }
 
 #[derive(Serialize)]
@@ -44,7 +47,7 @@ struct LintDoc<'a> {
     suppressions: &'a [SuppressionNote],
     skipped: Vec<Skipped<'a>>,
     errors: Vec<Skipped<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
@@ -81,6 +84,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             suppressed: result.suppressed,
             by_severity,
             by_rule,
+            history: result.history.as_ref(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

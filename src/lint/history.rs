@@ -1,0 +1,830 @@
+//! `lint --history`: secrets that left the working tree but not the repository.
+//!
+//! Every blob reachable from any ref (or, with `--history-range`, every blob the range's commits
+//! introduced) is read once and scanned with the lint engine, restricted to the secret rules
+//! (AT102, AT103, AT104). Four git processes, whatever the size of the history:
+//!
+//! 1. `git rev-list --topo-order --reverse --all` (or the range) lists the commits, parents
+//!    before children;
+//! 2. `git diff-tree --stdin -r -c --root --no-renames -z` reads that list and prints, per
+//!    commit, the blobs it introduced and where (for a merge, `-c` lists only what differs from
+//!    every parent: a conflict resolution, not what a side branch brought, which its own
+//!    commits introduced). The first commit that lists a blob is where it first appeared in
+//!    ancestry order; every path a blob appears at in any commit's tree is listed by some
+//!    commit, so the paths are complete too;
+//! 3. `git cat-file --batch-check` asks each distinct blob's size, and blobs over
+//!    `--max-filesize` are skipped without being read;
+//! 4. `git cat-file --batch` reads the others through one pipe (a reader thread hands them
+//!    over in chunks, so git inflates while atlcheck scans); binary blobs (a NUL byte in the
+//!    first 8 KiB) are skipped.
+//!
+//! Findings are grouped by rule and the SHA-256 of the secret's text: one finding per distinct
+//! secret, at the blob, line and column where it first appeared, with the commit, whether
+//! HEAD's tree still holds a blob carrying it (`git ls-tree -r HEAD`), and the other paths it
+//! was seen at. The fingerprint is the rule plus that hash, so it does not depend on the
+//! commit, the path or the line: an accepted secret stays accepted when it is moved or renamed.
+//!
+//! Git is run with lazy fetching off (`GIT_NO_LAZY_FETCH`): a partial clone's missing blobs are
+//! reported as skipped, never downloaded. The repository's own configuration cannot run
+//! commands here: these plumbing commands use no diff drivers, pagers or hooks.
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::walk::{self, SkipReason, WalkOptions};
+use super::{Finding, LintResult, Linter};
+
+/// The rules `--history` runs: the ones that find secrets.
+pub const RULES: &[&str] = &["AT102", "AT103", "AT104"];
+
+/// Where a secret came from: the JSON fields SPEC fixes for `lint --history`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Provenance {
+    /// The commit that first added it (40 or 64 hex digits).
+    pub commit: String,
+    /// Does HEAD's tree still hold it, at any path?
+    pub in_head: bool,
+    /// Every other path it was seen at, sorted.
+    pub paths: Vec<String>,
+}
+
+/// What a history scan covered.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Commits walked.
+    pub commits: usize,
+    /// Distinct blobs read and scanned.
+    pub blobs: usize,
+    /// The repository is a shallow clone: commits before its boundary were not scanned.
+    pub shallow: bool,
+    /// `--history-range`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+}
+
+/// What to scan.
+pub struct Options<'a> {
+    /// A folder inside the repository (`.` by default).
+    pub repo: &'a Path,
+    /// The folder was named on the command line: git's environment (`GIT_DIR`, set inside
+    /// hooks) must not redirect it elsewhere.
+    pub explicit: bool,
+    /// `--history-range`: revisions as `git rev-list` takes them (`origin/main..HEAD`).
+    pub range: Option<&'a str>,
+    pub walk: &'a WalkOptions,
+}
+
+/// A binary object ID; SHA-1 ids use the first 20 bytes.
+type Oid = [u8; 32];
+
+fn parse_oid(hex: &[u8]) -> Option<Oid> {
+    if hex.len() != 40 && hex.len() != 64 {
+        return None;
+    }
+    let mut oid = [0u8; 32];
+    for (i, pair) in hex.chunks_exact(2).enumerate() {
+        let s = std::str::from_utf8(pair).ok()?;
+        oid[i] = u8::from_str_radix(s, 16).ok()?;
+    }
+    Some(oid)
+}
+
+fn hex(oid: &Oid, len: usize) -> String {
+    oid[..len / 2].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A repository to run git in.
+struct Repo {
+    dir: PathBuf,
+    explicit: bool,
+    /// Hex digits of an object ID: 40 (SHA-1) or 64 (SHA-256).
+    hex_len: usize,
+    /// The work tree's top folder (none for a bare repository): excludes are judged there.
+    top: Option<PathBuf>,
+    shallow: bool,
+}
+
+fn first_line(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.trim()
+        .lines()
+        .next()
+        .unwrap_or("no output")
+        .to_string()
+}
+
+fn spawn_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        anyhow::anyhow!("--history needs git, and no `git` was found on PATH")
+    } else {
+        anyhow::anyhow!("--history: cannot run git: {e}")
+    }
+}
+
+impl Repo {
+    fn git(&self) -> Command {
+        git_in(&self.dir, self.explicit)
+    }
+
+    fn open(dir: &Path, explicit: bool) -> anyhow::Result<Repo> {
+        let shown = walk::display_path(dir);
+        if !dir.is_dir() {
+            anyhow::bail!("--history: {shown} is not a folder (give the repository's folder)");
+        }
+        let out = git_in(dir, explicit)
+            .args([
+                "rev-parse",
+                "--is-bare-repository",
+                "--is-shallow-repository",
+                "--show-object-format",
+            ])
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(spawn_error)?;
+        if !out.status.success() {
+            anyhow::bail!(
+                "--history: {shown} is not a git repository ({})",
+                first_line(&out.stderr)
+            );
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut lines = text.lines();
+        let bare = lines.next() == Some("true");
+        let shallow = lines.next() == Some("true");
+        let hex_len = match lines.next() {
+            Some("sha256") => 64,
+            _ => 40,
+        };
+        let top = if bare {
+            None
+        } else {
+            let out = git_in(dir, explicit)
+                .args(["rev-parse", "--show-toplevel"])
+                .stderr(Stdio::piped())
+                .output()
+                .map_err(spawn_error)?;
+            out.status
+                .success()
+                .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches('\n')))
+        };
+        Ok(Repo {
+            dir: dir.to_path_buf(),
+            explicit,
+            hex_len,
+            top,
+            shallow,
+        })
+    }
+}
+
+/// `git -C DIR` with lazy fetching off; with `explicit`, without the variables that would
+/// point git at another repository.
+fn git_in(dir: &Path, explicit: bool) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(dir).arg("--no-optional-locks");
+    cmd.env("GIT_NO_LAZY_FETCH", "1");
+    cmd.env_remove("GIT_EXTERNAL_DIFF");
+    if explicit {
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_COMMON_DIR",
+            "GIT_NAMESPACE",
+        ] {
+            cmd.env_remove(var);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// A distinct blob: where it first appeared.
+struct Blob {
+    oid: Oid,
+    /// Index into the commit list (ancestry order).
+    commit: u32,
+    /// Index into the path table.
+    path: u32,
+}
+
+/// Every blob the walked commits introduced, in order of first appearance.
+#[derive(Default)]
+struct Table {
+    commits: Vec<Oid>,
+    paths: Vec<Box<str>>,
+    path_ids: HashMap<Box<str>, u32>,
+    excluded: Vec<bool>,
+    blobs: Vec<Blob>,
+    blob_ids: HashMap<Oid, u32>,
+    /// Other paths a blob was seen at.
+    extra: HashSet<(u32, u32)>,
+    walked: usize,
+}
+
+impl Table {
+    fn path_id(&mut self, path: &str, exclude: impl Fn(&str) -> bool) -> u32 {
+        if let Some(&id) = self.path_ids.get(path) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(path.into());
+        self.path_ids.insert(path.into(), id);
+        self.excluded.push(exclude(path));
+        id
+    }
+
+    fn add(&mut self, oid: Oid, path: u32) {
+        if self.excluded[path as usize] {
+            return;
+        }
+        match self.blob_ids.get(&oid) {
+            Some(&b) => {
+                if self.blobs[b as usize].path != path {
+                    self.extra.insert((b, path));
+                }
+            }
+            None => {
+                let Some(commit) = self.commits.len().checked_sub(1) else {
+                    return;
+                };
+                self.blob_ids.insert(oid, self.blobs.len() as u32);
+                self.blobs.push(Blob {
+                    oid,
+                    commit: commit as u32,
+                    path,
+                });
+            }
+        }
+    }
+}
+
+/// One record of `git diff-tree -r -c -z --raw`: a commit ID, or a changed path with its
+/// new mode and blob.
+#[derive(Debug, PartialEq, Eq)]
+enum Record<'a> {
+    Commit(Oid),
+    Blob { oid: Oid, path: &'a [u8] },
+    Other,
+}
+
+/// Parse the metadata field of a raw diff record (`:OLD NEW OLDOID NEWOID S`, or for a merge
+/// `::M1 M2 R OID1 OID2 ROID SS`) into the result's mode and object ID.
+fn parse_meta(meta: &[u8]) -> Option<(&[u8], Oid)> {
+    let parents = meta.iter().take_while(|&&b| b == b':').count();
+    let fields: Vec<&[u8]> = meta[parents..].split(|&b| b == b' ').collect();
+    let mode = fields.get(parents)?;
+    let oid = parse_oid(fields.get(2 * parents + 1)?)?;
+    Some((mode, oid))
+}
+
+/// Regular files only: 120000 is a symbolic link, 160000 a submodule, 000000 a deletion.
+fn is_file_mode(mode: &[u8]) -> bool {
+    matches!(mode, b"100644" | b"100755" | b"100664")
+}
+
+/// Run rev-list into diff-tree and fill the table.
+fn list(
+    repo: &Repo,
+    range: Option<&[&str]>,
+    exclude: &dyn Fn(&str) -> bool,
+) -> anyhow::Result<Table> {
+    let mut rev_list = repo.git();
+    rev_list.args(["rev-list", "--topo-order", "--reverse"]);
+    match range {
+        Some(revs) => {
+            rev_list.arg("--end-of-options").args(revs);
+        }
+        None => {
+            rev_list.arg("--all");
+        }
+    }
+    let mut rev_list = rev_list
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    let mut diff_tree = repo
+        .git()
+        .args([
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-c",
+            "--root",
+            "--no-renames",
+            "--no-ext-diff",
+            "-z",
+            "--raw",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    // Hand rev-list's commits to diff-tree, counting them.
+    let commits_out = rev_list.stdout.take().expect("piped stdout");
+    let mut tree_in = diff_tree.stdin.take().expect("piped stdin");
+    let pump = std::thread::spawn(move || -> std::io::Result<usize> {
+        let mut n = 0;
+        let mut reader = BufReader::new(commits_out);
+        let mut line = Vec::new();
+        let mut writer = std::io::BufWriter::new(&mut tree_in);
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            n += 1;
+            writer.write_all(&line)?;
+        }
+        writer.flush()?;
+        Ok(n)
+    });
+    let stderr_of = |child: &mut Child| {
+        let mut err = Vec::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_end(&mut err);
+        }
+        err
+    };
+    let mut table = Table::default();
+    let mut reader = BufReader::with_capacity(1 << 16, diff_tree.stdout.take().expect("piped"));
+    let mut field = Vec::new();
+    let mut path = Vec::new();
+    loop {
+        field.clear();
+        if reader.read_until(0, &mut field)? == 0 {
+            break;
+        }
+        if field.last() == Some(&0) {
+            field.pop();
+        }
+        let record = if field.first() == Some(&b':') {
+            path.clear();
+            reader.read_until(0, &mut path)?;
+            if path.last() == Some(&0) {
+                path.pop();
+            }
+            match parse_meta(&field) {
+                Some((mode, oid)) if is_file_mode(mode) => Record::Blob { oid, path: &path },
+                _ => Record::Other,
+            }
+        } else {
+            let trimmed = field.strip_suffix(b"\n").unwrap_or(&field);
+            match parse_oid(trimmed) {
+                Some(oid) => Record::Commit(oid),
+                None => Record::Other,
+            }
+        };
+        match record {
+            Record::Commit(oid) => table.commits.push(oid),
+            Record::Blob { oid, path } => {
+                let path = String::from_utf8_lossy(path);
+                let id = table.path_id(&path, exclude);
+                table.add(oid, id);
+            }
+            Record::Other => {}
+        }
+    }
+    let walked = pump
+        .join()
+        .map_err(|_| anyhow::anyhow!("--history: the commit pump panicked"))?;
+    let rev_status = rev_list.wait()?;
+    if !rev_status.success() {
+        let err = stderr_of(&mut rev_list);
+        return Err(match range {
+            Some(_) => anyhow::anyhow!(
+                "--history-range: git rev-list rejected the range ({})",
+                first_line(&err)
+            ),
+            None => anyhow::anyhow!("--history: git rev-list failed ({})", first_line(&err)),
+        });
+    }
+    let tree_status = diff_tree.wait()?;
+    if !tree_status.success() {
+        let err = stderr_of(&mut diff_tree);
+        anyhow::bail!("--history: git diff-tree failed ({})", first_line(&err));
+    }
+    table.walked = walked?;
+    Ok(table)
+}
+
+/// `git cat-file --batch-check`: the size of each blob, `None` when the object is missing
+/// (a partial or damaged clone).
+fn sizes(repo: &Repo, blobs: &[Blob]) -> anyhow::Result<Vec<Option<u64>>> {
+    let mut child = repo
+        .git()
+        .args(["cat-file", "--batch-check=%(objectsize)"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(spawn_error)?;
+    let requests: Vec<String> = blobs.iter().map(|b| hex(&b.oid, repo.hex_len)).collect();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(&mut stdin);
+        for r in requests {
+            w.write_all(r.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()
+    });
+    let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut out = Vec::with_capacity(blobs.len());
+    let mut line = String::new();
+    for _ in blobs {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            anyhow::bail!("--history: git cat-file --batch-check stopped early");
+        }
+        out.push(line.trim_end().parse::<u64>().ok());
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("--history: writer thread panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        anyhow::bail!("--history: git cat-file --batch-check failed ({status})");
+    }
+    Ok(out)
+}
+
+/// Blobs handed from the reader thread to the scanner, in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks in flight: with the chunk being filled and the one being scanned, memory stays
+/// within a few chunks (or a few blobs, each at most `--max-filesize`).
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// `git cat-file --batch`: read the blobs `wanted` (indexes into `blobs`) and call `each` with
+/// their content, in order.
+fn read_blobs(
+    repo: &Repo,
+    blobs: &[Blob],
+    wanted: Vec<u32>,
+    mut each: impl FnMut(u32, &[u8]),
+) -> anyhow::Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut child = repo
+        .git()
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(spawn_error)?;
+    let requests: Vec<String> = wanted
+        .iter()
+        .map(|&i| hex(&blobs[i as usize].oid, repo.hex_len))
+        .collect();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(&mut stdin);
+        for r in requests {
+            w.write_all(r.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()
+    });
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<(u32, Vec<u8>)>>>(CHUNKS_IN_FLIGHT);
+    let reader = std::thread::spawn(move || {
+        let mut reader = BufReader::with_capacity(1 << 16, stdout);
+        let mut chunk = Vec::new();
+        let mut bytes = 0;
+        let mut header = String::new();
+        for idx in wanted {
+            header.clear();
+            let read = (|| -> std::io::Result<Vec<u8>> {
+                reader.read_line(&mut header)?;
+                let size = match header.split_whitespace().collect::<Vec<_>>().as_slice() {
+                    [_, "blob", size] => size.parse::<usize>().ok(),
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    std::io::Error::other(format!(
+                        "git cat-file --batch answered `{}`",
+                        header.trim()
+                    ))
+                })?;
+                let mut content = vec![0; size];
+                reader.read_exact(&mut content)?;
+                let mut newline = [0u8; 1];
+                reader.read_exact(&mut newline)?;
+                Ok(content)
+            })();
+            match read {
+                Ok(content) => {
+                    bytes += content.len() + 64;
+                    chunk.push((idx, content));
+                    if bytes >= CHUNK_BYTES || chunk.len() >= 4096 {
+                        bytes = 0;
+                        if tx.send(Ok(std::mem::take(&mut chunk))).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(Ok(chunk));
+    });
+    let mut failure = None;
+    for chunk in rx {
+        match chunk {
+            Ok(chunk) => {
+                for (idx, content) in chunk {
+                    each(idx, &content);
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(e) = failure {
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = reader.join();
+        let _ = writer.join();
+        anyhow::bail!("--history: {e}");
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("--history: reader thread panicked"))?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("--history: writer thread panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        anyhow::bail!("--history: git cat-file --batch failed ({status})");
+    }
+    Ok(())
+}
+
+/// The blobs of HEAD's tree (empty when HEAD has no commit yet).
+fn head_blobs(repo: &Repo) -> anyhow::Result<HashSet<Oid>> {
+    let out = repo
+        .git()
+        .args(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
+        .stderr(Stdio::null())
+        .output()
+        .map_err(spawn_error)?;
+    if !out.status.success() {
+        return Ok(HashSet::new());
+    }
+    Ok(out
+        .stdout
+        .split(|&b| b == 0)
+        .filter_map(|entry| {
+            let meta = entry.split(|&b| b == b'\t').next()?;
+            let mut fields = meta.split(|&b| b == b' ');
+            let (_mode, kind, oid) = (fields.next()?, fields.next()?, fields.next()?);
+            (kind == b"blob").then(|| parse_oid(oid)).flatten()
+        })
+        .collect())
+}
+
+/// The revisions of `--history-range`, split on whitespace. None may start with `-`: they go
+/// to git after `--end-of-options`, and an option there would be a mistake.
+pub fn parse_range(range: &str) -> anyhow::Result<Vec<&str>> {
+    let revs: Vec<&str> = range.split_whitespace().collect();
+    if revs.is_empty() {
+        anyhow::bail!("--history-range needs revisions, for example `origin/main..HEAD`");
+    }
+    if let Some(bad) = revs.iter().find(|r| r.starts_with('-')) {
+        anyhow::bail!(
+            "--history-range: `{}` is not a revision (options are not accepted there)",
+            crate::secret::redact_text(bad)
+        );
+    }
+    Ok(revs)
+}
+
+/// One scanned occurrence of a secret.
+struct Seen {
+    blob: u32,
+    finding: Finding,
+}
+
+/// A distinct secret: its first occurrence and every blob it is in.
+struct Group {
+    first: Seen,
+    blobs: BTreeSet<u32>,
+}
+
+/// The text a finding matched, hashed: the identity of a secret across blobs.
+fn secret_digest(rule: &str, text: &str, span: &std::ops::Range<usize>) -> [u8; 32] {
+    let value = text.get(span.clone()).unwrap_or("").trim_end();
+    let mut h = Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0]);
+    h.update(value.as_bytes());
+    h.finalize().into()
+}
+
+const HISTORY_FIX: &str = "revoke or rotate this credential now: it stays in every clone, fork and cache of the repository whatever the working tree says (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts and admin keys); then, optionally, remove it from history (git filter-repo --replace-text, force-push, and have every clone re-cloned)";
+
+/// Scan the history of the repository at `opts.repo`.
+pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
+    let repo = Repo::open(opts.repo, opts.explicit)?;
+    let revs = opts.range.map(parse_range).transpose()?;
+    let exclude_root = repo.top.clone().unwrap_or_else(|| repo.dir.clone());
+    let exclude = |path: &str| {
+        opts.walk.exclude.as_ref().is_some_and(|set| {
+            walk::is_excluded(&exclude_root.join(path), set, &opts.walk.exclude_root)
+        })
+    };
+    let table = list(&repo, revs.as_deref(), &exclude)?;
+    let sizes = sizes(&repo, &table.blobs)?;
+
+    let mut result = LintResult::default();
+    let display_at = |b: &Blob| {
+        format!(
+            "{}@{}",
+            crate::secret::redact_text(&table.paths[b.path as usize]),
+            &hex(&table.commits[b.commit as usize], repo.hex_len)[..12]
+        )
+    };
+    let mut wanted = Vec::new();
+    for (i, (blob, size)) in table.blobs.iter().zip(&sizes).enumerate() {
+        match size {
+            Some(size) if *size > opts.walk.max_filesize => result
+                .skipped
+                .push((display_at(blob), SkipReason::TooLarge(*size).to_string())),
+            Some(_) => wanted.push(i as u32),
+            None => result
+                .skipped
+                .push((display_at(blob), "blob missing from the clone".to_string())),
+        }
+    }
+
+    let mut groups: HashMap<(&'static str, [u8; 32]), Group> = HashMap::new();
+    let mut scanned = 0;
+    read_blobs(&repo, &table.blobs, wanted, |idx, bytes| {
+        super::progress_tick();
+        let blob = &table.blobs[idx as usize];
+        if walk::is_binary(bytes) {
+            result
+                .skipped
+                .push((display_at(blob), SkipReason::Binary.to_string()));
+            return;
+        }
+        scanned += 1;
+        let path = &table.paths[blob.path as usize];
+        let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
+        result.suppressed += report.suppressed;
+        let Some(text) = text else { return };
+        for finding in report.findings {
+            let key = (
+                finding.rule,
+                secret_digest(finding.rule, &text, &finding.span),
+            );
+            match groups.get_mut(&key) {
+                Some(group) => {
+                    group.blobs.insert(idx);
+                    // Blobs arrive in order of first appearance; within one, the first line.
+                    if (idx, finding.line, finding.column)
+                        < (
+                            group.first.blob,
+                            group.first.finding.line,
+                            group.first.finding.column,
+                        )
+                    {
+                        group.first = Seen { blob: idx, finding };
+                    }
+                }
+                None => {
+                    groups.insert(
+                        key,
+                        Group {
+                            first: Seen { blob: idx, finding },
+                            blobs: BTreeSet::from([idx]),
+                        },
+                    );
+                }
+            }
+        }
+    })?;
+
+    let head = if groups.is_empty() {
+        HashSet::new()
+    } else {
+        head_blobs(&repo)?
+    };
+    let mut paths_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &(blob, path) in &table.extra {
+        paths_of.entry(blob).or_default().push(path);
+    }
+    for ((_, digest), group) in groups {
+        let blob = &table.blobs[group.first.blob as usize];
+        let mut finding = group.first.finding;
+        let commit = hex(&table.commits[blob.commit as usize], repo.hex_len);
+        let in_head = group
+            .blobs
+            .iter()
+            .any(|&b| head.contains(&table.blobs[b as usize].oid));
+        let mut paths: BTreeSet<&str> = BTreeSet::new();
+        for &b in &group.blobs {
+            paths.insert(&table.paths[table.blobs[b as usize].path as usize]);
+            for &p in paths_of.get(&b).map(Vec::as_slice).unwrap_or(&[]) {
+                paths.insert(&table.paths[p as usize]);
+            }
+        }
+        let first_path = &*table.paths[blob.path as usize];
+        paths.remove(first_path);
+        let others = match paths.len() {
+            0 => String::new(),
+            1 => "; also at 1 other path".to_string(),
+            n => format!("; also at {n} other paths"),
+        };
+        finding.message = format!(
+            "{}; first added in commit {commit}{others}; {}",
+            finding.message,
+            if in_head {
+                "still in HEAD"
+            } else {
+                "no longer in HEAD, but still in the repository's history"
+            }
+        );
+        finding.fix = Some(HISTORY_FIX.to_string());
+        let digest_hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        finding.fingerprint =
+            super::fingerprint(finding.rule, "", &format!("secret:{digest_hex}"), 0);
+        finding.history = Some(Provenance {
+            commit,
+            in_head,
+            paths: paths.into_iter().map(crate::secret::redact_text).collect(),
+        });
+        result.findings.push(finding);
+    }
+    result.files_scanned = scanned;
+    result.history = Some(Coverage {
+        commits: table.walked,
+        blobs: scanned,
+        shallow: repo.shallow,
+        range: opts.range.map(str::to_string),
+    });
+    result.sort();
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_raw_and_combined_records() {
+        let a = "78981922613b2afb6025042ff6bd878ac1994e85";
+        let b = "c1827f07e114c20547dc6a7296588870a4b5b62c";
+        let c = "587be6b4c3f93f93c489c0111bba5596147a26cb";
+        let z = "0000000000000000000000000000000000000000";
+        let added = format!(":000000 100644 {z} {a} A");
+        let (mode, oid) = parse_meta(added.as_bytes()).unwrap();
+        assert_eq!(mode, b"100644");
+        assert_eq!(oid, parse_oid(a.as_bytes()).unwrap());
+        let merged = format!("::100644 100644 100755 {a} {b} {c} MM");
+        let (mode, oid) = parse_meta(merged.as_bytes()).unwrap();
+        assert_eq!(mode, b"100755");
+        assert_eq!(oid, parse_oid(c.as_bytes()).unwrap());
+        let deleted = format!(":100644 000000 {a} {z} D");
+        let (mode, _) = parse_meta(deleted.as_bytes()).unwrap();
+        assert!(!is_file_mode(mode));
+        assert!(parse_meta(b":junk").is_none());
+    }
+
+    #[test]
+    fn oids_round_trip_in_both_formats() {
+        let sha1 = "78981922613b2afb6025042ff6bd878ac1994e85";
+        let sha256 = "6f1ed002ab5595859014ebf0951522d9a2ea4c8a1c16b3f2d6ecb0f6b8f5e4d3";
+        assert_eq!(hex(&parse_oid(sha1.as_bytes()).unwrap(), 40), sha1);
+        assert_eq!(hex(&parse_oid(sha256.as_bytes()).unwrap(), 64), sha256);
+        assert!(parse_oid(b"xyz").is_none());
+        assert!(parse_oid(&[b'g'; 40]).is_none());
+    }
+
+    #[test]
+    fn ranges_refuse_options() {
+        assert_eq!(
+            parse_range("origin/main..HEAD").unwrap(),
+            ["origin/main..HEAD"]
+        );
+        assert_eq!(parse_range(" HEAD ^v1 ").unwrap(), ["HEAD", "^v1"]);
+        assert!(parse_range("--output=/tmp/x").is_err());
+        assert!(parse_range("  ").is_err());
+    }
+}
