@@ -306,6 +306,13 @@ pub struct DoctorArgs {
     /// Do not read ~/.netrc.
     #[arg(long)]
     pub no_netrc: bool,
+    /// Read `service-accounts` and `org-ids` from this lint configuration file instead of the
+    /// nearest .atlcheck.toml, atlcheck.toml or pyproject.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
     pub format: DoctorFormat,

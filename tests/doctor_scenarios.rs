@@ -131,11 +131,28 @@ impl Cloud {
     }
 }
 
+/// Jira names the caller in `X-AAccountId` on every authenticated 2xx (facts sheet §3.2); the
+/// mocks do too, unless the test gives its own Seraph or account header.
+fn is_jira_rest(path: &str) -> bool {
+    let rest = path
+        .strip_prefix("/ex/jira/")
+        .map_or(path, |r| r.find('/').map_or("", |i| &r[i..]));
+    rest.starts_with("/rest/")
+}
+
 fn mock(server: &MockServer, path: &str, status: u16, headers: &[(&str, &str)], body: &str) {
-    let headers: Vec<(String, String)> = headers
+    let mut headers: Vec<(String, String)> = headers
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    if (200..300).contains(&status)
+        && is_jira_rest(path)
+        && !headers
+            .iter()
+            .any(|(k, _)| k == "x-aaccountid" || k == "x-seraph-loginreason")
+    {
+        headers.push(("x-aaccountid".into(), "5b10ac8d82e05b22cc7d4ef5".into()));
+    }
     let body = body.to_string();
     let path = path.to_string();
     server.mock(move |w, t| {
@@ -602,7 +619,9 @@ fn at301_trailing_newline_confirmed_by_the_repaired_credential() {
     c.gateway.mock(move |w, t| {
         w.path(format!("/ex/jira/{CLOUD}/rest/api/3/myself"))
             .header("authorization", good2.as_str());
-        t.status(200).body(myself_ok(SA));
+        t.status(200)
+            .header("x-aaccountid", "5b10ac8d82e05b22cc7d4ef5")
+            .body(myself_ok(SA));
     });
     c.site_refuses();
     c.gateway_refuses();
@@ -956,7 +975,10 @@ fn probes_run_concurrently() {
         };
         mocks.push(server.mock(move |w, t| {
             w.path(path.as_str());
-            t.status(status).body(body.as_str()).delay(delay);
+            t.status(status)
+                .header("x-aaccountid", "5b10ac8d82e05b22cc7d4ef5")
+                .body(body.as_str())
+                .delay(delay);
         }));
     }
     let start = Instant::now();
@@ -1168,12 +1190,12 @@ fn compare_with_a_working_account_shows_the_differences() {
     let h = other_header.clone();
     c.gateway.mock(move |w, t| {
         w.path(format!("/ex/jira/{CLOUD}/rest/api/3/myself")).header("authorization", h.as_str());
-        t.status(200).body(r#"{"accountId":"y","emailAddress":"admin@acme.com","groups":{"items":[{"name":"jira-software-users"},{"name":"ops-team"}]},"applicationRoles":{"items":[{"key":"jira-software"}]}}"#);
+        t.status(200).header("x-aaccountid", "y").body(r#"{"accountId":"y","emailAddress":"admin@acme.com","groups":{"items":[{"name":"jira-software-users"},{"name":"ops-team"}]},"applicationRoles":{"items":[{"key":"jira-software"}]}}"#);
     });
     let h = other_header.clone();
     c.gateway.mock(move |w, t| {
         w.path(format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions")).header("authorization", h.as_str());
-        t.status(200).body(r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":true},"CREATE_ISSUES":{"havePermission":true}}}"#);
+        t.status(200).header("x-aaccountid", "y").body(r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":true},"CREATE_ISSUES":{"havePermission":true}}}"#);
     });
     c.gateway_accepts(SA);
     c.on_gateway(&format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions"), 200, &[], r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":false},"CREATE_ISSUES":{"havePermission":false}}}"#);
@@ -1381,4 +1403,286 @@ fn at203_empty_cloud_id_does_not_shift_the_path() {
     );
     assert_eq!(r.root(), "AT203", "{}", r.json);
     assert_eq!(r.check("api-path")["status"], "pass", "{}", r.json);
+}
+
+/// `doctor` run in `dir` (for configuration discovery), with extra environment.
+fn doctor_in(cloud: &Cloud, dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
+    cmd.current_dir(dir)
+        .args(["doctor", "--format", "json", "--timeout", "5", "--no-netrc"])
+        .args(args)
+        .env("ATLCHECK_CONNECT_TO", cloud.connect_to())
+        .env_remove("ATLASSIAN_EMAIL")
+        .env_remove("ATLASSIAN_API_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    Run { out, json }
+}
+
+// ---- issue 13 part 4: what can be known offline is said offline
+
+#[test]
+fn offline_service_account_on_the_site_is_at201() {
+    let c = Cloud::new();
+    let r = doctor(&c, Some(SA), Some(&token()), &["--offline", ISSUE_URL]);
+    assert_eq!(r.code(), 1, "{}", r.json);
+    assert_eq!(r.root(), "AT201");
+    assert_eq!(r.finding("AT201")["severity"], "error");
+    assert!(
+        r.fix().contains("api.atlassian.com/ex/jira/"),
+        "{}",
+        r.fix()
+    );
+    assert_eq!(r.check("scoped-on-site")["status"], "fail");
+    assert_eq!(r.json["verdict"], "problem");
+    // A person's (possibly unscoped) token on the site is not known to fail offline.
+    let r = doctor(
+        &c,
+        Some("jane.doe@acme.com"),
+        Some(&token()),
+        &["--offline", ISSUE_URL],
+    );
+    assert!(
+        r.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "AT201")
+    );
+}
+
+/// An unsigned JWT with these claims (header {"alg":"none"}); never a real token.
+fn jwt(claims: &str) -> String {
+    let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.{}",
+        e(r#"{"alg":"RS256","typ":"JWT"}"#),
+        e(claims),
+        e("not-a-signature-just-test-bytes")
+    )
+}
+
+#[test]
+fn offline_access_token_on_the_site_is_at201() {
+    let c = Cloud::new();
+    let header = format!(
+        "Bearer {}",
+        jwt(r#"{"sub":"557058:abc","exp":4102444800,"scope":"read:jira-work"}"#)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = doctor_in(
+        &c,
+        dir.path(),
+        &[("MY_AUTH", &header)],
+        &["--offline", "--auth-header-env", "MY_AUTH", ISSUE_URL],
+    );
+    assert_eq!(r.code(), 1, "{}", r.json);
+    assert_eq!(r.root(), "AT201");
+    assert!(
+        !r.all_output().contains(&header[7..]),
+        "access token leaked"
+    );
+}
+
+#[test]
+fn doctor_reads_service_accounts_and_org_ids_from_the_lint_configuration() {
+    let c = Cloud::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".atlcheck.toml"),
+        format!("service-accounts = [\"ci-bot@acme.com\"]\norg-ids = [\"{ORG}\"]\n"),
+    )
+    .unwrap();
+    let tok = token();
+    let env = [
+        ("ATLASSIAN_EMAIL", "ci-bot@acme.com"),
+        ("ATLASSIAN_API_TOKEN", tok.as_str()),
+    ];
+    let gw = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/myself");
+    let r = doctor_in(&c, dir.path(), &env, &["--offline", &gw]);
+    assert_eq!(r.code(), 0, "{}", r.json);
+    assert_eq!(r.check("account")["status"], "pass");
+    let org = format!("https://api.atlassian.com/ex/jira/{ORG}/rest/api/3/myself");
+    let r = doctor_in(&c, dir.path(), &env, &["--offline", &org]);
+    assert_eq!(r.root(), "AT204", "{}", r.json);
+    assert!(
+        r.finding("AT204")["message"]
+            .as_str()
+            .unwrap()
+            .contains("org-ids")
+    );
+    // --isolated ignores the file; --config names one.
+    let r = doctor_in(&c, dir.path(), &env, &["--offline", "--isolated", &gw]);
+    assert_eq!(r.finding("AT101")["severity"], "warning");
+    let other = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join(".atlcheck.toml");
+    let r = doctor_in(
+        &c,
+        other.path(),
+        &env,
+        &["--offline", "--config", cfg.to_str().unwrap(), &gw],
+    );
+    assert_eq!(r.check("account")["status"], "pass");
+    // A broken configuration is a usage error.
+    std::fs::write(dir.path().join(".atlcheck.toml"), "org-ids = [\"nope\"]\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_atlcheck"))
+        .current_dir(dir.path())
+        .args(["doctor", "--offline", &gw])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("org-ids"));
+}
+
+// ---- issue 13 part 5: never OK without proof
+
+#[test]
+fn a_204_or_an_html_200_is_no_proof_and_the_verdict_is_inconclusive() {
+    for (status, ct, body) in [
+        (204, "text/plain", ""),
+        (
+            200,
+            "text/html",
+            "<html><body>Welcome to the proxy</body></html>",
+        ),
+        (200, "text/plain", "OK"),
+    ] {
+        let c = Cloud::new();
+        for path in [
+            format!("/ex/jira/{CLOUD}/rest/api/3/myself"),
+            format!("/ex/confluence/{CLOUD}/wiki/rest/api/user/current"),
+            format!("/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"),
+            format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions"),
+        ] {
+            c.on_gateway(
+                &path,
+                status,
+                &[
+                    ("content-type", ct),
+                    ("x-aaccountid", "5b10ac8d82e05b22cc7d4ef5"),
+                ],
+                body,
+            );
+        }
+        c.on_gateway("/oauth/token/accessible-resources", 404, &[], "");
+        let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+        let r = doctor(&c, Some(SA), Some(&token()), &[&url]);
+        assert_eq!(r.code(), 2, "{status} {body}: {}", r.json);
+        assert_eq!(r.json["verdict"], "inconclusive");
+        assert_eq!(r.check("identity-gateway")["status"], "error");
+        assert_eq!(r.check("request")["status"], "error");
+        assert!(
+            r.json["summary"].as_str().unwrap().contains("no proof"),
+            "{}",
+            r.json["summary"]
+        );
+    }
+}
+
+#[test]
+fn a_redirect_is_no_proof() {
+    let c = Cloud::new();
+    c.gateway_accepts(SA);
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1"),
+        302,
+        &[("location", "https://id.atlassian.com/login")],
+        "",
+    );
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+    let r = doctor(&c, Some(SA), Some(&token()), &[&url]);
+    assert_eq!(r.code(), 2, "{}", r.json);
+    assert_eq!(r.check("request")["status"], "error");
+    assert!(
+        r.check("request")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("redirect")
+    );
+}
+
+#[test]
+fn jira_200_without_the_account_header_is_not_acceptance() {
+    let c = Cloud::new();
+    c.tenant();
+    // Jira serves the identity probe without naming the caller; Confluence's public site
+    // answers the anonymous user: neither accepted the credential.
+    c.on_site(
+        "/rest/api/3/myself",
+        200,
+        &[("x-seraph-loginreason", "OK")],
+        &myself_ok("jane.doe@acme.com"),
+    );
+    c.on_site(
+        "/wiki/rest/api/user/current",
+        200,
+        &[],
+        r#"{"type":"anonymous","profilePicture":{},"displayName":"Anonymous"}"#,
+    );
+    c.gateway_refuses();
+    c.on_site(
+        "/rest/api/3/issue/OPS-1",
+        200,
+        &[("x-seraph-loginreason", "OK")],
+        r#"{"key":"OPS-1"}"#,
+    );
+    let r = doctor(&c, Some("jane.doe@acme.com"), Some(&token()), &[ISSUE_URL]);
+    assert_eq!(r.root(), "AT105", "{}", r.json);
+    assert_eq!(r.check("identity-site")["status"], "fail");
+    assert_ne!(r.json["verdict"], "ok");
+}
+
+#[test]
+fn project_permissions_never_pass_without_permission_data() {
+    let c = Cloud::new();
+    c.gateway_accepts(SA);
+    c.on_gateway(
+        &format!("/ex/jira/{CLOUD}/rest/api/3/mypermissions"),
+        200,
+        &[],
+        r#"{"unexpected":true}"#,
+    );
+    c.on_gateway("/oauth/token/accessible-resources", 404, &[], "");
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue");
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &["-X", "POST", "--project", "OPS", &url],
+    );
+    assert_eq!(
+        r.check("project-permission")["status"],
+        "error",
+        "{}",
+        r.json
+    );
+    assert_eq!(r.code(), 2);
+}
+
+#[test]
+fn live_identity_confirms_a_person_behind_a_placeholder_address() {
+    let c = Cloud::new();
+    c.tenant();
+    c.site_accepts("bot@example.com");
+    c.gateway_refuses();
+    c.on_site("/rest/api/3/issue/OPS-1", 200, &[], r#"{"key":"OPS-1"}"#);
+    c.on_site(
+        "/rest/api/3/mypermissions",
+        200,
+        &[],
+        r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":true}}}"#,
+    );
+    let r = doctor(&c, Some("bot@example.com"), Some(&token()), &[ISSUE_URL]);
+    assert_eq!(r.json["verdict"], "ok", "{}", r.json);
+    assert_eq!(r.code(), 0);
+    assert_eq!(r.finding("AT101")["severity"], "warning");
+    assert_eq!(r.check("account-live")["status"], "warn");
 }

@@ -3,6 +3,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
 
 use crate::cli::{DoctorArgs, DoctorFormat, GlobalArgs};
+use crate::config::{self, Config, Overrides};
 use crate::doctor::credential::Credential;
 use crate::doctor::http::ConnectTo;
 use crate::doctor::request::{self, Target};
@@ -194,6 +195,18 @@ fn gather(
     ))
 }
 
+/// The lint configuration (`--config FILE`, else the nearest `.atlcheck.toml`,
+/// `atlcheck.toml` or `pyproject.toml` from the current folder up to the repository root):
+/// the doctor reads its `service-accounts` and `org-ids`.
+fn lint_config(args: &DoctorArgs) -> anyhow::Result<Config> {
+    let source = match &args.config {
+        Some(p) => config::read_file(p)?.map(|f| (p.clone(), f)),
+        None if args.isolated => None,
+        None => config::discover(std::path::Path::new("."))?,
+    };
+    Ok(Config::resolve(source, &Overrides::default())?)
+}
+
 pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let mut warnings = Vec::new();
     let (target, credential, source) = gather(&args, &mut warnings)?;
@@ -219,6 +232,7 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
         None => None,
     };
     let connect_to = ConnectTo::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let config = lint_config(&args)?;
     let inputs = Inputs {
         target,
         credential,
@@ -231,6 +245,8 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
         timeout: Duration::from_secs_f64(args.timeout),
         connect_to,
         warnings,
+        service_accounts: config.service_accounts,
+        org_ids: config.org_ids,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -7,8 +7,13 @@ use super::http::Exchange;
 pub enum Answer {
     /// 2xx as an authenticated user.
     Ok,
-    /// 2xx, but Jira fell back to anonymous (`X-Seraph-LoginReason: AUTHENTICATED_FAILED`).
+    /// 2xx, but not as the credential's account: Jira fell back to anonymous
+    /// (`X-Seraph-LoginReason: AUTHENTICATED_FAILED`, or no `X-AAccountId`), or Confluence names
+    /// the anonymous user (a public Confluence serves anonymous callers whatever they send).
     Anonymous,
+    /// An answer that proves nothing either way: 204, an empty or non-JSON 2xx, or a 2xx body
+    /// that is not in Atlassian's shape. Never read as "the credential works".
+    Unproven,
     /// 401: the credential was not accepted.
     Unauthenticated,
     /// 401 `Unauthorized; scope does not match` / `X-Failure-Category: FAILURE_CLIENT_SCOPE_CHECK`.
@@ -71,16 +76,8 @@ pub fn classify(ex: &Exchange) -> Answer {
     match status {
         // Atlassian's REST APIs answer JSON; a 2xx HTML page on a REST path is a proxy, a
         // captive portal or a login page talking, not Atlassian accepting the request.
-        200..=299 if rest_path(&ex.url) && looks_like_html(ex) => Answer::Other,
-        200..=299 => {
-            if seraph.contains("AUTHENTICATED_FAILED")
-                || ex.header("x-ausername").is_some_and(|u| u == "anonymous")
-            {
-                Answer::Anonymous
-            } else {
-                Answer::Ok
-            }
-        }
+        200..=299 if rest_path(&ex.url) && looks_like_html(ex) => Answer::Unproven,
+        200..=299 => super::proof::success(ex, &seraph),
         300..=399 => Answer::Redirect,
         401 if failure.contains("SCOPE") || body.contains("scope does not match") => {
             Answer::ScopeMismatch

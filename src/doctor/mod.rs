@@ -6,12 +6,17 @@
 //! following the facts sheet (§3.8 classification table; where a fact is OPEN both answers are
 //! handled).
 pub mod classify;
+pub mod compare;
 pub mod credential;
 pub mod http;
+pub mod known;
 pub mod live;
 pub mod offline;
+pub mod owner;
+pub mod proof;
 pub mod report;
 pub mod request;
+pub mod resources;
 pub mod verdict;
 
 use std::time::Duration;
@@ -34,6 +39,10 @@ pub struct Inputs {
     pub timeout: Duration,
     pub connect_to: ConnectTo,
     pub warnings: Vec<String>,
+    /// The lint configuration's `service-accounts` patterns (AT101).
+    pub service_accounts: Vec<String>,
+    /// The lint configuration's `org-ids` (AT204).
+    pub org_ids: Vec<String>,
 }
 
 /// `acme`, `acme.atlassian.net` or `https://acme.atlassian.net/` → `acme`.
@@ -54,7 +63,7 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
 
     let url = offline::check_url(t, &mut checks, &mut findings);
     let analysis: Analysis = match &inputs.credential {
-        Some(c) => credential::analyse(c, &[]),
+        Some(c) => credential::analyse(c, &inputs.service_accounts),
         None => Analysis::default(),
     };
     offline::check_credential(
@@ -63,6 +72,8 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         &mut checks,
         &mut findings,
     );
+    known::scoped_credential_on_site(t, &analysis, false, &mut checks, &mut findings);
+    known::org_id_from_config(t, &inputs.org_ids, &mut checks, &mut findings);
 
     let site = inputs.site.clone().or_else(|| match &t.surface {
         Surface::Site { site } => Some(site.clone()),
@@ -121,6 +132,7 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         operation: url.operation.as_ref(),
         has_credential: inputs.credential.is_some(),
         compare: inputs.compare.is_some(),
+        service_accounts: &inputs.service_accounts,
     };
     let outcome = verdict::decide(&ctx, evidence.as_ref(), &mut checks, &mut findings);
 

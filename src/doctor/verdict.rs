@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub operation: Option<&'a scopes::Match>,
     pub has_credential: bool,
     pub compare: bool,
+    /// The lint configuration's `service-accounts` patterns.
+    pub service_accounts: &'a [String],
 }
 
 pub struct Outcome {
@@ -29,7 +31,7 @@ pub struct Outcome {
 
 /// How one surface (site, or gateway with one cloud ID) treats the credential.
 #[derive(Debug, Clone, PartialEq)]
-enum State {
+pub(super) enum State {
     NotProbed,
     Accepted(Identity),
     /// Authenticated, but the token lacks the scope of the identity probe.
@@ -45,6 +47,8 @@ enum State {
     /// shape (`errorMessages`), Confluence `caller cannot access Confluence`.
     NoAccess,
     NoAnswer,
+    /// Answered without proof either way: 204, 3xx, empty or non-JSON (see `proof`).
+    Unproven(String),
     Unclear,
 }
 
@@ -61,7 +65,7 @@ fn answer(ex: &Option<Exchange>) -> Option<Answer> {
     ex.as_ref().map(classify::classify)
 }
 
-fn state(p: &SurfaceProbes) -> State {
+pub(super) fn state(p: &SurfaceProbes) -> State {
     let (Some(j), c) = (answer(&p.jira), answer(&p.confluence)) else {
         return State::NotProbed;
     };
@@ -95,6 +99,12 @@ fn state(p: &SurfaceProbes) -> State {
         State::UnknownCloud
     } else if j == Answer::NoAnswer && c == Answer::NoAnswer {
         State::NoAnswer
+    } else if let Some(ex) = [&p.jira, &p.confluence]
+        .into_iter()
+        .flatten()
+        .find(|e| matches!(classify::classify(e), Answer::Unproven | Answer::Redirect))
+    {
+        State::Unproven(super::proof::why_unproven(ex))
     } else {
         State::Unclear
     }
@@ -107,7 +117,7 @@ fn jira_shaped(ex: &Option<Exchange>) -> bool {
         .is_some_and(|e| e.full_body.contains("\"errorMessages\""))
 }
 
-fn describe(p: &SurfaceProbes) -> String {
+pub(super) fn describe(p: &SurfaceProbes) -> String {
     [&p.jira, &p.confluence]
         .iter()
         .filter_map(|e| e.as_ref())
@@ -124,7 +134,7 @@ fn describe(p: &SurfaceProbes) -> String {
         .join("; ")
 }
 
-fn evidence_of(p: &SurfaceProbes) -> Vec<Exchange> {
+pub(super) fn evidence_of(p: &SurfaceProbes) -> Vec<Exchange> {
     [&p.jira, &p.confluence]
         .iter()
         .filter_map(|e| (*e).clone())
@@ -165,6 +175,7 @@ fn surface_check(id: &'static str, title: &str, p: &SurfaceProbes, st: &State) -
             "the gateway does not route this cloud ID (404 on identity)".to_string(),
         ),
         State::NoAnswer => (Status::Error, "no answer".to_string()),
+        State::Unproven(why) => (Status::Error, why.clone()),
         State::Unclear => (Status::Warn, "no clear answer".to_string()),
     };
     Some(Check::new(id, status, title, what).with(evidence_of(p)))
@@ -240,6 +251,9 @@ pub fn decide(
             &mut inconclusive,
             &mut account_id,
         );
+    }
+    if inconclusive.is_none() {
+        inconclusive = super::proof::missing_proof(checks);
     }
     // Root cause: errors first, by each rule's `priority` (rules/*.toml); then warnings.
     let rank = |f: &Finding| {
@@ -393,7 +407,9 @@ fn live_findings(
                     )
                     .with([tenant.clone()]),
                 );
-                if let Some(u) = url_cloud_id.filter(|u| !same && surface::is_uuid(u)) {
+                if let Some(u) = url_cloud_id.filter(|u| {
+                    !same && surface::is_uuid(u) && !findings.iter().any(|f| f.rule == "AT204")
+                }) {
                     findings.push(Finding::new("AT204", format!("the URL's cloud ID {u} is not {site}.atlassian.net's cloud ID {id} (an organization ID, or another site's)"), format!("use {}", gateway_url(id))));
                 }
             }
@@ -467,6 +483,12 @@ fn live_findings(
             account_id.clone_from(&idn.account_id);
         }
     }
+    if let Some(idn) = states.iter().find_map(|s| match s {
+        State::Accepted(i) => Some(i),
+        _ => None,
+    }) {
+        super::owner::confirmed_person(ctx.analysis, idn, ctx.service_accounts, checks, findings);
+    }
     let probed: Vec<&&State> = states
         .iter()
         .filter(|s| !matches!(s, State::NotProbed))
@@ -524,7 +546,15 @@ fn live_findings(
         if probed.iter().any(|s| **s == &State::ConnectJwt) && !offline.contains(&"AT303") {
             findings.push(Finding::new("AT303", "the site refused the Bearer value as a Connect session token (403 `Failed to parse Connect Session Auth Token`)", "send API tokens with Basic auth (curl -u \"$EMAIL:$TOKEN\"); Bearer is only for OAuth 2.0 access tokens at api.atlassian.com"));
         }
-        if offline.is_empty() && !probed.iter().any(|s| **s == &State::ConnectJwt) {
+        // A service account or access token refused on the site alone: AT201, known offline,
+        // explains that refusal; the gateway was not reached to judge the credential itself.
+        let site_only_explained = findings.iter().any(|f| f.rule == "AT201")
+            && gw_url_state == State::NotProbed
+            && gw_res_state == State::NotProbed;
+        if offline.is_empty()
+            && !site_only_explained
+            && !probed.iter().any(|s| **s == &State::ConnectJwt)
+        {
             let who = ctx
                 .analysis
                 .user
@@ -570,11 +600,15 @@ fn live_findings(
                 || surface::gateway_url_for_site_path(&t.path, Some(product), None),
                 gateway_url,
             );
-            findings.push(Finding::new(
-                "AT201",
-                format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at api.atlassian.com/ex/{}/{{cloudId}}", product.as_str()),
-                format!("use {fixed}"),
-            ).severity(Severity::Error));
+            match findings.iter_mut().find(|f| f.rule == "AT201") {
+                // Known offline (a service account, an access token): the live answer adds the cloud ID.
+                Some(f) => f.fix = format!("use {fixed}"),
+                None => findings.push(Finding::new(
+                    "AT201",
+                    format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at api.atlassian.com/ex/{}/{{cloudId}}", product.as_str()),
+                    format!("use {fixed}"),
+                ).severity(Severity::Error)),
+            }
         }
         let tenant_agrees = matches!((ev.tenant_cloud_id.as_deref(), url_cloud_id), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
         if let Surface::Gateway { .. } = &t.surface
@@ -604,7 +638,7 @@ fn live_findings(
         *inconclusive = Some(format!("the checks could not run: {why}"));
     }
 
-    accessible_resources(ev, url_cloud_id, &gateway_url, checks, findings);
+    super::resources::accessible_resources(ev, url_cloud_id, &gateway_url, checks, findings);
 
     // The request itself.
     let target_on_valid_surface = match &t.surface {
@@ -632,6 +666,9 @@ fn live_findings(
             let (status, detail) = match a {
                 Answer::Ok => (Status::Pass, "the request works".to_string()),
                 Answer::NoAnswer => (Status::Error, ex.error.clone().unwrap_or_default()),
+                Answer::Unproven | Answer::Redirect => {
+                    (Status::Error, super::proof::why_unproven(ex))
+                }
                 _ => (
                     Status::Fail,
                     format!(
@@ -754,7 +791,7 @@ fn live_findings(
         }
     }
     if ctx.compare {
-        compare_check(ev, checks);
+        super::compare::compare_check(ev, checks);
     }
 }
 
@@ -785,7 +822,9 @@ fn target_failure(
             | Answer::Captcha
             | Answer::NoAnswer
             | Answer::ServerError
-            | Answer::ScopeMismatch,
+            | Answer::ScopeMismatch
+            | Answer::Unproven
+            | Answer::Redirect,
         ) => {}
         (Product::Confluence, Answer::ConfluenceDenied) => {
             findings.push(Finding::new("AT402", "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
@@ -876,6 +915,19 @@ fn project_permission(
             };
             let browse_missing = a == Answer::NotFound || missing.contains(&"BROWSE_PROJECTS");
             let needed_missing = ctx.target.method != "GET" && !missing.is_empty();
+            // Never a pass without permission data.
+            if perms.is_empty() && a != Answer::NotFound {
+                checks.push(
+                    Check::new(
+                        "project-permission",
+                        Status::Error,
+                        format!("Project permissions ({key})"),
+                        format!("no permission data: {}", p.summary()),
+                    )
+                    .with([p.clone()]),
+                );
+                return;
+            }
             let status = if browse_missing || needed_missing {
                 Status::Fail
             } else {
@@ -936,6 +988,29 @@ fn space_permission(
         Some(p) => {
             let a = classify::classify(p);
             let visible = a == Answer::Ok;
+            // Never a pass (nor a fail) without an answer that says so.
+            if !visible
+                && !matches!(
+                    a,
+                    Answer::NotFound
+                        | Answer::Forbidden
+                        | Answer::ConfluenceDenied
+                        | Answer::V2AuthNotFound
+                        | Answer::Unauthenticated
+                        | Answer::Anonymous
+                )
+            {
+                checks.push(
+                    Check::new(
+                        "space-permission",
+                        Status::Error,
+                        format!("Space permissions ({key})"),
+                        format!("no permission data: {}", p.summary()),
+                    )
+                    .with([p.clone()]),
+                );
+                return;
+            }
             checks.push(
                 Check::new(
                     "space-permission",
@@ -968,154 +1043,5 @@ fn space_permission(
                 ));
             }
         }
-    }
-}
-
-fn compare_check(ev: &Evidence, checks: &mut Vec<Check>) {
-    let primary = [&ev.site, &ev.gateway_url_id, &ev.gateway_resolved]
-        .into_iter()
-        .find(|p| matches!(state(p), State::Accepted(_)));
-    let (Some(primary), State::Accepted(other)) = (primary, state(&ev.compare)) else {
-        checks.push(
-            Check::new(
-                "compare",
-                Status::Warn,
-                "Compared with the working account",
-                format!("no comparison: {}", describe(&ev.compare)),
-            )
-            .with(evidence_of(&ev.compare)),
-        );
-        return;
-    };
-    let State::Accepted(mine) = state(primary) else {
-        return;
-    };
-    let diff = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| -> (Vec<String>, Vec<String>) {
-        let a = a.clone().unwrap_or_default();
-        let b = b.clone().unwrap_or_default();
-        (
-            b.iter().filter(|x| !a.contains(x)).cloned().collect(),
-            a.iter().filter(|x| !b.contains(x)).cloned().collect(),
-        )
-    };
-    let mut lines = Vec::new();
-    let (only_other, only_mine) = diff(&mine.application_roles, &other.application_roles);
-    if !only_other.is_empty() || !only_mine.is_empty() {
-        lines.push(format!(
-            "application roles only the working account has: [{}]; only this one: [{}]",
-            only_other.join(", "),
-            only_mine.join(", ")
-        ));
-    }
-    let (only_other, only_mine) = diff(&mine.groups, &other.groups);
-    if !only_other.is_empty() || !only_mine.is_empty() {
-        lines.push(format!(
-            "groups only the working account has: [{}]; only this one: [{}]",
-            only_other.join(", "),
-            only_mine.join(", ")
-        ));
-    }
-    let perms = |p: &SurfaceProbes| {
-        p.project
-            .as_ref()
-            .map(classify::permissions)
-            .unwrap_or_default()
-    };
-    let (a, b) = (perms(primary), perms(&ev.compare));
-    let differing: Vec<String> = b
-        .iter()
-        .filter(|(k, has)| *has && !a.iter().any(|(k2, h2)| k2 == k && *h2))
-        .map(|(k, _)| k.clone())
-        .collect();
-    if !differing.is_empty() {
-        lines.push(format!(
-            "project permissions only the working account has: {}",
-            differing.join(", ")
-        ));
-    }
-    let status = if lines.is_empty() {
-        Status::Pass
-    } else {
-        Status::Warn
-    };
-    let detail = if lines.is_empty() {
-        "no difference in application roles, groups or project permissions".to_string()
-    } else {
-        lines.join("; ")
-    };
-    checks.push(
-        Check::new(
-            "compare",
-            status,
-            "Compared with the working account",
-            detail,
-        )
-        .with(evidence_of(&ev.compare)),
-    );
-}
-
-/// `accessible-resources` lists the sites the credential reaches, with their cloud IDs: when
-/// it answers, a gateway cloud ID that is not among them is not a site's cloud ID.
-fn accessible_resources(
-    ev: &Evidence,
-    url_cloud_id: Option<&str>,
-    gateway_url: &dyn Fn(&str) -> String,
-    checks: &mut Vec<Check>,
-    findings: &mut Vec<Finding>,
-) {
-    let Some(ex) = &ev.resources else { return };
-    let sites: Vec<(String, String)> = (ex.status == Some(200))
-        .then(|| serde_json::from_str::<serde_json::Value>(&ex.full_body).ok())
-        .flatten()
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| {
-            Some((
-                s.get("id")?.as_str()?.to_string(),
-                s.get("url")
-                    .and_then(|u| u.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-            ))
-        })
-        .collect();
-    if sites.is_empty() {
-        checks.push(
-            Check::new(
-                "accessible-resources",
-                Status::Skip,
-                "Sites the credential reaches",
-                format!(
-                    "not answered for this credential ({}); pass --site to check the cloud ID",
-                    ex.status.map_or("no answer".to_string(), |s| s.to_string())
-                ),
-            )
-            .with([ex.clone()]),
-        );
-        return;
-    }
-    let list = sites
-        .iter()
-        .map(|(id, url)| format!("{url} = {id}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let Some(id) = url_cloud_id else { return };
-    let known = sites.iter().any(|(s, _)| s.eq_ignore_ascii_case(id));
-    checks.push(
-        Check::new(
-            "accessible-resources",
-            if known { Status::Pass } else { Status::Fail },
-            "Sites the credential reaches",
-            list.clone(),
-        )
-        .with([ex.clone()]),
-    );
-    if !known && surface::is_uuid(id) && !findings.iter().any(|f| f.rule == "AT204") {
-        let fix = match sites.as_slice() {
-            [(good, _)] => format!("use {}", gateway_url(good)),
-            _ => format!("use the cloud ID of the site you mean: {list}"),
-        };
-        findings.push(Finding::new("AT204", format!("cloud ID {id} is not one of the sites this credential reaches ({list}): an organization ID, or another site's"), fix));
     }
 }
