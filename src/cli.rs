@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Why does this Atlassian Cloud REST call fail, and which credential anti-patterns does this repository ship?",
     long_about = None,
     propagate_version = true,
-    after_help = "Exit codes: 0 clean, 1 findings, 2 usage, configuration or I/O error.\nDocs: atlcheck explain AT201"
+    after_help = "Exit codes: 0 success, nothing to report; 1 findings (lint) or a diagnosed problem (doctor);\n2 usage, configuration or I/O error, or checks that could not run.\nRule codes (AT201, ...): `atlcheck rules` lists them, `atlcheck explain AT201` documents one.\nFirst run: atlcheck lint .   (and atlcheck doctor URL for a failing request)"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -28,7 +28,8 @@ pub struct GlobalArgs {
     /// Print only findings and errors, no summary or notes.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Explain what was skipped and why (binary, too large, unreadable files).
+    /// Say more: lint lists the files it skipped and why (binary, too large, unreadable); doctor
+    /// shows more of each response body.
     #[arg(long, short, global = true)]
     pub verbose: bool,
 }
@@ -80,7 +81,7 @@ pub enum LintFormat {
     Human,
     /// One line per finding: `path:line:col: CODE [severity] message`.
     Concise,
-    /// Versioned JSON document (SPEC.md, "JSON output").
+    /// Versioned JSON document (`"version": 1`; the README lists its fields).
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
     Sarif,
@@ -246,7 +247,8 @@ pub fn parse() -> Cli {
 const DOCTOR_HELP: &str = "Examples:
   ATLASSIAN_EMAIL=bot@serviceaccount.atlassian.com ATLASSIAN_API_TOKEN=... \\
     atlcheck doctor https://acme.atlassian.net/rest/api/3/issue/OPS-1
-  atlcheck doctor --site acme -- curl -u \"$EMAIL:$TOKEN\" https://api.atlassian.com/ex/jira/$CLOUD_ID/rest/api/3/myself
+  atlcheck doctor --site acme -- curl -u \"$EMAIL:$TOKEN\" \\
+    https://api.atlassian.com/ex/jira/$CLOUD_ID/rest/api/3/myself
 
 Credential, first found wins: --auth-header-env, the pasted curl's -u / -H Authorization,
 --token-stdin, the variable --token-env names (ATLASSIAN_API_TOKEN), ~/.netrc for the host,

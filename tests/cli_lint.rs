@@ -418,3 +418,36 @@ fn rules_and_explain() {
     assert_eq!(doc["code"], "AT105");
     assert!(!doc["docs"]["references"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn examples_show_every_lint_rule_once() {
+    // README's first command: `atlcheck lint examples/` shows each lint rule exactly once and
+    // says what exit code 1 means. A new lint rule adds one line to a file in examples/ (or a
+    // new file) that triggers it once.
+    let o = run(&root(), &["lint", "examples", "--format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for line in stdout(&o).lines() {
+        let code = line.split_whitespace().nth(1).expect("concise line");
+        *seen.entry(code.to_string()).or_default() += 1;
+    }
+    for r in atlcheck::catalogue::rules()
+        .iter()
+        .filter(|r| r.has_mode(atlcheck::catalogue::Mode::Lint))
+    {
+        assert_eq!(
+            seen.remove(r.code.as_str()),
+            Some(1),
+            "`atlcheck lint examples/` must show {} exactly once: add a line to a file in examples/",
+            r.code
+        );
+    }
+    assert!(seen.is_empty(), "not lint rules: {seen:?}");
+    let human = stdout(&run(&root(), &["lint", "examples"]));
+    assert!(
+        human.contains("Exit code 1: the scan worked and found problems"),
+        "{human}"
+    );
+    let clean = stdout(&run(&root(), &["lint", "examples", "--exit-zero"]));
+    assert!(!clean.contains("Exit code 1"), "{clean}");
+}

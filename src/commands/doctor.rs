@@ -185,14 +185,16 @@ fn gather(
             }
         }
     }
-    Ok((
-        target,
-        None,
-        format!(
-            "none found (--auth-header-env, ${}, ~/.netrc)",
-            args.token_env
-        ),
-    ))
+    let source = format!(
+        "none found: no --auth-header-env or --token-stdin, ${} is not set{}",
+        args.token_env,
+        if args.no_netrc {
+            String::new()
+        } else {
+            format!(", no ~/.netrc entry for {}", target.host)
+        }
+    );
+    Ok((target, None, source))
 }
 
 /// The lint configuration (`--config FILE`, else the nearest `.atlcheck.toml`,

@@ -254,6 +254,8 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
             eprintln!("atlcheck: note: skipped {path}: {reason}");
         }
     }
+    // Findings a baseline accepts are gone from `result`: only new ones fail the run.
+    let failing = !args.exit_zero && result.findings.iter().any(|f| f.severity >= fail_on);
     let mut out = output::destination(args.output_file.as_deref())?;
     match format {
         LintFormat::Human => {
@@ -262,6 +264,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
                 && !global.quiet
             {
                 b.write_human(&mut out)?;
+            }
+            if failing && !global.quiet && result.errors.is_empty() {
+                output::human::write_exit_note(&mut out, fail_on)?;
             }
         }
         LintFormat::Concise => output::concise::write_lint(&mut out, &result)?,
@@ -289,9 +294,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     if !result.errors.is_empty() {
         return Ok(ExitStatus::Error);
     }
-    // Findings a baseline accepts are gone from `result`: only new ones fail the run.
-    let failing = result.findings.iter().any(|f| f.severity >= fail_on);
-    Ok(if failing && !args.exit_zero {
+    Ok(if failing {
         ExitStatus::Failure
     } else {
         ExitStatus::Success

@@ -183,6 +183,16 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
     Ok(())
 }
 
+/// The last line of a run that exits 1: what that exit code means, so that a first run does
+/// not read as a failed install.
+pub fn write_exit_note(out: &mut dyn Write, fail_on: Severity) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Exit code 1: the scan worked and found problems at or above {fail_on} severity.\n\
+         `atlcheck explain CODE` says why a finding matters; `--exit-zero` reports without failing."
+    )
+}
+
 pub fn write_rules(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
     let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(10);
     writeln!(

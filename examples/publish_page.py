@@ -1,0 +1,10 @@
+"""Publishes the release notes page to Confluence."""
+import os
+
+import requests
+
+CLOUD_ID = os.environ["ATLASSIAN_CLOUD_ID"]
+PAGE_URL = f"https://api.atlassian.com/ex/confluence/{CLOUD_ID}/rest/api/content/123456"
+
+headers = {"Authorization": f"Bearer {os.environ['CONFLUENCE_API_TOKEN']}"}
+page = requests.get(PAGE_URL, params={"expand": "body.storage"}, headers=headers)
