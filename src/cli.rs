@@ -237,10 +237,19 @@ pub fn parse() -> Cli {
         // (`--format $TOKEN`): mask it like every other error (SPEC, security invariants).
         Err(err) if err.use_stderr() => {
             let text = crate::secret::redact_text(&err.render().to_string());
-            eprint!("{text}");
+            let mut sink = crate::output::sink::stderr();
+            let _ = std::io::Write::write_all(&mut sink, text.as_bytes());
+            drop(sink);
             std::process::exit(err.exit_code());
         }
-        Err(err) => err.exit(),
+        Err(err) => {
+            // --help, --version: through the sink too (a token may be pasted anywhere).
+            let text = err.render().to_string();
+            let mut sink = crate::output::sink::stdout();
+            let _ = std::io::Write::write_all(&mut sink, text.as_bytes());
+            drop(sink);
+            std::process::exit(err.exit_code());
+        }
     }
 }
 

@@ -68,6 +68,6 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     // Errors may quote user input (a config line, a URL): never let a secret through.
     let msg = secret::redact_text(&msg);
-    eprintln!("atlcheck: error: {}", msg.replace('\n', " "));
+    errln!("atlcheck: error: {}", output::sink::one_line(&msg));
     ExitStatus::Error.into()
 }

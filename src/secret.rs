@@ -4,9 +4,12 @@
 //! first 6 characters, `…`, and its last 4 (or `****` when shorter than 20). Findings only ever
 //! hold masked values; [`redact_text`] is the second line of defence applied to every source
 //! line atlcheck prints and to every error message.
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
+
+use base64::Engine;
 
 use regex::Regex;
 
@@ -27,8 +30,12 @@ pub fn mask(secret: &str) -> String {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wrap a secret value and [`register`] it, so that every output sink scrubs it (and its
+    /// encoded forms) from whatever atlcheck prints or writes from now on.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        let value = value.into();
+        register(&value);
+        Secret(value)
     }
     /// The raw value, for the few places that must send or check it.
     pub fn expose(&self) -> &str {
@@ -51,13 +58,207 @@ impl fmt::Display for Secret {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The process-wide registry of held secrets.
+// ---------------------------------------------------------------------------------------------
+
+/// Shortest registered value: a shorter one would mask ordinary words in every line.
+pub const MIN_REGISTERED_LEN: usize = 6;
+
+#[derive(Default)]
+struct Registry {
+    /// (form as it may appear in output, mask to print instead).
+    forms: Vec<(String, String)>,
+    matcher: Option<aho_corasick::AhoCorasick>,
+}
+
+fn registry() -> &'static RwLock<Registry> {
+    static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
+    REGISTRY.get_or_init(|| RwLock::new(Registry::default()))
+}
+
+/// Remember a secret value this process holds (a token, password, client secret, access token,
+/// admin key, an `Authorization` header value). From then on every [`crate::output::sink`]
+/// replaces it by its [`mask`] wherever it appears, also in these encoded forms: trimmed, the
+/// credential part of a `Scheme value` header and the secret half of a Basic `user:secret`,
+/// base64 (standard and URL-safe, at each of the three alignments, so the value is found inside
+/// the base64 of a longer text such as `email:token`), percent-encoded, JSON-, XML- and
+/// control-escaped. [`Secret::new`] calls it: holding a secret as a [`Secret`] is enough.
+/// Values shorter than [`MIN_REGISTERED_LEN`] characters are not registered.
+pub fn register(value: &str) {
+    let mut values = vec![value.trim().to_string()];
+    // `Basic xxx`, `Bearer xxx`: the credential part alone.
+    if let Some((scheme, rest)) = value.trim().split_once(char::is_whitespace)
+        && scheme.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        let rest = rest.trim();
+        values.push(rest.to_string());
+        if scheme.eq_ignore_ascii_case("basic")
+            && let Ok(decoded) = base64::engine::general_purpose::STANDARD
+                .decode(rest.trim_end_matches('=').as_bytes())
+                .or_else(|_| {
+                    base64::engine::general_purpose::STANDARD_NO_PAD
+                        .decode(rest.trim_end_matches('=').as_bytes())
+                })
+            && let Ok(pair) = String::from_utf8(decoded)
+            && let Some((_, secret)) = pair.split_once(':')
+        {
+            values.push(secret.trim().to_string());
+        }
+    }
+    let mut forms = Vec::new();
+    for v in values {
+        if v.chars().count() < MIN_REGISTERED_LEN {
+            continue;
+        }
+        let m = mask(&v);
+        for form in encoded_forms(&v) {
+            if form.chars().count() >= MIN_REGISTERED_LEN {
+                forms.push((form, m.clone()));
+            }
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
+    let before = reg.forms.len();
+    for f in forms {
+        if !reg.forms.iter().any(|(have, _)| *have == f.0) {
+            reg.forms.push(f);
+        }
+    }
+    if reg.forms.len() != before {
+        reg.matcher = None;
+    }
+}
+
+/// The forms a value may take in output.
+fn encoded_forms(v: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+    let mut out = vec![v.to_string()];
+    // base64 at the three alignments: the characters that depend on `v`'s bytes alone.
+    for k in 0..3usize {
+        let mut bytes = vec![0u8; k];
+        bytes.extend_from_slice(v.as_bytes());
+        let total_bits = 8 * bytes.len();
+        let first = (8 * k).div_ceil(6);
+        let last = total_bits / 6; // chars whose 6 bits lie wholly inside `bytes`
+        for engine in [&STANDARD, &URL_SAFE] {
+            let enc = engine.encode(&bytes);
+            if last > first && last <= enc.len() {
+                out.push(enc[first..last].to_string());
+            }
+        }
+    }
+    let pct: String = v
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    out.push(pct.clone());
+    out.push(lower_hex_escapes(&pct));
+    if let Ok(json) = serde_json::to_string(v) {
+        out.push(json[1..json.len() - 1].to_string());
+    }
+    out.push(
+        v.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&apos;"),
+    );
+    out.push(crate::output::sink::escape_controls(v, false).into_owned());
+    out.sort();
+    out.dedup();
+    out.retain(|f| !f.is_empty());
+    out
+}
+
+/// `%2F` -> `%2f`: some encoders write lower-case hex.
+fn lower_hex_escapes(pct: &str) -> String {
+    let mut out = String::with_capacity(pct.len());
+    let mut chars = pct.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                if let Some(h) = chars.next() {
+                    out.push(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Replace every registered secret form in `text` by the secret's mask.
+pub fn scrub_registered(text: &str) -> Cow<'_, str> {
+    let reg = registry().read().unwrap_or_else(|e| e.into_inner());
+    if reg.forms.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let matcher = match &reg.matcher {
+        Some(m) => m.clone(),
+        None => {
+            drop(reg);
+            let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
+            let m = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(w.forms.iter().map(|(f, _)| f.as_str()))
+                .expect("secret forms build a matcher");
+            w.matcher = Some(m.clone());
+            return scrub_with(&m, &w.forms, text);
+        }
+    };
+    scrub_with(&matcher, &reg.forms, text)
+}
+
+fn scrub_with<'a>(
+    m: &aho_corasick::AhoCorasick,
+    forms: &[(String, String)],
+    text: &'a str,
+) -> Cow<'a, str> {
+    let mut out = String::new();
+    let mut last = 0;
+    for hit in m.find_iter(text) {
+        out.push_str(&text[last..hit.start()]);
+        out.push_str(&forms[hit.pattern().as_usize()].1);
+        last = hit.end();
+    }
+    if last == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// Everything the sink scrubs from a line of output: the registered secrets, then every
+/// secret-looking value [`redact_message`] recognises (prefixed tokens also when glued to
+/// other characters, header values, `-u user:secret`, URL userinfo, random-looking runs of
+/// three character classes, also between `/` of a path).
+pub fn scrub_output(text: &str) -> Cow<'_, str> {
+    let held = scrub_registered(text);
+    let r = ranges(&held, Mode::Output);
+    if r.is_empty() {
+        return held;
+    }
+    Cow::Owned(apply(&held, &r).0)
+}
+
 /// Patterns whose match (or whose `secret` group) is a secret wherever it appears.
 fn redaction_patterns() -> &'static [Regex] {
     static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         [
-            // Atlassian and Bitbucket prefixed credentials.
-            r"(?P<secret>\b(?:ATATT3|ATCTT3|ATOA|ATBB)[A-Za-z0-9_\-=+/]{8,})",
+            // Atlassian and Bitbucket prefixed credentials, also glued to other characters
+            // (`x_ATATT3…`, `deploy/ATATT3…`).
+            r"(?P<secret>(?:ATATT3|ATCTT3|ATOA|ATBB)[A-Za-z0-9_\-=+/]{8,})",
             // Authorization header values.
             r"(?i)\b(?:basic|bearer|jwt)\s+(?P<secret>[A-Za-z0-9+/_\-.=]{8,})",
             // curl -u user:secret / --user=user:secret
@@ -123,6 +324,12 @@ pub fn looks_random(s: &str) -> bool {
     classes >= 2 && entropy(s) >= 3.5
 }
 
+fn three_classes(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_uppercase())
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+}
+
 /// Index of the `key = value` pattern, which only applies to source text: in atlcheck's own
 /// sentences ("credential: Atlassian answers 401") it would mask prose.
 const KEY_VALUE_PATTERN: usize = 4;
@@ -131,10 +338,23 @@ const BASIC_PATTERN: usize = 1;
 
 /// Byte ranges of `text` that [`redact_text`] would mask.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
-    ranges(text, true)
+    ranges(text, Mode::Source)
 }
 
-fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
+/// What kind of text is being redacted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Source lines and user input: every pattern.
+    Source,
+    /// atlcheck's own sentences: no `key: value` pattern.
+    Message,
+    /// Whole lines of output at the sink (JSON keys, SARIF help): also a random-looking run
+    /// must mix three character classes, so `defaultConfiguration` stays readable.
+    Output,
+}
+
+fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
+    let source = mode == Mode::Source;
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (i, re) in redaction_patterns().iter().enumerate() {
         if i == KEY_VALUE_PATTERN && !source {
@@ -160,13 +380,41 @@ fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
                     continue;
                 }
                 ranges.push(m.range());
-            } else if let Some(m) = caps.name("entropy")
-                && looks_random(m.as_str())
-                && !m.as_str().contains('/')
-                && !uuid_shaped(m.as_str())
-                && !part_of_email(text, m.range())
-            {
-                ranges.push(m.range());
+            } else if let Some(m) = caps.name("entropy") {
+                if !m.as_str().contains('/') && mode != Mode::Output {
+                    if looks_random(m.as_str())
+                        && !uuid_shaped(m.as_str())
+                        && !part_of_email(text, m.range())
+                    {
+                        ranges.push(m.range());
+                    }
+                    continue;
+                }
+                // A path (`deploy/<24-char token>/run.sh`): a segment that is random in
+                // three character classes (letters and digits only) is a secret;
+                // `rules/AT101-person-owned-credential.toml` is not.
+                // At the sink, `-` and `_` separate words too (`1001.0.0-SNAPSHOT-5f3c…`).
+                let seps: &[char] = if mode == Mode::Output {
+                    &['/', '-', '_']
+                } else {
+                    &['/']
+                };
+                let mut start = m.start();
+                for seg in m.as_str().split(seps) {
+                    let r = start..start + seg.len();
+                    start = r.end + 1;
+                    let seg = seg.trim_end_matches('=');
+                    let r = r.start..r.start + seg.len();
+                    if seg.len() >= 20
+                        && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+')
+                        && three_classes(seg)
+                        && looks_random(seg)
+                        && !uuid_shaped(seg)
+                        && !part_of_email(text, r.clone())
+                    {
+                        ranges.push(r);
+                    }
+                }
             }
         }
     }
@@ -181,6 +429,18 @@ fn ranges(text: &str, source: bool) -> Vec<Range<usize>> {
     merged
 }
 
+/// A path or other user-supplied value placed into a line of output: secrets masked
+/// ([`redact_text`]) and control characters escaped so it stays one line
+/// ([`crate::output::sink::one_line`]).
+pub fn safe_text(text: &str) -> String {
+    crate::output::sink::one_line(&redact_text(text)).into_owned()
+}
+
+/// A sentence atlcheck wrote that may quote user input: [`redact_message`], one line.
+pub fn safe_message(text: &str) -> String {
+    crate::output::sink::one_line(&redact_message(text)).into_owned()
+}
+
 /// Mask every secret-looking value in `text` (source lines, user input in errors).
 pub fn redact_text(text: &str) -> String {
     redact_with_map(text).0
@@ -189,7 +449,7 @@ pub fn redact_text(text: &str) -> String {
 /// Mask secret-looking values in a sentence atlcheck wrote itself: tokens, header values
 /// and random-looking runs, but not `word: word` prose.
 pub fn redact_message(text: &str) -> String {
-    apply(text, &ranges(text, false)).0
+    apply(text, &ranges(text, Mode::Message)).0
 }
 
 /// Mask every secret-looking value and return a function from original byte offsets to
@@ -241,9 +501,9 @@ pub fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        crate::errln!(
             "atlcheck: internal error{location}: {}\nThis is a bug; please report it with the command you ran (secrets are masked above).",
-            redact_text(&payload).replace('\n', " ")
+            crate::output::sink::one_line(&redact_text(&payload))
         );
     }));
 }

@@ -8,7 +8,7 @@ use crate::cli::{Cli, CompletionsArgs};
 
 pub fn run(args: CompletionsArgs) -> anyhow::Result<ExitStatus> {
     let mut cmd = Cli::command();
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::sink::stdout();
     clap_complete::generate(args.shell, &mut cmd, "atlcheck", &mut out);
     out.flush()?;
     Ok(ExitStatus::Success)

@@ -166,7 +166,7 @@ fn gather(
         ));
     }
     if std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
+        && output::sink::stderr_is_terminal()
         && !args.offline
         && let Some(e) = email.clone()
     {
@@ -260,7 +260,7 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
     }
     if args.format == DoctorFormat::Human || args.output_file.is_some() {
         for w in &report.warnings {
-            eprintln!("atlcheck: warning: {w}");
+            crate::errln!("atlcheck: warning: {w}");
         }
     }
     let mut out = output::destination(args.output_file.as_deref())?;

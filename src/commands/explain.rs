@@ -1,4 +1,6 @@
 //! `atlcheck explain CODE`: one rule's documentation.
+use std::io::Write as _;
+
 use crate::ExitStatus;
 use crate::cli::{CatalogueFormat, ExplainArgs, GlobalArgs};
 use crate::{catalogue, output};

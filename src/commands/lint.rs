@@ -115,7 +115,7 @@ fn apply_baseline(
         let written = Baseline::from_findings(&result.findings, keep.as_ref());
         written.write(path)?;
         if !quiet {
-            eprintln!(
+            crate::errln!(
                 "atlcheck: wrote {} baseline entries to {}",
                 written.entries.len(),
                 path.display()
@@ -236,7 +236,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     }
     for (path, message) in &result.errors {
         // The path too: `atlcheck lint $TOKEN` names a file that does not exist.
-        eprintln!(
+        crate::errln!(
             "atlcheck: error: {}",
             crate::secret::redact_text(&format!("{path}: {message}"))
         );
@@ -251,7 +251,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     }
     if global.verbose {
         for (path, reason) in &result.skipped {
-            eprintln!("atlcheck: note: skipped {path}: {reason}");
+            crate::errln!("atlcheck: note: skipped {path}: {reason}");
         }
     }
     // Findings a baseline accepts are gone from `result`: only new ones fail the run.
@@ -288,7 +288,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         && !global.quiet
     {
         // Machine formats keep stdout to themselves: the baseline note goes to stderr.
-        b.write_human(&mut std::io::stderr().lock())?;
+        b.write_human(&mut output::sink::stderr())?;
     }
 
     if !result.errors.is_empty() {

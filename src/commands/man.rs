@@ -29,7 +29,7 @@ pub fn run(args: ManArgs) -> anyhow::Result<ExitStatus> {
     };
     let mut buf = Vec::new();
     man.render(&mut buf)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::sink::stdout();
     out.write_all(&buf)?;
     out.flush()?;
     Ok(ExitStatus::Success)

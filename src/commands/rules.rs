@@ -1,4 +1,6 @@
 //! `atlcheck rules`: the catalogue.
+use std::io::Write as _;
+
 use crate::ExitStatus;
 use crate::cli::{CatalogueFormat, GlobalArgs, RulesArgs};
 use crate::{catalogue, output};

@@ -75,10 +75,14 @@ pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> 
         ScopesFormat::Human => human_from_code(&requests, global, &paint),
     };
     match &args.output_file {
-        Some(path) => std::fs::write(path, &text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => {
+            let mut out = crate::output::sink::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::output::sink::stdout();
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
@@ -86,14 +90,14 @@ pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> 
     if args.from_code.is_empty()
         && let Err(no) = &requests[0].outcome
     {
-        eprintln!(
+        crate::errln!(
             "atlcheck: error: {}",
             crate::secret::redact_text(&no.to_string())
         );
         if !no.suggestions.is_empty() {
-            eprintln!("  did you mean:");
+            crate::errln!("  did you mean:");
             for s in &no.suggestions {
-                eprintln!("    {:<18} {}  ({})", s.methods.join("|"), s.path, s.spec);
+                crate::errln!("    {:<18} {}  ({})", s.methods.join("|"), s.path, s.spec);
             }
         }
         return Ok(ExitStatus::Error);
@@ -129,12 +133,12 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
         }
         Visit::Skipped { display, reason } => {
             if global.verbose {
-                eprintln!("atlcheck: skipped {display}: {reason}");
+                crate::errln!("atlcheck: skipped {display}: {reason}");
             }
         }
         Visit::Error { display, message } => {
             let line = crate::secret::redact_text(&format!("{display}: {message}"));
-            eprintln!("atlcheck: error: {line}");
+            crate::errln!("atlcheck: error: {line}");
             *errors.lock().expect("not poisoned") += 1;
         }
     });

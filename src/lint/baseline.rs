@@ -120,8 +120,11 @@ impl Baseline {
     }
 
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
-        std::fs::write(path, self.render())
-            .map_err(|e| anyhow::anyhow!("cannot write baseline {}: {e}", path.display()))
+        let fail =
+            |e: std::io::Error| anyhow::anyhow!("cannot write baseline {}: {e}", path.display());
+        let mut out = crate::output::sink::create(path).map_err(fail)?;
+        std::io::Write::write_all(&mut out, self.render().as_bytes()).map_err(fail)?;
+        std::io::Write::flush(&mut out).map_err(fail)
     }
 
     /// Drop the findings this baseline accepts. An entry whose path `covered` says this run

@@ -445,13 +445,13 @@ impl Linter {
             name: rule.name.as_str(),
             severity: self.config.severity_of(rule.code.as_str(), rule.severity),
             // A file may be named after a secret; every output takes the path from here.
-            path: crate::secret::redact_text(display),
+            path: crate::secret::safe_text(display),
             line,
             column,
             end_line,
             end_column,
-            message: crate::secret::redact_message(&hit.message),
-            fix: hit.fix.map(|f| crate::secret::redact_message(&f)),
+            message: crate::secret::safe_message(&hit.message),
+            fix: hit.fix.map(|f| crate::secret::safe_message(&f)),
             fingerprint,
             history: None,
             frame,
@@ -714,7 +714,7 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .skipped
-                        .push((crate::secret::redact_text(&display), reason.to_string()));
+                        .push((crate::secret::safe_text(&display), reason.to_string()));
                 }
                 Visit::Error { display, message } => {
                     collected
@@ -722,8 +722,8 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                         .unwrap_or_else(|p| p.into_inner())
                         .errors
                         .push((
-                            crate::secret::redact_text(&display),
-                            crate::secret::redact_text(&message),
+                            crate::secret::safe_text(&display),
+                            crate::secret::safe_text(&message),
                         ));
                 }
             });

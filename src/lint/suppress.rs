@@ -75,11 +75,11 @@ fn parse(text: &str, display: &str, notes: &mut Vec<SuppressionNote>) -> Vec<Dir
                 match crate::catalogue::find(word) {
                     Some(rule) => codes.push(rule.code.as_str()),
                     None => notes.push(SuppressionNote {
-                        path: display.to_string(),
+                        path: crate::secret::safe_text(display),
                         line: i + 1,
                         kind: "unknown-code",
-                        code: word.to_string(),
-                        message: format!("suppression names `{word}`, which is not a rule code or name (see `atlcheck rules`)"),
+                        code: crate::secret::safe_text(word),
+                        message: format!("suppression names `{}`, which is not a rule code or name (see `atlcheck rules`)", crate::secret::safe_text(word)),
                     }),
                 }
             }
@@ -129,7 +129,7 @@ pub fn apply(text: &str, display: &str, enabled: &[&str], report: &mut FileRepor
         if d.all {
             if !d.used_any {
                 notes.push(SuppressionNote {
-                    path: display.to_string(),
+                    path: crate::secret::safe_text(display),
                     line: d.line,
                     kind: "unused",
                     code: "*".to_string(),
@@ -141,7 +141,7 @@ pub fn apply(text: &str, display: &str, enabled: &[&str], report: &mut FileRepor
         for (code, used) in d.codes.iter().zip(&d.used) {
             if !used && enabled.contains(code) {
                 notes.push(SuppressionNote {
-                    path: display.to_string(),
+                    path: crate::secret::safe_text(display),
                     line: d.line,
                     kind: "unused",
                     code: code.to_string(),

@@ -1,7 +1,6 @@
 //! The colour policy, resolved once per run: `--color always|never` wins; otherwise
 //! `NO_COLOR` (non-empty) turns colour off, `CLICOLOR_FORCE` (not `0`) turns it on, and
 //! else colour follows whether standard output is a terminal (and `TERM` is not `dumb`).
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::ColorChoice;
@@ -30,7 +29,7 @@ pub fn init(choice: ColorChoice) {
     let on = decide(
         choice,
         |k| std::env::var(k).ok(),
-        std::io::stdout().is_terminal(),
+        super::sink::stdout_is_terminal(),
     );
     ENABLED.store(on, Ordering::Relaxed);
     owo_colors::set_override(on);

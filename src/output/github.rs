@@ -14,6 +14,8 @@
 //!   how many were not annotated.
 use std::io::Write;
 
+use super::sink::Sink;
+pub use super::sink::{escape_data, escape_property};
 use crate::catalogue::Severity;
 use crate::lint::LintResult;
 
@@ -21,18 +23,6 @@ use crate::lint::LintResult;
 pub const MAX_PER_LEVEL: usize = 10;
 /// Annotations GitHub keeps per job.
 pub const MAX_PER_JOB: usize = 50;
-
-/// Escape workflow-command data (the message).
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escape a workflow-command property value (`file=`, `title=`).
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 struct Annotation<'a> {
     level: &'static str,
@@ -45,25 +35,28 @@ struct Annotation<'a> {
     text: String,
 }
 
-fn command(a: &Annotation<'_>) -> String {
-    let mut props = format!(
-        "file={},line={},endLine={}",
-        escape_property(a.path),
-        a.line,
-        a.end_line
-    );
+/// The workflow command's properties and message for one annotation.
+fn parts(a: &Annotation<'_>) -> (Vec<(&'static str, String)>, String) {
+    let mut props = vec![
+        ("file", a.path.to_string()),
+        ("line", a.line.to_string()),
+        ("endLine", a.end_line.to_string()),
+    ];
     if a.line == a.end_line {
-        props.push_str(&format!(",col={},endColumn={}", a.column, a.end_column));
+        props.push(("col", a.column.to_string()));
+        props.push(("endColumn", a.end_column.to_string()));
     }
-    props.push_str(&format!(",title={}", escape_property(&a.title)));
-    format!(
-        "::{} {props}::{}:{}:{}: {}",
-        a.level,
-        escape_data(a.path),
-        a.line,
-        a.column,
-        escape_data(&a.text)
-    )
+    props.push(("title", a.title.clone()));
+    let message = format!("{}:{}:{}: {}", a.path, a.line, a.column, a.text);
+    (props, message)
+}
+
+/// Write one annotation as a workflow command (through [`Sink::workflow_command`], the only
+/// way a line may start with `::`).
+fn command(out: &mut Sink, a: &Annotation<'_>) -> std::io::Result<()> {
+    let (props, message) = parts(a);
+    let props: Vec<(&str, &str)> = props.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    out.workflow_command(a.level, &props, &message)
 }
 
 /// Every annotation of a run, uncapped: findings, then suppression notes.
@@ -102,7 +95,7 @@ fn annotations(result: &LintResult) -> Vec<Annotation<'_>> {
     all
 }
 
-pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+pub fn write_lint(out: &mut Sink, result: &LintResult) -> std::io::Result<()> {
     let mut counts = [0usize; 3];
     let mut total = 0;
     let mut overflow = Vec::new();
@@ -121,7 +114,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
         if counts[i] < cap && total < MAX_PER_JOB - 1 {
             counts[i] += 1;
             total += 1;
-            writeln!(out, "{}", command(&a))?;
+            command(out, &a)?;
         } else {
             overflow.push(a);
         }
@@ -141,17 +134,25 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             a.text.replace('\n', " ")
         )?;
     }
-    writeln!(
-        out,
-        "::notice title={}::{} more findings were not annotated (GitHub shows at most {MAX_PER_LEVEL} errors and {MAX_PER_LEVEL} warnings per step): they are listed in this log; upload --format sarif to code scanning to see them all",
-        escape_property("atlcheck: annotation limit reached"),
-        overflow.len(),
+    out.workflow_command(
+        "notice",
+        &[("title", "atlcheck: annotation limit reached")],
+        &format!(
+            "{} more findings were not annotated (GitHub shows at most {MAX_PER_LEVEL} errors and {MAX_PER_LEVEL} warnings per step): they are listed in this log; upload --format sarif to code scanning to see them all",
+            overflow.len()
+        ),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn command_line(a: &Annotation<'_>) -> String {
+        let mut out = Sink::memory();
+        command(&mut out, a).unwrap();
+        String::from_utf8(out.into_bytes()).unwrap()
+    }
 
     #[test]
     fn escapes() {
@@ -172,13 +173,13 @@ mod tests {
             text: "m".into(),
         };
         assert_eq!(
-            command(&a),
-            "::error file=a%2Cb.sh,line=3,endLine=3,col=5,endColumn=9,title=t%3A x::a,b.sh:3:5: m"
+            command_line(&a),
+            "::error file=a%2Cb.sh,line=3,endLine=3,col=5,endColumn=9,title=t%3A x::a,b.sh:3:5: m\n"
         );
         a.end_line = 4;
         assert_eq!(
-            command(&a),
-            "::error file=a%2Cb.sh,line=3,endLine=4,title=t%3A x::a,b.sh:3:5: m"
+            command_line(&a),
+            "::error file=a%2Cb.sh,line=3,endLine=4,title=t%3A x::a,b.sh:3:5: m\n"
         );
     }
 }

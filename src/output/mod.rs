@@ -8,19 +8,22 @@ pub mod json;
 pub mod junit;
 pub mod progress;
 pub mod sarif;
+pub mod sink;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-/// Where a report goes: standard output, or `--output-file`.
-pub fn destination(output_file: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+pub use sink::Sink;
+
+/// Where a report goes: standard output, or `--output-file`; either way through the scrubbing
+/// [`Sink`].
+pub fn destination(output_file: Option<&Path>) -> anyhow::Result<Sink> {
     Ok(match output_file {
-        Some(path) => {
-            Box::new(BufWriter::new(File::create(path).map_err(|e| {
-                anyhow::anyhow!("cannot write {}: {e}", path.display())
-            })?))
-        }
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+        Some(path) => sink::create(path).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write {}: {e}",
+                sink::one_line(&crate::secret::redact_text(&path.display().to_string()))
+            )
+        })?,
+        None => sink::stdout(),
     })
 }

@@ -4,7 +4,6 @@
 //! Shown only when stderr is a terminal, the report is human and goes to standard output, and
 //! the run takes longer than [`DELAY`]: short runs, pipes, CI logs and machine formats never see
 //! it. No dependency: a thread reads the counter [`crate::lint::PROGRESS`] ten times a second.
-use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -25,7 +24,7 @@ impl Progress {
     /// a terminal whose `TERM` is not `dumb`; otherwise a no-op.
     pub fn start(wanted: bool) -> Progress {
         let on = wanted
-            && std::io::stderr().is_terminal()
+            && super::sink::stderr_is_terminal()
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
         let stop = Arc::new(AtomicBool::new(false));
         if !on {
@@ -42,16 +41,13 @@ impl Progress {
                 }
                 if started.elapsed() >= DELAY {
                     let n = crate::lint::PROGRESS.load(Ordering::Relaxed);
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\ratlcheck: {n} files scanned…");
-                    let _ = err.flush();
+                    let _ = super::sink::stderr()
+                        .terminal_control(&format!("\ratlcheck: {n} files scanned…"));
                     shown = true;
                 }
             }
             if shown {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r\x1b[2K");
-                let _ = err.flush();
+                let _ = super::sink::stderr().terminal_control("\r\x1b[2K");
             }
         });
         Progress {

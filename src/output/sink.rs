@@ -1,0 +1,405 @@
+//! The one way out: every byte atlcheck prints or writes goes through a [`Sink`].
+//!
+//! SPEC, security invariants: no output carries a whole secret, and no output line can start a
+//! CI workflow command or a terminal escape that atlcheck did not write as such. Masking where
+//! values are formatted misses every new field, so the guarantee lives here, at the sink, and
+//! a new command gets it by writing through this module:
+//!
+//! | to write to | use |
+//! |---|---|
+//! | standard output | [`stdout()`] (a [`Sink`]), or `--output-file` through [`crate::output::destination`] |
+//! | standard error | [`stderr()`], or the [`errln!`](crate::errln) macro (`errln!("atlcheck: note: {x}")`) |
+//! | a report file, a baseline | [`create`] (refuses to block on a FIFO without a reader) |
+//! | a GitHub workflow command | [`Sink::workflow_command`], the only way to start a line with `::` |
+//! | a progress line redrawn with `\r` | [`Sink::terminal_control`] |
+//!
+//! A [`Sink`] implements [`std::io::Write`]; it buffers up to the end of each line, then:
+//! 1. replaces every secret the process holds ([`crate::secret::register`]; [`crate::secret::Secret::new`]
+//!    registers its value) and every encoded form of one by its mask, then every secret-looking
+//!    value the patterns recognise ([`crate::secret::scrub_output`]);
+//! 2. escapes control characters ([`escape_controls`]): C0 but tab, DEL, C1, the Unicode line
+//!    and paragraph separators and the bidirectional overrides become `\u001b`-style text;
+//!    SGR colour sequences (`ESC [ … m`) pass only while colour is on for the run;
+//! 3. defuses workflow commands atlcheck did not write: a line whose first non-blank characters
+//!    are `::` has its first `:` written `%3A`, and `##[` is written `##%5B` anywhere.
+//!
+//! A partial line is processed on [`Write::flush`] and when the sink is dropped. The source
+//! audit test (`tests/sink_audit.rs`) fails when code under `src/` prints or writes a file
+//! without this module.
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+enum Target {
+    Stdout,
+    Stderr,
+    File(BufWriter<File>),
+    Memory(Vec<u8>),
+}
+
+/// A scrubbing writer; see the module documentation.
+pub struct Sink {
+    target: Target,
+    pending: Vec<u8>,
+}
+
+/// Standard output, scrubbed.
+pub fn stdout() -> Sink {
+    Sink::new(Target::Stdout)
+}
+
+/// Standard error, scrubbed.
+pub fn stderr() -> Sink {
+    Sink::new(Target::Stderr)
+}
+
+/// Is standard output a terminal? (Colour and progress decisions; never write to it directly.)
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// Is standard error a terminal?
+pub fn stderr_is_terminal() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// Create (truncate) a file to write a report or a baseline to. A FIFO without a reader is an
+/// error rather than a hang (the file is opened non-blocking, then set back to blocking).
+pub fn create(path: &Path) -> io::Result<Sink> {
+    let file = open_for_write(path)?;
+    Ok(Sink::new(Target::File(BufWriter::new(file))))
+}
+
+#[cfg(unix)]
+fn open_for_write(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc_nonblock())
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(6) {
+                // ENXIO: a FIFO nobody reads.
+                io::Error::other("a FIFO with no reader")
+            } else {
+                e
+            }
+        })?;
+    set_blocking(&file);
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_for_write(path: &Path) -> io::Result<File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+}
+
+/// `O_NONBLOCK`, which has this value on Linux and the BSDs/macOS differ: ask the OS crate.
+#[cfg(unix)]
+pub(crate) fn libc_nonblock() -> i32 {
+    libc::O_NONBLOCK
+}
+
+#[cfg(unix)]
+pub(crate) fn set_blocking(file: &File) {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a file descriptor we own, with F_GETFL/F_SETFL only.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
+}
+
+impl Sink {
+    fn new(target: Target) -> Sink {
+        Sink {
+            target,
+            pending: Vec::new(),
+        }
+    }
+
+    /// A sink that keeps what it is given, for tests and for output assembled before it is sent.
+    pub fn memory() -> Sink {
+        Sink::new(Target::Memory(Vec::new()))
+    }
+
+    /// What a [`Sink::memory`] sink received, scrubbed (pending text included).
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        let _ = self.flush();
+        match std::mem::replace(&mut self.target, Target::Memory(Vec::new())) {
+            Target::Memory(v) => v,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Write one GitHub Actions workflow command, `::command k=v,...::message`, escaping the
+    /// property values (`%`, CR, LF, `:`, `,`) and the message (`%`, CR, LF) as the runner
+    /// expects. This is the only way a line may start with `::`.
+    pub fn workflow_command(
+        &mut self,
+        command: &str,
+        properties: &[(&str, &str)],
+        message: &str,
+    ) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.pending.push(b'\n');
+            self.process_pending(false)?;
+        }
+        let command: String = command
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let props: Vec<String> = properties
+            .iter()
+            .map(|(k, v)| format!("{k}={}", escape_property(v)))
+            .collect();
+        let mut line = format!("::{command}");
+        if !props.is_empty() {
+            line.push(' ');
+            line.push_str(&props.join(","));
+        }
+        line.push_str("::");
+        line.push_str(&escape_data(message));
+        let clean = clean_line(&line, true);
+        self.emit(clean.as_bytes())?;
+        self.emit(b"\n")
+    }
+
+    /// Write text that atlcheck composed to control a terminal (a progress line redrawn with
+    /// `\r`, an erase-line sequence): secrets are still scrubbed, control characters kept.
+    pub fn terminal_control(&mut self, text: &str) -> io::Result<()> {
+        self.flush()?;
+        let scrubbed = crate::secret::scrub_output(text);
+        self.emit(scrubbed.as_bytes())?;
+        self.flush_target()
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.target {
+            Target::Stdout => io::stdout().lock().write_all(bytes),
+            Target::Stderr => io::stderr().lock().write_all(bytes),
+            Target::File(f) => f.write_all(bytes),
+            Target::Memory(v) => {
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    fn flush_target(&mut self) -> io::Result<()> {
+        match &mut self.target {
+            Target::Stdout => io::stdout().lock().flush(),
+            Target::Stderr => io::stderr().lock().flush(),
+            Target::File(f) => f.flush(),
+            Target::Memory(_) => Ok(()),
+        }
+    }
+
+    /// Process every complete line in `pending` (and the rest too when `all`).
+    fn process_pending(&mut self, all: bool) -> io::Result<()> {
+        let cut = if all {
+            self.pending.len()
+        } else {
+            match self.pending.iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None => return Ok(()),
+            }
+        };
+        if cut == 0 {
+            return Ok(());
+        }
+        let chunk: Vec<u8> = self.pending.drain(..cut).collect();
+        let text = String::from_utf8_lossy(&chunk);
+        let mut out = String::with_capacity(text.len());
+        for piece in text.split_inclusive('\n') {
+            let (line, nl) = match piece.strip_suffix('\n') {
+                Some(l) => (l, "\n"),
+                None => (piece, ""),
+            };
+            out.push_str(&clean_line(line, false));
+            out.push_str(nl);
+        }
+        self.emit(out.as_bytes())
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if buf.contains(&b'\n') {
+            self.process_pending(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.process_pending(true)?;
+        self.flush_target()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// One line of output made safe: secrets scrubbed, control characters escaped, workflow
+/// commands defused unless `command` (written by [`Sink::workflow_command`]).
+pub fn clean_line(line: &str, command: bool) -> String {
+    let scrubbed = crate::secret::scrub_output(line);
+    let escaped = escape_controls(&scrubbed, crate::output::color::enabled());
+    let mut s = escaped.into_owned();
+    if s.contains("##[") {
+        s = s.replace("##[", "##%5B");
+    }
+    if !command {
+        let lead = s.len() - s.trim_start().len();
+        if s[lead..].starts_with("::") {
+            s.replace_range(lead..lead + 1, "%3A");
+        }
+    }
+    s
+}
+
+/// Characters that must never reach a terminal or a log raw.
+fn is_dangerous(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Escape control characters (C0 but tab and newline, DEL, C1, U+2028/2029, the bidi
+/// overrides) as `\u001b`-style text. With `allow_sgr`, colour sequences `ESC [ digits;… m`
+/// pass unchanged.
+pub fn escape_controls(s: &str, allow_sgr: bool) -> Cow<'_, str> {
+    if !s.chars().any(is_dangerous) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' && allow_sgr {
+            let seq_len = rest[1..].strip_prefix('[').and_then(|t| {
+                let n = t
+                    .bytes()
+                    .take_while(|b| b.is_ascii_digit() || *b == b';')
+                    .count();
+                (t.as_bytes().get(n) == Some(&b'm')).then_some(n + 3)
+            });
+            if let Some(n) = seq_len {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        if is_dangerous(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Escape control characters in a value (a path, a message) so it stays on one line:
+/// newline and tab too. Use it where a value is placed into a line of output.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c == '\n' || c == '\t' || is_dangerous(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_dangerous(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escape workflow-command data (the message): `%`, CR, LF.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow-command property value (`file=`, `title=`): also `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `eprintln!` through the scrubbing [`stderr()`] sink (errors writing to stderr are ignored).
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let mut sink = $crate::output::sink::stderr();
+        let _ = ::std::writeln!(sink, $($arg)*);
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn through(text: &str) -> String {
+        let mut s = Sink::memory();
+        s.write_all(text.as_bytes()).unwrap();
+        String::from_utf8(s.into_bytes()).unwrap()
+    }
+
+    #[test]
+    fn workflow_commands_only_through_the_api() {
+        assert_eq!(through("::error::x\n"), "%3A:error::x\n");
+        assert_eq!(through("  ::add-mask::x\n"), "  %3A:add-mask::x\n");
+        assert_eq!(through("a ##[error]b\n"), "a ##%5Berror]b\n");
+        let mut s = Sink::memory();
+        s.write_all(b"partial").unwrap();
+        s.workflow_command("error", &[("file", "a,b:c\n::x")], "m\n::warning::y")
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(s.into_bytes()).unwrap(),
+            "partial\n::error file=a%2Cb%3Ac%0A%3A%3Ax::m%0A::warning::y\n"
+        );
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(
+            through("a\u{1b}]0;x\u{7}b\r\n"),
+            "a\\u001b]0;x\\u0007b\\u000d\n"
+        );
+        assert_eq!(through("\u{85}\u{202e}\n"), "\\u0085\\u202e\n");
+        assert_eq!(
+            escape_controls("\u{1b}[1;31mred\u{1b}[0m", true),
+            "\u{1b}[1;31mred\u{1b}[0m"
+        );
+        assert_eq!(escape_controls("\u{1b}[2J", true), "\\u001b[2J");
+        assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
+    }
+
+    #[test]
+    fn held_secrets_are_scrubbed_across_writes() {
+        let secret = crate::secret::Secret::new("pw-Zq81-unit-sink-held-value");
+        let mut s = Sink::memory();
+        s.write_all(b"x pw-Zq81-unit-").unwrap();
+        s.write_all(b"sink-held-value y\n").unwrap();
+        let out = String::from_utf8(s.into_bytes()).unwrap();
+        assert_eq!(out, format!("x {} y\n", secret.masked()));
+    }
+}
