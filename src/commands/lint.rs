@@ -245,7 +245,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         && h.shallow
         && !global.quiet
     {
-        eprintln!(
+        crate::errln!(
             "atlcheck: warning: this is a shallow clone: history before its oldest fetched commits was not scanned (run `git fetch --unshallow` first for a complete scan)"
         );
     }
