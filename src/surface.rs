@@ -4,6 +4,8 @@
 //! site path, `/wiki` included.
 use std::fmt;
 
+use crate::catalogue::Code;
+
 pub const GATEWAY_HOST: &str = "api.atlassian.com";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +175,107 @@ pub fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
         product,
         cloud_id,
         rest,
+    })
+}
+
+/// A problem with a URL, judged once for every face: lint and the doctor report the same rule,
+/// message and fix for the same URL (`tests/doctor_scenarios.rs`, `lint_and_doctor_judge_urls_alike`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub rule: Code,
+    /// What is wrong, without the query string.
+    pub message: String,
+    /// What to do: `use https://...`.
+    pub fix: String,
+}
+
+/// Is `path` (after `/ex/{product}/{cloudId}`, or on a site) one of Jira's REST APIs? Jira's
+/// platform paths carry a version segment (`/rest/api/2/`, `/rest/api/3/`,
+/// `/rest/api/latest/`), Jira Software is `/rest/agile/`, Service Management
+/// `/rest/servicedeskapi`. Confluence's v1 paths have none (`/wiki/rest/api/search`,
+/// `/wiki/rest/api/content`): `/rest/api/search` without `/wiki` is Confluence's, not Jira's
+/// (Atlassian's OpenAPI documents: no Jira path starts `/rest/api/search`).
+pub fn is_jira_rest_path(path: &str) -> bool {
+    [
+        "/rest/api/2/",
+        "/rest/api/3/",
+        "/rest/api/latest/",
+        "/rest/agile/",
+        "/rest/servicedeskapi",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
+}
+
+/// AT202: does the path after `/ex/{product}/{cloud_id}` belong to that product? A Confluence
+/// path (`/wiki/...`) under `/ex/jira/`, a Jira path ([`is_jira_rest_path`]) under
+/// `/ex/confluence/`, or any other path under `/ex/confluence/` without `/wiki`. `rest` may
+/// carry a query string; products other than Jira and Confluence are not judged here.
+pub fn gateway_product_problem(product: &str, cloud_id: &str, rest: &str) -> Option<Problem> {
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    if path.is_empty() || path == "/" {
+        return None;
+    }
+    let gateway = |p: Product, r: &str| format!("use {}{r}", gateway_base(p, Some(cloud_id)));
+    let (message, fix) = if product.eq_ignore_ascii_case("jira") {
+        if api_family(path).map(ApiFamily::product) != Some(Product::Confluence) {
+            return None;
+        }
+        (
+            format!("Confluence path {path} sent to the Jira gateway /ex/jira/"),
+            gateway(Product::Confluence, rest),
+        )
+    } else if product.eq_ignore_ascii_case("confluence") {
+        if is_jira_rest_path(path) {
+            (
+                format!("Jira path {path} sent to the Confluence gateway /ex/confluence/"),
+                gateway(Product::Jira, rest),
+            )
+        } else if !path.starts_with("/wiki") {
+            (
+                format!(
+                    "Confluence gateway path {path} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"
+                ),
+                gateway(Product::Confluence, &format!("/wiki{rest}")),
+            )
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    Some(Problem {
+        rule: Code::AT202,
+        message,
+        fix,
+    })
+}
+
+/// AT203: the id after `/ex/{product}/` is not a cloud ID (a UUID): empty, a placeholder left
+/// in (`{cloudId}`, `<cloud-id>`, `$CLOUD_ID` that was never expanded, `your-cloud-id`), or
+/// anything else that is not a UUID. Lint first sets aside what is a template variable in
+/// code; the doctor holds the URL as sent.
+pub fn cloud_id_problem(product: &str, id: &str) -> Option<Problem> {
+    if is_uuid(id) {
+        return None;
+    }
+    let lower = id.to_ascii_lowercase();
+    let why = if id.is_empty() {
+        "is empty".to_string()
+    } else if id.starts_with(['{', '<', '$', ':'])
+        || lower.contains("cloud")
+        || lower.contains("your")
+    {
+        format!("`{id}` is a placeholder left in")
+    } else {
+        format!("`{id}` is not a UUID")
+    };
+    Some(Problem {
+        rule: Code::AT203,
+        message: format!("cloud ID after /ex/{product}/ {why}"),
+        fix: format!(
+            "put the site's cloud ID (a UUID such as 35273b54-3f06-40d2-880f-dd28cf8daafa) after /ex/{product}/; get it with curl https://SITE.atlassian.net/_edge/tenant_info"
+        ),
     })
 }
 

@@ -451,3 +451,141 @@ fn examples_show_every_lint_rule_once() {
     let clean = stdout(&run(&root(), &["lint", "examples", "--exit-zero"]));
     assert!(!clean.contains("Exit code 1"), "{clean}");
 }
+
+/// The findings of `rule` for `url` from lint (the URL in a shell script on standard input)
+/// and from `doctor --offline`, each as (message, fix).
+fn both_faces(url: &str, rule: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = atlcheck(
+        &root(),
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "call.sh",
+            "--isolated",
+            "--format",
+            "json",
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
+    writeln!(child.stdin.take().unwrap(), "curl -sf \"{url}\"").unwrap();
+    let lint: serde_json::Value =
+        serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    let o = atlcheck(&root(), &["doctor", "--offline", "--format", "json", url])
+        .env_remove("ATLASSIAN_API_TOKEN")
+        .env_remove("ATLASSIAN_EMAIL")
+        .env("HOME", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let doctor: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pick = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                (
+                    f["message"].as_str().unwrap().to_string(),
+                    f["fix"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    (pick(&lint), pick(&doctor))
+}
+
+#[test]
+fn lint_and_doctor_judge_urls_alike() {
+    // One judgement (surface::gateway_product_problem, surface::cloud_id_problem) behind both
+    // faces: the same URL gets the same rule, message and fix, or nothing from either.
+    const ID: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
+    let cases = [
+        // Confluence's v1 search without /wiki: Confluence's path (Jira's are versioned).
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/rest/api/search?cql=type=page"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/rest/api/content/123"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/api/v2/pages"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/rest/api/3/issue/ABC-1"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/rest/agile/1.0/board"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/jira/{ID}/wiki/api/v2/pages"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/wiki/rest/api/search?cql=x"),
+            "AT202",
+            false,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/jira/{ID}/rest/api/3/myself"),
+            "AT202",
+            false,
+        ),
+        (
+            "https://api.atlassian.com/ex/jira/{cloudId}/rest/api/3/myself".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            "https://api.atlassian.com/ex/jira/acme/rest/api/3/myself".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            "https://api.atlassian.com/ex/confluence/your-cloud-id/wiki/api/v2/pages".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/jira/{ID}/rest/api/3/myself"),
+            "AT203",
+            false,
+        ),
+    ];
+    for (url, rule, expected) in &cases {
+        let (lint, doctor) = both_faces(url, rule);
+        assert_eq!(
+            lint, doctor,
+            "{rule} for {url}: lint and doctor --offline differ"
+        );
+        assert_eq!(
+            lint.len(),
+            usize::from(*expected),
+            "{rule} for {url}: {lint:?}"
+        );
+    }
+    let (lint, _) = both_faces(&cases[0].0, "AT202");
+    assert_eq!(
+        lint[0].1,
+        format!(
+            "use https://api.atlassian.com/ex/confluence/{ID}/wiki/rest/api/search?cql=type=page"
+        )
+    );
+}

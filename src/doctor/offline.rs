@@ -4,7 +4,7 @@ use super::report::{Check, Finding, Status};
 use super::request::{Surface, Target};
 use crate::catalogue::Severity;
 use crate::scopes;
-use crate::surface::{self, Product};
+use crate::surface;
 
 /// Hosts under atlassian.com that are real but are not REST API hosts for Jira/Confluence.
 const ATLASSIAN_COM_HOSTS: &[&str] = &[
@@ -168,60 +168,23 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
 
     // Gateway prefix: product and cloud ID.
     if let Surface::Gateway { product, cloud_id } = &t.surface {
-        let family = surface::api_family(&t.path);
         let mut gw_problems = Vec::new();
         match product.as_str() {
-            "jira" if family.is_some_and(|f| f.product() == Product::Confluence) => {
-                gw_problems.push((
-                    "AT202",
-                    format!("Confluence path {} under /ex/jira/", t.path_only()),
-                    format!(
-                        "use https://api.atlassian.com/ex/confluence/{cloud_id}{}",
-                        t.path
-                    ),
-                ));
+            // The same judgement as lint's AT202 (one function, one wording).
+            "jira" | "confluence" => {
+                if let Some(p) = surface::gateway_product_problem(product, cloud_id, &t.path) {
+                    gw_problems.push((p.rule.as_str(), p.message, p.fix));
+                }
             }
-            "confluence"
-                if family.is_some_and(|f| f.product() == Product::Jira)
-                    && !t.path.starts_with("/rest/api/content")
-                    && !t.path.starts_with("/rest/api/space")
-                    && !t.path.starts_with("/rest/api/user") =>
-            {
-                gw_problems.push((
-                    "AT202",
-                    format!("Jira path {} under /ex/confluence/", t.path_only()),
-                    format!("use https://api.atlassian.com/ex/jira/{cloud_id}{}", t.path),
-                ));
-            }
-            "confluence" if !t.path.is_empty() && !t.path.starts_with("/wiki") => {
-                gw_problems.push((
-                    "AT202",
-                    format!(
-                        "{} under /ex/confluence/{{cloudId}} lacks /wiki",
-                        t.path_only()
-                    ),
-                    format!(
-                        "use https://api.atlassian.com/ex/confluence/{cloud_id}/wiki{}",
-                        t.path
-                    ),
-                ));
-            }
-            "jira" | "confluence" => {}
             other => gw_problems.push((
                 "AT206",
                 format!("/ex/{other}/ is not a gateway product (jira or confluence)"),
                 "use /ex/jira/{cloudId} or /ex/confluence/{cloudId}".to_string(),
             )),
         }
-        if !surface::is_uuid(cloud_id) {
-            let why = if cloud_id.is_empty() {
-                "is empty".to_string()
-            } else if cloud_id.starts_with(['{', '<', '$', ':']) {
-                format!("`{cloud_id}` is a placeholder left in")
-            } else {
-                format!("`{cloud_id}` is not a UUID")
-            };
-            gw_problems.push(("AT203", format!("the cloud ID after /ex/{product}/ {why}"), "put the site's cloud ID after /ex/{product}/ (curl https://SITE.atlassian.net/_edge/tenant_info, or pass --site so atlcheck resolves it)".to_string()));
+        // The same judgement and wording as lint's AT203.
+        if let Some(p) = surface::cloud_id_problem(product, cloud_id) {
+            gw_problems.push((p.rule.as_str(), p.message, p.fix));
         }
         let status = if gw_problems.is_empty() {
             Status::Pass

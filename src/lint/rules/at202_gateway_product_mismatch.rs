@@ -1,43 +1,12 @@
 //! AT202 gateway-product-mismatch: a Confluence path under `/ex/jira/`, a Jira path under
 //! `/ex/confluence/`, or `/ex/confluence/{id}` without `/wiki`.
 use crate::lint::{Cx, Hit};
-use crate::surface::{self, Product};
+use crate::surface;
 
-fn is_jira_path(rest: &str) -> bool {
-    [
-        "/rest/api/2/",
-        "/rest/api/3/",
-        "/rest/api/latest/",
-        "/rest/agile/",
-        "/rest/servicedeskapi",
-    ]
-    .iter()
-    .any(|p| rest.starts_with(p))
-}
-
-/// The message and the corrected URL when `rest` does not belong under `/ex/{product}/`.
+/// The message and the fix when `rest` does not belong under `/ex/{product}/`: the doctor
+/// judges the same way ([`surface::gateway_product_problem`]).
 fn judge(product: &str, id: &str, rest: &str) -> Option<(String, String)> {
-    if rest.is_empty() || rest == "/" {
-        return None;
-    }
-    let family = surface::api_family(rest);
-    Some(match (product.to_ascii_lowercase().as_str(), family) {
-        ("jira", Some(f)) if f.product() == Product::Confluence => (
-            format!("Confluence path {rest} sent to the Jira gateway /ex/jira/"),
-            format!("https://api.atlassian.com/ex/confluence/{id}{rest}"),
-        ),
-        ("confluence", _) if is_jira_path(rest) => (
-            format!("Jira path {rest} sent to the Confluence gateway /ex/confluence/"),
-            format!("https://api.atlassian.com/ex/jira/{id}{rest}"),
-        ),
-        ("confluence", _) if !rest.starts_with("/wiki") => (
-            format!(
-                "Confluence gateway path {rest} lacks /wiki: the path after /ex/confluence/{{cloudId}} is the site path, /wiki included"
-            ),
-            format!("https://api.atlassian.com/ex/confluence/{id}/wiki{rest}"),
-        ),
-        _ => return None,
-    })
+    surface::gateway_product_problem(product, id, rest).map(|p| (p.message, p.fix))
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
@@ -50,8 +19,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let rest = caps.name("rest").map_or("", |m| m.as_str());
         if let Some((msg, fixed)) = judge(product.as_str(), id.as_str(), rest) {
             out.push(
-                Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str()))
-                    .fix(format!("use {fixed}")),
+                Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str())).fix(fixed),
             );
         }
     }
@@ -79,7 +47,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                         format!("{msg} (through `{}`)", var.as_str()),
                         format!("{}:{}:{}", var.as_str(), product.as_str(), rest.as_str()),
                     )
-                    .fix(format!("use {fixed}")),
+                    .fix(fixed),
                 );
             }
         }

@@ -70,19 +70,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             // `".../ex/jira/" + cloudId`: the id is appended later.
             continue;
         }
-        let why = if id.is_empty() {
-            "is empty".to_string()
-        } else if placeholder
-            || id.to_ascii_lowercase().contains("cloud")
-            || id.to_ascii_lowercase().contains("your")
-        {
-            format!("`{id}` is a placeholder left in")
-        } else {
-            format!("`{id}` is not a UUID")
+        // The same judgement and wording as the doctor's.
+        let Some(p) = surface::cloud_id_problem(product.as_str(), id) else {
+            continue;
         };
         out.push(
-            Hit::new(whole.range(), format!("cloud ID after /ex/{}/ {why}", product.as_str()), format!("{}:{id}", product.as_str()))
-                .fix("put the site's cloud ID (a UUID such as 35273b54-3f06-40d2-880f-dd28cf8daafa) after /ex/{product}/; get it with curl https://SITE.atlassian.net/_edge/tenant_info"),
+            Hit::new(
+                whole.range(),
+                p.message,
+                format!("{}:{id}", product.as_str()),
+            )
+            .fix(p.fix),
         );
     }
     // A cloud-ID setting that is not a UUID: `CLOUD_ID = "abc123def456"`, later joined onto
