@@ -454,7 +454,9 @@ fn examples_show_every_lint_rule_once() {
 
 /// The findings of `rule` for `url` from lint (the URL in a shell script on standard input)
 /// and from `doctor --offline`, each as (message, fix).
-fn both_faces(url: &str, rule: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+type Said = Vec<(String, String)>;
+
+fn both_faces(url: &str, rule: &str) -> (Said, Said) {
     use std::io::Write as _;
     use std::process::Stdio;
     let mut child = atlcheck(
@@ -484,7 +486,7 @@ fn both_faces(url: &str, rule: &str) -> (Vec<(String, String)>, Vec<(String, Str
         .output()
         .unwrap();
     let doctor: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let pick = |v: &serde_json::Value| -> Vec<(String, String)> {
+    let pick = |v: &serde_json::Value| -> Said {
         v["findings"]
             .as_array()
             .unwrap()
