@@ -260,8 +260,12 @@ const DOCTOR_HELP: &str = "Examples:
     https://api.atlassian.com/ex/jira/$CLOUD_ID/rest/api/3/myself
 
 Credential, first found wins: --auth-header-env, the pasted curl's -u / -H Authorization,
---token-stdin, the variable --token-env names (ATLASSIAN_API_TOKEN), ~/.netrc for the host,
-a prompt on a terminal. Probes are read-only (GET); writes are judged from the scope catalogue.
+--token-stdin, the variable --token-env names (ATLASSIAN_API_TOKEN), OAuth client credentials
+(--client-id or ATLASSIAN_CLIENT_ID, with --client-secret-env NAME (ATLASSIAN_CLIENT_SECRET) or
+--client-secret-stdin), ~/.netrc for the host, a prompt on a terminal. An environment holding
+both an API token and client credentials is ambiguous: say which with a flag.
+  atlcheck doctor --client-id \"$CLIENT_ID\" https://api.atlassian.com/ex/jira/$CLOUD_ID/rest/api/3/myself
+  atlcheck doctor -- curl -d 'grant_type=client_credentials&client_id=...&client_secret=...' https://auth.atlassian.com/oauth/token Probes are read-only (GET); writes are judged from the scope catalogue.
 Exit codes: 0 the request works, 1 a problem was diagnosed, 2 usage error or checks could not run.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -284,15 +288,25 @@ pub struct DoctorArgs {
     /// Atlassian account email for Basic auth.
     #[arg(long, env = "ATLASSIAN_EMAIL", value_name = "EMAIL")]
     pub email: Option<String>,
-    /// Environment variable that holds the API token.
-    #[arg(long, value_name = "NAME", default_value = "ATLASSIAN_API_TOKEN")]
-    pub token_env: String,
+    /// Environment variable that holds the API token [default: ATLASSIAN_API_TOKEN].
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
     /// Read the API token from standard input.
     #[arg(long)]
     pub token_stdin: bool,
     /// Environment variable holding a whole Authorization header value, exactly as a script sends it.
     #[arg(long, value_name = "NAME")]
     pub auth_header_env: Option<String>,
+    /// Service-account OAuth 2.0 client ID (else ATLASSIAN_CLIENT_ID): diagnose the
+    /// client-credentials exchange, accessible-resources, then the gateway with the access token.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Environment variable that holds the OAuth client secret [default: ATLASSIAN_CLIENT_SECRET].
+    #[arg(long, value_name = "NAME", conflicts_with = "client_secret_stdin")]
+    pub client_secret_env: Option<String>,
+    /// Read the OAuth client secret from standard input.
+    #[arg(long, conflicts_with = "token_stdin")]
+    pub client_secret_stdin: bool,
     /// The site (`acme` or `acme.atlassian.net`): lets the doctor resolve the cloud ID.
     #[arg(long, value_name = "SITE")]
     pub site: Option<String>,

@@ -76,6 +76,8 @@ struct Canaries {
     basic: String,
     /// An API token with one character changed (CRC mismatch): still a secret.
     typo: String,
+    /// An opaque OAuth access token a (hostile) token endpoint issues.
+    access: String,
 }
 
 impl Canaries {
@@ -92,6 +94,7 @@ impl Canaries {
             atlcheck::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", r.alnum(150))).into_bytes();
         typo[60] = if typo[60] == b'Q' { b'R' } else { b'Q' };
         let typo = String::from_utf8(typo).unwrap();
+        let access = r.alnum(120);
         for (name, t) in [("api", &api), ("admin", &admin), ("oauth", &oauth)] {
             assert_eq!(
                 atlcheck::token::classify(t).checksum,
@@ -111,6 +114,7 @@ impl Canaries {
             basic_token,
             basic,
             typo,
+            access,
         }
     }
 
@@ -123,6 +127,7 @@ impl Canaries {
             ("token inside the Basic value", &self.basic_token),
             ("Basic value", &self.basic),
             ("mistyped API token", &self.typo),
+            ("OAuth access token", &self.access),
         ]
     }
 
@@ -928,4 +933,166 @@ fn doctor_network_failures() {
     let o = doctor_cmd(&c, dir.path(), &bad).arg(&url).output().unwrap();
     check_doctor(&c, "bad ATLCHECK_CONNECT_TO", &o, &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+/// A hostile token endpoint: grants `access` (or refuses with 400 invalid_client) and echoes the
+/// request body, client secret included, in its answer. Records the bodies it received.
+struct TokenServer {
+    port: u16,
+    bodies: Arc<Mutex<Vec<String>>>,
+}
+
+impl TokenServer {
+    fn start(access: String, refuse: bool) -> TokenServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let log = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (log, access) = (log.clone(), access.clone());
+                std::thread::spawn(move || token_answer(stream, &log, &access, refuse));
+            }
+        });
+        TokenServer { port, bodies }
+    }
+}
+
+fn token_answer(stream: TcpStream, log: &Mutex<Vec<String>>, access: &str, refuse: bool) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let mut body = vec![0u8; len.min(1 << 16)];
+    let _ = reader.read_exact(&mut body);
+    let body = String::from_utf8_lossy(&body).into_owned();
+    log.lock().unwrap().push(body.clone());
+    let (status, answer) = if refuse {
+        (
+            "400 Bad Request",
+            format!("{{\"error\":\"invalid_client\",\"error_description\":\"you sent {body}\"}}"),
+        )
+    } else {
+        (
+            "200 OK",
+            format!(
+                "{{\"access_token\":\"{access}\",\"expires_in\":3600,\"token_type\":\"Bearer\",\"scope\":\"read:jira-work {body}\"}}"
+            ),
+        )
+    };
+    let mut w = stream;
+    let _ = write!(
+        w,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nX-Failure-Category: {body}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+    let _ = w.flush();
+}
+
+#[test]
+fn doctor_oauth_never_prints_the_client_secret_or_the_access_token() {
+    let c = Canaries::new();
+    let dir = tree(&c);
+    let gateway = Reflector::start();
+    let out = tempfile::tempdir().unwrap();
+    let id = "Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy";
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+    let site_url = "https://acme.atlassian.net/rest/api/3/issue/OPS-1";
+    let pasted = format!(
+        "grant_type=client_credentials&client_id={id}&client_secret={}&scope=read:jira-work",
+        c.oauth
+    );
+    for refuse in [false, true] {
+        let token = TokenServer::start(c.access.clone(), refuse);
+        let connect_to = format!(
+            "auth.atlassian.com=http://127.0.0.1:{},api.atlassian.com={b},acme.atlassian.net={b}",
+            token.port,
+            b = gateway.base()
+        );
+        let runs: Vec<(Vec<&str>, Option<String>)> = vec![
+            (vec!["--client-id", id, &url], None),
+            (vec!["--client-id", id, "--site", "acme", site_url], None),
+            (
+                vec!["--client-id", id, "--client-secret-stdin", &url],
+                Some(format!("{}\n", c.oauth)),
+            ),
+            (
+                vec![
+                    "--",
+                    "curl",
+                    "-d",
+                    &pasted,
+                    "https://auth.atlassian.com/oauth/token",
+                ],
+                None,
+            ),
+        ];
+        for (args, stdin) in &runs {
+            for format in ["human", "json"] {
+                let file = out.path().join(format!("oauth-{refuse}-{format}.out"));
+                for to_file in [false, true] {
+                    let mut cmd = doctor_cmd(&c, dir.path(), &connect_to);
+                    cmd.args(["--format", format, "--verbose"]);
+                    if to_file {
+                        cmd.args(["--output-file", file.to_str().unwrap()]);
+                    }
+                    cmd.args(args)
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped());
+                    let mut child = cmd.spawn().unwrap();
+                    let mut sin = child.stdin.take().unwrap();
+                    if let Some(s) = stdin {
+                        sin.write_all(s.as_bytes()).unwrap();
+                    }
+                    drop(sin);
+                    let o = child.wait_with_output().unwrap();
+                    let files = if to_file { vec![file.clone()] } else { vec![] };
+                    check_doctor(&c, &format!("doctor oauth {args:?} {format}"), &o, &files);
+                    assert!(
+                        matches!(o.status.code(), Some(1 | 2)),
+                        "{args:?}: {}",
+                        text(&o)
+                    );
+                }
+            }
+        }
+        // Not vacuous: the secret reached the token endpoint, in the form body.
+        let bodies = token.bodies.lock().unwrap().clone();
+        assert!(bodies.iter().any(|b| b.contains(&c.oauth)), "{bodies:?}");
+        assert!(
+            bodies.iter().all(|b| !b.contains("scope=")),
+            "the doctor sent a scope"
+        );
+    }
+    // The access token reached the gateway; the client secret never did; the site got no
+    // credential from the OAuth runs.
+    let seen = gateway.authorizations();
+    assert!(
+        seen.iter().any(|a| a == &format!("Bearer {}", c.access)),
+        "{seen:?}"
+    );
+    let heads = gateway.seen.lock().unwrap().clone();
+    assert!(heads.iter().all(|h| !h.contains(&c.oauth)));
+    assert!(
+        heads
+            .iter()
+            .filter(|h| h.to_ascii_lowercase().contains("authorization: bearer"))
+            .all(|h| !h.contains("/rest/api/3/issue/OPS-1 ") || h.contains("/ex/jira/"))
+    );
 }

@@ -5,8 +5,10 @@ use std::time::Duration;
 use crate::cli::{DoctorArgs, DoctorFormat, GlobalArgs};
 use crate::config::{self, Config, Overrides};
 use crate::doctor::credential::Credential;
+use crate::doctor::curl;
 use crate::doctor::http::ConnectTo;
-use crate::doctor::request::{self, Target};
+use crate::doctor::oauth::{self, Client};
+use crate::doctor::request::{Surface, Target};
 use crate::doctor::{self, Inputs};
 use crate::secret::Secret;
 use crate::token::{self, TokenKind};
@@ -73,14 +75,230 @@ fn basic_or_bearer(
     }
 }
 
-fn gather(
+/// Largest secret read from standard input.
+const STDIN_CAP: u64 = 64 * 1024;
+
+fn read_stdin_secret(what: &str) -> anyhow::Result<Secret> {
+    let mut s = String::new();
+    std::io::stdin()
+        .take(STDIN_CAP)
+        .read_to_string(&mut s)
+        .map_err(|e| anyhow::anyhow!("cannot read the {what} from standard input: {e}"))?;
+    let s = s
+        .strip_suffix('\n')
+        .map(|x| x.strip_suffix('\r').unwrap_or(x))
+        .unwrap_or(&s)
+        .to_string();
+    Ok(Secret::new(s))
+}
+
+/// What the doctor diagnoses.
+pub struct Gathered {
+    pub target: Target,
+    pub credential: Option<Credential>,
+    pub source: String,
+    pub client: Option<Client>,
+    /// The request is the token exchange itself (a pasted curl of it).
+    pub pasted_exchange: bool,
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `--client-id` / `ATLASSIAN_CLIENT_ID` with `--client-secret-env` / `--client-secret-stdin`.
+fn client_from_flags(args: &DoctorArgs) -> anyhow::Result<Option<Client>> {
+    let explicit =
+        args.client_id.is_some() || args.client_secret_env.is_some() || args.client_secret_stdin;
+    if !explicit {
+        return Ok(None);
+    }
+    let id = args
+        .client_id
+        .clone()
+        .or_else(|| env_nonempty("ATLASSIAN_CLIENT_ID"))
+        .ok_or_else(|| {
+            anyhow::anyhow!("no client ID: pass --client-id ID or set ATLASSIAN_CLIENT_ID")
+        })?;
+    let (secret, origin) = if args.client_secret_stdin {
+        (
+            read_stdin_secret("client secret")?,
+            "standard input".to_string(),
+        )
+    } else {
+        let name = args
+            .client_secret_env
+            .clone()
+            .unwrap_or_else(|| "ATLASSIAN_CLIENT_SECRET".to_string());
+        let secret = env_secret(&name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no client secret: ${name} is not set (--client-secret-env NAME names the variable; or --client-secret-stdin)"
+            )
+        })?;
+        (secret, format!("${name}"))
+    };
+    Ok(Some(Client {
+        id,
+        secret,
+        origin,
+        extra: Vec::new(),
+        json_body: false,
+    }))
+}
+
+/// A pasted curl of the token exchange itself: the client credentials and what else it sends.
+fn client_from_exchange(c: &curl::CurlCommand) -> anyhow::Result<Client> {
+    let body = c
+        .data
+        .as_ref()
+        .map(|d| d.expose().to_string())
+        .unwrap_or_default();
+    if body.starts_with('@') || body.contains("&@") {
+        anyhow::bail!(
+            "the pasted token exchange reads its body from a file (@FILE): pass --client-id and --client-secret-env instead"
+        );
+    }
+    let json_body = c
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.contains("json"))
+        || body.trim_start().starts_with('{');
+    let pairs: Vec<(String, String)> = if json_body {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .map(|o| {
+                o.into_iter()
+                    .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        curl::form_pairs(&body)
+    };
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    // RFC 6749 also allows the client to authenticate with HTTP Basic (-u id:secret).
+    let (id, secret) = match (get("client_id"), get("client_secret"), &c.user) {
+        (Some(id), Some(s), _) => (id, Secret::new(s)),
+        (id, None, Some((user, pass))) if !pass.expose().is_empty() => {
+            (id.unwrap_or_else(|| user.clone()), pass.clone())
+        }
+        _ => anyhow::bail!(
+            "the pasted token exchange has no client_id and client_secret (-d 'grant_type=client_credentials&client_id=...&client_secret=...')"
+        ),
+    };
+    let mut extra: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "scope" | "audience"))
+        .cloned()
+        .collect();
+    match get("grant_type") {
+        Some(g) if g == "client_credentials" => {}
+        Some(g) => extra.push(("grant_type".to_string(), g)),
+        None => extra.push(("grant_type".to_string(), "(none)".to_string())),
+    }
+    Ok(Client {
+        id,
+        secret,
+        origin: "the curl command".to_string(),
+        extra,
+        json_body,
+    })
+}
+
+fn is_token_endpoint(t: &Target) -> bool {
+    t.surface == Surface::OtherAtlassian
+        && t.host == oauth::AUTH_HOST
+        && t.path_only().trim_end_matches('/') == "/oauth/token"
+}
+
+fn gather(args: &DoctorArgs, warnings: &mut Vec<String>) -> anyhow::Result<Gathered> {
+    let mut own_warnings = Vec::new();
+    let (target, credential, source) = gather_credential(args, &mut own_warnings)?;
+    let done = |credential, source| Gathered {
+        target: target.clone(),
+        credential,
+        source,
+        client: None,
+        pasted_exchange: false,
+    };
+    // A pasted exchange: its own client credentials.
+    if is_token_endpoint(&target) && !args.curl.is_empty() {
+        let c = curl::parse_curl(&args.curl).map_err(|e| anyhow::anyhow!(e))?;
+        let client = client_from_exchange(&c)?;
+        warnings.push("the client secret was given on the command line: other processes can read it (ps); prefer --client-id with --client-secret-env".to_string());
+        let source = format!(
+            "client ID {} and secret from the curl command",
+            client.id.trim()
+        );
+        return Ok(Gathered {
+            client: Some(client),
+            pasted_exchange: true,
+            ..done(None, source)
+        });
+    }
+    warnings.extend(own_warnings);
+    // Explicit flags win over the environment.
+    let explicit_token = args.auth_header_env.is_some()
+        || args.token_stdin
+        || args.token_env.is_some()
+        || credential.as_ref().is_some_and(|_| source.contains("curl"));
+    if let Some(client) = client_from_flags(args)? {
+        if explicit_token {
+            anyhow::bail!(
+                "both an API token or Authorization header and OAuth client credentials were given: diagnose one at a time"
+            );
+        }
+        let source = format!(
+            "client ID {} and secret from {}",
+            client.id.trim(),
+            client.origin
+        );
+        return Ok(Gathered {
+            client: Some(client),
+            ..done(None, source)
+        });
+    }
+    let env_client = env_nonempty("ATLASSIAN_CLIENT_ID").is_some()
+        && env_nonempty("ATLASSIAN_CLIENT_SECRET").is_some();
+    if env_client && !explicit_token {
+        if credential.is_some() && source.contains("$ATLASSIAN_API_TOKEN") {
+            anyhow::bail!(
+                "the environment holds both an API token (ATLASSIAN_API_TOKEN) and OAuth client credentials (ATLASSIAN_CLIENT_ID, ATLASSIAN_CLIENT_SECRET): say which to diagnose with --token-env ATLASSIAN_API_TOKEN or --client-id \"$ATLASSIAN_CLIENT_ID\""
+            );
+        }
+        if credential.is_none() || source.contains("netrc") {
+            let id = env_nonempty("ATLASSIAN_CLIENT_ID").unwrap_or_default();
+            let client = Client {
+                id: id.clone(),
+                secret: env_secret("ATLASSIAN_CLIENT_SECRET").expect("checked above"),
+                origin: "$ATLASSIAN_CLIENT_SECRET".to_string(),
+                extra: Vec::new(),
+                json_body: false,
+            };
+            return Ok(Gathered {
+                client: Some(client),
+                ..done(
+                    None,
+                    format!(
+                        "client ID {} and secret from $ATLASSIAN_CLIENT_SECRET",
+                        id.trim()
+                    ),
+                )
+            });
+        }
+    }
+    Ok(done(credential, source))
+}
+
+fn gather_credential(
     args: &DoctorArgs,
     warnings: &mut Vec<String>,
 ) -> anyhow::Result<(Target, Option<Credential>, String)> {
     let curl = if args.curl.is_empty() {
         None
     } else {
-        Some(request::parse_curl(&args.curl).map_err(|e| anyhow::anyhow!(e))?)
+        Some(curl::parse_curl(&args.curl).map_err(|e| anyhow::anyhow!(e))?)
     };
     let url = match (&args.url, &curl) {
         (Some(u), None) => u.clone(),
@@ -136,20 +354,12 @@ fn gather(
         }
     }
     if args.token_stdin {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| anyhow::anyhow!("cannot read the token from standard input: {e}"))?;
-        let s = s
-            .strip_suffix('\n')
-            .map(|x| x.strip_suffix('\r').unwrap_or(x))
-            .unwrap_or(&s)
-            .to_string();
-        let (c, src) = basic_or_bearer(email, Secret::new(s), "standard input")?;
+        let (c, src) = basic_or_bearer(email, read_stdin_secret("token")?, "standard input")?;
         return Ok((target, Some(c), src));
     }
-    if let Some(tok) = env_secret(&args.token_env) {
-        let (c, src) = basic_or_bearer(email, tok, &format!("${}", args.token_env))?;
+    let token_env = args.token_env.as_deref().unwrap_or("ATLASSIAN_API_TOKEN");
+    if let Some(tok) = env_secret(token_env) {
+        let (c, src) = basic_or_bearer(email, tok, &format!("${token_env}"))?;
         return Ok((target, Some(c), src));
     }
     if !args.no_netrc
@@ -186,8 +396,8 @@ fn gather(
         }
     }
     let source = format!(
-        "none found: no --auth-header-env or --token-stdin, ${} is not set{}",
-        args.token_env,
+        "none found: no --auth-header-env, --token-stdin or --client-id, ${} is not set{}",
+        args.token_env.as_deref().unwrap_or("ATLASSIAN_API_TOKEN"),
         if args.no_netrc {
             String::new()
         } else {
@@ -211,7 +421,7 @@ fn lint_config(args: &DoctorArgs) -> anyhow::Result<Config> {
 
 pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let mut warnings = Vec::new();
-    let (target, credential, source) = gather(&args, &mut warnings)?;
+    let g = gather(&args, &mut warnings)?;
     let compare = match (&args.compare_email, &args.compare_token_env) {
         (Some(e), Some(name)) => {
             let tok = env_secret(name).ok_or_else(|| {
@@ -236,9 +446,11 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
     let connect_to = ConnectTo::from_env().map_err(|e| anyhow::anyhow!(e))?;
     let config = lint_config(&args)?;
     let inputs = Inputs {
-        target,
-        credential,
-        credential_source: source,
+        target: g.target,
+        credential: g.credential,
+        credential_source: g.source,
+        client: g.client,
+        pasted_exchange: g.pasted_exchange,
         compare,
         site,
         project: args.project.clone(),

@@ -70,6 +70,9 @@ pub enum Auth {
     None,
     /// A whole `Authorization` header value.
     Header(Secret),
+    /// A whole `Authorization` header value that may go to this host only (an OAuth access
+    /// token: `api.atlassian.com`).
+    Pinned(Secret, &'static str),
 }
 
 /// Response headers that decide a diagnosis, kept as evidence.
@@ -182,7 +185,7 @@ impl Http {
         let mut ex = Exchange {
             method: method.to_string(),
             url: crate::secret::redact_text(url),
-            authenticated: matches!(auth, Auth::Header(_)),
+            authenticated: !matches!(auth, Auth::None),
             status: None,
             headers: BTreeMap::new(),
             body: String::new(),
@@ -190,7 +193,22 @@ impl Http {
             elapsed_ms: 0,
             full_body: String::new(),
         };
-        if let Auth::Header(_) = auth
+        let header = match auth {
+            Auth::None => None,
+            Auth::Header(h) => Some(h),
+            Auth::Pinned(h, only) => {
+                let host = surface::split_url(url).map(|p| p.host.to_ascii_lowercase());
+                if host.as_deref() != Some(*only) {
+                    ex.error = Some(format!(
+                        "not sent: this credential goes only to {only}, not {}",
+                        host.unwrap_or_default()
+                    ));
+                    return ex;
+                }
+                Some(h)
+            }
+        };
+        if header.is_some()
             && let Err(why) = self.credential_allowed(url)
         {
             ex.error = Some(why);
@@ -205,7 +223,7 @@ impl Http {
             .client
             .request(m, &physical)
             .header("Accept", "application/json");
-        if let Auth::Header(h) = auth {
+        if let Some(h) = header {
             let mut value = match reqwest::header::HeaderValue::from_str(h.expose()) {
                 Ok(v) => v,
                 Err(_) => {
@@ -216,6 +234,51 @@ impl Http {
             value.set_sensitive(true);
             req = req.header(reqwest::header::AUTHORIZATION, value);
         }
+        self.execute(ex, req, start).await
+    }
+
+    /// `POST` a form body to the OAuth token endpoint: the only request that carries a client
+    /// secret, and it goes to `auth.atlassian.com` (or what `ATLCHECK_CONNECT_TO` maps it to)
+    /// and nowhere else.
+    pub async fn post_form(&self, url: &str, body: &Secret) -> Exchange {
+        let start = Instant::now();
+        let mut ex = Exchange {
+            method: "POST".to_string(),
+            url: crate::secret::redact_text(url),
+            authenticated: true,
+            status: None,
+            headers: BTreeMap::new(),
+            body: String::new(),
+            error: None,
+            elapsed_ms: 0,
+            full_body: String::new(),
+        };
+        let host = surface::split_url(url).map(|p| p.host.to_ascii_lowercase());
+        if host.as_deref() != Some("auth.atlassian.com") {
+            ex.error =
+                Some("not sent: a client secret goes only to auth.atlassian.com".to_string());
+            return ex;
+        }
+        if let Err(why) = self.credential_allowed(url) {
+            ex.error = Some(why);
+            return ex;
+        }
+        let req = self
+            .client
+            .post(self.connect_to.physical(url))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.expose().to_string());
+        self.execute(ex, req, start).await
+    }
+
+    /// Send a built request and record the answer (status, evidence headers, bounded body).
+    async fn execute(
+        &self,
+        mut ex: Exchange,
+        req: reqwest::RequestBuilder,
+        start: Instant,
+    ) -> Exchange {
         let result = tokio::time::timeout(self.timeout + Duration::from_millis(500), async {
             let mut resp = req.send().await?;
             let status = resp.status().as_u16();

@@ -51,6 +51,9 @@ pub struct Plan<'a> {
     pub project: Option<String>,
     pub issue: Option<String>,
     pub space: Option<String>,
+    /// The credential may go only to api.atlassian.com (an OAuth access token): no site
+    /// identity probes, no request to the site.
+    pub gateway_only: bool,
 }
 
 type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -194,15 +197,17 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
         wave.push(Box::pin(async move {
             (Slot::Tenant, http.send("GET", &url, none).await)
         }));
-        wave.extend(surface_probes(
-            http,
-            plan,
-            &plan.auth,
-            site_base(site),
-            site_base(site),
-            Slot::Site,
-            on_site,
-        ));
+        if !plan.gateway_only {
+            wave.extend(surface_probes(
+                http,
+                plan,
+                &plan.auth,
+                site_base(site),
+                site_base(site),
+                Slot::Site,
+                on_site,
+            ));
+        }
     }
     if let Some(id) = &url_cloud_id {
         wave.extend(surface_probes(
@@ -216,6 +221,7 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
         ));
     }
     if plan.site.is_none()
+        && !plan.gateway_only
         && matches!(t.surface, Surface::Gateway { .. })
         && !matches!(plan.auth, Auth::None)
     {
@@ -225,7 +231,10 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             (Slot::Resources, http.send("GET", &url, auth).await)
         }));
     }
-    if matches!(t.method.as_str(), "GET" | "HEAD") && t.surface != Surface::Foreign {
+    if matches!(t.method.as_str(), "GET" | "HEAD")
+        && t.surface != Surface::Foreign
+        && (!plan.gateway_only || matches!(t.surface, Surface::Gateway { .. }))
+    {
         let url = t.url.clone();
         let method = t.method.clone();
         let auth = &plan.auth;

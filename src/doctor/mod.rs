@@ -8,15 +8,20 @@
 pub mod classify;
 pub mod compare;
 pub mod credential;
+pub mod curl;
 pub mod http;
+pub mod jwt;
 pub mod known;
 pub mod live;
+pub mod oauth;
+pub mod oauth_flow;
 pub mod offline;
 pub mod owner;
 pub mod proof;
 pub mod report;
 pub mod request;
 pub mod resources;
+pub mod sites;
 pub mod verdict;
 
 use std::time::Duration;
@@ -43,6 +48,20 @@ pub struct Inputs {
     pub service_accounts: Vec<String>,
     /// The lint configuration's `org-ids` (AT204).
     pub org_ids: Vec<String>,
+    /// Service-account OAuth 2.0 client credentials to diagnose instead of `credential`.
+    pub client: Option<oauth::Client>,
+    /// The request is a pasted curl of the token exchange itself.
+    pub pasted_exchange: bool,
+}
+
+/// The access token of a `Bearer <JWT>` credential.
+fn bearer_jwt(c: Option<&Credential>, a: &Analysis) -> Option<String> {
+    if a.scheme != "bearer" || a.kind != Some(crate::token::TokenKind::Jwt) {
+        return None;
+    }
+    let h = c?.header();
+    let v = h.expose().trim();
+    Some(v.split_once(' ').map_or(v, |(_, t)| t).trim().to_string())
 }
 
 /// `acme`, `acme.atlassian.net` or `https://acme.atlassian.net/` → `acme`.
@@ -62,9 +81,11 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
     let mut findings = Vec::new();
 
     let url = offline::check_url(t, &mut checks, &mut findings);
-    let analysis: Analysis = match &inputs.credential {
-        Some(c) => credential::analyse(c, &inputs.service_accounts),
-        None => Analysis::default(),
+    let client = inputs.client.as_ref();
+    let analysis: Analysis = match (client, &inputs.credential) {
+        (Some(c), _) => oauth::analyse(c),
+        (None, Some(c)) => credential::analyse(c, &inputs.service_accounts),
+        (None, None) => Analysis::default(),
     };
     offline::check_credential(
         &analysis,
@@ -72,7 +93,19 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         &mut checks,
         &mut findings,
     );
-    known::scoped_credential_on_site(t, &analysis, false, &mut checks, &mut findings);
+    if let Some(c) = client.filter(|_| inputs.pasted_exchange) {
+        oauth::check_pasted_exchange(c, &mut checks, &mut findings);
+    }
+    known::scoped_credential_on_site(t, &analysis, client.is_some(), &mut checks, &mut findings);
+    // A Bearer access token given directly: expiry and scopes from its own claims.
+    let mut held: oauth_flow::Held = None;
+    let bearer_token = bearer_jwt(inputs.credential.as_ref(), &analysis).is_some();
+    if let Some(tok) = bearer_jwt(inputs.credential.as_ref(), &analysis)
+        && let Some(c) = jwt::check_claims(&tok, "the access token", &mut checks, &mut findings)
+        && let Some(s) = c.scopes
+    {
+        held = Some((s, "the access token's scope claim".to_string()));
+    }
     known::org_id_from_config(t, &inputs.org_ids, &mut checks, &mut findings);
 
     let site = inputs.site.clone().or_else(|| match &t.surface {
@@ -91,6 +124,28 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
             "--offline: no request was sent",
         ));
         None
+    } else if client.is_none() && analysis.kind == Some(crate::token::TokenKind::OAuthClientSecret)
+    {
+        // Once a value is known to be a client secret, it goes nowhere but the token endpoint.
+        checks.push(report::Check::new(
+            "live",
+            Status::Skip,
+            "Live probes",
+            "not sent: the credential is an OAuth client secret, which atlcheck sends only to auth.atlassian.com in a token exchange (--client-id ID --client-secret-env NAME)",
+        ));
+        None
+    } else if let Some(c) = client {
+        let http = Http::new(inputs.connect_to.clone(), inputs.timeout)?;
+        let r = oauth_flow::Run {
+            target: t,
+            site: site.clone(),
+            project: project.clone(),
+            issue: issue.clone(),
+            space: space.clone(),
+            exchange_only: inputs.pasted_exchange
+                || t.surface == Surface::OtherAtlassian && t.host == oauth::AUTH_HOST,
+        };
+        oauth_flow::run(&http, c, &r, &mut checks, &mut findings, &mut held).await
     } else if t.surface == Surface::Foreign
         || t.surface == Surface::OtherAtlassian && site.is_none()
     {
@@ -119,6 +174,7 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
             project: project.clone(),
             issue: issue.clone(),
             space: space.clone(),
+            gateway_only: false,
         };
         Some(live::run(&http, &plan).await)
     };
@@ -130,11 +186,38 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         space: space.as_deref(),
         analysis: &analysis,
         operation: url.operation.as_ref(),
-        has_credential: inputs.credential.is_some(),
+        has_credential: inputs.credential.is_some() || client.is_some(),
         compare: inputs.compare.is_some(),
         service_accounts: &inputs.service_accounts,
     };
-    let outcome = verdict::decide(&ctx, evidence.as_ref(), &mut checks, &mut findings);
+    let op = url.operation.as_ref();
+    let mut outcome = verdict::decide(
+        &ctx,
+        evidence.as_ref(),
+        &mut checks,
+        &mut findings,
+        &mut |checks, findings| {
+            if client.is_some() {
+                oauth::refine(findings);
+            } else if bearer_token {
+                jwt::refine_refusal(findings);
+            }
+            // The scopes the credential holds name what AT401 finds missing; a request that
+            // worked needs no such finding.
+            let worked = checks
+                .iter()
+                .any(|c| c.id == "request" && c.status == Status::Pass);
+            if let Some((h, src)) = &held
+                && !worked
+            {
+                jwt::scope_findings(op, Some(h), src, findings);
+            }
+        },
+    );
+    if inputs.pasted_exchange && outcome.verdict == Verdict::Ok {
+        outcome.summary =
+            "the token exchange works: the client credentials are accepted".to_string();
+    }
 
     let request = RequestInfo {
         method: t.method.clone(),

@@ -120,6 +120,12 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
             Status::Pass,
             format!("gateway URL: product `{product}`, cloud ID `{cloud_id}`"),
         ),
+        (Surface::OtherAtlassian, _)
+            if t.host == "auth.atlassian.com"
+                && t.path_only().trim_end_matches('/') == "/oauth/token" =>
+        {
+            (Status::Pass, "the OAuth 2.0 token endpoint".to_string())
+        }
         (Surface::OtherAtlassian, _) => (
             Status::Warn,
             format!(

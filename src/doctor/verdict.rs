@@ -233,11 +233,14 @@ fn product_access_fix(product: Product, site: Option<&str>) -> String {
     )
 }
 
+/// `settle` runs after the live findings and before the root cause is chosen: the OAuth
+/// path's wording, the scopes a token holds.
 pub fn decide(
     ctx: &Context<'_>,
     ev: Option<&Evidence>,
     checks: &mut Vec<Check>,
     findings: &mut Vec<Finding>,
+    settle: &mut dyn FnMut(&mut Vec<Check>, &mut Vec<Finding>),
 ) -> Outcome {
     let t = ctx.target;
     let mut inconclusive: Option<String> = None;
@@ -252,6 +255,7 @@ pub fn decide(
             &mut account_id,
         );
     }
+    settle(checks, findings);
     if inconclusive.is_none() {
         inconclusive = super::proof::missing_proof(checks);
     }
@@ -586,7 +590,7 @@ fn live_findings(
         // The credential is good somewhere.
         for f in findings
             .iter_mut()
-            .filter(|f| f.rule == "AT103" || f.rule == "AT303")
+            .filter(|f| (f.rule == "AT103" || f.rule == "AT303") && f.severity == Severity::Error)
         {
             f.severity = Severity::Warning;
             f.message.push_str(" (the credential was accepted anyway)");
