@@ -94,12 +94,7 @@ pub fn register(value: &str) {
         let rest = rest.trim();
         values.push(rest.to_string());
         if scheme.eq_ignore_ascii_case("basic")
-            && let Ok(decoded) = base64::engine::general_purpose::STANDARD
-                .decode(rest.trim_end_matches('=').as_bytes())
-                .or_else(|_| {
-                    base64::engine::general_purpose::STANDARD_NO_PAD
-                        .decode(rest.trim_end_matches('=').as_bytes())
-                })
+            && let Some(decoded) = crate::token::decode_base64(rest)
             && let Ok(pair) = String::from_utf8(decoded)
             && let Some((_, secret)) = pair.split_once(':')
         {

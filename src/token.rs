@@ -168,6 +168,19 @@ pub fn classify(value: &str) -> TokenInfo {
     }
 }
 
+/// Decode the base64 of a Basic `email:token` value, the one way lint and the doctor both do:
+/// the standard alphabet first, then the URL-safe one (some clients encode with it), padding
+/// optional.
+pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let t = s.trim_end_matches('=');
+    STANDARD_NO_PAD
+        .decode(t)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(t))
+        .ok()
+}
+
 /// Append a correct CRC tail to `head` (which must end in `=` for `ATATT3`/`ATCTT3`). Used by
 /// tests and fixtures to build canary tokens.
 pub fn with_crc_tail(head: &str) -> String {
@@ -177,6 +190,18 @@ pub fn with_crc_tail(head: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_standard_then_url_safe() {
+        // "a?b:c>d" encodes with `/` in standard base64 and `_` in URL-safe.
+        assert_eq!(decode_base64("YT9iOmM+ZA=="), Some(b"a?b:c>d".to_vec()));
+        assert_eq!(decode_base64("YT9iOmM-ZA"), Some(b"a?b:c>d".to_vec()));
+        assert_eq!(
+            decode_base64("dXNlcjp0b2tlbg"),
+            Some(b"user:token".to_vec())
+        );
+        assert_eq!(decode_base64("not base64!"), None);
+    }
 
     fn sample_head() -> String {
         let mut s = String::from("ATATT3xFfGF0");

@@ -66,11 +66,7 @@ pub fn basic_value(user: &str, secret: &str) -> String {
 }
 
 fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let t = s.trim_end_matches('=');
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(t)
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t))
-        .ok()
+    crate::token::decode_base64(s)
 }
 
 /// An Atlassian account ID: `557058:…` or 24 hex characters.

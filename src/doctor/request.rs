@@ -111,9 +111,8 @@ impl Target {
             }
         }
         let query = self.path.split_once('?').map_or("", |(_, q)| q);
-        for pair in query.split('&') {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode(v);
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            let v = v.into_owned();
             if (k == "projectKey" || k == "projectKeyOrId" || k == "project") && is_project_key(&v)
             {
                 return (Some(v), None);
@@ -154,10 +153,9 @@ impl Target {
             }
         }
         let query = self.path.split_once('?').map_or("", |(_, q)| q);
-        query.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (matches!(k, "spaceKey" | "keys" | "space-key") && !v.is_empty())
-                .then(|| percent_decode(v))
+        form_urlencoded::parse(query.as_bytes()).find_map(|(k, v)| {
+            (matches!(k.as_ref(), "spaceKey" | "keys" | "space-key") && !v.is_empty())
+                .then(|| v.into_owned())
         })
     }
 }
@@ -174,33 +172,6 @@ fn is_issue_key(s: &str) -> bool {
     s.split_once('-').is_some_and(|(p, n)| {
         is_project_key(p) && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

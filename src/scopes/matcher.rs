@@ -163,29 +163,6 @@ pub(crate) fn is_placeholder(seg: &str) -> bool {
         || seg == "…"
 }
 
-fn percent_decode(seg: &str) -> String {
-    let bytes = seg.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
 /// Split a URL or path into segments and gateway.
 pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
     let url = url.trim();
@@ -227,7 +204,11 @@ pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
             if is_placeholder(s) {
                 RSeg::Placeholder(s.to_string())
             } else {
-                RSeg::Text(percent_decode(s))
+                RSeg::Text(
+                    percent_encoding::percent_decode_str(s)
+                        .decode_utf8_lossy()
+                        .into_owned(),
+                )
             }
         })
         .collect();

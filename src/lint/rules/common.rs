@@ -2,8 +2,6 @@
 //! `Basic` values, literal strings.
 use std::ops::Range;
 
-use base64::Engine;
-
 use crate::lint::Cx;
 use crate::token::{self, TokenInfo, TokenKind};
 
@@ -130,12 +128,9 @@ pub fn decode_pair(b64: &str) -> Option<(String, String)> {
     Some((user.to_string(), secret.to_string()))
 }
 
+/// The one Basic decoder the doctor uses too ([`crate::token::decode_base64`]).
 fn decode_b64(s: &str) -> Option<String> {
-    let trimmed = s.trim_end_matches('=');
-    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(trimmed)
-        .ok()?;
-    String::from_utf8(bytes).ok()
+    String::from_utf8(crate::token::decode_base64(s)?).ok()
 }
 
 /// Is a decoded Basic secret a real-looking credential rather than a placeholder?
