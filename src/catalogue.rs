@@ -128,6 +128,7 @@ impl From<crate::cli::SeverityArg> for Severity {
 pub enum Mode {
     Lint,
     Doctor,
+    Inventory,
 }
 
 /// One rule, as written in its TOML file.
@@ -156,6 +157,35 @@ pub struct Rule {
     pub docs: Docs,
     #[serde(default, skip_serializing)]
     pub lint: Option<LintSpec>,
+    /// Examples for an inventory rule: file sets that `tests/rule_examples.rs` runs through
+    /// `atlcheck inventory`'s own code.
+    #[serde(default, skip_serializing)]
+    pub inventory: Option<InventorySpec>,
+}
+
+/// Examples of an inventory rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySpec {
+    pub examples: Vec<InventoryExample>,
+}
+
+/// A small repository and what the inventory must report for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryExample {
+    pub expect: Expect,
+    pub files: Vec<ExampleFile>,
+    /// For `fail`: how many findings of this rule (default: at least one).
+    #[serde(default)]
+    pub count: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleFile {
+    pub path: String,
+    pub code: String,
 }
 
 /// The documentation `atlcheck explain` prints.

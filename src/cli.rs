@@ -55,6 +55,9 @@ pub enum Command {
     /// Which OAuth scopes (classic and granular) a request needs, from Atlassian's OpenAPI specs.
     #[command(long_about = crate::scopes::long_help(), after_help = crate::scopes::AFTER_HELP)]
     Scopes(ScopesArgs),
+    /// The integration register: which automation uses which Atlassian credential, where it runs, what it calls.
+    #[command(after_help = INVENTORY_HELP)]
+    Inventory(InventoryArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions(CompletionsArgs),
     /// Print the man page (roff) of atlcheck, or of one of its commands, to standard output.
@@ -228,6 +231,56 @@ pub struct ScopesArgs {
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    /// One block per integration, and the findings.
+    Human,
+    /// Versioned JSON document (SPEC.md, "JSON output"); the input of `atlcheck tokens --inventory`.
+    Json,
+    /// One row per integration, for a spreadsheet.
+    Csv,
+    /// A Markdown table, to paste into a wiki page.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Repositories, folders or files to read (default `.`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Human)]
+    pub format: InventoryFormat,
+    /// Write the register to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Exit 1 when a finding (lint findings in the files involved, AT109) is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// Do not respect .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Use this configuration file (service-account allow-list, rule settings) instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+const INVENTORY_HELP: &str = "Examples:
+  atlcheck inventory                              # the register of the current repository
+  atlcheck inventory --format markdown > docs/integrations.md
+  atlcheck inventory --format json --output-file inventory.json
+  atlcheck tokens --org $ORG_ID --inventory inventory.json
+
+Reads GitHub Actions, GitLab CI, Jenkinsfiles, Bitbucket and Azure Pipelines, CircleCI, crontabs,
+Kubernetes CronJobs and manifests, Helm templates, docker-compose, systemd timers and plain scripts,
+follows each CI step into the scripts it runs, and groups what it finds by credential. No network.
+Exit codes: 0 success (also with findings, unless --fail-on is given), 1 findings at or above
+--fail-on, 2 usage or I/O error.
+Docs: docs/inventory.md, atlcheck explain AT109";
 
 /// Parse the process arguments; usage errors exit with code 2 (clap's default).
 pub fn parse() -> Cli {

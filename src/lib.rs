@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod doctor;
+pub mod inventory;
 pub mod lint;
 pub mod output;
 pub mod pattern;
@@ -48,6 +49,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Explain(args) => commands::explain::run(&cli.global, args),
         cli::Command::Doctor(args) => commands::doctor::run(&cli.global, args),
         cli::Command::Scopes(args) => commands::scopes::run(&cli.global, args),
+        cli::Command::Inventory(args) => commands::inventory::run(&cli.global, args),
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Man(args) => commands::man::run(args),
     }

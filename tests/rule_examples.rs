@@ -82,3 +82,58 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
     // What each fail example reports, reviewed line by line.
     insta::assert_snapshot!("example_findings", transcript);
 }
+
+/// Inventory rules (AT109): each example is a small repository, run through
+/// `atlcheck inventory`'s own parsers and join.
+#[test]
+fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
+    use atlcheck::inventory::{self, Tree};
+    let linter = Linter::new(Config::resolve(None, &Overrides::default()).unwrap()).unwrap();
+    let mut checked = 0;
+    for rule in catalogue::rules()
+        .iter()
+        .filter(|r| r.has_mode(Mode::Inventory))
+    {
+        let spec = rule
+            .inventory
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has no [inventory] examples", rule.code));
+        let fails = spec
+            .examples
+            .iter()
+            .filter(|e| e.expect == Expect::Fail)
+            .count();
+        assert!(
+            fails >= 1 && spec.examples.len() > fails,
+            "{} needs at least one fail and one pass example",
+            rule.code
+        );
+        for (i, ex) in spec.examples.iter().enumerate() {
+            let tree =
+                Tree::from_files(ex.files.iter().map(|f| (f.path.as_str(), f.code.as_str())));
+            let inv = inventory::build(&[tree], &linter, &[]);
+            let mine = inv.findings.iter().filter(|f| f.rule == rule.code).count();
+            assert!(
+                !inv.integrations.is_empty(),
+                "{} example #{}: no integration found",
+                rule.code,
+                i + 1
+            );
+            let ok = match (ex.expect, ex.count) {
+                (Expect::Pass, _) => mine == 0,
+                (Expect::Fail, Some(n)) => mine == n,
+                (Expect::Fail, None) => mine > 0,
+            };
+            assert!(
+                ok,
+                "{} example #{} ({:?}): {mine} findings: {:?}",
+                rule.code,
+                i + 1,
+                ex.expect,
+                inv.findings
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} inventory examples ran");
+}

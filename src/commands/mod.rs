@@ -2,6 +2,7 @@
 pub mod completions;
 pub mod doctor;
 pub mod explain;
+pub mod inventory;
 pub mod lint;
 pub mod man;
 pub mod rules;

@@ -4,6 +4,7 @@ pub mod concise;
 pub mod doctor;
 pub mod github;
 pub mod human;
+pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod progress;
