@@ -112,7 +112,11 @@ fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
             let tree =
                 Tree::from_files(ex.files.iter().map(|f| (f.path.as_str(), f.code.as_str())));
             let inv = inventory::build(&[tree], &linter, &[]);
-            let mine = inv.findings.iter().filter(|f| f.rule == rule.code).count();
+            let mine = inv
+                .findings
+                .iter()
+                .filter(|f| rule.code == f.rule.as_str())
+                .count();
             assert!(
                 !inv.integrations.is_empty(),
                 "{} example #{}: no integration found",

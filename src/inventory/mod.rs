@@ -929,6 +929,7 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
         }
     }
     let at109 = catalogue::find("AT109").expect("AT109 is in the catalogue");
+    let at109_code = at109.code.to_string();
     let mut inv = Inventory::default();
     let mut automations: BTreeSet<String> = BTreeSet::new();
     for (name, mut a) in acc {
@@ -960,14 +961,14 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
                 .map(describe_runs_in)
                 .collect();
             a.findings.insert(FindingRef {
-                rule: at109.code.clone(),
+                rule: at109_code.clone(),
                 path: first.path.clone(),
                 line: first.line,
             });
             all_findings.insert(
-                (first.path.clone(), first.line, 0, at109.code.clone() + &name),
+                (first.path.clone(), first.line, 0, format!("{at109_code}{name}")),
                 InvFinding {
-                    rule: at109.code.clone(),
+                    rule: at109_code.clone(),
                     name: at109.name.clone(),
                     severity: at109.severity,
                     path: first.path.clone(),
@@ -1006,7 +1007,7 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
     s.shared_credentials = inv
         .integrations
         .iter()
-        .filter(|i| i.findings.iter().any(|f| f.rule == at109.code))
+        .filter(|i| i.findings.iter().any(|f| f.rule == at109_code))
         .count();
     s.automations = automations.len();
     s.findings = inv.findings.len();
