@@ -1,7 +1,7 @@
 //! docker-compose files (`docker-compose*.yml`, `compose*.yml`): one unit per service, with
 //! its `environment` (mapping, or list of `KEY=value` / bare `KEY` passed through from the
 //! host), its `env_file` entries (read from the repository when present) and its
-//! `command` / `entrypoint`. Each service is its own automation.
+//! `command` / `entrypoint`. The services of one file are one automation (deployed together).
 use super::yaml;
 use super::{EnvVar, RunnerKind, Snippet, Tree, Unit};
 
@@ -17,7 +17,7 @@ pub fn units(path: &str, text: &str, tree: &Tree) -> Vec<Unit> {
         let name = svc.key.clone().unwrap_or_default();
         let mut u = Unit::new(RunnerKind::DockerCompose, path, svc.line);
         u.runs_in.job = Some(name.clone());
-        u.automation = format!("{path}#{name}");
+        // The services of one compose file are deployed together: one automation.
         if let Some(env) = svc.get("environment") {
             for e in env.entries() {
                 u.add_env(

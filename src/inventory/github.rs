@@ -32,6 +32,9 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
         }
     }
     let schedule = (!crons.is_empty()).then(|| crons.join("; "));
+    // A reusable workflow runs as part of the workflows that call it.
+    let reusable_only =
+        crons.is_empty() && triggers.iter().all(|t| t == "workflow_call") && !triggers.is_empty();
     let trigger = (!triggers.is_empty()).then(|| triggers.join(", "));
     let mut out = Vec::new();
     let Some(jobs) = doc.get("jobs") else {
@@ -44,6 +47,9 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
             u.runs_in.job = Some(name.clone());
             u.runs_in.schedule = schedule.clone();
             u.runs_in.trigger = trigger.clone();
+            if reusable_only {
+                u.automation = String::new();
+            }
             u.store = "github-secret".to_string();
             // Steps run from the repository root (the checkout).
             u.base_dir = repo_root(path).to_string();
@@ -96,6 +102,10 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
             }
             if let Some(uses) = step.str("uses") {
                 u.hint = super::text::mentions_atlassian(uses);
+                for (method, p) in known_action_calls(uses) {
+                    u.known_calls
+                        .push((method.to_string(), p.to_string(), step.line));
+                }
             }
             // Secrets named outside `env:` (in `run:` or `with:`).
             for child in step
@@ -143,5 +153,29 @@ fn secrets_in(u: &mut Unit, node: &Node, _path: &str) {
                 inherited: false,
             });
         }
+    }
+}
+
+/// The Jira REST operations well-known Jira actions call (Jira REST API v2, as the actions'
+/// sources do): what the register lists as the step's calls. An action not listed here
+/// still marks its step as Atlassian by its name, without calls.
+fn known_action_calls(uses: &str) -> Vec<(&'static str, &'static str)> {
+    let name = uses.split('@').next().unwrap_or(uses).to_ascii_lowercase();
+    let repo = name.rsplit('/').next().unwrap_or(&name);
+    match repo {
+        "gajira-create" | "gh-action-jira-create" | "gajira-todo" => {
+            vec![("POST", "/rest/api/2/issue")]
+        }
+        "gajira-transition" | "gh-action-jira-transition" => vec![
+            ("GET", "/rest/api/2/issue/{issueIdOrKey}/transitions"),
+            ("POST", "/rest/api/2/issue/{issueIdOrKey}/transitions"),
+        ],
+        "gajira-comment" | "gh-action-jira-comment" => {
+            vec![("POST", "/rest/api/2/issue/{issueIdOrKey}/comment")]
+        }
+        "gajira-find-issue-key" => vec![("GET", "/rest/api/2/issue/{issueIdOrKey}")],
+        "gh-action-jira-search" => vec![("GET", "/rest/api/2/search")],
+        "gajira-login" => vec![("GET", "/rest/api/2/myself")],
+        _ => Vec::new(),
     }
 }

@@ -8,7 +8,7 @@
 //!    (a workflow step, a GitLab job, a Jenkinsfile, a crontab line, a CronJob container, a
 //!    compose service, a systemd timer, a plain script), with the credentials its
 //!    configuration hands over, its environment and its inline script text.
-//! 3. [`join`] follows each unit into the scripts it runs (three levels deep, imports
+//! 3. [`join`] follows each unit into the scripts it runs (six levels deep, imports
 //!    included), reads what they read and call ([`text`]), keeps the credentials that belong
 //!    to an Atlassian integration, and groups the units by credential name: one
 //!    [`Integration`] per credential, with AT109 when it powers several automations.
@@ -82,7 +82,8 @@ pub struct Snippet {
 #[derive(Debug, Clone)]
 pub struct Unit {
     pub runs_in: RunsIn,
-    /// Two units with different keys are different automations (AT109).
+    /// Two units with different keys are different automations (AT109); empty when the unit
+    /// runs only as part of others (a reusable workflow).
     pub automation: String,
     pub creds: Vec<CredRef>,
     pub env: Vec<EnvVar>,
@@ -95,6 +96,9 @@ pub struct Unit {
     /// The configuration itself says Atlassian (an Atlassian action or pipe, a Jira image).
     pub hint: bool,
     pub syntax: Syntax,
+    /// REST calls the configuration makes through a known action (`atlassian/gajira-create`):
+    /// (method, path, line).
+    pub known_calls: Vec<(String, String, usize)>,
 }
 
 impl Unit {
@@ -117,6 +121,7 @@ impl Unit {
             base_dir: parent(path).to_string(),
             hint: false,
             syntax: Syntax::default(),
+            known_calls: Vec::new(),
         }
     }
 
@@ -130,7 +135,7 @@ impl Unit {
         });
         let refs = text::refs_in_value(value, self.syntax.azure_macros);
         if refs.is_empty() {
-            if text::credential_like(name) && !value.trim().is_empty() {
+            if text::credential_like(name) && !text::dummy_value(value) {
                 self.creds.push(CredRef {
                     name: name.to_string(),
                     store: "literal".to_string(),
@@ -286,6 +291,10 @@ impl Tree {
         None
     }
 }
+
+/// How deep scripts and imports are followed from a runner, and how many files at most.
+const MAX_DEPTH: usize = 6;
+const MAX_FOLLOWED: usize = 200;
 
 /// Scripts are read up to this size.
 const SCRIPT_CAP: u64 = 1024 * 1024;
@@ -571,11 +580,11 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
     let config = unit.runs_in.path.clone();
     let mut files = vec![config.clone()];
     let mut analyses: Vec<(String, Analysis)> = Vec::new();
-    let mut queue: Vec<(ScriptRef, String, usize)> = Vec::new();
+    let mut queue: std::collections::VecDeque<(ScriptRef, String, usize)> = Default::default();
     for s in &unit.snippets {
         let a = text::analyze(&s.text, s.line, unit.syntax);
         for (r, _) in &a.scripts {
-            queue.push((r.clone(), parent(&s.path).to_string(), 1));
+            queue.push_back((r.clone(), parent(&s.path).to_string(), 1));
         }
         if !files.contains(&s.path) {
             files.push(s.path.clone());
@@ -583,11 +592,11 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
         analyses.push((s.path.clone(), a));
     }
     let mut followed = Vec::new();
-    while let Some((r, from, depth)) = queue.pop() {
+    while let Some((r, from, depth)) = queue.pop_front() {
         let Some(path) = tree.resolve(&r, &unit.base_dir, &from) else {
             continue;
         };
-        if files.contains(&path) || depth > 3 {
+        if files.contains(&path) || depth > MAX_DEPTH || files.len() > MAX_FOLLOWED {
             continue;
         }
         let Some(text) = tree.load(&path) else {
@@ -595,7 +604,7 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
         };
         let a = text::analyze(&text, 1, Syntax::default());
         for (r2, _) in &a.scripts {
-            queue.push((r2.clone(), parent(&path).to_string(), depth + 1));
+            queue.push_back((r2.clone(), parent(&path).to_string(), depth + 1));
         }
         files.push(path.clone());
         followed.push(path.clone());
@@ -641,7 +650,13 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
         }
         creds.push(c.clone());
     }
+    let is_script = unit.runs_in.kind == RunnerKind::Script;
     for (name, path, line) in &reads {
+        // A plain script's own reads make it an automation; what the modules it imports
+        // read is reported where those modules are.
+        if is_script && *path != config {
+            continue;
+        }
         if creds
             .iter()
             .any(|c| c.alias.as_deref() == Some(name.as_str()) || c.name == *name)
@@ -665,6 +680,12 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
             inherited: false,
         });
     }
+    // When the unit reads credentials named after Atlassian, the others it reads are for other
+    // services (a Bugzilla key beside a Jira token).
+    let any_named = creds.iter().any(|c| {
+        text::mentions_atlassian(&c.name)
+            || c.alias.as_deref().is_some_and(text::mentions_atlassian)
+    });
     creds.retain(|c| {
         let alias = c.alias.as_deref().unwrap_or("");
         let is_cred = text::credential_like(&c.name)
@@ -672,7 +693,10 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
             || (c.known_secret && !text::identity_like(&c.name) && !text::config_like(&c.name));
         let named = text::mentions_atlassian(&c.name) || text::mentions_atlassian(alias);
         let foreign = text::foreign(&c.name) && (alias.is_empty() || text::foreign(alias));
-        is_cred && !foreign && (named || atlassian) && !(non_cloud && sites.is_empty())
+        is_cred
+            && !foreign
+            && (named || (atlassian && !any_named))
+            && !(non_cloud && sites.is_empty())
     });
     // Identity: what the configuration sets wins over a script's default; within one
     // level, literal emails beat references and service accounts beat people.
@@ -699,6 +723,7 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
             .map(|(x, _)| x.trim().to_string());
         let reference = match (refs.first(), expr) {
             (Some((r, "github-secret")), _) => Some(format!("secrets.{r}")),
+            (Some((r, _)), _) if unit.syntax.azure_macros => Some(format!("$({r})")),
             (Some((r, _)), _) => Some(format!("${r}")),
             (None, Some(x)) => Some(x),
             (None, None) => None,
@@ -724,7 +749,34 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
             }
         }
     }
+    if identity.rank() == 0 {
+        // The code reads the user from a variable the configuration does not set (a CI
+        // variable, the host's environment): name it.
+        if let Some((name, path, line)) = reads.iter().find(|(n, _, _)| {
+            text::identity_like(n) && !text::foreign(n) && !unit.env.iter().any(|e| e.name == *n)
+        }) {
+            identity = Identity {
+                value: Some(format!("${name}")),
+                kind: "unknown",
+                source: Some(format!("{}:{line}", tree.display(path))),
+            };
+        }
+    }
     let mut calls = Vec::new();
+    for (method, p, line) in &unit.known_calls {
+        if let Ok(m) = scopes::lookup(method, p) {
+            calls.push((
+                Call {
+                    method: method.clone(),
+                    path: m.path.clone(),
+                    operation: Some(m.operation.operation_id.to_string()),
+                    file: tree.display(&config),
+                    line: *line,
+                },
+                Some(m.operation),
+            ));
+        }
+    }
     for (path, a) in &analyses {
         for c in &a.calls {
             let (call_path, operation, op) = match scopes::lookup(&c.method, &c.url) {
@@ -873,7 +925,9 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
                 }) {
                     a.runs_in.push(ri);
                 }
-                if r.unit.runs_in.kind != RunnerKind::Script {
+                // A plain script is not an automation of its own, nor is a reusable
+                // workflow (it runs as part of its callers).
+                if r.unit.runs_in.kind != RunnerKind::Script && !r.unit.automation.is_empty() {
                     a.automations.insert(format!(
                         "{}\u{0}{}",
                         tree.display(&r.unit.automation),

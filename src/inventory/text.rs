@@ -66,8 +66,8 @@ fn env_res() -> &'static [Regex] {
             r#"(?:environ(?:\.get)?|getenv|Getenv|LookupEnv|GetEnvironmentVariable|env\.get|ENV(?:\.fetch)?)\s*[\[(]\s*['"]([A-Za-z_]\w*)['"]"#,
             // Node.
             r#"process\.env(?:\.([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"])"#,
-            // GitHub Actions `${{ env.X }}`, Jenkins `env.X`.
-            r"\benv\.([A-Z_][A-Z0-9_]*)\b",
+            // GitHub Actions `${{ env.X }}`, Jenkins `env.X`, `const ENV = process.env; ENV.X`.
+            r"\b(?:env|ENV)\.([A-Z_][A-Z0-9_]*)\b",
         ]
         .iter()
         .map(|s| re(s))
@@ -78,8 +78,43 @@ fn env_res() -> &'static [Regex] {
 fn assign_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        re(r"(?m)^[ \t]*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Z_][A-Z0-9_]*)=[^=\n]*")
+        re(
+            r"(?m)^[ \t]*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?|const\s+|let\s+|var\s+|final\s+(?:String\s+)?)?([A-Z_][A-Z0-9_]*)[ \t]*(?::[ \t]*\w+[ \t]*)?=[^=\n]*",
+        )
     })
+}
+
+fn settings_field_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        re(r"(?m)^[ \t]+([a-z][a-z0-9_]*)[ \t]*:[ \t]*(?:str|SecretStr|Optional\[(?:str|SecretStr)\]|(?:str|SecretStr)[ \t]*\|[ \t]*None)\b")
+    })
+}
+
+/// A literal that is not a real credential: a test value or a documentation placeholder.
+pub fn dummy_value(v: &str) -> bool {
+    let l = v.trim().to_ascii_lowercase();
+    l.len() < 8
+        || crate::account::is_placeholder(&l)
+        || [
+            "changeme",
+            "dummy",
+            "example",
+            "fake",
+            "test",
+            "sample",
+            "secret",
+            "password",
+            "token",
+            "xxxx",
+            "replace",
+            "todo",
+            "none",
+            "null",
+            "placeholder",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 fn azure_macro_re() -> &'static Regex {
@@ -136,8 +171,10 @@ fn import_res() -> &'static [Regex] {
     static RES: OnceLock<Vec<Regex>> = OnceLock::new();
     RES.get_or_init(|| {
         [
-            r"(?m)^\s*from\s+(\.*[A-Za-z_][\w.]*)\s+import\b",
+            r"(?m)^\s*from\s+(\.*[A-Za-z_][\w.]*)\s+import\b[ \t]*\(?[ \t]*([A-Za-z_][\w \t,]*)?",
             r"(?m)^\s*import\s+([A-Za-z_][\w.]*)\s*$",
+            // An ASGI/WSGI application named as `"package.module:app"` (uvicorn, gunicorn).
+            r#"["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+):[A-Za-z_]\w*["']"#,
             r#"\brequire\(\s*['"](\.{1,2}/[^'"]+)['"]\s*\)"#,
             r#"\bfrom\s+['"](\.{1,2}/[^'"]+)['"]"#,
             r#"(?m)^\s*(?:source|\.)\s+["']?((?:\.{0,2}/)?[\w./\-]+)"#,
@@ -278,6 +315,17 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
             a.atlassian = true;
         }
     }
+    // Settings classes (pydantic `BaseSettings`) read each field from the environment
+    // variable of the same name, upper-cased.
+    if text.contains("BaseSettings") {
+        for c in settings_field_re().captures_iter(text) {
+            let at = c.get(0).map_or(0, |m| m.start());
+            let line = text[..at].matches('\n').count() + 1;
+            if !is_comment(line) {
+                push_read(&mut a.env_reads, &c[1].to_ascii_uppercase(), line + offset);
+            }
+        }
+    }
     for r in import_res() {
         for c in r.captures_iter(text) {
             let at = c.get(0).map_or(0, |m| m.start());
@@ -285,21 +333,38 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
             if is_comment(line) {
                 continue;
             }
-            let m = c[1].to_string();
-            let m = if m.starts_with('.') && !m.starts_with("./") && !m.starts_with("../") {
-                // Python relative import `.client` / `..lib.x`.
-                let dots = m.chars().take_while(|c| *c == '.').count();
-                let rest = m[dots..].replace('.', "/");
-                let up = "../".repeat(dots.saturating_sub(1));
-                format!("./{up}{rest}")
-            } else if !m.contains('/') {
-                m.replace('.', "/")
-            } else {
-                m
-            };
-            let r = ScriptRef::Module(m);
-            if !a.scripts.iter().any(|(x, _)| *x == r) {
-                a.scripts.push((r, line + offset));
+            // `from pkg import mod`: `mod` may be a module of the package.
+            let mut names = vec![c[1].to_string()];
+            if let Some(list) = c.get(2) {
+                let base = c[1].trim_end_matches('.');
+                let sep = if base.chars().all(|ch| ch == '.') {
+                    ""
+                } else {
+                    "."
+                };
+                for n in list.as_str().split(',') {
+                    let n = n.split_whitespace().next().unwrap_or("");
+                    if !n.is_empty() && n != "as" {
+                        names.push(format!("{base}{sep}{n}"));
+                    }
+                }
+            }
+            for m in names {
+                let m = if m.starts_with('.') && !m.starts_with("./") && !m.starts_with("../") {
+                    // Python relative import `.client` / `..lib.x`.
+                    let dots = m.chars().take_while(|c| *c == '.').count();
+                    let rest = m[dots..].replace('.', "/");
+                    let up = "../".repeat(dots.saturating_sub(1));
+                    format!("./{up}{rest}")
+                } else if !m.contains('/') {
+                    m.replace('.', "/")
+                } else {
+                    m
+                };
+                let r = ScriptRef::Module(m);
+                if !a.scripts.iter().any(|(x, _)| *x == r) {
+                    a.scripts.push((r, line + offset));
+                }
             }
         }
     }
@@ -341,7 +406,8 @@ pub fn refs_in_value(value: &str, azure: bool) -> Vec<(String, &'static str)> {
     let helm = HELM.get_or_init(|| re(r"\{\{-?\s*\.Values\.([A-Za-z_][\w.]*)"));
     let mut out: Vec<(String, &'static str)> = Vec::new();
     for c in secrets.captures_iter(value) {
-        out.push((c[1].to_string(), "github-secret"));
+        // GitHub secret names are case-insensitive: `secrets.jira_token` is JIRA_TOKEN.
+        out.push((c[1].to_ascii_uppercase(), "github-secret"));
     }
     if !out.is_empty() || value.contains("${{") {
         return out;
