@@ -54,14 +54,14 @@ pub fn run(global: &GlobalArgs, args: InventoryArgs) -> anyhow::Result<ExitStatu
         output::color::disable();
     }
     for (path, message) in &inv.errors {
-        eprintln!(
+        crate::errln!(
             "atlcheck: error: {}",
             output::inventory::clean(&format!("{path}: {message}"))
         );
     }
     if global.verbose {
         for (path, reason) in &inv.skipped {
-            eprintln!(
+            crate::errln!(
                 "atlcheck: note: skipped {}: {reason}",
                 output::inventory::clean(path)
             );

@@ -54,6 +54,10 @@ pub fn units(path: &str, text: &str, tree: &Tree) -> Vec<Unit> {
                 let rel = super::normalize(&format!("{}/{file}", super::parent(path)))
                     .unwrap_or_default();
                 let Some(text) = tree.load(&rel) else {
+                    // Kept out of the repository (a `.env` with the secrets): the container
+                    // gets whatever it holds.
+                    u.implicit_env = true;
+                    u.store = format!("env-file {file}");
                     continue;
                 };
                 for (i, l) in text.split('\n').enumerate() {

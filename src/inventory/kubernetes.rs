@@ -109,7 +109,9 @@ pub fn units(path: &str, text: &str, tree: &Tree) -> Vec<Unit> {
                 })
                 .unwrap_or_default();
             if let Some(s) = from_secrets.first() {
+                // `envFrom` hands every key of the secret to the container.
                 u.store = format!("kubernetes-secret {s} (envFrom)");
+                u.implicit_env = true;
             }
             for key in ["command", "args"] {
                 if let Some(n) = c.get(key) {

@@ -96,6 +96,11 @@ pub struct Unit {
     /// The configuration itself says Atlassian (an Atlassian action or pipe, a Jira image).
     pub hint: bool,
     pub syntax: Syntax,
+    /// Whether the runner passes variables it does not name to the code (GitLab, Bitbucket
+    /// and CircleCI variables set in the UI, a crontab's environment, a plain script's
+    /// shell). GitHub and Azure secrets, Jenkins credentials, Kubernetes and compose
+    /// containers and systemd services see only what the configuration names.
+    pub implicit_env: bool,
     /// REST calls the configuration makes through a known action (`atlassian/gajira-create`):
     /// (method, path, line).
     pub known_calls: Vec<(String, String, usize)>,
@@ -122,6 +127,17 @@ impl Unit {
             hint: false,
             syntax: Syntax::default(),
             known_calls: Vec::new(),
+            implicit_env: !matches!(
+                kind,
+                RunnerKind::GithubActions
+                    | RunnerKind::AzurePipelines
+                    | RunnerKind::Jenkins
+                    | RunnerKind::Kubernetes
+                    | RunnerKind::KubernetesCronjob
+                    | RunnerKind::Helm
+                    | RunnerKind::DockerCompose
+                    | RunnerKind::Systemd
+            ),
         }
     }
 
@@ -654,7 +670,7 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
     for (name, path, line) in &reads {
         // A plain script's own reads make it an automation; what the modules it imports
         // read is reported where those modules are.
-        if is_script && *path != config {
+        if (is_script && *path != config) || !unit.implicit_env {
             continue;
         }
         if creds

@@ -89,6 +89,8 @@ fn service_into(u: &mut Unit, path: &str, text: &str, tree: &Tree) {
                     "",
                     super::parent(path),
                 ) else {
+                    u.implicit_env = true;
+                    u.store = format!("env-file {file}");
                     continue;
                 };
                 let Some(t) = tree.load(&rel) else { continue };

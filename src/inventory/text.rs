@@ -178,6 +178,9 @@ fn import_res() -> &'static [Regex] {
             r#"\brequire\(\s*['"](\.{1,2}/[^'"]+)['"]\s*\)"#,
             r#"\bfrom\s+['"](\.{1,2}/[^'"]+)['"]"#,
             r#"(?m)^\s*(?:source|\.)\s+["']?((?:\.{0,2}/)?[\w./\-]+)"#,
+            // A configuration file the code opens (`open("config/settings.yaml")`): its
+            // URLs are the sites the code calls.
+            r#"\b(?:open|readFileSync|readFile|load_file|File\.read|os\.ReadFile)\(\s*["']((?:\.{0,2}/)?[\w./\-]+\.(?:ya?ml|json|ini|cfg|conf|toml|properties))["']"#,
         ]
         .iter()
         .map(|s| re(s))
@@ -479,6 +482,25 @@ pub fn config_like(name: &str) -> bool {
 /// Credentials of other services: listed only when they also name Atlassian.
 pub fn foreign(name: &str) -> bool {
     let u = name.to_ascii_uppercase();
+    // `GH_JIRA_SYNC_PAT` is a GitHub token of a Jira sync app: the prefix names the service.
+    if [
+        "GH_",
+        "GITHUB_",
+        "GITLAB_",
+        "NPM_",
+        "DOCKER_",
+        "SLACK_",
+        "AWS_",
+        "AZURE_",
+        "GCP_",
+        "GOOGLE_",
+        "BITBUCKET_",
+    ]
+    .iter()
+    .any(|p| u.starts_with(p))
+    {
+        return true;
+    }
     if mentions_atlassian(&u) {
         return false;
     }

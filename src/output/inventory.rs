@@ -13,25 +13,18 @@ use super::color::paint;
 use crate::catalogue::Severity;
 use crate::inventory::{Integration, InvFinding, Inventory, RunsIn, Summary};
 
-/// Mask secrets and escape control characters (`\u{1b}` -> `\x1b`).
+/// Mask secrets and escape control characters, for values read from the scanned files. The
+/// sink ([`super::sink`]) scrubs every line again; cleaning here keeps each value on its own
+/// line in every format (a newline in a job name cannot break a CSV row or a Markdown table).
 pub fn clean(s: &str) -> String {
     escape(&crate::secret::redact_text(s))
 }
 
-/// Escape control characters and invisible direction marks in text atlcheck wrote itself.
+/// Escape control characters and bidirectional overrides (the sink's own escaping).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\x{:02x}", u32::from(c)));
-        } else if matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // The sink keeps line breaks (it works line by line); inside a value they are escaped too.
+    let one_line = s.replace('\n', "\\u000a").replace('\r', "\\u000d");
+    super::sink::escape_controls(&one_line, false).into_owned()
 }
 
 fn severity_style(s: Severity) -> Style {
@@ -450,8 +443,8 @@ mod tests {
 
     #[test]
     fn cleaning_and_cells() {
-        assert_eq!(clean("a\u{1b}[31mb"), "a\\x1b[31mb");
-        assert_eq!(clean("x\n::error::y"), "x\\x0a::error::y");
+        assert_eq!(clean("a\u{1b}[31mb"), "a\\u001b[31mb");
+        assert_eq!(clean("x\n::error::y"), "x\\u000a::error::y");
         assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(md_cell("a|b; c"), "a\\|b<br>c");
