@@ -317,7 +317,13 @@ fn secrets_and_control_characters_never_reach_the_output() {
 
 #[test]
 fn every_runner_kind_fixture() {
-    for repo in ["gitlab-jira", "jenkins-jira", "bitbucket-jira", "azure-jira", "circleci-jira"] {
+    for repo in [
+        "gitlab-jira",
+        "jenkins-jira",
+        "bitbucket-jira",
+        "azure-jira",
+        "circleci-jira",
+    ] {
         let doc = json(&[&format!("fixtures/inventory/{repo}")]);
         insta::assert_snapshot!(repo, transcript(&doc));
     }
@@ -330,8 +336,17 @@ fn runner_details() {
     let bot = entry(&doc, "confluence-bot");
     assert_eq!(bot["calls"].as_array().unwrap().len(), 1);
     assert_eq!(bot["calls"][0]["operation"], "updatePage");
-    assert!(entry(&doc, "jira-api-token")["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "AT109"));
-    assert!(!doc.to_string().contains("jira-legacy"), "commented-out stage listed");
+    assert!(
+        entry(&doc, "jira-api-token")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "AT109")
+    );
+    assert!(
+        !doc.to_string().contains("jira-legacy"),
+        "commented-out stage listed"
+    );
     assert!(!doc.to_string().contains("docker-hub"));
     // GitLab: a job that only runs in scheduled pipelines; extends: templates; included files.
     let doc = json(&["fixtures/inventory/gitlab-jira"]);
@@ -339,7 +354,10 @@ fn runner_details() {
     assert_eq!(jira["runs_in"][0]["trigger"], "pipeline schedule");
     assert_eq!(jira["identity"]["kind"], "service-account");
     assert!(!doc.to_string().contains("JIRA_LEGACY_TOKEN"));
-    assert_eq!(entry(&doc, "CONFLUENCE_API_TOKEN")["runs_in"][0]["path"], "fixtures/inventory/gitlab-jira/.gitlab/ci/confluence.yml");
+    assert_eq!(
+        entry(&doc, "CONFLUENCE_API_TOKEN")["runs_in"][0]["path"],
+        "fixtures/inventory/gitlab-jira/.gitlab/ci/confluence.yml"
+    );
     // Azure: secret variables reach scripts through the step's env mapping.
     let doc = json(&["fixtures/inventory/azure-jira"]);
     let jira = entry(&doc, "JiraApiToken");
@@ -348,12 +366,21 @@ fn runner_details() {
     assert!(!doc.to_string().contains("DockerPassword"));
     // CircleCI: two scheduled workflows running one job are two automations.
     let doc = json(&["fixtures/inventory/circleci-jira"]);
-    assert_eq!(entry(&doc, "JIRA_API_TOKEN")["runs_in"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        entry(&doc, "JIRA_API_TOKEN")["runs_in"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     assert_eq!(doc["summary"]["shared_credentials"], 1);
     // Bitbucket: a pipe's variables; repository variables read by a script.
     let doc = json(&["fixtures/inventory/bitbucket-jira"]);
     let jira = entry(&doc, "JIRA_API_TOKEN");
-    assert_eq!(jira["identity"]["value"], "bitbucket-bot-4r8t@serviceaccount.atlassian.com");
+    assert_eq!(
+        jira["identity"]["value"],
+        "bitbucket-bot-4r8t@serviceaccount.atlassian.com"
+    );
     assert_eq!(jira["calls"][0]["operation"], "addComment");
     assert!(!doc.to_string().contains("DOCKER_PASSWORD"));
 }
