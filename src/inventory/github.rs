@@ -75,6 +75,9 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
             out.push(u);
             continue;
         }
+        // `atlassian/gajira-login` writes the credential to a file the job's later Jira
+        // actions read: their calls are the login step's credential's calls.
+        let mut login: Option<usize> = None;
         for step in steps {
             let mut u = make(step.line);
             if let Some(env) = step.get("env") {
@@ -114,6 +117,16 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
                 .filter(|c| c.key.as_deref() != Some("env"))
             {
                 secrets_in(&mut u, child, path);
+            }
+            let uses = step.str("uses").unwrap_or_default().to_ascii_lowercase();
+            if uses.contains("gajira-login") && !u.creds.is_empty() {
+                login = Some(out.len());
+            } else if let Some(at) = login
+                && u.creds.is_empty()
+                && !u.known_calls.is_empty()
+            {
+                let calls = std::mem::take(&mut u.known_calls);
+                out[at].known_calls.extend(calls);
             }
             out.push(u);
         }
