@@ -196,8 +196,19 @@ pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
         .char_indices()
         .find(|&(i, c)| c == '?' || (c == '#' && !path[i + 1..].starts_with('{')))
         .map_or(path.len(), |(i, _)| i);
-    let path = &path[..end];
-    let mut segments: Vec<RSeg> = path
+    let mut path = &path[..end];
+    // `/ex/{product}/{cloudId}/...`: the gateway prefix, split the way the doctor splits it.
+    let mut gateway = None;
+    if let Some(g) = surface::split_gateway_path(path)
+        && !g.product.is_empty()
+    {
+        gateway = Some(Gateway {
+            product: g.product.to_string(),
+            cloud_id: g.cloud_id.to_string(),
+        });
+        path = g.rest;
+    }
+    let segments: Vec<RSeg> = path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| {
@@ -212,16 +223,6 @@ pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
             }
         })
         .collect();
-    let mut gateway = None;
-    if let [RSeg::Text(ex), product, id, ..] = segments.as_slice()
-        && ex == "ex"
-    {
-        gateway = Some(Gateway {
-            product: product.display().to_string(),
-            cloud_id: id.display().to_string(),
-        });
-        segments.drain(..3);
-    }
     Ok(Target { segments, gateway })
 }
 
@@ -260,11 +261,11 @@ pub(crate) fn lookup_target(method: &str, target: &Target) -> Result<Match, NoMa
                 "`/ex/{other}/` is not a Jira or Confluence gateway prefix; use /ex/jira/{{cloudId}} or /ex/confluence/{{cloudId}}"
             )),
         }
-        if !is_placeholder(&gw.cloud_id) && !surface::is_uuid(&gw.cloud_id) {
-            notes.push(format!(
-                "the cloud ID `{}` is not a UUID (AT203)",
-                gw.cloud_id
-            ));
+        // Lint's and the doctor's AT203 judgement, in the same words.
+        if !is_placeholder(&gw.cloud_id)
+            && let Some(p) = surface::cloud_id_problem(&gw.product, &gw.cloud_id)
+        {
+            notes.push(format!("{} ({})", p.message, p.rule));
         }
     }
     let path = Target::path(&target.segments);
