@@ -270,14 +270,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         LintFormat::Concise => output::concise::write_lint(&mut out, &result)?,
-        LintFormat::Json => match &baseline {
-            Some(b) => {
-                let mut buf = Vec::new();
-                output::json::write_lint(&mut buf, &result)?;
-                out.write_all(&b.add_to_json(buf)?)?;
-            }
-            None => output::json::write_lint(&mut out, &result)?,
-        },
+        LintFormat::Json => {
+            output::json::write_lint(&mut out, &result, baseline.as_ref().map(|b| b.json()))?;
+        }
         LintFormat::Sarif => output::sarif::write_lint(&mut out, &result)?,
         LintFormat::Github => output::github::write_lint(&mut out, &result)?,
         LintFormat::Junit => output::junit::write_lint(&mut out, &result)?,

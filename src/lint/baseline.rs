@@ -205,14 +205,15 @@ pub struct BaselineOutcome {
 }
 
 #[derive(Serialize)]
-struct JsonStale<'a> {
+pub struct JsonStale<'a> {
     rule: &'a str,
     path: &'a str,
     fingerprint: &'a str,
 }
 
+/// What a lint run's `--baseline` did, as the JSON document carries it.
 #[derive(Serialize)]
-struct JsonBaseline<'a> {
+pub struct JsonBaseline<'a> {
     file: &'a str,
     matched: usize,
     stale: Vec<JsonStale<'a>>,
@@ -251,16 +252,9 @@ impl BaselineOutcome {
         Ok(())
     }
 
-    /// Add a `baseline` field (`file`, `matched`, `stale`) at the end of a JSON lint document
-    /// as `output::json` wrote it (pretty-printed, one object), keeping its bytes otherwise.
-    pub fn add_to_json(&self, doc: Vec<u8>) -> anyhow::Result<Vec<u8>> {
-        let text = String::from_utf8(doc)?;
-        let body = text.trim_end();
-        let body = body
-            .strip_suffix('}')
-            .ok_or_else(|| anyhow::anyhow!("JSON report is not an object"))?
-            .trim_end();
-        let field = JsonBaseline {
+    /// The `baseline` field of the JSON lint document: `file`, `matched`, `stale`.
+    pub fn json(&self) -> JsonBaseline<'_> {
+        JsonBaseline {
             file: &self.path,
             matched: self.applied.matched,
             stale: self
@@ -273,9 +267,7 @@ impl BaselineOutcome {
                     fingerprint: &e.fingerprint,
                 })
                 .collect(),
-        };
-        let value = serde_json::to_string_pretty(&field)?.replace('\n', "\n  ");
-        Ok(format!("{body},\n  \"baseline\": {value}\n}}\n").into_bytes())
+        }
     }
 }
 

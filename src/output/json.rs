@@ -48,9 +48,16 @@ struct LintDoc<'a> {
     skipped: Vec<Skipped<'a>>,
     errors: Vec<Skipped<'a>>,
     summary: Summary<'a>,
+    /// `--baseline`: the file, how many findings it accepted, its stale entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::lint::baseline::JsonBaseline<'a>>,
 }
 
-pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+pub fn write_lint(
+    out: &mut dyn Write,
+    result: &LintResult,
+    baseline: Option<crate::lint::baseline::JsonBaseline<'_>>,
+) -> std::io::Result<()> {
     let mut by_severity: BTreeMap<&'static str, usize> =
         [Severity::Error, Severity::Warning, Severity::Info]
             .iter()
@@ -86,6 +93,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             by_rule,
             history: result.history.as_ref(),
         },
+        baseline,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
