@@ -282,26 +282,25 @@ Exit codes: 0 success (also with findings, unless --fail-on is given), 1 finding
 --fail-on, 2 usage or I/O error.
 Docs: docs/inventory.md, atlcheck explain AT109";
 
-/// Parse the process arguments; usage errors exit with code 2 (clap's default).
-pub fn parse() -> Cli {
+/// Parse the process arguments. `Err` is how the process ends without running a command:
+/// `--help` and `--version` (printed, success) or a usage error (printed, exit 2).
+pub fn parse() -> Result<Cli, crate::ExitStatus> {
     match Cli::try_parse() {
-        Ok(cli) => cli,
+        Ok(cli) => Ok(cli),
         // clap quotes the offending argument, which may be a token pasted in the wrong place
         // (`--format $TOKEN`): mask it like every other error (SPEC, security invariants).
         Err(err) if err.use_stderr() => {
             let text = crate::secret::redact_text(&err.render().to_string());
             let mut sink = crate::output::sink::stderr();
             let _ = std::io::Write::write_all(&mut sink, text.as_bytes());
-            drop(sink);
-            std::process::exit(err.exit_code());
+            Err(crate::ExitStatus::Error)
         }
         Err(err) => {
             // --help, --version: through the sink too (a token may be pasted anywhere).
             let text = err.render().to_string();
             let mut sink = crate::output::sink::stdout();
             let _ = std::io::Write::write_all(&mut sink, text.as_bytes());
-            drop(sink);
-            std::process::exit(err.exit_code());
+            Err(crate::ExitStatus::Success)
         }
     }
 }

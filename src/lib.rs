@@ -19,7 +19,9 @@ pub mod token;
 use std::io;
 use std::process::ExitCode;
 
-/// How a command ended; mapped onto the exit codes fixed in SPEC.md.
+/// How a command ended; mapped onto the exit codes fixed in SPEC.md. This is the one place
+/// that maps to a process exit code: commands return it, a command-line error
+/// ([`cli::parse`]) and a fatal error ([`report_error`]) become one, and `main` converts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// 0: nothing at or above the failing severity / success.
@@ -57,11 +59,11 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
 
 /// Print a fatal error as one line on stderr and choose the exit code. A broken pipe
 /// (`atlcheck lint | head`) is not an error.
-pub fn report_error(err: &anyhow::Error) -> ExitCode {
+pub fn report_error(err: &anyhow::Error) -> ExitStatus {
     if let Some(io_err) = err.downcast_ref::<io::Error>()
         && io_err.kind() == io::ErrorKind::BrokenPipe
     {
-        return ExitCode::from(0);
+        return ExitStatus::Success;
     }
     let mut msg = format!("{err}");
     for cause in err.chain().skip(1) {
@@ -71,5 +73,5 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     // Errors may quote user input (a config line, a URL): never let a secret through.
     let msg = secret::redact_text(&msg);
     errln!("atlcheck: error: {}", output::sink::one_line(&msg));
-    ExitStatus::Error.into()
+    ExitStatus::Error
 }

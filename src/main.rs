@@ -7,9 +7,9 @@ fn main() -> ExitCode {
     if let Some(v) = std::env::var_os("ATLCHECK_TEST_PANIC") {
         panic!("forced test panic: {}", v.to_string_lossy());
     }
-    let cli = atlcheck::cli::parse();
-    match atlcheck::run(cli) {
-        Ok(status) => status.into(),
-        Err(err) => atlcheck::report_error(&err),
-    }
+    let status = match atlcheck::cli::parse() {
+        Ok(cli) => atlcheck::run(cli).unwrap_or_else(|err| atlcheck::report_error(&err)),
+        Err(status) => status,
+    };
+    status.into()
 }
