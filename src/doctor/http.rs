@@ -125,25 +125,41 @@ impl Exchange {
     }
 }
 
-/// The HTTP client of one doctor run.
+/// The HTTP client of one doctor (or tokens) run.
 pub struct Http {
     client: reqwest::Client,
     connect_to: ConnectTo,
     timeout: Duration,
+    body_cap: usize,
 }
 
 impl Http {
     pub fn new(connect_to: ConnectTo, timeout: Duration) -> anyhow::Result<Http> {
+        Http::with_options(connect_to, timeout, BODY_CAP, "doctor")
+    }
+
+    /// A client whose bodies are read up to `body_cap` bytes, announcing `purpose` in its
+    /// User-Agent (`atlcheck/0.1.0 (tokens)`).
+    pub fn with_options(
+        connect_to: ConnectTo,
+        timeout: Duration,
+        body_cap: usize,
+        purpose: &str,
+    ) -> anyhow::Result<Http> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout)
-            .user_agent(concat!("atlcheck/", env!("CARGO_PKG_VERSION"), " (doctor)"))
+            .user_agent(format!(
+                "atlcheck/{} ({purpose})",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()?;
         Ok(Http {
             client,
             connect_to,
             timeout,
+            body_cap,
         })
     }
 
@@ -294,9 +310,9 @@ impl Http {
             }
             let mut body = Vec::new();
             while let Some(chunk) = resp.chunk().await? {
-                let room = BODY_CAP.saturating_sub(body.len());
+                let room = self.body_cap.saturating_sub(body.len());
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if body.len() >= BODY_CAP {
+                if body.len() >= self.body_cap {
                     break;
                 }
             }
