@@ -129,6 +129,7 @@ pub enum Mode {
     Lint,
     Doctor,
     Inventory,
+    Tokens,
 }
 
 /// One rule, as written in its TOML file.
@@ -157,6 +158,9 @@ pub struct Rule {
     pub docs: Docs,
     #[serde(default, skip_serializing)]
     pub lint: Option<LintSpec>,
+    /// Examples for rules `atlcheck tokens` reports.
+    #[serde(default, skip_serializing)]
+    pub tokens: Option<TokensSpec>,
     /// Examples for an inventory rule: file sets that `tests/rule_examples.rs` runs through
     /// `atlcheck inventory`'s own code.
     #[serde(default, skip_serializing)]
@@ -186,6 +190,35 @@ pub struct InventoryExample {
 pub struct ExampleFile {
     pub path: String,
     pub code: String,
+}
+
+/// Examples of a tokens rule: one credential as an admin API lists it, judged at `now`, that
+/// must (`fail`) or must not (`pass`) produce a finding of the rule. `tests/rule_examples.rs`
+/// runs them through the real parser and judge.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokensSpec {
+    pub examples: Vec<TokensExample>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokensExample {
+    pub expect: Expect,
+    /// The listing it comes from (`api-tokens`, `service-accounts`, `oauth-clients`,
+    /// `admin-keys`); service-account items name their account in an `owner` object.
+    pub source: crate::tokens::SourceName,
+    /// The instant judged against (RFC 3339), as `ATLCHECK_NOW` would give it.
+    pub now: String,
+    /// The listed item, as JSON.
+    pub item: String,
+    /// For `fail`: the finding's severity, when the rule sets it by context.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub expiring_within: Option<u32>,
+    #[serde(default)]
+    pub stale_after: Option<u32>,
 }
 
 /// The documentation `atlcheck explain` prints.

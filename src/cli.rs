@@ -58,6 +58,9 @@ pub enum Command {
     /// The integration register: which automation uses which Atlassian credential, where it runs, what it calls.
     #[command(after_help = INVENTORY_HELP)]
     Inventory(InventoryArgs),
+    /// Every credential of an organization (admin APIs): what expires soon, expired, went stale or never expires.
+    #[command(after_help = TOKENS_HELP)]
+    Tokens(TokensArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
     Completions(CompletionsArgs),
     /// Print the man page (roff) of atlcheck, or of one of its commands, to standard output.
@@ -393,6 +396,73 @@ pub struct DoctorArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
     pub format: DoctorFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+const TOKENS_HELP: &str = "Examples:
+  ATLASSIAN_ADMIN_KEY=... atlcheck tokens --org $ORG_ID
+  atlcheck tokens --org $ORG_ID --format markdown --expiring-within 30 >> \"$GITHUB_STEP_SUMMARY\"
+  atlcheck tokens --org $ORG_ID --sources api-tokens,service-accounts --format csv --output-file tokens.csv
+
+The admin key (read-only scopes: read:tokens:admin, read:service-accounts:admin,
+read:service-accounts-tokens:admin, read:keys:admin) is read from ATLASSIAN_ADMIN_KEY,
+--admin-key-env NAME or --admin-key-stdin, never from a flag; it is sent only to
+api.atlassian.com, with GET. ATLCHECK_NOW (RFC 3339) fixes the instant judged against.
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error or a source could not be read.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokensFormat {
+    /// A table grouped by owner, sorted by days left, with what to do.
+    Human,
+    /// Versioned JSON document (SPEC.md, "JSON output").
+    Json,
+    /// One row per credential, for spreadsheets.
+    Csv,
+    /// Tables to paste into a wiki page or issue, or append to $GITHUB_STEP_SUMMARY.
+    Markdown,
+    /// JUnit XML: one testcase per credential, a failure per finding.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct TokensArgs {
+    /// Organization ID (the id in admin.atlassian.com/o/ORG_ID/...).
+    #[arg(long, env = "ATLASSIAN_ORG_ID", value_name = "ORG_ID")]
+    pub org: Option<String>,
+    /// Environment variable holding the org admin API key.
+    #[arg(long, value_name = "NAME", default_value = "ATLASSIAN_ADMIN_KEY")]
+    pub admin_key_env: String,
+    /// Read the org admin API key from standard input.
+    #[arg(long)]
+    pub admin_key_stdin: bool,
+    /// Flag credentials that expire within this many days (AT601; an error within 7).
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub expiring_within: u32,
+    /// Flag credentials unused for this many days, or never used since created that long ago (AT603).
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub stale_after: u32,
+    /// Lowest severity that makes the exit code 1 (default: warning).
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = SeverityArg::Warning)]
+    pub fail_on: SeverityArg,
+    /// Seconds to wait for each request.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Which sources to read, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub sources: Vec<crate::tokens::SourceName>,
+    /// Report only findings not accepted in this baseline file (credential id and rule).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE, then report as if baselined.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TokensFormat::Human)]
+    pub format: TokensFormat,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,

@@ -15,6 +15,7 @@ pub mod scopes;
 pub mod secret;
 pub mod surface;
 pub mod token;
+pub mod tokens;
 
 use std::io;
 use std::process::ExitCode;
@@ -52,6 +53,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<ExitStatus> {
         cli::Command::Doctor(args) => commands::doctor::run(&cli.global, args),
         cli::Command::Scopes(args) => commands::scopes::run(&cli.global, args),
         cli::Command::Inventory(args) => commands::inventory::run(&cli.global, args),
+        cli::Command::Tokens(args) => commands::tokens::run(&cli.global, args),
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Man(args) => commands::man::run(args),
     }

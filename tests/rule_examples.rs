@@ -141,3 +141,89 @@ fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
     }
     assert!(checked >= 4, "only {checked} inventory examples ran");
 }
+
+/// Every tokens rule's pass and fail examples: the listed item goes through the same parser as
+/// a page from the admin API, and the judge runs at the example's instant with the default
+/// windows (or the example's own).
+#[test]
+fn every_tokens_rule_has_pass_and_fail_examples_that_hold() {
+    use atlcheck::tokens::{Timestamp, judge, sources};
+
+    let mut failures = Vec::new();
+    let mut transcript = String::new();
+    let mut checked = 0;
+    for rule in catalogue::rules() {
+        if !rule.has_mode(Mode::Tokens) {
+            assert!(
+                rule.tokens.is_none(),
+                "{} has tokens examples but is not a tokens rule",
+                rule.code
+            );
+            continue;
+        }
+        let spec = rule
+            .tokens
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} is a tokens rule without examples", rule.code));
+        let fails = spec
+            .examples
+            .iter()
+            .filter(|e| e.expect == Expect::Fail)
+            .count();
+        assert!(
+            fails >= 1 && spec.examples.len() > fails,
+            "{} needs at least one fail and one pass example",
+            rule.code
+        );
+        for (i, ex) in spec.examples.iter().enumerate() {
+            checked += 1;
+            let item: serde_json::Value = serde_json::from_str(&ex.item).unwrap_or_else(|e| {
+                panic!("{} example #{}: item is not JSON: {e}", rule.code, i + 1)
+            });
+            let credential = sources::parse_item(ex.source, &item);
+            let mut policy = judge::Policy::new(
+                Timestamp::parse_iso(&ex.now)
+                    .unwrap_or_else(|| panic!("{} example #{}: bad now", rule.code, i + 1)),
+            );
+            policy.expiring_within = ex.expiring_within.unwrap_or(policy.expiring_within);
+            policy.stale_after = ex.stale_after.unwrap_or(policy.stale_after);
+            let all = judge::judge(std::slice::from_ref(&credential), &policy);
+            let mine: Vec<_> = all.iter().filter(|f| f.rule == rule.code).collect();
+            for f in &mine {
+                transcript.push_str(&format!(
+                    "{} #{} [{}] days_left={:?}: {}\n",
+                    rule.code,
+                    i + 1,
+                    f.severity,
+                    judge::days_left(&credential, policy.now),
+                    f.message
+                ));
+            }
+            let ok = match ex.expect {
+                Expect::Pass => mine.is_empty(),
+                Expect::Fail => {
+                    mine.len() == 1 && ex.severity.is_none_or(|s| mine[0].severity == s)
+                }
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} example #{} ({:?}): got {:?}",
+                    rule.code,
+                    i + 1,
+                    ex.expect,
+                    mine.iter()
+                        .map(|f| format!("[{}] {}", f.severity, f.message))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} examples failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked >= 16, "only {checked} tokens examples ran");
+    insta::assert_snapshot!("tokens_example_findings", transcript);
+}

@@ -7,3 +7,4 @@ pub mod lint;
 pub mod man;
 pub mod rules;
 pub mod scopes;
+pub mod tokens;

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod progress;
 pub mod sarif;
 pub mod sink;
+pub mod tokens;
 
 use std::path::Path;
 

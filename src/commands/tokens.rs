@@ -1,0 +1,196 @@
+//! `atlcheck tokens`: read the organization's credentials through the admin APIs, judge them,
+//! report in the chosen format, exit 0 / 1 / 2 (SPEC).
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use crate::ExitStatus;
+use crate::catalogue::Severity;
+use crate::cli::{GlobalArgs, TokensArgs, TokensFormat};
+use crate::doctor::http::{ConnectTo, Http};
+use crate::output;
+use crate::secret::Secret;
+use crate::tokens::baseline::Baseline;
+use crate::tokens::client::{self, Client, Limits};
+use crate::tokens::judge::{self, Policy};
+use crate::tokens::report::Report;
+use crate::tokens::{self, SourceName, audit, sources};
+
+/// Longest admin key read from standard input.
+const KEY_CAP: u64 = 64 * 1024;
+
+fn read_key(args: &TokensArgs) -> anyhow::Result<Secret> {
+    let raw = if args.admin_key_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .take(KEY_CAP + 1)
+            .read_to_string(&mut s)
+            .map_err(|e| anyhow::anyhow!("cannot read the admin key from standard input: {e}"))?;
+        if s.len() as u64 > KEY_CAP {
+            anyhow::bail!(
+                "--admin-key-stdin: standard input is larger than 64 KiB, not an admin key"
+            );
+        }
+        s
+    } else {
+        match std::env::var(&args.admin_key_env) {
+            Ok(v) => v,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                anyhow::bail!("${} is not valid UTF-8", args.admin_key_env)
+            }
+            Err(_) => String::new(),
+        }
+    };
+    let key = raw.trim();
+    if key.is_empty() {
+        anyhow::bail!(
+            "no org admin API key: set {} (or name another variable with --admin-key-env, or pipe it to --admin-key-stdin); create one in admin.atlassian.com > Settings > API keys",
+            if args.admin_key_stdin {
+                "it on standard input".to_string()
+            } else {
+                format!("${}", args.admin_key_env)
+            }
+        );
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!(
+            "the admin API key contains whitespace or a line break inside it: paste it again"
+        );
+    }
+    Ok(Secret::new(key))
+}
+
+pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> {
+    let org = args
+        .org
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .ok_or_else(|| anyhow::anyhow!("give the organization: --org ORG_ID or ATLASSIAN_ORG_ID (the id in admin.atlassian.com/o/ORG_ID/...)"))?
+        .to_string();
+    if !sources::valid_org_id(&org) {
+        anyhow::bail!(
+            "--org `{}` is not an organization ID (letters, digits and dashes, as in admin.atlassian.com/o/ORG_ID/...)",
+            sources::clean_text(&org)
+        );
+    }
+    if !(args.timeout > 0.0 && args.timeout <= 600.0) {
+        anyhow::bail!("--timeout must be between 0 and 600 seconds");
+    }
+    let now = tokens::now_from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let key = read_key(&args)?;
+    if key.expose().starts_with("ATATT3") {
+        eprintln!(
+            "atlcheck: warning: the admin key looks like a user API token (ATATT3...), not an org admin API key (ATCTT3...): expect 401"
+        );
+    }
+    let mut selected: Vec<SourceName> = if args.sources.is_empty() {
+        SourceName::ALL.to_vec()
+    } else {
+        args.sources.clone()
+    };
+    selected.sort();
+    selected.dedup();
+    let connect_to = ConnectTo::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let http = Http::with_options(
+        connect_to,
+        Duration::from_secs_f64(args.timeout),
+        client::PAGE_CAP,
+        "tokens",
+    )?;
+    let mut client = Client::new(http, &key, Limits::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let collected = runtime.block_on(audit::collect(&mut client, &org, &selected));
+    if global.verbose {
+        for line in &client.log {
+            eprintln!("atlcheck: {}", scrub(line, &key));
+        }
+    }
+
+    let policy = Policy {
+        now,
+        expiring_within: args.expiring_within,
+        stale_after: args.stale_after,
+    };
+    let complete = collected
+        .sources
+        .iter()
+        .all(|s| s.status != tokens::report::SourceState::Failed);
+    let baseline = match &args.write_baseline {
+        Some(path) if complete => {
+            let findings = judge::judge(&collected.credentials, &policy);
+            let previous = match &baseline {
+                Some(b) => Some(b.clone()),
+                None if path.is_file() => Baseline::read(path).ok(),
+                None => None,
+            };
+            let label_of = |f: &judge::Finding| collected.credentials[f.index].label.clone();
+            let written = Baseline::from_findings(&findings, label_of, previous.as_ref());
+            written.write(path)?;
+            if !global.quiet {
+                eprintln!(
+                    "atlcheck: wrote {} accepted findings to {}",
+                    written.entries.len(),
+                    path.display()
+                );
+            }
+            Some(written)
+        }
+        Some(path) => {
+            eprintln!(
+                "atlcheck: warning: baseline {} not written: a source could not be read, and a partial baseline would drop its entries",
+                path.display()
+            );
+            baseline
+        }
+        None => baseline,
+    };
+    let report = Report::build(
+        &org,
+        &policy,
+        collected.credentials,
+        collected.sources,
+        baseline.as_ref(),
+    );
+
+    if args.format != TokensFormat::Human || args.output_file.is_some() {
+        output::color::disable();
+    }
+    let mut buf: Vec<u8> = Vec::new();
+    match args.format {
+        TokensFormat::Human => {
+            output::tokens::human::write(&mut buf, &report, global.quiet, global.verbose)?
+        }
+        TokensFormat::Json => {
+            serde_json::to_writer_pretty(&mut buf, &report)?;
+            writeln!(buf)?;
+        }
+        TokensFormat::Csv => output::tokens::csv::write(&mut buf, &report)?,
+        TokensFormat::Markdown => output::tokens::markdown::write(&mut buf, &report)?,
+        TokensFormat::Junit => output::tokens::junit::write(&mut buf, &report)?,
+        TokensFormat::Github => output::tokens::github::write(&mut buf, &report)?,
+    }
+    let text = scrub(&String::from_utf8_lossy(&buf), &key);
+    let mut out = output::destination(args.output_file.as_deref())?;
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    if args.format != TokensFormat::Human && !report.complete {
+        for s in &report.sources {
+            if let Some(e) = &s.error {
+                eprintln!("atlcheck: error: {}: {}", s.name, scrub(e, &key));
+            }
+        }
+    }
+    Ok(report.exit_status(Severity::from(args.fail_on)))
+}
+
+/// The admin key never leaves in output, even if a server echoes it back.
+fn scrub(text: &str, key: &Secret) -> String {
+    if key.expose().len() >= 4 && text.contains(key.expose()) {
+        text.replace(key.expose(), &key.masked())
+    } else {
+        text.to_string()
+    }
+}
