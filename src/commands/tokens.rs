@@ -1,6 +1,7 @@
 //! `atlcheck tokens`: read the organization's credentials through the admin APIs, judge them,
 //! report in the chosen format, exit 0 / 1 / 2 (SPEC).
 use std::io::{Read, Write};
+
 use std::time::Duration;
 
 use crate::ExitStatus;
@@ -80,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let key = read_key(&args)?;
     if key.expose().starts_with("ATATT3") {
-        eprintln!(
+        crate::errln!(
             "atlcheck: warning: the admin key looks like a user API token (ATATT3...), not an org admin API key (ATCTT3...): expect 401"
         );
     }
@@ -105,7 +106,7 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
     let collected = runtime.block_on(audit::collect(&mut client, &org, &selected));
     if global.verbose {
         for line in &client.log {
-            eprintln!("atlcheck: {}", scrub(line, &key));
+            crate::errln!("atlcheck: {line}");
         }
     }
 
@@ -130,7 +131,7 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
             let written = Baseline::from_findings(&findings, label_of, previous.as_ref());
             written.write(path)?;
             if !global.quiet {
-                eprintln!(
+                crate::errln!(
                     "atlcheck: wrote {} accepted findings to {}",
                     written.entries.len(),
                     path.display()
@@ -139,7 +140,7 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
             Some(written)
         }
         Some(path) => {
-            eprintln!(
+            crate::errln!(
                 "atlcheck: warning: baseline {} not written: a source could not be read, and a partial baseline would drop its entries",
                 path.display()
             );
@@ -158,39 +159,29 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
     if args.format != TokensFormat::Human || args.output_file.is_some() {
         output::color::disable();
     }
-    let mut buf: Vec<u8> = Vec::new();
+    // The sink masks the admin key (registered by Secret::new) and anything secret-looking,
+    // wherever a server may have echoed it.
+    let mut out = output::destination(args.output_file.as_deref())?;
     match args.format {
         TokensFormat::Human => {
-            output::tokens::human::write(&mut buf, &report, global.quiet, global.verbose)?
+            output::tokens::human::write(&mut out, &report, global.quiet, global.verbose)?
         }
         TokensFormat::Json => {
-            serde_json::to_writer_pretty(&mut buf, &report)?;
-            writeln!(buf)?;
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
         }
-        TokensFormat::Csv => output::tokens::csv::write(&mut buf, &report)?,
-        TokensFormat::Markdown => output::tokens::markdown::write(&mut buf, &report)?,
-        TokensFormat::Junit => output::tokens::junit::write(&mut buf, &report)?,
-        TokensFormat::Github => output::tokens::github::write(&mut buf, &report)?,
+        TokensFormat::Csv => output::tokens::csv::write(&mut out, &report)?,
+        TokensFormat::Markdown => output::tokens::markdown::write(&mut out, &report)?,
+        TokensFormat::Junit => output::tokens::junit::write(&mut out, &report)?,
+        TokensFormat::Github => output::tokens::github::write(&mut out, &report)?,
     }
-    let text = scrub(&String::from_utf8_lossy(&buf), &key);
-    let mut out = output::destination(args.output_file.as_deref())?;
-    out.write_all(text.as_bytes())?;
     out.flush()?;
     if args.format != TokensFormat::Human && !report.complete {
         for s in &report.sources {
             if let Some(e) = &s.error {
-                eprintln!("atlcheck: error: {}: {}", s.name, scrub(e, &key));
+                crate::errln!("atlcheck: error: {}: {e}", s.name);
             }
         }
     }
     Ok(report.exit_status(Severity::from(args.fail_on)))
-}
-
-/// The admin key never leaves in output, even if a server echoes it back.
-fn scrub(text: &str, key: &Secret) -> String {
-    if key.expose().len() >= 4 && text.contains(key.expose()) {
-        text.replace(key.expose(), &key.masked())
-    } else {
-        text.to_string()
-    }
 }

@@ -130,9 +130,18 @@ impl Baseline {
         s
     }
 
+    /// Write the file (through the scrubbing sink, like every output).
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
-        std::fs::write(path, self.render())
-            .map_err(|e| anyhow::anyhow!("cannot write baseline {}: {e}", path.display()))
+        use std::io::Write;
+        let fail = |e: std::io::Error| {
+            anyhow::anyhow!(
+                "cannot write baseline {}: {e}",
+                crate::secret::redact_text(&path.display().to_string())
+            )
+        };
+        let mut out = crate::output::sink::create(path).map_err(fail)?;
+        out.write_all(self.render().as_bytes()).map_err(fail)?;
+        out.flush().map_err(fail)
     }
 
     /// Drop accepted findings. Stale entries are listed only when `complete` (a credential

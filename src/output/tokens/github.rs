@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use crate::catalogue::Severity;
-use crate::output::github::{MAX_PER_JOB, MAX_PER_LEVEL, escape_data, escape_property};
+use crate::output::github::{MAX_PER_JOB, MAX_PER_LEVEL};
+use crate::output::sink::Sink;
 use crate::tokens::report::{Report, SourceState};
 
 struct Note {
@@ -13,7 +14,7 @@ struct Note {
     text: String,
 }
 
-pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
+pub fn write(out: &mut Sink, r: &Report) -> std::io::Result<()> {
     let mut all = Vec::new();
     for s in r.sources.iter().filter(|s| s.status == SourceState::Failed) {
         all.push(Note {
@@ -56,13 +57,7 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         if counts[i] < cap && total < MAX_PER_JOB - 1 {
             counts[i] += 1;
             total += 1;
-            writeln!(
-                out,
-                "::{} title={}::{}",
-                n.level,
-                escape_property(&n.title),
-                escape_data(&n.text)
-            )?;
+            out.workflow_command(n.level, &[("title", &n.title)], &n.text)?;
         } else {
             overflow.push(n);
         }
@@ -79,12 +74,12 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             overflow.len()
         )
     };
-    writeln!(
-        out,
-        "::notice title={}::{} credentials, {} errors, {} warnings{more}",
-        escape_property("atlcheck tokens"),
-        s.credentials,
-        s.errors,
-        s.warnings
+    out.workflow_command(
+        "notice",
+        &[("title", "atlcheck tokens")],
+        &format!(
+            "{} credentials, {} errors, {} warnings{more}",
+            s.credentials, s.errors, s.warnings
+        ),
     )
 }
