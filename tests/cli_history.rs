@@ -459,3 +459,57 @@ fn a_shallow_clone_says_history_is_incomplete() {
     );
     assert!(stderr(&out).contains("shallow clone"), "{}", stderr(&out));
 }
+
+#[test]
+fn empty_bare_and_sha256_repositories() {
+    // No commit at all: nothing to scan, exit 0.
+    let empty = Repo::new();
+    let out = empty.lint(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["history"]["commits"], 0);
+
+    // A bare mirror is scanned like its origin; SARIF carries the provenance as properties.
+    let r = Repo::new();
+    let t = token(16);
+    r.write("a.env", format!("JIRA_API_TOKEN={t}\n"));
+    let c = r.commit("a");
+    let parent = r.path.parent().unwrap();
+    git_at(parent, &["clone", "-q", "--mirror", "repo", "mirror.git"]);
+    let out = run(
+        parent,
+        &[
+            "lint",
+            "--history",
+            "--isolated",
+            "--format",
+            "sarif",
+            "mirror.git",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["commit"], c.as_str());
+    assert_eq!(result["properties"]["in_head"], true);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "a.env"
+    );
+
+    // SHA-256 object IDs: 64 hex digits.
+    let dir = tempfile::tempdir().unwrap();
+    git_at(
+        dir.path(),
+        &["init", "-q", "--object-format=sha256", "-b", "main", "s"],
+    );
+    let s = dir.path().join("s");
+    std::fs::write(s.join("b.env"), format!("JIRA_API_TOKEN={}\n", token(17))).unwrap();
+    git_at(&s, &["add", "-A"]);
+    git_at(&s, &["commit", "-q", "-m", "b"]);
+    let head = git_at(&s, &["rev-parse", "HEAD"]);
+    assert_eq!(head.len(), 64);
+    let out = run(&s, &["lint", "--history", "--isolated", "--format", "json"]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{}", stderr(&out));
+    assert_eq!(f[0]["commit"], head.as_str());
+}

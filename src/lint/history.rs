@@ -290,6 +290,21 @@ fn is_file_mode(mode: &[u8]) -> bool {
     matches!(mode, b"100644" | b"100755" | b"100664")
 }
 
+/// Longest field of git's output that is read (a path, a header line): git's own are far
+/// shorter, and a longer one is refused rather than buffered.
+const MAX_FIELD: u64 = 1 << 20;
+
+/// `read_until`, bounded by [`MAX_FIELD`].
+fn read_field(reader: &mut impl BufRead, delim: u8, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let n = reader.by_ref().take(MAX_FIELD).read_until(delim, buf)?;
+    if n as u64 == MAX_FIELD && buf.last() != Some(&delim) {
+        return Err(std::io::Error::other(
+            "git printed a field longer than 1 MiB",
+        ));
+    }
+    Ok(n)
+}
+
 /// Run rev-list into diff-tree and fill the table.
 fn list(
     repo: &Repo,
@@ -339,7 +354,7 @@ fn list(
         let mut writer = std::io::BufWriter::new(&mut tree_in);
         loop {
             line.clear();
-            if reader.read_until(b'\n', &mut line)? == 0 {
+            if read_field(&mut reader, b'\n', &mut line)? == 0 {
                 break;
             }
             n += 1;
@@ -361,7 +376,7 @@ fn list(
     let mut path = Vec::new();
     loop {
         field.clear();
-        if reader.read_until(0, &mut field)? == 0 {
+        if read_field(&mut reader, 0, &mut field)? == 0 {
             break;
         }
         if field.last() == Some(&0) {
@@ -369,7 +384,7 @@ fn list(
         }
         let record = if field.first() == Some(&b':') {
             path.clear();
-            reader.read_until(0, &mut path)?;
+            read_field(&mut reader, 0, &mut path)?;
             if path.last() == Some(&0) {
                 path.pop();
             }
@@ -440,13 +455,18 @@ fn sizes(repo: &Repo, blobs: &[Blob]) -> anyhow::Result<Vec<Option<u64>>> {
     });
     let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
     let mut out = Vec::with_capacity(blobs.len());
-    let mut line = String::new();
+    let mut line = Vec::new();
     for _ in blobs {
         line.clear();
-        if reader.read_line(&mut line)? == 0 {
+        if read_field(&mut reader, b'\n', &mut line)? == 0 {
             anyhow::bail!("--history: git cat-file --batch-check stopped early");
         }
-        out.push(line.trim_end().parse::<u64>().ok());
+        out.push(
+            String::from_utf8_lossy(&line)
+                .trim_end()
+                .parse::<u64>()
+                .ok(),
+        );
     }
     writer
         .join()
@@ -470,6 +490,7 @@ fn read_blobs(
     repo: &Repo,
     blobs: &[Blob],
     wanted: Vec<u32>,
+    limit: u64,
     each: &(dyn Fn(u32, &[u8]) + Sync),
 ) -> anyhow::Result<()> {
     if wanted.is_empty() {
@@ -502,13 +523,16 @@ fn read_blobs(
         let mut reader = BufReader::with_capacity(1 << 16, stdout);
         let mut chunk = Vec::new();
         let mut bytes = 0;
-        let mut header = String::new();
+        let mut raw = Vec::new();
         for idx in wanted {
-            header.clear();
+            raw.clear();
             let read = (|| -> std::io::Result<Vec<u8>> {
-                reader.read_line(&mut header)?;
+                read_field(&mut reader, b'\n', &mut raw)?;
+                let header = String::from_utf8_lossy(&raw);
                 let size = match header.split_whitespace().collect::<Vec<_>>().as_slice() {
-                    [_, "blob", size] => size.parse::<usize>().ok(),
+                    // Sizes were checked with --batch-check; a larger answer is refused
+                    // rather than allocated.
+                    [_, "blob", size] => size.parse::<u64>().ok().filter(|&s| s <= limit),
                     _ => None,
                 }
                 .ok_or_else(|| {
@@ -517,7 +541,7 @@ fn read_blobs(
                         header.trim()
                     ))
                 })?;
-                let mut content = vec![0; size];
+                let mut content = vec![0; size as usize];
                 reader.read_exact(&mut content)?;
                 let mut newline = [0u8; 1];
                 reader.read_exact(&mut newline)?;
@@ -738,58 +762,64 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     let state = std::sync::Mutex::new(Scan::default());
     let scanned = std::sync::atomic::AtomicUsize::new(0);
     let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
-    read_blobs(&repo, &table.blobs, wanted, &|idx, bytes| {
-        super::progress_tick();
-        let blob = &table.blobs[idx as usize];
-        if walk::is_binary(bytes) {
-            let entry = (display_at(blob), SkipReason::Binary.to_string());
-            lock().skipped.push(entry);
-            return;
-        }
-        scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if !may_hold_secret(bytes) {
-            return;
-        }
-        let path = &table.paths[blob.path as usize];
-        let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
-        let Some(text) = text else { return };
-        if report.findings.is_empty() && report.suppressed == 0 {
-            return;
-        }
-        let keyed: Vec<_> = report
-            .findings
-            .into_iter()
-            .map(|f| ((f.rule, secret_digest(f.rule, &text, &f.span)), f))
-            .collect();
-        let mut scan = lock();
-        scan.suppressed += report.suppressed;
-        for (key, finding) in keyed {
-            match scan.groups.get_mut(&key) {
-                Some(group) => {
-                    group.blobs.insert(idx);
-                    // The first blob in ancestry order; within one, the first line.
-                    if (idx, finding.line, finding.column)
-                        < (
-                            group.first.blob,
-                            group.first.finding.line,
-                            group.first.finding.column,
-                        )
-                    {
-                        group.first = Seen { blob: idx, finding };
+    read_blobs(
+        &repo,
+        &table.blobs,
+        wanted,
+        opts.walk.max_filesize,
+        &|idx, bytes| {
+            super::progress_tick();
+            let blob = &table.blobs[idx as usize];
+            if walk::is_binary(bytes) {
+                let entry = (display_at(blob), SkipReason::Binary.to_string());
+                lock().skipped.push(entry);
+                return;
+            }
+            scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if !may_hold_secret(bytes) {
+                return;
+            }
+            let path = &table.paths[blob.path as usize];
+            let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
+            let Some(text) = text else { return };
+            if report.findings.is_empty() && report.suppressed == 0 {
+                return;
+            }
+            let keyed: Vec<_> = report
+                .findings
+                .into_iter()
+                .map(|f| ((f.rule, secret_digest(f.rule, &text, &f.span)), f))
+                .collect();
+            let mut scan = lock();
+            scan.suppressed += report.suppressed;
+            for (key, finding) in keyed {
+                match scan.groups.get_mut(&key) {
+                    Some(group) => {
+                        group.blobs.insert(idx);
+                        // The first blob in ancestry order; within one, the first line.
+                        if (idx, finding.line, finding.column)
+                            < (
+                                group.first.blob,
+                                group.first.finding.line,
+                                group.first.finding.column,
+                            )
+                        {
+                            group.first = Seen { blob: idx, finding };
+                        }
+                    }
+                    None => {
+                        scan.groups.insert(
+                            key,
+                            Group {
+                                first: Seen { blob: idx, finding },
+                                blobs: BTreeSet::from([idx]),
+                            },
+                        );
                     }
                 }
-                None => {
-                    scan.groups.insert(
-                        key,
-                        Group {
-                            first: Seen { blob: idx, finding },
-                            blobs: BTreeSet::from([idx]),
-                        },
-                    );
-                }
             }
-        }
-    })?;
+        },
+    )?;
     let Scan {
         groups,
         skipped,

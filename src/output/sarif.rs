@@ -121,6 +121,9 @@ struct SarifResult<'a> {
     message: Text,
     locations: Vec<Location>,
     partial_fingerprints: PartialFingerprints,
+    /// `lint --history`: `commit`, `in_head` and `paths`, as in the JSON report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a crate::lint::history::Provenance>,
 }
 
 #[derive(Serialize)]
@@ -355,6 +358,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             partial_fingerprints: PartialFingerprints {
                 primary_location_line_hash: line_hash(f),
             },
+            properties: f.history.as_ref(),
         })
         .collect();
     let notifications = result
