@@ -2,21 +2,24 @@
 //!
 //! Every blob reachable from any ref (or, with `--history-range`, every blob the range's commits
 //! introduced) is read once and scanned with the lint engine, restricted to the secret rules
-//! (AT102, AT103, AT104). Four git processes, whatever the size of the history:
+//! (AT102, AT103, AT104). Two pipelines of git processes run side by side, whatever the size of
+//! the history:
 //!
-//! 1. `git rev-list --topo-order --reverse --all` (or the range) lists the commits, parents
-//!    before children;
-//! 2. `git diff-tree --stdin -r -c --root --no-renames -z` reads that list and prints, per
-//!    commit, the blobs it introduced and where (for a merge, `-c` lists only what differs from
-//!    every parent: a conflict resolution, not what a side branch brought, which its own
-//!    commits introduced). The first commit that lists a blob is where it first appeared in
-//!    ancestry order; every path a blob appears at in any commit's tree is listed by some
-//!    commit, so the paths are complete too;
-//! 3. `git cat-file --batch-check` asks each distinct blob's size, and blobs over
-//!    `--max-filesize` are skipped without being read;
-//! 4. `git cat-file --batch` reads the others through one pipe (a reader thread hands them
-//!    over in chunks, so git inflates while atlcheck scans); binary blobs (a NUL byte in the
-//!    first 8 KiB) are skipped.
+//! - what each blob holds: `git rev-list --objects --filter=object:type=blob --all` (or the
+//!   range) lists every blob once; `git cat-file --batch-check` asks their sizes, and blobs
+//!   over `--max-filesize` are skipped without being read; one `git cat-file --batch` reads the
+//!   others through one pipe (a reader thread hands them over in chunks to one scanning worker
+//!   per core, so git inflates while atlcheck scans); binary blobs (a NUL byte in the first
+//!   8 KiB) are skipped, and [`may_hold_secret`] spares the detectors the blobs that cannot
+//!   hold a secret;
+//! - where and when each blob appeared: `git rev-list --topo-order --reverse --all` (parents
+//!   before children) into `git diff-tree --stdin -r -c --root --no-renames -z`, which prints,
+//!   per commit, the blobs it introduced and where (for a merge, `-c` lists only what differs
+//!   from every parent: a conflict resolution, not what a side branch brought, which its own
+//!   commits introduced). The first commit that lists a blob is where it first appeared in
+//!   ancestry order; every path a blob has in any commit's tree is listed by some commit, so
+//!   the paths are complete too. Regular files only: symbolic links and submodules are not
+//!   content, and a path the configuration's `exclude` matches does not count.
 //!
 //! Findings are grouped by rule and the SHA-256 of the secret's text: one finding per distinct
 //! secret, at the blob, line and column where it first appeared, with the commit, whether
@@ -432,18 +435,27 @@ fn list(
     Ok(table)
 }
 
-/// `git cat-file --batch-check`: the size of each blob, `None` when the object is missing
-/// (a partial or damaged clone).
-fn sizes(repo: &Repo, blobs: &[Blob]) -> anyhow::Result<Vec<Option<u64>>> {
+/// What `git cat-file --batch-check` says of an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Size {
+    Blob(u64),
+    /// An annotated tag (`rev-list --objects` lists those too).
+    NotBlob,
+    /// Missing from the clone (partial or damaged).
+    Missing,
+}
+
+/// `git cat-file --batch-check`: the type and size of each object.
+fn sizes(repo: &Repo, blobs: &[Oid]) -> anyhow::Result<Vec<Size>> {
     let mut child = repo
         .git()
-        .args(["cat-file", "--batch-check=%(objectsize)"])
+        .args(["cat-file", "--batch-check=%(objecttype) %(objectsize)"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .map_err(spawn_error)?;
-    let requests: Vec<String> = blobs.iter().map(|b| hex(&b.oid, repo.hex_len)).collect();
+    let requests: Vec<String> = blobs.iter().map(|oid| hex(oid, repo.hex_len)).collect();
     let mut stdin = child.stdin.take().expect("piped stdin");
     let writer = std::thread::spawn(move || -> std::io::Result<()> {
         let mut w = std::io::BufWriter::new(&mut stdin);
@@ -461,12 +473,12 @@ fn sizes(repo: &Repo, blobs: &[Blob]) -> anyhow::Result<Vec<Option<u64>>> {
         if read_field(&mut reader, b'\n', &mut line)? == 0 {
             anyhow::bail!("--history: git cat-file --batch-check stopped early");
         }
-        out.push(
-            String::from_utf8_lossy(&line)
-                .trim_end()
-                .parse::<u64>()
-                .ok(),
-        );
+        let line = String::from_utf8_lossy(&line);
+        out.push(match line.trim_end().split_once(' ') {
+            Some(("blob", size)) => size.parse().map_or(Size::Missing, Size::Blob),
+            Some((_, "missing")) => Size::Missing,
+            _ => Size::NotBlob,
+        });
     }
     writer
         .join()
@@ -488,7 +500,7 @@ const CHUNKS_IN_FLIGHT: usize = 2;
 /// their content, in order.
 fn read_blobs(
     repo: &Repo,
-    blobs: &[Blob],
+    blobs: &[Oid],
     wanted: Vec<u32>,
     limit: u64,
     each: &(dyn Fn(u32, &[u8]) + Sync),
@@ -506,7 +518,7 @@ fn read_blobs(
         .map_err(spawn_error)?;
     let requests: Vec<String> = wanted
         .iter()
-        .map(|&i| hex(&blobs[i as usize].oid, repo.hex_len))
+        .map(|&i| hex(&blobs[i as usize], repo.hex_len))
         .collect();
     let mut stdin = child.stdin.take().expect("piped stdin");
     let writer = std::thread::spawn(move || -> std::io::Result<()> {
@@ -720,6 +732,141 @@ fn secret_digest(rule: &str, text: &str, span: &std::ops::Range<usize>) -> [u8; 
 const HISTORY_FIX: &str = "revoke or rotate this credential now: it stays in every clone, fork and cache of the repository whatever the working tree says (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts and admin keys); then, optionally, remove it from history (git filter-repo --replace-text, force-push, and have every clone re-cloned)";
 
 /// Scan the history of the repository at `opts.repo`.
+/// `git rev-list --objects --filter=object:type=blob`: every blob reachable from the refs
+/// (or the range), once, with a path it is reachable at (for the file kind).
+fn objects(repo: &Repo, range: Option<&[&str]>) -> anyhow::Result<Objects> {
+    let mut cmd = repo.git();
+    cmd.args(["rev-list", "--objects", "--filter=object:type=blob"]);
+    match range {
+        Some(revs) => {
+            cmd.arg("--end-of-options").args(revs);
+        }
+        None => {
+            cmd.arg("--all");
+        }
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
+    let mut objects = Objects::default();
+    let mut path_ids: HashMap<Box<str>, u32> = HashMap::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if read_field(&mut reader, b'\n', &mut line)? == 0 {
+            break;
+        }
+        let line = line.strip_suffix(b"\n").unwrap_or(&line);
+        // Commits come without a path; blobs as `OID PATH`.
+        let Some(space) = line.iter().position(|&b| b == b' ') else {
+            continue;
+        };
+        let Some(oid) = parse_oid(&line[..space]) else {
+            continue;
+        };
+        let path = String::from_utf8_lossy(&line[space + 1..]);
+        let id = match path_ids.get(&*path) {
+            Some(&id) => id,
+            None => {
+                let id = objects.paths.len() as u32;
+                objects.paths.push(path.clone().into());
+                path_ids.insert(path.into(), id);
+                id
+            }
+        };
+        objects.oids.push(oid);
+        objects.path_of.push(id);
+    }
+    let mut err = Vec::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_end(&mut err);
+    }
+    if !child.wait()?.success() {
+        return Err(match range {
+            Some(_) => anyhow::anyhow!(
+                "--history-range: git rev-list rejected the range ({})",
+                first_line(&err)
+            ),
+            None => anyhow::anyhow!("--history: git rev-list failed ({})", first_line(&err)),
+        });
+    }
+    Ok(objects)
+}
+
+/// The blobs to read, in `git rev-list --objects` order.
+#[derive(Default)]
+struct Objects {
+    oids: Vec<Oid>,
+    path_of: Vec<u32>,
+    paths: Vec<Box<str>>,
+}
+
+/// What reading and scanning the blobs found, by index into [`Objects`].
+#[derive(Default)]
+struct Scanned {
+    findings: Vec<(u32, [u8; 32], Finding)>,
+    skipped: Vec<(u32, String)>,
+    suppressed: usize,
+    scanned: usize,
+}
+
+/// Size-check, read and scan every blob of `objects`.
+fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::Result<Scanned> {
+    let sizes = sizes(repo, &objects.oids)?;
+    let state = std::sync::Mutex::new(Scanned::default());
+    let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
+    let mut wanted = Vec::new();
+    {
+        let mut st = lock();
+        for (i, size) in sizes.iter().enumerate() {
+            match size {
+                Size::Blob(size) if *size > limit => st
+                    .skipped
+                    .push((i as u32, SkipReason::TooLarge(*size).to_string())),
+                Size::Blob(_) => wanted.push(i as u32),
+                Size::NotBlob => {}
+                Size::Missing => st
+                    .skipped
+                    .push((i as u32, "blob missing from the clone".to_string())),
+            }
+        }
+    }
+    read_blobs(repo, &objects.oids, wanted, limit, &|idx, bytes| {
+        super::progress_tick();
+        if walk::is_binary(bytes) {
+            lock().skipped.push((idx, SkipReason::Binary.to_string()));
+            return;
+        }
+        if !may_hold_secret(bytes) {
+            lock().scanned += 1;
+            return;
+        }
+        let path = &objects.paths[objects.path_of[idx as usize] as usize];
+        let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
+        let keyed: Vec<_> = match &text {
+            Some(text) => report
+                .findings
+                .into_iter()
+                .map(|f| (idx, secret_digest(f.rule, text, &f.span), f))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut st = lock();
+        st.scanned += 1;
+        st.suppressed += report.suppressed;
+        st.findings.extend(keyed);
+    })?;
+    Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Scan the history of the repository at `opts.repo`.
+///
+/// Two pipelines run side by side: `rev-list | diff-tree` (which commit introduced each blob,
+/// where) and `rev-list --objects` → `cat-file --batch-check` → `cat-file --batch` → the
+/// engine (what each blob holds). Their results meet by object ID.
 pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     let repo = Repo::open(opts.repo, opts.explicit)?;
     let revs = opts.range.map(parse_range).transpose()?;
@@ -729,10 +876,20 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             walk::is_excluded(&exclude_root.join(path), set, &opts.walk.exclude_root)
         })
     };
-    let table = list(&repo, revs.as_deref(), &exclude)?;
-    let sizes = sizes(&repo, &table.blobs)?;
+    let (table, scanned) = std::thread::scope(|s| {
+        let listing = s.spawn(|| list(&repo, revs.as_deref(), &exclude));
+        let scanned = objects(&repo, revs.as_deref())
+            .and_then(|objs| Ok((scan(&repo, linter, &objs, opts.walk.max_filesize)?, objs)));
+        let table = listing
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("--history: the listing thread panicked")));
+        (table, scanned)
+    });
+    let table = table?;
+    let (scanned, objects) = scanned?;
 
     let mut result = LintResult::default();
+    let blob_of = |obj: u32| table.blob_ids.get(&objects.oids[obj as usize]).copied();
     let display_at = |b: &Blob| {
         format!(
             "{}@{}",
@@ -740,94 +897,46 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             &hex(&table.commits[b.commit as usize], repo.hex_len)[..12]
         )
     };
-    let mut wanted = Vec::new();
-    for (i, (blob, size)) in table.blobs.iter().zip(&sizes).enumerate() {
-        match size {
-            Some(size) if *size > opts.walk.max_filesize => result
+    // Blobs only at excluded paths, symbolic links, or reachable from no commit (a tag of a
+    // tree) have no entry in the table: they are neither reported nor listed.
+    for (obj, reason) in &scanned.skipped {
+        if let Some(b) = blob_of(*obj) {
+            result
                 .skipped
-                .push((display_at(blob), SkipReason::TooLarge(*size).to_string())),
-            Some(_) => wanted.push(i as u32),
-            None => result
-                .skipped
-                .push((display_at(blob), "blob missing from the clone".to_string())),
+                .push((display_at(&table.blobs[b as usize]), reason.clone()));
         }
     }
-
-    #[derive(Default)]
-    struct Scan {
-        groups: HashMap<(&'static str, [u8; 32]), Group>,
-        skipped: Vec<(String, String)>,
-        suppressed: usize,
-    }
-    let state = std::sync::Mutex::new(Scan::default());
-    let scanned = std::sync::atomic::AtomicUsize::new(0);
-    let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
-    read_blobs(
-        &repo,
-        &table.blobs,
-        wanted,
-        opts.walk.max_filesize,
-        &|idx, bytes| {
-            super::progress_tick();
-            let blob = &table.blobs[idx as usize];
-            if walk::is_binary(bytes) {
-                let entry = (display_at(blob), SkipReason::Binary.to_string());
-                lock().skipped.push(entry);
-                return;
-            }
-            scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if !may_hold_secret(bytes) {
-                return;
-            }
-            let path = &table.paths[blob.path as usize];
-            let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
-            let Some(text) = text else { return };
-            if report.findings.is_empty() && report.suppressed == 0 {
-                return;
-            }
-            let keyed: Vec<_> = report
-                .findings
-                .into_iter()
-                .map(|f| ((f.rule, secret_digest(f.rule, &text, &f.span)), f))
-                .collect();
-            let mut scan = lock();
-            scan.suppressed += report.suppressed;
-            for (key, finding) in keyed {
-                match scan.groups.get_mut(&key) {
-                    Some(group) => {
-                        group.blobs.insert(idx);
-                        // The first blob in ancestry order; within one, the first line.
-                        if (idx, finding.line, finding.column)
-                            < (
-                                group.first.blob,
-                                group.first.finding.line,
-                                group.first.finding.column,
-                            )
-                        {
-                            group.first = Seen { blob: idx, finding };
-                        }
-                    }
-                    None => {
-                        scan.groups.insert(
-                            key,
-                            Group {
-                                first: Seen { blob: idx, finding },
-                                blobs: BTreeSet::from([idx]),
-                            },
-                        );
-                    }
+    result.suppressed = scanned.suppressed;
+    let mut groups: HashMap<(&'static str, [u8; 32]), Group> = HashMap::new();
+    for (obj, digest, finding) in scanned.findings {
+        let Some(idx) = blob_of(obj) else { continue };
+        let key = (finding.rule, digest);
+        match groups.get_mut(&key) {
+            Some(group) => {
+                group.blobs.insert(idx);
+                // The first blob in ancestry order; within one, the first line.
+                if (idx, finding.line, finding.column)
+                    < (
+                        group.first.blob,
+                        group.first.finding.line,
+                        group.first.finding.column,
+                    )
+                {
+                    group.first = Seen { blob: idx, finding };
                 }
             }
-        },
-    )?;
-    let Scan {
-        groups,
-        skipped,
-        suppressed,
-    } = state.into_inner().unwrap_or_else(|p| p.into_inner());
-    let scanned = scanned.into_inner();
-    result.skipped.extend(skipped);
-    result.suppressed = suppressed;
+            None => {
+                groups.insert(
+                    key,
+                    Group {
+                        first: Seen { blob: idx, finding },
+                        blobs: BTreeSet::from([idx]),
+                    },
+                );
+            }
+        }
+    }
+    let scanned = scanned.scanned;
 
     let head = if groups.is_empty() {
         HashSet::new()
@@ -841,6 +950,8 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     for ((_, digest), group) in groups {
         let blob = &table.blobs[group.first.blob as usize];
         let mut finding = group.first.finding;
+        // The scan read the blob under the path rev-list named; report where it first appeared.
+        finding.path = crate::secret::redact_text(&table.paths[blob.path as usize]);
         let commit = hex(&table.commits[blob.commit as usize], repo.hex_len);
         let in_head = group
             .blobs
