@@ -513,3 +513,21 @@ fn empty_bare_and_sha256_repositories() {
     assert_eq!(f.len(), 1, "{}", stderr(&out));
     assert_eq!(f[0]["commit"], head.as_str());
 }
+
+#[test]
+fn configuration_excludes_apply_and_paths_are_relative_to_the_repository() {
+    let r = Repo::new();
+    r.write(".atlcheck.toml", "exclude = [\"fixtures/**\"]\n");
+    r.write(
+        "fixtures/fake.env",
+        format!("JIRA_API_TOKEN={}\n", token(18)),
+    );
+    r.write("app/real.env", format!("JIRA_API_TOKEN={}\n", token(19)));
+    r.commit("a");
+    for dir in [r.path.clone(), r.path.join("app")] {
+        let out = run(&dir, &["lint", "--history", "--format", "json"]);
+        let f = findings(&out);
+        let paths: Vec<&str> = f.iter().map(|x| x["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, ["app/real.env"], "from {}", dir.display());
+    }
+}

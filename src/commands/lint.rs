@@ -192,8 +192,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     } else {
         linter.without_frames()
     };
-    let progress = output::progress::Progress::start(
+    let progress = output::progress::Progress::start_counting(
         format == LintFormat::Human && args.output_file.is_none() && !global.quiet,
+        if history { "blobs" } else { "files" },
     );
     // What this run covers, for the baseline's stale entries.
     let (mut result, covered) = if history {

@@ -23,6 +23,11 @@ impl Progress {
     /// Start the progress line if `wanted` (human output to stdout, not `--quiet`) and stderr is
     /// a terminal whose `TERM` is not `dumb`; otherwise a no-op.
     pub fn start(wanted: bool) -> Progress {
+        Progress::start_counting(wanted, "files")
+    }
+
+    /// [`Progress::start`], counting `noun` (`lint --history` counts blobs, not files).
+    pub fn start_counting(wanted: bool, noun: &'static str) -> Progress {
         let on = wanted
             && super::sink::stderr_is_terminal()
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
@@ -42,7 +47,7 @@ impl Progress {
                 if started.elapsed() >= DELAY {
                     let n = crate::lint::PROGRESS.load(Ordering::Relaxed);
                     let _ = super::sink::stderr()
-                        .terminal_control(&format!("\ratlcheck: {n} files scanned…"));
+                        .terminal_control(&format!("\ratlcheck: {n} {noun} scanned…"));
                     shown = true;
                 }
             }
