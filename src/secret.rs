@@ -192,7 +192,8 @@ fn lower_hex_escapes(pct: &str) -> String {
     out
 }
 
-/// Replace every registered secret form in `text` by the secret's mask.
+/// Replace every registered secret form in `text` by the secret's mask, in any ASCII letter
+/// case.
 pub fn scrub_registered(text: &str) -> Cow<'_, str> {
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
     if reg.forms.is_empty() {
@@ -203,8 +204,11 @@ pub fn scrub_registered(text: &str) -> Cow<'_, str> {
         None => {
             drop(reg);
             let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
+            // ASCII case-insensitive: a server (or a host name) may echo a secret upper- or
+            // lower-cased, and a secret modulo case is still a secret.
             let m = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
                 .build(w.forms.iter().map(|(f, _)| f.as_str()))
                 .expect("secret forms build a matcher");
             w.matcher = Some(m.clone());
