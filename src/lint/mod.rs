@@ -130,6 +130,8 @@ pub struct Cx<'a> {
     pub config: &'a Config,
     rule: &'a CompiledRule,
     context: bool,
+    /// The file's line starts, built on first use and shared by every rule.
+    lines: &'a std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Cx<'a> {
@@ -154,14 +156,54 @@ impl<'a> Cx<'a> {
         self.context
     }
 
-    /// The line containing byte offset `at`, and the line's start offset.
+    /// The line containing byte offset `at`, and the offset where the returned text starts.
+    /// A line longer than [`LINE_WINDOW`] on either side of `at` (minified code, a generated
+    /// one-line file) is cut to that window around `at`, on character boundaries, so that the
+    /// work a detector does per match is bounded and a file lints in time linear in its size
+    /// (issue 12, class 5). Callers slice the line at other match offsets with `get`.
     pub fn line_at(&self, at: usize) -> (&'a str, usize) {
-        let start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[at..]
-            .find('\n')
-            .map_or(self.text.len(), |i| at + i);
+        let whole = self.line_range(at);
+        let start = floor_boundary(self.text, whole.start.max(at.saturating_sub(LINE_WINDOW)));
+        let end = ceil_boundary(self.text, whole.end.min(at.saturating_add(LINE_WINDOW)));
         (&self.text[start..end], start)
     }
+
+    /// The start of the line containing `at`, at most [`LINE_WINDOW`] bytes of it: what
+    /// decides whether the line is a comment.
+    pub fn line_head(&self, at: usize) -> &'a str {
+        let whole = self.line_range(at);
+        let end = ceil_boundary(self.text, whole.end.min(whole.start + LINE_WINDOW));
+        &self.text[whole.start..end]
+    }
+
+    /// The whole line containing `at` (without its `\n`), found in the line index.
+    fn line_range(&self, at: usize) -> Range<usize> {
+        let index = self.lines.get_or_init(|| LineIndex::new(self.text));
+        let at = at.min(self.text.len());
+        let line = index.starts.partition_point(|&s| s <= at);
+        let start = index.starts[line - 1];
+        let end = index.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        start..end.max(start)
+    }
+}
+
+/// How far before and after a match [`Cx::line_at`] looks on one line.
+pub const LINE_WINDOW: usize = 4096;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// The lint engine for one run: the enabled rules and the prefilter over their keywords.
@@ -361,7 +403,7 @@ impl Linter {
     fn lint_with(&self, display: &str, kind: FileKind, text: &str, present: &[bool]) -> FileReport {
         let context = self.context_ids.iter().any(|&i| present[i]);
         let mut findings = Vec::new();
-        let mut lines: Option<LineIndex> = None;
+        let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
         for rule in &self.rules {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
                 continue;
@@ -379,27 +421,29 @@ impl Linter {
                 config: &self.config,
                 rule,
                 context,
+                lines: &lines,
             };
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);
             if !rule.comments && kind != FileKind::Markdown {
-                hits.retain(|h| !is_comment_line(cx.line_at(h.range.start).0));
+                hits.retain(|h| !is_comment_line(cx.line_head(h.range.start)));
             }
             if hits.is_empty() {
                 continue;
             }
-            let index = lines.get_or_insert_with(|| LineIndex::new(text));
+            let index = lines.get_or_init(|| LineIndex::new(text));
             hits.sort_by_key(|h| (h.range.start, h.range.end));
             hits.dedup_by(|a, b| a.range == b.range);
-            let mut seen: Vec<(String, usize)> = Vec::new();
+            let mut seen: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for hit in hits {
-                let occurrence = match seen.iter_mut().find(|(k, _)| *k == hit.key) {
-                    Some((_, n)) => {
+                let occurrence = match seen.get_mut(&hit.key) {
+                    Some(n) => {
                         *n += 1;
                         *n
                     }
                     None => {
-                        seen.push((hit.key.clone(), 0));
+                        seen.insert(hit.key.clone(), 0);
                         0
                     }
                 };
@@ -547,6 +591,10 @@ pub fn is_comment_line(line: &str) -> bool {
 /// Byte offsets of line starts, built only for files with hits.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position computed (byte offset, 1-based column): the next one on the same
+    /// line counts characters from there, not from the line start, so the columns of many
+    /// findings on one long line cost time linear in the line.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl LineIndex {
@@ -558,18 +606,28 @@ impl LineIndex {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((usize::MAX, 0)),
+        }
     }
 
     /// 1-based line and 1-based column counted in characters (Unicode scalar values).
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let mut off = offset.min(text.len());
-        while !text.is_char_boundary(off) {
-            off -= 1;
-        }
-        (line, text[start..off].chars().count() + 1)
+        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
+        let off = floor_boundary(text, offset);
+        let (last, last_column) = self.last.get();
+        let column = if last < start || last > end {
+            text[start..off].chars().count() + 1
+        } else if last <= off {
+            last_column + text[last..off].chars().count()
+        } else {
+            last_column - text[off..last].chars().count()
+        };
+        self.last.set((off, column));
+        (line, column)
     }
 
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
@@ -587,16 +645,65 @@ impl LineIndex {
 /// Longest source line shown in a frame; longer lines are cut around the match.
 const FRAME_WIDTH: usize = 160;
 
+/// How much of a long line around a match is masked before the frame is cut from it.
+const FRAME_CONTEXT: usize = 1024;
+
+/// Characters a secret is made of: the frame of a long line is cut only outside them, so a
+/// secret is masked whole or not shown at all.
+fn secret_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+/_-=%.~".contains(c)
+}
+
 fn frame(text: &str, index: &LineIndex, range: Range<usize>) -> Frame {
     let (line, _) = index.position(text, range.start);
-    let lr = index.line_range(text, line);
+    let whole = index.line_range(text, line);
+    // Mask only a window of a long line (masking the whole line for each finding was
+    // quadratic): up to FRAME_CONTEXT bytes either side of the match, cut where no secret
+    // can be cut in two.
+    let span_end = range.end.min(whole.end).max(range.start);
+    let mut lr = whole.clone();
+    if range.start - whole.start > FRAME_CONTEXT {
+        let from = floor_boundary(text, range.start - FRAME_CONTEXT);
+        lr.start = text[from..range.start]
+            .char_indices()
+            .find(|&(_, c)| !secret_char(c))
+            .map_or(range.start, |(i, c)| from + i + c.len_utf8());
+    }
+    if whole.end - span_end > FRAME_CONTEXT {
+        let to = ceil_boundary(text, span_end + FRAME_CONTEXT);
+        lr.end = text[span_end..to]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !secret_char(c))
+            .map_or(span_end, |(i, _)| span_end + i);
+    }
     let line_text = &text[lr.clone()];
     let start = range.start - lr.start;
-    let end = (range.end.min(lr.end)).saturating_sub(lr.start).max(start);
+    let end = span_end - lr.start;
     let (masked, map) = crate::secret::redact_with_map(line_text);
     let (mut s, mut e) = (map(start), map(end).max(map(start)));
     let mut shown = masked.clone();
-    if masked.len() > FRAME_WIDTH {
+    if lr != whole {
+        // The line was cut: cut the masked window to the frame width like a long line.
+        let from = floor_boundary(&masked, s.saturating_sub(40));
+        let to = ceil_boundary(
+            &masked,
+            (e.max(s + 1) + 40).max((from + FRAME_WIDTH).min(masked.len())),
+        );
+        let prefix = if lr.start + from > whole.start {
+            "…"
+        } else {
+            ""
+        };
+        let suffix = if to < masked.len() || lr.end < whole.end {
+            "…"
+        } else {
+            ""
+        };
+        shown = format!("{prefix}{}{suffix}", &masked[from..to]);
+        s = s - from + prefix.len();
+        e = (e.min(to) - from) + prefix.len();
+    } else if masked.len() > FRAME_WIDTH {
         // Keep a window around the span, on character boundaries.
         let mut from = s.saturating_sub(40);
         while !masked.is_char_boundary(from) {

@@ -130,7 +130,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let (line, line_start) = cx.line_at(url.start());
         let before = assignment_before(&cx.text[line_start..url.start()]);
         let before = before.as_str();
-        let after = &line[url.end() - line_start..];
+        let after = line.get(url.end() - line_start..).unwrap_or("");
         let hint = product_hint(before).or(product_hint(base_path));
         let report = |out: &mut Vec<Hit>, why: &str| {
             out.push(

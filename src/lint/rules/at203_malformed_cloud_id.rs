@@ -25,8 +25,7 @@ fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
 
 /// Is the offset on a comment line (`#`, `//`, `--`, `*`, `;`, `REM`)?
 fn in_comment(cx: &Cx<'_>, at: usize) -> bool {
-    let (line, _) = cx.line_at(at);
-    let l = line.trim_start();
+    let l = cx.line_head(at).trim_start();
     ["#", "//", "--", "*", "/*", ";", "<!--", "REM ", "rem "]
         .iter()
         .any(|p| l.starts_with(p))

@@ -19,14 +19,14 @@ const TOKEN_WORDS: &[&str] = &[
 
 /// Does the line at `at`, or one of the two before it, talk about a token?
 fn about_token(cx: &Cx<'_>, at: usize) -> bool {
-    let (_, mut start) = cx.line_at(at);
+    let (line, mut start) = cx.line_at(at);
+    let end = start + line.len();
     for _ in 0..2 {
         if start == 0 {
             break;
         }
         start = cx.line_at(start - 1).1;
     }
-    let end = cx.text[at..].find('\n').map_or(cx.text.len(), |i| at + i);
     let window = cx.text[start..end].to_ascii_lowercase();
     TOKEN_WORDS.iter().any(|w| window.contains(w))
 }

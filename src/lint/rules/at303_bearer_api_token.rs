@@ -129,7 +129,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let (line, start) = cx.line_at(whole.start());
-        if !line[whole.end() - start..].contains(':') {
+        if !line.get(whole.end() - start..).unwrap_or("").contains(':') {
             continue;
         }
         out.push(
