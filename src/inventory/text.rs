@@ -2,6 +2,7 @@
 //! the identity it sends, the Atlassian sites and REST calls, and the scripts it runs.
 //!
 //! Comment lines (`#`, `//`, `REM` ...) are skipped everywhere: a commented-out step does not run.
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -17,7 +18,7 @@ pub struct Read {
 }
 
 /// How a referenced script is resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScriptRef {
     /// A path as a command line writes it (`./scripts/sync.sh`, `/opt/app/sync.py`).
     Path(String),
@@ -231,7 +232,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
     let comment_lines: Vec<bool> = text.split('\n').map(is_comment_line).collect();
     // Variables the text assigns itself (`AUTH=(-u ...)`, `TOKEN = ...`) are not read from
     // the environment, unless the assignment reads the same name (`X=${X:-default}`).
-    let assigned: Vec<String> = assign_re()
+    let assigned: HashSet<String> = assign_re()
         .captures_iter(text)
         .filter(|c| {
             !c[0].contains(&format!("${}", &c[1])) && !c[0].contains(&format!("${{{}", &c[1]))
@@ -239,6 +240,16 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
         .map(|c| c[1].to_string())
         .collect();
     let is_comment = |line: usize| comment_lines.get(line - 1).copied().unwrap_or(false);
+    // What is already listed, so that each addition costs the same however many came before
+    // (a Vec searched per addition made a long file quadratic; issue 12, class 5).
+    let mut seen = Seen::default();
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_of = |at: usize| newlines.partition_point(|&n| n < at) + 1;
     for (i, line) in text.split('\n').enumerate() {
         if comment_lines[i] {
             continue;
@@ -247,16 +258,16 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
         for (k, r) in env_res().iter().enumerate() {
             for c in r.captures_iter(line) {
                 if let Some(m) = c.get(1).or_else(|| c.get(2)) {
-                    if k == 0 && assigned.iter().any(|x| x == m.as_str()) {
+                    if k == 0 && assigned.contains(m.as_str()) {
                         continue;
                     }
-                    push_read(&mut a.env_reads, m.as_str(), no);
+                    push_read(&mut a.env_reads, &mut seen.env_reads, m.as_str(), no);
                 }
             }
         }
         if syntax.azure_macros {
             for c in azure_macro_re().captures_iter(line) {
-                push_read(&mut a.env_reads, &c[1], no);
+                push_read(&mut a.env_reads, &mut seen.env_reads, &c[1], no);
             }
         }
         if !line.contains("git config") && !line.contains("git -c") {
@@ -272,7 +283,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                     {
                         continue;
                     }
-                    push_read(&mut a.identities, &email, no);
+                    push_read(&mut a.identities, &mut seen.identities, &email, no);
                 }
             }
         }
@@ -282,7 +293,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 .or_else(|| c.get(2))
                 .map(|m| m.as_str().to_ascii_lowercase())
                 .unwrap_or_default();
-            if !placeholder_site(&host) && !a.sites.contains(&host) {
+            if !placeholder_site(&host) && seen.sites.insert(host.clone()) {
                 a.sites.push(host);
             }
         }
@@ -309,7 +320,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 } else {
                     ScriptRef::Path(s)
                 };
-                if !a.scripts.iter().any(|(x, _)| *x == r) {
+                if seen.scripts.insert(r.clone()) {
                     a.scripts.push((r, no));
                 }
             }
@@ -323,16 +334,21 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
     if text.contains("BaseSettings") {
         for c in settings_field_re().captures_iter(text) {
             let at = c.get(0).map_or(0, |m| m.start());
-            let line = text[..at].matches('\n').count() + 1;
+            let line = line_of(at);
             if !is_comment(line) {
-                push_read(&mut a.env_reads, &c[1].to_ascii_uppercase(), line + offset);
+                push_read(
+                    &mut a.env_reads,
+                    &mut seen.env_reads,
+                    &c[1].to_ascii_uppercase(),
+                    line + offset,
+                );
             }
         }
     }
     for r in import_res() {
         for c in r.captures_iter(text) {
             let at = c.get(0).map_or(0, |m| m.start());
-            let line = text[..at].matches('\n').count() + 1;
+            let line = line_of(at);
             if is_comment(line) {
                 continue;
             }
@@ -365,7 +381,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                     m
                 };
                 let r = ScriptRef::Module(m);
-                if !a.scripts.iter().any(|(x, _)| *x == r) {
+                if seen.scripts.insert(r.clone()) {
                     a.scripts.push((r, line + offset));
                 }
             }
@@ -387,8 +403,17 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
     a
 }
 
-fn push_read(v: &mut Vec<Read>, name: &str, line: usize) {
-    if !v.iter().any(|r| r.name == name) {
+/// The names and values [`analyze`] has listed so far.
+#[derive(Default)]
+struct Seen {
+    env_reads: HashSet<String>,
+    identities: HashSet<String>,
+    sites: HashSet<String>,
+    scripts: HashSet<ScriptRef>,
+}
+
+fn push_read(v: &mut Vec<Read>, seen: &mut HashSet<String>, name: &str, line: usize) {
+    if seen.insert(name.to_string()) {
         v.push(Read {
             name: name.to_string(),
             line,

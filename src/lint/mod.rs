@@ -162,10 +162,8 @@ impl<'a> Cx<'a> {
     /// work a detector does per match is bounded and a file lints in time linear in its size
     /// (issue 12, class 5). Callers slice the line at other match offsets with `get`.
     pub fn line_at(&self, at: usize) -> (&'a str, usize) {
-        let whole = self.line_range(at);
-        let start = floor_boundary(self.text, whole.start.max(at.saturating_sub(LINE_WINDOW)));
-        let end = ceil_boundary(self.text, whole.end.min(at.saturating_add(LINE_WINDOW)));
-        (&self.text[start..end], start)
+        let w = line_window(self.text, self.line_range(at), at);
+        (&self.text[w.clone()], w.start)
     }
 
     /// The start of the line containing `at`, at most [`LINE_WINDOW`] bytes of it: what
@@ -189,6 +187,13 @@ impl<'a> Cx<'a> {
 
 /// How far before and after a match [`Cx::line_at`] looks on one line.
 pub const LINE_WINDOW: usize = 4096;
+
+/// The part of the line `whole` that [`Cx::line_at`] shows for offset `at`.
+fn line_window(text: &str, whole: Range<usize>, at: usize) -> Range<usize> {
+    let start = floor_boundary(text, whole.start.max(at.saturating_sub(LINE_WINDOW)));
+    let end = ceil_boundary(text, whole.end.min(at.saturating_add(LINE_WINDOW)));
+    start..end.max(start)
+}
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
@@ -863,6 +868,113 @@ mod tests {
         let off = text.find("ATATT3").unwrap();
         assert_eq!(idx.position(text, off), (2, 7));
         assert_eq!(idx.position(text, 0), (1, 1));
+    }
+
+    /// A small generator for the properties below (fixed seeds: reproducible).
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        /// Text of `n` pieces: ASCII, multi-byte characters, newlines, long runs.
+        fn text(&mut self, n: usize) -> String {
+            const PIECES: &[&str] = &["a", "é", "€", "𝄞", " ", "\n", "\r\n", "\t", "x=", "ATATT3"];
+            let mut s = String::new();
+            for _ in 0..n {
+                let p = PIECES[self.below(PIECES.len())];
+                let times = if self.below(20) == 0 { 500 } else { 1 };
+                for _ in 0..times {
+                    s.push_str(p);
+                }
+            }
+            s
+        }
+    }
+
+    #[test]
+    fn columns_counted_incrementally_match_a_count_from_the_line_start() {
+        for seed in 1..40u64 {
+            let mut g = Gen(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            let text = g.text(400);
+            let idx = LineIndex::new(&text);
+            // Offsets in a random order, forwards and backwards along a line.
+            for _ in 0..200 {
+                let mut off = g.below(text.len() + 1);
+                while !text.is_char_boundary(off) {
+                    off -= 1;
+                }
+                let line = text[..off].matches('\n').count() + 1;
+                let start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+                let naive = (line, text[start..off].chars().count() + 1);
+                assert_eq!(idx.position(&text, off), naive, "seed {seed}, offset {off}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_line_a_detector_sees_is_bounded_and_whole_when_short() {
+        for seed in 1..20u64 {
+            let mut g = Gen(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
+            let mut text = g.text(300);
+            text.push_str(&"é".repeat(3 * LINE_WINDOW));
+            text.push_str(&g.text(300));
+            let idx = LineIndex::new(&text);
+            for _ in 0..200 {
+                let mut at = g.below(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let (line, _) = idx.position(&text, at);
+                let whole = idx.line_range(&text, line);
+                let whole = whole.start..idx.starts.get(line).map_or(text.len(), |&s| s - 1);
+                let w = line_window(&text, whole.clone(), at);
+                assert!(
+                    w.start >= whole.start && w.end <= whole.end,
+                    "inside the line"
+                );
+                assert!(w.start <= at && at <= w.end.max(at), "around the offset");
+                assert!(w.len() <= 2 * LINE_WINDOW + 8, "bounded: {}", w.len());
+                if whole.len() <= LINE_WINDOW {
+                    assert_eq!(w, whole, "a short line is seen whole");
+                }
+                let _ = &text[w];
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_line_frame_is_small_and_masks_secrets_at_its_edges() {
+        let token =
+            crate::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", "aB3dE5gH7j".repeat(17)));
+        for gap in [0usize, 10, 500, FRAME_CONTEXT - 50, FRAME_CONTEXT + 3, 5000] {
+            // A token at several distances before and after the match, on a 200 KB line.
+            let filler = "w ".repeat(50_000);
+            let text = format!(
+                "{filler}{token}{} https://acme.atlassian.net {}{token} {filler}",
+                " ".repeat(gap),
+                " ".repeat(gap)
+            );
+            let idx = LineIndex::new(&text);
+            let at = text.find("https://").unwrap();
+            let f = frame(&text, &idx, at..at + "https://acme.atlassian.net".len());
+            assert!(f.text.len() < 600, "gap {gap}: {} bytes", f.text.len());
+            assert!(
+                !f.text.contains(&token[..20]) && !f.text.contains(&token[token.len() - 20..]),
+                "gap {gap}: {}",
+                f.text
+            );
+            assert_eq!(
+                &f.text[f.span.clone()],
+                "https://acme.atlassian.net",
+                "gap {gap}"
+            );
+        }
     }
 
     #[test]

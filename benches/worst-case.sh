@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# benches/worst-case.sh: lint and inventory time on generated worst-case inputs (issue 12,
+# class 5: linear time in the size of the input).
+#
+# For each generator, a file of SIZE bytes and one of 2*SIZE bytes (default 4 and 8 MiB), as
+# one single line and as many lines; each is linted with a release build (`--format concise`,
+# and `--format human`, which also masks a code frame per finding), and the inventory reads the
+# CI generators. The table shows seconds and the ratio of the two sizes: linear time means a
+# ratio near 2 (the issue asks for under 2 s at 8 MiB and at most double for double the size).
+#
+# Generators (one per detector family, plus the shapes that were quadratic before):
+#   site     `curl https://acme.atlassian.net/rest/api/3/myself ` repeated (AT201)
+#   gateway  `https://api.atlassian.com/ex/jira/<id>/rest/api/3/myself ` with a bad id (AT203)
+#   http     `http://acme.atlassian.net/rest ` (AT205)
+#   atatt    `ATATT3 ` prefixes (AT102/AT103 candidates)
+#   email    `jane.doe@acme.com ` (AT101)
+#   base64   `echo "$U:$T" | base64 ` (AT301)
+#   base     `JIRA_URL=https://sN.atlassian.net ` (AT201 base URLs: look-back per match)
+#   distinct `curl https://acme.atlassian.net/rest/api/3/issue/K-N ` (one key per finding)
+#   hostvar  `JIRA_DN=sN.atlassian.net` assignments (AT201 host variables)
+#   inventory  a workflow whose `run:` block names N scripts and modules (inventory)
+#
+# Usage:   benches/worst-case.sh                  # builds release, then about 5 minutes
+#          SIZE=1048576 ONLY="site base" benches/worst-case.sh
+# Env:     SIZE (4194304), ONLY (all generators), BUILD (1), TIMEOUT (120 s per run)
+set -euo pipefail
+export LC_ALL=C
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+SIZE=${SIZE:-4194304}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar inventory"}
+BUILD=${BUILD:-1}
+TIMEOUT=${TIMEOUT:-120}
+OUT=$ROOT/target/bench/worst-case
+BIN=$OUT/atlcheck
+mkdir -p "$OUT"
+if [ "$BUILD" = 1 ]; then
+  cargo build --release --locked --quiet
+fi
+cp "$ROOT/target/release/atlcheck" "$BIN"
+
+gen() { # gen NAME BYTES LINES(0|1) FILE
+  python3 - "$1" "$2" "$3" "$4" <<'EOF'
+import sys
+name, size, lines, path = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+sep = "\n" if lines else " "
+unit = {
+    "site": lambda i: "curl https://acme.atlassian.net/rest/api/3/myself",
+    "gateway": lambda i: "https://api.atlassian.com/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafx/rest/api/3/myself",
+    "http": lambda i: "http://acme.atlassian.net/rest",
+    "atatt": lambda i: "ATATT3",
+    "email": lambda i: "jane.doe@acme.com",
+    "base64": lambda i: 'echo "$U:$T" | base64',
+    "base": lambda i: f"JIRA_URL=https://s{i}.atlassian.net",
+    "distinct": lambda i: f"curl https://acme.atlassian.net/rest/api/3/issue/K-{i}",
+    "hostvar": lambda i: f"JIRA_D{i}=s{i}.atlassian.net",
+}
+out, n, i = [], 0, 0
+if name == "inventory":
+    out.append("on: push\njobs:\n  j:\n    steps:\n      - run: |\n")
+    n = len(out[0])
+    while n < size:
+        u = f"          ./scripts/s{i}.sh && python -m m{i} && bash x{i}.sh\n"
+        out.append(u); n += len(u); i += 1
+else:
+    while n < size:
+        u = unit[name](i) + (sep if name != "hostvar" else "\n")
+        out.append(u); n += len(u); i += 1
+open(path, "w").write("".join(out)[:size] + "\n")
+EOF
+}
+
+run() { # run FILE-or-DIR ARGS...: seconds, or "timeout"
+  local target=$1; shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  if timeout "$TIMEOUT" "$BIN" "$@" "$target" >/dev/null 2>&1 || [ $? -le 2 ]; then
+    t1=$(date +%s.%N)
+    python3 -c "print(f'{$t1-$t0:.2f}')"
+  else
+    echo "timeout"
+  fi
+}
+
+ratio() { python3 -c "
+a, b = '$1', '$2'
+print('-' if 'timeout' in (a, b) or float(a) < 0.05 else f'{float(b)/float(a):.2f}')"; }
+
+echo "| generator | shape | format | $((SIZE / 1048576)) MiB (s) | $((2 * SIZE / 1048576)) MiB (s) | ratio |"
+echo "|---|---|---|---|---|---|"
+for g in $ONLY; do
+  shapes="line lines"
+  [ "$g" = hostvar ] && shapes="lines"
+  [ "$g" = inventory ] && shapes="block"
+  for shape in $shapes; do
+    declare -A t=()
+    for mult in 1 2; do
+      bytes=$((SIZE * mult))
+      if [ "$g" = inventory ]; then
+        dir=$OUT/$g-$mult
+        mkdir -p "$dir/.github/workflows"
+        gen "$g" "$bytes" 1 "$dir/.github/workflows/refs.yml"
+        t[inventory$mult]=$(run "$dir" inventory --format json)
+      else
+        f=$OUT/$g-$shape-$mult.sh
+        gen "$g" "$bytes" "$([ "$shape" = lines ] && echo 1 || echo 0)" "$f"
+        for fmt in concise human; do
+          t[$fmt$mult]=$(run "$f" lint --exit-zero -q --max-filesize 100000000 --format "$fmt")
+        done
+      fi
+    done
+    if [ "$g" = inventory ]; then
+      echo "| $g | $shape | json | ${t[inventory1]} | ${t[inventory2]} | $(ratio "${t[inventory1]}" "${t[inventory2]}") |"
+    else
+      for fmt in concise human; do
+        echo "| $g | $shape | $fmt | ${t[${fmt}1]} | ${t[${fmt}2]} | $(ratio "${t[${fmt}1]}" "${t[${fmt}2]}") |"
+      done
+    fi
+    unset t
+  done
+done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
