@@ -9,12 +9,11 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const CLOUD: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
 
 /// Xorshift, seeded from the OS-randomised hasher; the seed is printed so a failure replays.
 struct Rng(u64);
@@ -54,12 +53,6 @@ impl Rng {
                 return s;
             }
         }
-    }
-    fn api_token(&mut self) -> String {
-        atlcheck::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", self.alnum(170)))
-    }
-    fn legacy_token(&mut self) -> String {
-        self.alnum(24)
     }
     /// A password: not token-shaped, 16 to 19 characters (too short for the shape-based
     /// redaction, so only the registry of held secrets can mask it).
