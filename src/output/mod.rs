@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod progress;
 pub mod sarif;
+pub mod scopes;
 pub mod sink;
 pub mod tokens;
 
