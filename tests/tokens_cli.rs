@@ -463,6 +463,15 @@ fn an_unknown_organization_is_a_404_exit_2() {
         "{text}"
     );
     assert!(text.contains("INCOMPLETE"), "{text}");
+    let out = run(
+        &sim,
+        &["--org", other, "--sources", "api-tokens", "--quiet"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("source failed: api-tokens: 404 Not Found"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -138,6 +138,9 @@ pub struct Report {
     pub summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Applied>,
+    /// Indices into `findings`, per credential.
+    #[serde(skip)]
+    by_credential: Vec<Vec<usize>>,
 }
 
 impl Report {
@@ -185,7 +188,12 @@ impl Report {
                 Severity::Info => summary.info += 1,
             }
         }
+        let mut by_credential = vec![Vec::new(); credentials.len()];
+        for (i, f) in findings.iter().enumerate() {
+            by_credential[f.index].push(i);
+        }
         Report {
+            by_credential,
             version: 1,
             org: org.to_string(),
             generated_at: policy.now,
@@ -216,7 +224,11 @@ impl Report {
 
     /// The findings of one credential.
     pub fn findings_of(&self, index: usize) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(move |f| f.index == index)
+        self.by_credential
+            .get(index)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.findings[*i])
     }
 
     /// Credential indices in report order: grouped by owner (the group with the soonest
@@ -245,11 +257,11 @@ impl Report {
         let mut out: Vec<Vec<usize>> = groups
             .into_values()
             .map(|mut g| {
-                g.sort_by_key(key);
+                g.sort_by_cached_key(key);
                 g
             })
             .collect();
-        out.sort_by_key(|g| g.first().map(key));
+        out.sort_by_cached_key(|g| g.first().map(key));
         out
     }
 }

@@ -140,7 +140,18 @@ pub fn write(out: &mut dyn Write, r: &Report, quiet: bool, verbose: bool) -> std
         }
     }
     writeln!(out)?;
-    if !quiet {
+    if quiet {
+        // Even quiet, a report must say that it is partial and why.
+        for s in r.sources.iter().filter(|s| s.status == SourceState::Failed) {
+            writeln!(
+                out,
+                "{} {}: {}",
+                paint("source failed:", Style::new().red().bold()),
+                s.name,
+                s.error.as_deref().unwrap_or("could not be read")
+            )?;
+        }
+    } else {
         writeln!(out, "Sources:")?;
         for s in &r.sources {
             let state = match s.status {
