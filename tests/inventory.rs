@@ -323,6 +323,7 @@ fn every_runner_kind_fixture() {
         "bitbucket-jira",
         "azure-jira",
         "circleci-jira",
+        "helm-chart",
     ] {
         let doc = json(&[&format!("fixtures/inventory/{repo}")]);
         insta::assert_snapshot!(repo, transcript(&doc));
@@ -383,4 +384,10 @@ fn runner_details() {
     );
     assert_eq!(jira["calls"][0]["operation"], "addComment");
     assert!(!doc.to_string().contains("DOCKER_PASSWORD"));
+    // Helm: the chart's default values fill the template (secret name, schedule, identity).
+    let doc = json(&["fixtures/inventory/helm-chart"]);
+    let e = entry(&doc, "jira-reporter/api-token");
+    assert_eq!(e["runs_in"][0]["kind"], "helm");
+    assert_eq!(e["runs_in"][0]["schedule"], "0 8 * * 1-5");
+    assert_eq!(e["identity"]["kind"], "service-account");
 }

@@ -24,6 +24,13 @@ pub fn kind_re() -> &'static Regex {
 
 pub fn units(path: &str, text: &str, tree: &Tree) -> Vec<Unit> {
     let helm = text.contains("{{") && (path.contains("templates/") || has_chart(tree, path));
+    let rendered;
+    let text = if helm {
+        rendered = render(text, &chart_values(tree, path));
+        rendered.as_str()
+    } else {
+        text
+    };
     let mut out = Vec::new();
     for doc in yaml::parse(text) {
         let Some(kind) = doc.str("kind") else {
@@ -132,6 +139,61 @@ pub fn units(path: &str, text: &str, tree: &Tree) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// The chart's `values.yaml` (the folder holding `Chart.yaml` above the template).
+fn chart_values(tree: &Tree, path: &str) -> Option<Node> {
+    let mut dir = super::parent(path);
+    loop {
+        let join = |f: &str| {
+            if dir.is_empty() {
+                f.to_string()
+            } else {
+                format!("{dir}/{f}")
+            }
+        };
+        if tree.paths.contains(&join("Chart.yaml")) {
+            return tree
+                .load(&join("values.yaml"))
+                .and_then(|t| yaml::parse(&t).into_iter().next());
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = super::parent(dir);
+    }
+}
+
+/// Render the simple parts of a Helm template: `{{ .Values.a.b }}` (and `| quote`) from the
+/// chart's default values; a line that is only a template action (`{{- if ... }}`,
+/// `{{- end }}`) is blanked, keeping line numbers. Anything else stays as written.
+fn render(text: &str, values: &Option<Node>) -> String {
+    static EXPR: OnceLock<Regex> = OnceLock::new();
+    let expr = EXPR.get_or_init(|| {
+        crate::pattern::compile(r"\{\{-?\s*\.Values\.([A-Za-z_][\w.]*)\s*(\|\s*quote\s*)?-?\}\}")
+            .expect("valid helm regex")
+    });
+    text.split('\n')
+        .map(|line| {
+            let t = line.trim();
+            if t.starts_with("{{") && t.ends_with("}}") && !t.contains(':') {
+                return String::new();
+            }
+            expr.replace_all(line, |c: &regex::Captures<'_>| {
+                match values
+                    .as_ref()
+                    .and_then(|v| v.path(&c[1]))
+                    .filter(|n| n.children.is_empty())
+                {
+                    Some(n) if c.get(2).is_some() => format!("\"{}\"", n.value),
+                    Some(n) => n.value.clone(),
+                    None => format!("values.{}", &c[1]),
+                }
+            })
+            .into_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn has_chart(tree: &Tree, path: &str) -> bool {

@@ -370,8 +370,9 @@ impl<'a> Parser<'a> {
             }
             return;
         }
+        // `{{ .Values.x }}` (Helm, Jinja) is a template, not a flow mapping.
         if (value.starts_with('[') && value.ends_with(']'))
-            || (value.starts_with('{') && value.ends_with('}'))
+            || (value.starts_with('{') && value.ends_with('}') && !value.starts_with("{{"))
         {
             node.children = flow(&value[1..value.len() - 1], value.starts_with('{'), no);
             return;
