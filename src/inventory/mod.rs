@@ -197,6 +197,8 @@ pub struct Tree {
     pub root: Option<PathBuf>,
     pub files: BTreeMap<String, TreeFile>,
     pub paths: BTreeSet<String>,
+    /// Paths by file name, built on first use (suffix matching of script paths).
+    by_name: std::sync::OnceLock<HashMap<String, Vec<String>>>,
 }
 
 impl Tree {
@@ -285,17 +287,30 @@ impl Tree {
         if matches!(r, ScriptRef::Module(_)) {
             return None;
         }
-        // Suffix match: `/opt/app/scripts/sync.py` -> `scripts/sync.py` (unique, longest).
+        // Suffix match: `/opt/app/scripts/sync.py` -> `scripts/sync.py` (unique, longest),
+        // among the paths with the same file name.
         let parts: Vec<&str> = raw
             .split('/')
             .filter(|s| !s.is_empty() && *s != ".")
             .collect();
+        let by_name = self.by_name.get_or_init(|| {
+            let mut m: HashMap<String, Vec<String>> = HashMap::new();
+            for p in &self.paths {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                m.entry(name.to_string()).or_default().push(p.clone());
+            }
+            m
+        });
+        let same_name = parts
+            .last()
+            .and_then(|n| by_name.get(*n))
+            .map_or(&[][..], Vec::as_slice);
         for take in (1..=parts.len()).rev() {
             let suffix = parts[parts.len() - take..].join("/");
-            let hits: Vec<&String> = self
-                .paths
+            let tail = format!("/{suffix}");
+            let hits: Vec<&String> = same_name
                 .iter()
-                .filter(|p| *p == &suffix || p.ends_with(&format!("/{suffix}")))
+                .filter(|p| **p == suffix || p.ends_with(&tail))
                 .collect();
             if hits.len() == 1 {
                 return Some(hits[0].clone());
@@ -488,7 +503,8 @@ const KEEP: &[&str] = &[
     "servicedesk",
     "ServiceDesk",
     "/rest/api/",
-    "/wiki/",
+    "/wiki/rest/",
+    "/wiki/api/",
 ];
 
 type Found = (Tree, Vec<(String, String)>, Vec<(String, String)>, usize);
@@ -499,7 +515,16 @@ fn read_tree(input: &Path, opts: &WalkOptions) -> Found {
     } else {
         input.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let keep = aho_corasick::AhoCorasick::new(KEEP).expect("valid keywords");
+    // Leftmost matching keeps aho-corasick's SIMD (Teddy) searcher, as in the linter's
+    // prefilter: most files have no keyword, and this search is most of the walk's work.
+    let keep = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(KEEP)
+        .expect("valid keywords");
+    let api_version = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(["apiVersion"])
+        .expect("valid keyword");
     let tree = Mutex::new(Tree {
         root: Some(root.clone()),
         ..Tree::default()
@@ -521,7 +546,7 @@ fn read_tree(input: &Path, opts: &WalkOptions) -> Found {
             let rel = rel_of(src.path);
             let by_name = role(&rel, "") != Role::Other;
             let maybe_k8s = (rel.ends_with(".yml") || rel.ends_with(".yaml"))
-                && memchr_contains(src.bytes, b"apiVersion");
+                && api_version.is_match(src.bytes);
             let kept = by_name || maybe_k8s || keep.is_match(src.bytes);
             let text = kept.then(|| src.text().into_owned());
             let mut t = tree.lock().unwrap_or_else(|p| p.into_inner());
@@ -553,10 +578,6 @@ fn read_tree(input: &Path, opts: &WalkOptions) -> Found {
         skipped.into_inner().unwrap_or_else(|p| p.into_inner()),
         scanned.into_inner(),
     )
-}
-
-fn memchr_contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The units of every runner configuration in a tree, then the plain scripts.

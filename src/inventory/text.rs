@@ -189,12 +189,19 @@ fn import_res() -> &'static [Regex] {
     })
 }
 
+/// `gajira` (Atlassian's GitHub actions) contains `jira`.
 const ATLASSIAN_WORDS: &[&str] = &["atlassian", "jira", "confluence", "servicedesk"];
 
 /// Does `s` mention Atlassian (case-insensitive)?
 pub fn mentions_atlassian(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    ATLASSIAN_WORDS.iter().any(|w| lower.contains(w)) || lower.contains("gajira")
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(ATLASSIAN_WORDS)
+            .expect("valid words")
+    })
+    .is_match(s)
 }
 
 /// Placeholder site names from documentation (`your-domain.atlassian.net`).
@@ -255,7 +262,14 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
             continue;
         }
         let no = i + 1 + offset;
+        // Cheap byte checks first: most lines have no `$`, `env`, `@`, `http` or script name,
+        // and the regexes below then never run on them.
+        let has = |n: &str| line.contains(n);
+        let env_like = has("$") || has("env") || has("ENV") || has("Env");
         for (k, r) in env_res().iter().enumerate() {
+            if !env_like {
+                break;
+            }
             for c in r.captures_iter(line) {
                 if let Some(m) = c.get(1).or_else(|| c.get(2)) {
                     if k == 0 && assigned.contains(m.as_str()) {
@@ -270,7 +284,7 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 push_read(&mut a.env_reads, &mut seen.env_reads, &c[1], no);
             }
         }
-        if !line.contains("git config") && !line.contains("git -c") {
+        if has("@") && !has("git config") && !has("git -c") {
             for r in identity_res() {
                 for c in r.captures_iter(line) {
                     let email = c[1].to_string();
@@ -287,7 +301,11 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 }
             }
         }
-        for c in site_re().captures_iter(line) {
+        let http = has("http") || has("api.atlassian.com");
+        for c in site_re()
+            .captures_iter(line)
+            .take(if http { usize::MAX } else { 0 })
+        {
             let host = c
                 .get(1)
                 .or_else(|| c.get(2))
@@ -297,7 +315,10 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 a.sites.push(host);
             }
         }
-        for c in url_re().captures_iter(line) {
+        for c in url_re()
+            .captures_iter(line)
+            .take(if http { usize::MAX } else { 0 })
+        {
             let host = c[1].to_ascii_lowercase();
             let path = c.get(2).map_or("", |m| m.as_str()).to_ascii_lowercase();
             if host.ends_with("atlassian.net") || host.ends_with("atlassian.com") {
@@ -312,7 +333,23 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
                 a.non_cloud = true;
             }
         }
+        let script_like = has("python")
+            || has(".sh")
+            || has(".py")
+            || has(".js")
+            || has(".ts")
+            || has(".rb")
+            || has(".ps1")
+            || has(".pl")
+            || has(".php")
+            || has(".groovy")
+            || has(".bash")
+            || has(".mjs")
+            || has(".cjs");
         for (k, r) in script_res().iter().enumerate() {
+            if !script_like {
+                break;
+            }
             for c in r.captures_iter(line) {
                 let s = c[1].to_string();
                 let r = if k == 1 {
