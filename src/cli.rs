@@ -466,4 +466,8 @@ pub struct TokensArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// An `atlcheck inventory --format json` report: name the automations each credential's
+    /// owner powers (`used_by`), and who wakes up when it expires.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
 }

@@ -79,6 +79,12 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
     }
     let now = tokens::now_from_env().map_err(|e| anyhow::anyhow!(e))?;
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    // Read before any request: a bad file is a usage error, not a half-done audit.
+    let inventory = args
+        .inventory
+        .as_deref()
+        .map(crate::inventory::join::Joinable::read)
+        .transpose()?;
     let key = read_key(&args)?;
     if key.expose().starts_with("ATATT3") {
         crate::errln!(
@@ -148,13 +154,23 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
         }
         None => baseline,
     };
-    let report = Report::build(
+    let mut report = Report::build(
         &org,
         &policy,
         collected.credentials,
         collected.sources,
         baseline.as_ref(),
     );
+    if let Some(inv) = &inventory {
+        report.join_inventory(inv);
+        if inv.unjoinable > 0 && !global.quiet {
+            crate::errln!(
+                "atlcheck: note: {} integration{} of the inventory name their identity only by reference (a secret or variable), not as an email: not joined",
+                inv.unjoinable,
+                if inv.unjoinable == 1 { "" } else { "s" }
+            );
+        }
+    }
 
     if args.format != TokensFormat::Human || args.output_file.is_some() {
         output::color::disable();

@@ -20,6 +20,7 @@ pub mod cron;
 pub mod github;
 pub mod gitlab;
 pub mod jenkins;
+pub mod join;
 pub mod kubernetes;
 pub mod model;
 pub mod owners;

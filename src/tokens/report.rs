@@ -48,6 +48,8 @@ impl SourceStatus {
 pub struct Listed {
     pub credential: Credential,
     pub days_left: Option<i64>,
+    /// With `--inventory`: the automations that authenticate as the owner (SPEC `used_by`).
+    pub used_by: Option<Vec<crate::inventory::join::UsedBy>>,
 }
 
 fn field_json(f: Field<Timestamp>) -> Option<Timestamp> {
@@ -72,6 +74,8 @@ impl Serialize for Listed {
             unknown: Vec<&'static str>,
             source: SourceName,
             notes: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            used_by: Option<&'a [crate::inventory::join::UsedBy]>,
         }
         let c = &self.credential;
         let mut unknown = Vec::new();
@@ -97,6 +101,7 @@ impl Serialize for Listed {
             unknown,
             source: c.source,
             notes: &c.notes,
+            used_by: self.used_by.as_deref(),
         }
         .serialize(s)
     }
@@ -159,6 +164,7 @@ impl Report {
             .into_iter()
             .map(|c| Listed {
                 days_left: judge::days_left(&c, policy.now),
+                used_by: None,
                 credential: c,
             })
             .collect();
@@ -219,6 +225,29 @@ impl Report {
             ExitStatus::Failure
         } else {
             ExitStatus::Success
+        }
+    }
+
+    /// `--inventory`: attach to each credential the automations its owner's email powers, and
+    /// say in its expiry findings (AT601, AT602) which automations stop.
+    pub fn join_inventory(&mut self, inventory: &crate::inventory::join::Joinable) {
+        for (i, l) in self.credentials.iter_mut().enumerate() {
+            let used = l
+                .credential
+                .owner
+                .email
+                .as_ref()
+                .map(|e| inventory.used_by(e.as_str()))
+                .unwrap_or_default();
+            if !used.is_empty() {
+                let text = crate::inventory::join::describe(&used);
+                for f in self.findings.iter_mut().filter(|f| f.index == i) {
+                    if matches!(f.rule, "AT601" | "AT602") {
+                        f.message = format!("{}: {text}", f.message);
+                    }
+                }
+            }
+            l.used_by = Some(used);
         }
     }
 

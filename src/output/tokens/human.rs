@@ -118,6 +118,20 @@ pub fn write(out: &mut dyn Write, r: &Report, quiet: bool, verbose: bool) -> std
         )?;
         for i in shown {
             writeln!(out, "{}", line(&rows[i]))?;
+            if let Some(used) = r.credentials[i]
+                .used_by
+                .as_deref()
+                .filter(|u| !u.is_empty())
+            {
+                writeln!(
+                    out,
+                    "      {}",
+                    paint(
+                        crate::inventory::join::describe(used),
+                        Style::new().dimmed()
+                    )
+                )?;
+            }
             for f in r.findings_of(i) {
                 writeln!(
                     out,
