@@ -119,7 +119,8 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
 /// Read a configuration file. For `pyproject.toml`, returns `None` when it has no
 /// `[tool.atlcheck]` table.
 pub fn read_file(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
-    let text = std::fs::read_to_string(path)
+    // Bounded, and a FIFO or device is refused rather than waited on.
+    let text = crate::input::read_text(path, crate::input::CONFIG_CAP)
         .map_err(|e| err(format!("cannot read configuration {}: {e}", path.display())))?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
     if !is_pyproject {
@@ -161,7 +162,11 @@ pub fn read_file(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         })
 }
 
-/// Find the nearest configuration file, walking up from `start` to the repository root.
+/// Find the nearest configuration file, walking up from `start`, and no further than:
+/// - the repository root (the nearest folder above `start` holding `.git`), inside a repository;
+/// - outside one, the folder being linted, or the current folder when that folder is below it.
+///
+/// A stray `.atlcheck.toml` in a shared parent (`/tmp`) can therefore never configure a run.
 pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigError> {
     let start = if start.is_file() {
         start.parent().unwrap_or(Path::new("."))
@@ -169,6 +174,10 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigErr
         start
     };
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| std::path::absolute(c).ok());
+    let boundary = discovery_boundary(&start, cwd.as_deref());
     for dir in start.ancestors() {
         for name in FILE_NAMES {
             let candidate = dir.join(name);
@@ -178,11 +187,22 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, ConfigFile)>, ConfigErr
                 return Ok(Some((candidate, cfg)));
             }
         }
-        if dir.join(".git").exists() {
+        if dir == boundary {
             break;
         }
     }
     Ok(None)
+}
+
+/// The highest folder configuration discovery may reach from `start` (see [`discover`]).
+pub fn discovery_boundary(start: &Path, cwd: Option<&Path>) -> PathBuf {
+    if let Some(repo) = start.ancestors().find(|d| d.join(".git").exists()) {
+        return repo.to_path_buf();
+    }
+    match cwd {
+        Some(c) if start.starts_with(c) => c.to_path_buf(),
+        _ => start.to_path_buf(),
+    }
 }
 
 fn globset(patterns: &[String], origin: &str) -> Result<GlobSet, ConfigError> {
@@ -325,6 +345,28 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discovery_stops_at_the_repository_or_the_linted_folder() {
+        let t = Path::new("/tmp/shared/project/src");
+        // Outside a repository: the linted folder, or the current folder above it.
+        assert_eq!(discovery_boundary(t, Some(Path::new("/elsewhere"))), t);
+        assert_eq!(
+            discovery_boundary(t, Some(Path::new("/tmp/shared/project"))),
+            Path::new("/tmp/shared/project")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("a/b")).unwrap();
+        assert_eq!(discovery_boundary(&repo.join("a/b"), None), repo);
+        // A stray configuration above the boundary is never read.
+        std::fs::write(dir.path().join(".atlcheck.toml"), "exclude = [\"**\"]\n").unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::create_dir_all(&plain).unwrap();
+        assert!(discover(&plain).unwrap().is_none());
+        assert!(discover(&repo.join("a/b")).unwrap().is_none());
+    }
 
     #[test]
     fn unknown_key_names_the_line() {

@@ -1,5 +1,5 @@
 //! `atlcheck doctor`: gather the request and the credential, run the checklist, report.
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cli::{DoctorArgs, DoctorFormat, GlobalArgs};
@@ -21,12 +21,23 @@ fn env_secret(name: &str) -> Option<Secret> {
         .map(Secret::new)
 }
 
-/// `machine HOST login EMAIL password TOKEN` from ~/.netrc.
-fn netrc(host: &str) -> Option<(String, Secret)> {
+/// `machine HOST login EMAIL password TOKEN` from ~/.netrc (read bounded; a FIFO or device
+/// there is not read, with a warning).
+fn netrc(host: &str, warnings: &mut Vec<String>) -> Option<(String, Secret)> {
     let path = std::env::var_os("NETRC")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".netrc")))?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = match crate::input::read_text(&path, crate::input::NETRC_CAP) {
+        Ok(t) => t,
+        Err(crate::input::ReadError::Io(_)) => return None,
+        Err(e) => {
+            warnings.push(format!(
+                "{} {e}: not read",
+                crate::secret::safe_text(&path.display().to_string())
+            ));
+            return None;
+        }
+    };
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {
@@ -79,11 +90,10 @@ fn basic_or_bearer(
 const STDIN_CAP: u64 = 64 * 1024;
 
 fn read_stdin_secret(what: &str) -> anyhow::Result<Secret> {
-    let mut s = String::new();
-    std::io::stdin()
-        .take(STDIN_CAP)
-        .read_to_string(&mut s)
-        .map_err(|e| anyhow::anyhow!("cannot read the {what} from standard input: {e}"))?;
+    // Bounded: more than STDIN_CAP bytes is no secret (`--token-stdin </dev/zero`).
+    let bytes = crate::input::read_stdin(STDIN_CAP)
+        .map_err(|e| anyhow::anyhow!("cannot read the {what} from standard input: it {e}"))?;
+    let s = String::from_utf8_lossy(&bytes).into_owned();
     let s = s
         .strip_suffix('\n')
         .map(|x| x.strip_suffix('\r').unwrap_or(x))
@@ -353,6 +363,23 @@ fn gather_credential(
             email = Some(user.clone());
         }
     }
+    // `https://user:secret@site/…`, as curl accepts it: the credential, just below `-u`.
+    if let Some((user, pass)) = target.userinfo.clone() {
+        warnings.push("the URL carries user:secret@: atlcheck uses it as the credential and sends it only in the Authorization header, never in the URL; other processes can read the command line (ps), prefer ATLASSIAN_API_TOKEN".to_string());
+        let user = if user.is_empty() {
+            email.clone().unwrap_or_default()
+        } else {
+            user
+        };
+        return Ok((
+            target,
+            Some(Credential::Basic {
+                email: user,
+                token: pass,
+            }),
+            "user:password from the URL".to_string(),
+        ));
+    }
     if args.token_stdin {
         let (c, src) = basic_or_bearer(email, read_stdin_secret("token")?, "standard input")?;
         return Ok((target, Some(c), src));
@@ -363,7 +390,7 @@ fn gather_credential(
         return Ok((target, Some(c), src));
     }
     if !args.no_netrc
-        && let Some((login, password)) = netrc(&target.host)
+        && let Some((login, password)) = netrc(&target.host, warnings)
     {
         let user = email.unwrap_or(login);
         return Ok((

@@ -1,5 +1,5 @@
 //! `atlcheck lint`: resolve the configuration, scan, report, choose the exit code.
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::Severity;
@@ -43,12 +43,14 @@ fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
     Ok(Config::resolve(source, &overrides)?)
 }
 
-fn read_stdin(args: &LintArgs) -> anyhow::Result<Input> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+fn read_stdin(args: &LintArgs, max_filesize: u64) -> anyhow::Result<Input> {
+    // `--max-filesize` holds for standard input too (`lint - </dev/zero` must not exhaust memory).
+    let bytes = crate::input::read_stdin(max_filesize).map_err(|e| match e {
+        crate::input::ReadError::TooLarge(_) => anyhow::anyhow!(
+            "standard input is larger than the size limit ({max_filesize} bytes, --max-filesize)"
+        ),
+        e => anyhow::anyhow!("cannot read standard input: {e}"),
+    })?;
     let text = walk::decode(&bytes)
         .ok_or_else(|| anyhow::anyhow!("standard input is binary"))?
         .into_owned();
@@ -86,7 +88,13 @@ fn explicit_paths(args: &LintArgs, opts: &WalkOptions) -> Vec<PathBuf> {
     };
     args.paths
         .iter()
-        .filter(|p| !lint::staged::excluded(p, set, &opts.exclude_root))
+        .filter(|p| {
+            let out = lint::staged::excluded(p, set, &opts.exclude_root);
+            if out {
+                walk::EXCLUDED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            !out
+        })
         .cloned()
         .collect()
 }
@@ -147,6 +155,20 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
             );
         }
     }
+    if global.verbose {
+        // Which file configures this run (discovery stops at the repository root, or outside
+        // a repository at the folder being linted).
+        match &config.source {
+            Some(p) => crate::errln!(
+                "atlcheck: note: configuration: {}",
+                crate::secret::safe_text(&p.display().to_string())
+            ),
+            None if args.isolated => crate::errln!("atlcheck: note: configuration: none (--isolated)"),
+            None => crate::errln!(
+                "atlcheck: note: configuration: none found (defaults); discovery stops at the repository root, or outside a repository at the folder being linted"
+            ),
+        }
+    }
     if args.show_config {
         let mut out = output::destination(args.output_file.as_deref())?;
         writeln!(
@@ -186,6 +208,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         threads: 0,
     };
     let fail_on = config.fail_on;
+    let config_source = config.source.clone();
     let linter = Linter::new(config)?;
     let linter = if format == LintFormat::Human {
         linter
@@ -216,7 +239,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         lint::staged::run(&linter, &args.paths, &opts)?
     } else {
         let input = if stdin_count == 1 {
-            read_stdin(&args)?
+            read_stdin(&args, opts.max_filesize)?
         } else if args.paths.is_empty() {
             Input::Paths(vec![PathBuf::from(".")])
         } else {
@@ -229,6 +252,16 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         (lint::run(&linter, input, &opts), covered)
     };
     progress.finish();
+    let excluded = walk::EXCLUDED.load(std::sync::atomic::Ordering::Relaxed);
+    if result.files_scanned == 0 && result.skipped.is_empty() && excluded > 0 && !global.quiet {
+        // "No findings in 0 files" must not look like a clean run.
+        crate::errln!(
+            "atlcheck: warning: every path was excluded by the configuration ({}: exclude); nothing was scanned",
+            config_source
+                .as_deref()
+                .map_or("command line".to_string(), |p| crate::secret::safe_text(&p.display().to_string()))
+        );
+    }
 
     let baseline = apply_baseline(&args, global.quiet, &mut result, &covered)?;
 

@@ -1,8 +1,12 @@
 //! The doctor's only door to the network.
 //!
+//! - Every URL is parsed once, by [`crate::destination::parse`] (WHATWG, the parser the client
+//!   uses), and the parsed [`url::Url`] is what the client is given: the host the allowlist
+//!   checks is the host the connection goes to.
 //! - Credentials go only to Atlassian hosts (`*.atlassian.net`, `api.atlassian.com`,
-//!   `auth.atlassian.com`) or to what `ATLCHECK_CONNECT_TO` maps them to (SPEC, security
-//!   invariants); plain http is refused except to loopback targets named there.
+//!   `auth.atlassian.com`; [`Http::send_to`] narrows that to one host) or to what
+//!   `ATLCHECK_CONNECT_TO` maps them to (SPEC, security invariants); plain http only to a
+//!   loopback target named there, and never through a proxy.
 //! - Redirects are never followed: a 3xx is evidence, and a credential never crosses to
 //!   another host.
 //! - Every request has a timeout; bodies are read up to [`BODY_CAP`] bytes.
@@ -11,16 +15,18 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use url::Url;
+
+use crate::destination::{self, Allowed};
 use crate::secret::Secret;
-use crate::surface;
 
 /// Largest response body read; the rest is discarded.
 pub const BODY_CAP: usize = 64 * 1024;
 
-/// `ATLCHECK_CONNECT_TO`: `HOST=BASE_URL` pairs.
+/// `ATLCHECK_CONNECT_TO`: `HOST=BASE_URL` pairs, each target parsed once.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectTo {
-    map: Vec<(String, String)>,
+    map: Vec<(String, Url)>,
 }
 
 impl ConnectTo {
@@ -31,11 +37,21 @@ impl ConnectTo {
             let (host, base) = pair.split_once('=').ok_or_else(|| {
                 format!("ATLCHECK_CONNECT_TO entry `{pair}` is not HOST=BASE_URL")
             })?;
-            let base = base.trim().trim_end_matches('/');
-            if surface::split_url(base).is_none() {
-                return Err(format!("ATLCHECK_CONNECT_TO target `{base}` is not a URL"));
+            let base = destination::parse(base.trim())
+                .map_err(|e| format!("ATLCHECK_CONNECT_TO target: {e}"))?;
+            if !base.username().is_empty() || base.password().is_some() {
+                return Err(format!(
+                    "ATLCHECK_CONNECT_TO target `{}` carries a user name or password",
+                    crate::secret::safe_text(base.as_str())
+                ));
             }
-            map.push((host.trim().to_ascii_lowercase(), base.to_string()));
+            if base.scheme() == "http" && !destination::is_loopback(&base) {
+                return Err(format!(
+                    "ATLCHECK_CONNECT_TO target `{}`: plain http is accepted only to a loopback host (127.0.0.0/8, [::1], localhost)",
+                    crate::secret::safe_text(base.as_str())
+                ));
+            }
+            map.push((host.trim().trim_end_matches('.').to_ascii_lowercase(), base));
         }
         Ok(ConnectTo { map })
     }
@@ -47,20 +63,20 @@ impl ConnectTo {
         }
     }
 
-    /// The URL actually contacted for a logical `https://HOST/path` URL.
-    pub fn physical(&self, url: &str) -> String {
-        if let Some(parts) = surface::split_url(url) {
-            let host = parts.host.to_ascii_lowercase();
-            if let Some((_, base)) = self.map.iter().find(|(h, _)| *h == host) {
-                return format!("{base}{}", parts.path);
+    /// The URL actually contacted for a logical `https://HOST/path` URL: the mapped target
+    /// with the logical path and query, or the logical URL itself.
+    pub fn physical(&self, url: &Url) -> Url {
+        let host = destination::host(url);
+        match self.map.iter().find(|(h, _)| *h == host) {
+            Some((_, base)) => {
+                let mut p = base.clone();
+                let prefix = base.path().trim_end_matches('/');
+                p.set_path(&format!("{prefix}{}", url.path()));
+                p.set_query(url.query());
+                p
             }
+            None => url.clone(),
         }
-        url.to_string()
-    }
-
-    fn is_mapped(&self, host: &str) -> bool {
-        let h = host.to_ascii_lowercase();
-        self.map.iter().any(|(m, _)| *m == h)
     }
 }
 
@@ -128,6 +144,9 @@ impl Exchange {
 /// The HTTP client of one doctor (or tokens) run.
 pub struct Http {
     client: reqwest::Client,
+    /// For plain-http loopback targets: never a proxy (a credential must not travel in
+    /// cleartext to one).
+    direct: reqwest::Client,
     connect_to: ConnectTo,
     timeout: Duration,
     body_cap: usize,
@@ -146,57 +165,54 @@ impl Http {
         body_cap: usize,
         purpose: &str,
     ) -> anyhow::Result<Http> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(format!(
-                "atlcheck/{} ({purpose})",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()?;
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(timeout)
+                .connect_timeout(timeout)
+                .user_agent(format!(
+                    "atlcheck/{} ({purpose})",
+                    env!("CARGO_PKG_VERSION")
+                ))
+        };
         Ok(Http {
-            client,
+            client: builder().build()?,
+            direct: builder().no_proxy().build()?,
             connect_to,
             timeout,
             body_cap,
         })
     }
 
-    /// May a credential be sent to this logical URL?
+    /// May a credential be sent to this logical URL (any Atlassian API host)?
     pub fn credential_allowed(&self, url: &str) -> Result<(), String> {
-        let Some(parts) = surface::split_url(url) else {
-            return Err(format!("`{url}` is not a URL"));
-        };
-        if !surface::is_atlassian_api_host(parts.host) {
-            return Err(format!(
-                "{} is not an Atlassian host; atlcheck sends credentials only to *.atlassian.net, api.atlassian.com and auth.atlassian.com",
-                parts.host
-            ));
-        }
-        if !parts.scheme.eq_ignore_ascii_case("https") {
-            return Err(format!(
-                "refusing to send a credential over {}://",
-                parts.scheme
-            ));
-        }
+        self.credential_allowed_to(&destination::parse(url)?, Allowed::Atlassian)
+    }
+
+    /// May a credential be sent to this parsed URL under `allowed`? Decided on the parsed
+    /// host, which is the host the connection goes to (or the one `ATLCHECK_CONNECT_TO`
+    /// maps it to, whose plain-http targets are loopback only).
+    pub fn credential_allowed_to(&self, url: &Url, allowed: Allowed) -> Result<(), String> {
+        destination::check(url, allowed)?;
         let physical = self.connect_to.physical(url);
-        if let Some(p) = surface::split_url(&physical)
-            && !p.scheme.eq_ignore_ascii_case("https")
-        {
-            let loopback = matches!(p.host, "127.0.0.1" | "localhost" | "::1" | "[::1]");
-            if !(loopback && self.connect_to.is_mapped(parts.host)) {
-                return Err(format!(
-                    "refusing to send a credential over plain http to {}",
-                    p.host
-                ));
-            }
+        if physical.scheme() != "https" && !destination::is_loopback(&physical) {
+            return Err(format!(
+                "refusing to send a credential over plain http to {}",
+                destination::host(&physical)
+            ));
         }
         Ok(())
     }
 
-    /// Send one read-only request and record it. Never fails: errors are evidence too.
+    /// Send one read-only request and record it. Never fails: errors are evidence too. A
+    /// credential goes only to an Atlassian API host ([`Allowed::Atlassian`]).
     pub async fn send(&self, method: &str, url: &str, auth: &Auth) -> Exchange {
+        self.send_to(method, url, auth, Allowed::Atlassian).await
+    }
+
+    /// [`Http::send`] with the hosts the credential may go to (`Allowed::Only("auth.atlassian.com")`
+    /// for a client secret).
+    pub async fn send_to(&self, method: &str, url: &str, auth: &Auth, allowed: Allowed) -> Exchange {
         let start = Instant::now();
         let mut ex = Exchange {
             method: method.to_string(),
@@ -209,35 +225,39 @@ impl Http {
             elapsed_ms: 0,
             full_body: String::new(),
         };
-        let header = match auth {
-            Auth::None => None,
-            Auth::Header(h) => Some(h),
-            Auth::Pinned(h, only) => {
-                let host = surface::split_url(url).map(|p| p.host.to_ascii_lowercase());
-                if host.as_deref() != Some(*only) {
-                    ex.error = Some(format!(
-                        "not sent: this credential goes only to {only}, not {}",
-                        host.unwrap_or_default()
-                    ));
-                    return ex;
-                }
-                Some(h)
+        // Parsed once: this `Url` is checked and is what the client connects to.
+        let logical = match destination::parse(url) {
+            Ok(u) => u,
+            Err(why) => {
+                ex.error = Some(why);
+                return ex;
             }
         };
+        let (header, allowed) = match auth {
+            Auth::None => (None, allowed),
+            Auth::Header(h) => (Some(h), allowed),
+            // An access token goes to its one host, decided on the parsed host too.
+            Auth::Pinned(h, only) => (Some(h), Allowed::Only(only)),
+        };
         if header.is_some()
-            && let Err(why) = self.credential_allowed(url)
+            && let Err(why) = self.credential_allowed_to(&logical, allowed)
         {
             ex.error = Some(why);
             return ex;
         }
-        let physical = self.connect_to.physical(url);
+        // Userinfo is never sent as part of a URL.
+        let physical = destination::without_userinfo(&self.connect_to.physical(&logical));
         let Ok(m) = reqwest::Method::from_bytes(method.as_bytes()) else {
             ex.error = Some(format!("invalid method {method}"));
             return ex;
         };
-        let mut req = self
-            .client
-            .request(m, &physical)
+        let client = if physical.scheme() == "http" {
+            &self.direct
+        } else {
+            &self.client
+        };
+        let mut req = client
+            .request(m, physical)
             .header("Accept", "application/json");
         if let Some(h) = header {
             let mut value = match reqwest::header::HeaderValue::from_str(h.expose()) {
@@ -269,19 +289,27 @@ impl Http {
             elapsed_ms: 0,
             full_body: String::new(),
         };
-        let host = surface::split_url(url).map(|p| p.host.to_ascii_lowercase());
-        if host.as_deref() != Some("auth.atlassian.com") {
-            ex.error =
-                Some("not sent: a client secret goes only to auth.atlassian.com".to_string());
+        // Parsed once, checked on the parsed host: a client secret goes only to
+        // auth.atlassian.com.
+        let logical = match destination::parse(url) {
+            Ok(u) => u,
+            Err(why) => {
+                ex.error = Some(why);
+                return ex;
+            }
+        };
+        if let Err(why) = self.credential_allowed_to(&logical, Allowed::Only("auth.atlassian.com")) {
+            ex.error = Some(format!("not sent: a client secret goes only to auth.atlassian.com ({why})"));
             return ex;
         }
-        if let Err(why) = self.credential_allowed(url) {
-            ex.error = Some(why);
-            return ex;
-        }
-        let req = self
-            .client
-            .post(self.connect_to.physical(url))
+        let physical = destination::without_userinfo(&self.connect_to.physical(&logical));
+        let client = if physical.scheme() == "http" {
+            &self.direct
+        } else {
+            &self.client
+        };
+        let req = client
+            .post(physical)
             .header("Accept", "application/json")
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(body.expose().to_string());
@@ -364,23 +392,40 @@ mod tests {
             "api.atlassian.com=http://127.0.0.1:9000/, acme.atlassian.net=http://127.0.0.1:9001",
         )
         .unwrap();
+        let p = |s: &str| c.physical(&destination::parse(s).unwrap()).to_string();
         assert_eq!(
-            c.physical("https://api.atlassian.com/ex/jira/x/rest?y=1"),
+            p("https://api.atlassian.com/ex/jira/x/rest?y=1"),
             "http://127.0.0.1:9000/ex/jira/x/rest?y=1"
         );
         assert_eq!(
-            c.physical("https://other.atlassian.net/a"),
+            p("https://other.atlassian.net/a"),
             "https://other.atlassian.net/a"
         );
         assert!(ConnectTo::parse("nonsense").is_err());
+        // Plain http only to loopback, decided on the parsed host; no userinfo, no backslash.
+        for bad in [
+            "acme.atlassian.net=http://10.0.0.1:80",
+            "acme.atlassian.net=http://127.0.0.1.evil.example/",
+            "acme.atlassian.net=http://localhost.evil.example/",
+            "acme.atlassian.net=http://me:pw@127.0.0.1:9/",
+            r"acme.atlassian.net=http://127.0.0.1\@evil.example/",
+            "acme.atlassian.net=ftp://127.0.0.1/",
+        ] {
+            assert!(ConnectTo::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "acme.atlassian.net=http://127.0.0.2:9",
+            "acme.atlassian.net=http://[::1]:9",
+            "acme.atlassian.net=http://localhost:9",
+            "acme.atlassian.net=https://sim.example:8443",
+        ] {
+            assert!(ConnectTo::parse(good).is_ok(), "{good}");
+        }
     }
 
     #[test]
     fn credentials_only_to_atlassian() {
-        let c = ConnectTo::parse(
-            "acme.atlassian.net=http://127.0.0.1:9001,evil.atlassian.net=http://10.0.0.1:80",
-        )
-        .unwrap();
+        let c = ConnectTo::parse("acme.atlassian.net=http://127.0.0.1:9001").unwrap();
         let http = Http::new(c, Duration::from_secs(1)).unwrap();
         assert!(
             http.credential_allowed("https://acme.atlassian.net/rest/api/3/myself")
@@ -392,7 +437,11 @@ mod tests {
                 .is_err()
         );
         assert!(
-            http.credential_allowed("https://evil.atlassian.net/rest")
+            http.credential_allowed(r"https://localhost\.atlassian.net/rest")
+                .is_err()
+        );
+        assert!(
+            http.credential_allowed("https://acme.atlassian.net@127.0.0.1/rest")
                 .is_err()
         );
         assert!(

@@ -1,6 +1,7 @@
 //! The failing request: method and URL, from the command line or a pasted curl command.
 /// The curl reader moved to [`super::curl`]; kept here for existing callers (fuzz harness).
 pub use super::curl::{CurlCommand, parse_curl, shell_words};
+use crate::secret::Secret;
 use crate::surface::{self, Product};
 
 /// Where a URL points.
@@ -29,31 +30,41 @@ pub struct Target {
     /// Path and query after the host; for a gateway URL, after `/ex/{product}/{id}`.
     pub path: String,
     pub surface: Surface,
+    /// `user:secret@` from the URL (curl accepts it): read as the credential, never sent in a URL.
+    pub userinfo: Option<(String, Secret)>,
 }
 
 impl Target {
+    /// Parse the URL once, the WHATWG way ([`crate::destination::parse`], the parser the HTTP
+    /// client uses): the host classified here is the host a probe connects to. A URL without a
+    /// scheme gets `https://`; a backslash in the host part is refused; `user:secret@` is taken
+    /// out of the URL into [`Target::userinfo`].
     pub fn parse(method: &str, raw: &str) -> Result<Target, String> {
-        let url = raw.trim().to_string();
-        let with_scheme = if url.contains("://") {
-            url.clone()
+        let trimmed = raw.trim();
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_string()
         } else {
-            format!("https://{url}")
+            format!("https://{trimmed}")
         };
-        let parts =
-            surface::split_url(&with_scheme).ok_or_else(|| format!("`{raw}` is not a URL"))?;
-        if parts.host.is_empty() {
-            return Err(format!("`{raw}` has no host"));
+        let parsed = crate::destination::parse(&with_scheme)?;
+        let userinfo = crate::destination::userinfo(&parsed)
+            .map(|(user, secret)| (user, Secret::new(secret)));
+        let parsed = crate::destination::without_userinfo(&parsed);
+        let host = crate::destination::host(&parsed);
+        let mut full_path = parsed.path().to_string();
+        if let Some(q) = parsed.query() {
+            full_path.push('?');
+            full_path.push_str(q);
         }
-        let host = parts.host.to_ascii_lowercase();
         let (surface, path) = if let Some(site) = surface::site_name(&host) {
             (
                 Surface::Site {
                     site: site.to_string(),
                 },
-                parts.path.to_string(),
+                full_path,
             )
         } else if host == surface::GATEWAY_HOST {
-            match surface::split_gateway_path(parts.path) {
+            match surface::split_gateway_path(&full_path) {
                 Some(g) => (
                     Surface::Gateway {
                         product: g.product.to_ascii_lowercase(),
@@ -61,21 +72,31 @@ impl Target {
                     },
                     g.rest.to_string(),
                 ),
-                None => (Surface::OtherAtlassian, parts.path.to_string()),
+                None => (Surface::OtherAtlassian, full_path),
             }
         } else if surface::is_atlassian_api_host(&host) || host.ends_with(".atlassian.com") {
-            (Surface::OtherAtlassian, parts.path.to_string())
+            (Surface::OtherAtlassian, full_path)
         } else {
-            (Surface::Foreign, parts.path.to_string())
+            (Surface::Foreign, full_path)
         };
+        let mut url = parsed.to_string();
+        // `Url` writes `https://host/` for a bare host; keep what was given.
+        if parsed.path() == "/" && parsed.query().is_none() && !trimmed.ends_with('/') {
+            url.pop();
+        }
         Ok(Target {
             method: method.to_ascii_uppercase(),
-            raw: raw.to_string(),
-            url: with_scheme.clone(),
-            scheme: parts.scheme.to_ascii_lowercase(),
+            raw: if userinfo.is_some() {
+                crate::secret::redact_text(raw)
+            } else {
+                raw.to_string()
+            },
+            url,
+            scheme: parsed.scheme().to_string(),
             host,
             path,
             surface,
+            userinfo,
         })
     }
 

@@ -78,7 +78,8 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> anyhow::Result<Baseline> {
-        let text = std::fs::read_to_string(path)
+        // Bounded, and a FIFO or device is refused rather than waited on.
+        let text = crate::input::read_text(path, crate::input::BASELINE_CAP)
             .map_err(|e| anyhow::anyhow!("cannot read baseline {}: {e}", path.display()))?;
         Baseline::parse(&text, &path.display().to_string())
     }

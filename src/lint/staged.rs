@@ -7,7 +7,12 @@
 //! 1. `git diff --cached --raw -z --no-abbrev --no-renames --diff-filter=ACMR [-- PATHSPEC...]`
 //!    lists the added, copied, modified and renamed files with the object ID of their staged
 //!    blob (deleted files have nothing to lint);
-//! 2. `git cat-file --batch` reads every blob through one pipe.
+//! 2. `git cat-file --batch-check` gives every blob's size first, so a blob over
+//!    `--max-filesize` is skipped without being read;
+//! 3. `git cat-file --batch` reads the other blobs through one pipe.
+//!
+//! Unmerged (conflicted) index entries are not linted and make the run an error that names
+//! them; pathspecs that match nothing staged are reported.
 //!
 //! Symbolic links and submodules are not files and are skipped. The configuration's `exclude`
 //! globs apply (staged files are discovered, not named); `.gitignore` does not (a tracked file
@@ -104,40 +109,113 @@ pub fn list(pathspecs: &[PathBuf]) -> anyhow::Result<(PathBuf, Vec<StagedFile>)>
     Ok((root, parse_raw(&out.stdout)))
 }
 
-/// Read every blob with one `git cat-file --batch`, calling `each` with its content.
-fn read_blobs(
-    files: &[StagedFile],
-    mut each: impl FnMut(&StagedFile, Vec<u8>),
-) -> anyhow::Result<()> {
-    if files.is_empty() {
-        return Ok(());
-    }
+/// Ask one `git cat-file` process (`--batch-check` or `--batch`) about every object, feeding the
+/// requests from another thread (git answers while we ask, and both pipes are bounded).
+fn cat_file(
+    mode: &str,
+    oids: &[&str],
+) -> anyhow::Result<(std::process::Child, BufReader<std::process::ChildStdout>, std::thread::JoinHandle<std::io::Result<()>>)> {
     let mut child = Command::new("git")
-        .args(["cat-file", "--batch"])
+        .args(["cat-file", mode])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| anyhow::anyhow!("--staged needs git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let requests: String = files.iter().map(|f| format!("{}\n", f.oid)).collect();
-    // Write from another thread: git answers while we ask, and both pipes are bounded.
+    let requests: String = oids.iter().map(|o| format!("{o}\n")).collect();
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
-    let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    Ok((child, reader, writer))
+}
+
+/// The size of every blob, from `git cat-file --batch-check` (nothing is read).
+fn blob_sizes(files: &[StagedFile]) -> anyhow::Result<Vec<u64>> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let oids: Vec<&str> = files.iter().map(|f| f.oid.as_str()).collect();
+    let (mut child, mut reader, writer) = cat_file("--batch-check", &oids)?;
+    let mut sizes = Vec::with_capacity(files.len());
     let mut header = String::new();
     for file in files {
         header.clear();
-        reader.read_line(&mut header)?;
+        (&mut reader).take(4096).read_line(&mut header)?;
         let fields: Vec<&str> = header.split_whitespace().collect();
         let size = match fields.as_slice() {
-            [_, "blob", size] => size.parse::<usize>().ok(),
+            [_, "blob", size] => size.parse::<u64>().ok(),
             _ => None,
         }
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "--staged: git cat-file gave `{}` for {}",
-                header.trim(),
-                file.path
+                crate::secret::safe_text(header.trim()),
+                crate::secret::safe_text(&file.path)
+            )
+        })?;
+        sizes.push(size);
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("--staged: writer thread panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        anyhow::bail!("--staged: git cat-file --batch-check failed ({status})");
+    }
+    Ok(sizes)
+}
+
+/// Unmerged (conflicted) paths in the index under `pathspecs`.
+fn unmerged(pathspecs: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    let out = Command::new("git")
+        .args(["ls-files", "--unmerged", "-z", "--"])
+        .args(pathspecs)
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| anyhow::anyhow!("--staged needs git: {e}"))?;
+    if !out.status.success() {
+        return Err(git_error("ls-files --unmerged", &out));
+    }
+    // MODE OID STAGE\tPATH, one per stage.
+    let mut paths: Vec<String> = out
+        .stdout
+        .split(|&b| b == 0)
+        .filter_map(|rec| {
+            let tab = rec.iter().position(|&b| b == b'\t')?;
+            Some(String::from_utf8_lossy(&rec[tab + 1..]).into_owned())
+        })
+        .collect();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// Read every blob (all within the size cap) with one `git cat-file --batch`, calling `each`
+/// with its content.
+fn read_blobs(
+    files: &[StagedFile],
+    max_size: u64,
+    mut each: impl FnMut(&StagedFile, Vec<u8>),
+) -> anyhow::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let oids: Vec<&str> = files.iter().map(|f| f.oid.as_str()).collect();
+    let (mut child, mut reader, writer) = cat_file("--batch", &oids)?;
+    let mut header = String::new();
+    for file in files {
+        header.clear();
+        (&mut reader).take(4096).read_line(&mut header)?;
+        let fields: Vec<&str> = header.split_whitespace().collect();
+        let size = match fields.as_slice() {
+            [_, "blob", size] => size.parse::<usize>().ok(),
+            _ => None,
+        }
+        .filter(|&n| n as u64 <= max_size)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--staged: git cat-file gave `{}` for {}",
+                crate::secret::safe_text(header.trim()),
+                crate::secret::safe_text(&file.path)
             )
         })?;
         let mut content = vec![0; size];
@@ -166,6 +244,23 @@ pub fn run(
     let (root, files) = list(pathspecs)?;
     let mut result = LintResult::default();
     let mut displays = Vec::new();
+    for path in unmerged(pathspecs)? {
+        result.errors.push((
+            crate::secret::safe_text(&walk::display_path(&root.join(&path))),
+            "unmerged (conflicted) in the index: not linted; resolve the conflict and stage the file"
+                .to_string(),
+        ));
+    }
+    if !pathspecs.is_empty() && files.is_empty() && result.errors.is_empty() {
+        let named: Vec<String> = pathspecs
+            .iter()
+            .map(|p| crate::secret::safe_text(&p.display().to_string()))
+            .collect();
+        crate::errln!(
+            "atlcheck: warning: --staged: nothing staged matches {} (a path with no staged change, or a typo?)",
+            named.join(", ")
+        );
+    }
     let files: Vec<StagedFile> = files
         .into_iter()
         .filter(|f| {
@@ -174,7 +269,21 @@ pub fn run(
                 .is_none_or(|set| !excluded(&root.join(&f.path), set, &opts.exclude_root))
         })
         .collect();
-    read_blobs(&files, |file, bytes| {
+    // Sizes first: a blob over the limit is never read.
+    let sizes = blob_sizes(&files)?;
+    let (small, large): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .zip(sizes)
+        .partition(|(_, size)| *size <= opts.max_filesize);
+    for (file, size) in large {
+        let display = crate::secret::safe_text(&walk::display_path(&root.join(&file.path)));
+        displays.push(display.clone());
+        result
+            .skipped
+            .push((display, SkipReason::TooLarge(size).to_string()));
+    }
+    let files: Vec<StagedFile> = small.into_iter().map(|(f, _)| f).collect();
+    read_blobs(&files, opts.max_filesize, |file, bytes| {
         let display = walk::display_path(&root.join(&file.path));
         displays.push(display.clone());
         super::progress_tick();

@@ -176,6 +176,18 @@ fn read_into(
 ) {
     match read_capped(path, opts.max_filesize, buf) {
         Ok(true) => {}
+        Err(crate::input::ReadError::NotRegular(_)) => {
+            return visit(Visit::Skipped {
+                display,
+                reason: SkipReason::NotRegular,
+            });
+        }
+        Err(e) => {
+            return visit(Visit::Error {
+                display,
+                message: e.to_string(),
+            });
+        }
         Ok(false) => {
             let len = std::fs::metadata(path)
                 .map(|m| m.len())
@@ -183,12 +195,6 @@ fn read_into(
             return visit(Visit::Skipped {
                 display,
                 reason: SkipReason::TooLarge(len),
-            });
-        }
-        Err(e) => {
-            return visit(Visit::Error {
-                display,
-                message: e.to_string(),
             });
         }
     }
@@ -213,12 +219,43 @@ pub fn is_binary(bytes: &[u8]) -> bool {
 
 /// Read at most `cap` bytes into `buf`; `false` if the file is larger (it grew, or had no
 /// known size).
-fn read_capped(path: &Path, cap: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
-    let file = std::fs::File::open(path)?;
+fn read_capped(path: &Path, cap: u64, buf: &mut Vec<u8>) -> Result<bool, crate::input::ReadError> {
+    // Non-blocking open and a check on the open file: a file swapped for a FIFO between the
+    // walk and the read is skipped, not waited on.
+    let file = crate::input::open_regular(path)?;
     buf.clear();
     file.take(cap + 1).read_to_end(buf)?;
     Ok(buf.len() as u64 <= cap)
 }
+
+/// The ignore files the walker reads in a folder (`.gitignore`, `.ignore`, git's exclude).
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".git/info/exclude"];
+
+/// An ignore file in `dir` that the walker must not read: not a regular file (a FIFO would
+/// block the walk, `/dev/zero` exhaust memory) or larger than [`crate::input::IGNORE_FILE_CAP`].
+pub fn unsafe_ignore_file(dir: &Path) -> Option<(PathBuf, String)> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let p = dir.join(name);
+        // Follows symbolic links, as the walker does when it opens the file.
+        let meta = std::fs::metadata(&p).ok()?;
+        if let Some(kind) = crate::input::kind_of(&meta) {
+            return Some((p, format!("is a {kind}, not a regular file: not read")));
+        }
+        (meta.len() > crate::input::IGNORE_FILE_CAP).then(|| {
+            (
+                p,
+                format!(
+                    "is larger than {} MiB: not read",
+                    crate::input::IGNORE_FILE_CAP >> 20
+                ),
+            )
+        })
+    })
+}
+
+/// Files the walk left out because the configuration's `exclude` matched them (or a folder
+/// of theirs), counted for "every path was excluded".
+pub static EXCLUDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn excluded(path: &Path, opts: &WalkOptions) -> bool {
     opts.exclude
@@ -275,6 +312,23 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
             }),
         }
     }
+    if !opts.no_ignore {
+        // The walker reads the ignore files of each root and of its parents before it
+        // starts: one that would block or exhaust memory stops that root, as an I/O error.
+        dirs.retain(|d| {
+            let abs = std::path::absolute(d).unwrap_or_else(|_| d.clone());
+            let bad = abs.ancestors().find_map(unsafe_ignore_file);
+            if let Some((file, why)) = &bad {
+                visit(Visit::Error {
+                    display: display_path(file),
+                    message: format!("{why}; remove it or use --no-ignore"),
+                });
+            }
+            bad.is_none()
+        });
+    }
+    let bad_ignore_files: std::sync::Arc<std::sync::Mutex<Vec<(PathBuf, String)>>> =
+        std::sync::Arc::default();
     let Some((first, rest)) = dirs.split_first() else {
         return;
     };
@@ -292,7 +346,24 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
         .ignore(!opts.no_ignore)
         .parents(!opts.no_ignore)
         .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .filter_entry({
+            let bad = bad_ignore_files.clone();
+            let check = !opts.no_ignore;
+            move |e| {
+                if e.file_name() == ".git" {
+                    return false;
+                }
+                // Before the walker descends and reads this folder's ignore files.
+                if check
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && let Some(found) = unsafe_ignore_file(e.path())
+                {
+                    bad.lock().unwrap_or_else(|p| p.into_inner()).push(found);
+                    return false;
+                }
+                true
+            }
+        });
     builder.build_parallel().run(|| {
         Box::new(|entry| {
             let entry = match entry {
@@ -311,11 +382,13 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
             };
             if ft.is_dir() {
                 if entry.depth() > 0 && excluded(entry.path(), opts) {
+                    EXCLUDED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     return WalkState::Skip;
                 }
                 return WalkState::Continue;
             }
             if excluded(entry.path(), opts) {
+                EXCLUDED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return WalkState::Continue;
             }
             if ft.is_symlink() {
@@ -334,6 +407,13 @@ pub fn walk(inputs: &[PathBuf], opts: &WalkOptions, visit: &(dyn Fn(Visit<'_>) +
             WalkState::Continue
         })
     });
+    let bad = std::mem::take(&mut *bad_ignore_files.lock().unwrap_or_else(|p| p.into_inner()));
+    for (file, why) in bad {
+        visit(Visit::Error {
+            display: display_path(&file),
+            message: format!("{why}; its folder was not scanned (remove it or use --no-ignore)"),
+        });
+    }
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
