@@ -79,7 +79,11 @@ pub fn parse(raw: &str) -> Result<Url, String> {
 pub fn backslash_in_authority(raw: &str) -> bool {
     let s = raw.trim();
     let rest = match s.find(':') {
-        Some(i) if s[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+        Some(i)
+            if s[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
             &s[i + 1..]
         }
         _ => s,
@@ -88,9 +92,7 @@ pub fn backslash_in_authority(raw: &str) -> bool {
     if rest[..lead].contains('\\') {
         return true;
     }
-    let authority_end = rest[lead..]
-        .find(['/', '\\', '?', '#'])
-        .map(|i| i + lead);
+    let authority_end = rest[lead..].find(['/', '\\', '?', '#']).map(|i| i + lead);
     authority_end.is_some_and(|i| rest.as_bytes()[i] == b'\\')
 }
 
@@ -191,8 +193,20 @@ mod tests {
         assert!(!ok("http://acme.atlassian.net/rest"));
         assert!(!ok("https://me:pw@acme.atlassian.net/rest"));
         let only = Allowed::Only("auth.atlassian.com");
-        assert!(check(&parse("https://auth.atlassian.com/oauth/token").unwrap(), only).is_ok());
-        assert!(check(&parse("https://api.atlassian.com/oauth/token").unwrap(), only).is_err());
+        assert!(
+            check(
+                &parse("https://auth.atlassian.com/oauth/token").unwrap(),
+                only
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                &parse("https://api.atlassian.com/oauth/token").unwrap(),
+                only
+            )
+            .is_err()
+        );
     }
 
     #[test]

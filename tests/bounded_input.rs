@@ -54,7 +54,10 @@ fn dev_zero() -> Stdio {
 fn one_line_exit_2(what: &str, o: &Output) {
     assert_eq!(o.status.code(), Some(2), "{what}: {}", err(o));
     let e = err(o);
-    assert!(!e.contains("panicked") && !e.contains("backtrace"), "{what}: {e}");
+    assert!(
+        !e.contains("panicked") && !e.contains("backtrace"),
+        "{what}: {e}"
+    );
 }
 
 #[test]
@@ -66,7 +69,11 @@ fn lint_stdin_honours_max_filesize() {
     assert_eq!(err(&o).trim_end().lines().count(), 1);
     // Under the limit it is scanned.
     let small = dir.path().join("small.sh");
-    std::fs::write(&small, "curl https://acme.atlassian.net/rest/api/3/myself\n").unwrap();
+    std::fs::write(
+        &small,
+        "curl https://acme.atlassian.net/rest/api/3/myself\n",
+    )
+    .unwrap();
     let o = run_within(
         atlcheck(dir.path(), &["lint", "-", "--format", "concise"]),
         Stdio::from(std::fs::File::open(&small).unwrap()),
@@ -149,7 +156,14 @@ fn doctor_secret_inputs_are_bounded() {
     let url = "https://acme.atlassian.net/rest/api/3/myself";
     let mut cmd = atlcheck(
         tmp.path(),
-        &["doctor", "--offline", "--token-stdin", "--email", "j@acme.com", url],
+        &[
+            "doctor",
+            "--offline",
+            "--token-stdin",
+            "--email",
+            "j@acme.com",
+            url,
+        ],
     );
     cmd.env("NETRC", "/nonexistent");
     let o = run_within(cmd, dev_zero());
@@ -193,14 +207,29 @@ fn staged_reads_sizes_first_and_reports_conflicts_and_empty_pathspecs() {
     let o = run_within(
         atlcheck(
             dir,
-            &["lint", "--staged", "--max-filesize", "1048576", "--verbose", "--format", "concise"],
+            &[
+                "lint",
+                "--staged",
+                "--max-filesize",
+                "1048576",
+                "--verbose",
+                "--format",
+                "concise",
+            ],
         ),
         Stdio::null(),
     );
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    assert!(err(&o).contains("big.sh"), "the large blob is reported: {}", err(&o));
+    assert!(
+        err(&o).contains("big.sh"),
+        "the large blob is reported: {}",
+        err(&o)
+    );
     // A pathspec that matches nothing staged says so.
-    let o = run_within(atlcheck(dir, &["lint", "--staged", "nothing-here.sh"]), Stdio::null());
+    let o = run_within(
+        atlcheck(dir, &["lint", "--staged", "nothing-here.sh"]),
+        Stdio::null(),
+    );
     assert!(err(&o).contains("nothing staged matches"), "{}", err(&o));
     // An index with unmerged entries says so and fails.
     git(dir, &["commit", "-q", "-m", "base"]);
@@ -212,7 +241,14 @@ fn staged_reads_sizes_first_and_reports_conflicts_and_empty_pathspecs() {
     git(dir, &["commit", "-q", "-am", "main"]);
     let _ = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.email=t@example.com", "-c", "user.name=t", "merge", "other"])
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "merge",
+            "other",
+        ])
         .output();
     let o = run_within(atlcheck(dir, &["lint", "--staged"]), Stdio::null());
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));

@@ -171,7 +171,10 @@ fn connect_to_targets_are_parsed_and_plain_http_is_loopback_only() {
         let o = doctor(&["https://acme.atlassian.net/rest/api/3/myself"])
             .env("ATLASSIAN_EMAIL", "jane@acme.com")
             .env("ATLASSIAN_API_TOKEN", "not-a-real-token-but-a-secret")
-            .env("ATLCHECK_CONNECT_TO", format!("acme.atlassian.net={target}"))
+            .env(
+                "ATLCHECK_CONNECT_TO",
+                format!("acme.atlassian.net={target}"),
+            )
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
@@ -187,7 +190,11 @@ fn connect_to_targets_are_parsed_and_plain_http_is_loopback_only() {
 fn no_proxy_for_plain_http_loopback_targets() {
     let (port, seen) = server(200);
     let (proxy, via_proxy) = server(502);
-    let mut cmd = doctor(&["--timeout", "5", "https://acme.atlassian.net/rest/api/3/myself"]);
+    let mut cmd = doctor(&[
+        "--timeout",
+        "5",
+        "https://acme.atlassian.net/rest/api/3/myself",
+    ]);
     cmd.env("ATLASSIAN_EMAIL", "jane@acme.com")
         .env("ATLASSIAN_API_TOKEN", "not-a-real-token-but-a-secret")
         .env(

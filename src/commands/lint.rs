@@ -163,7 +163,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
                 "atlcheck: note: configuration: {}",
                 crate::secret::safe_text(&p.display().to_string())
             ),
-            None if args.isolated => crate::errln!("atlcheck: note: configuration: none (--isolated)"),
+            None if args.isolated => {
+                crate::errln!("atlcheck: note: configuration: none (--isolated)")
+            }
             None => crate::errln!(
                 "atlcheck: note: configuration: none found (defaults); discovery stops at the repository root, or outside a repository at the folder being linted"
             ),
@@ -259,7 +261,9 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
             "atlcheck: warning: every path was excluded by the configuration ({}: exclude); nothing was scanned",
             config_source
                 .as_deref()
-                .map_or("command line".to_string(), |p| crate::secret::safe_text(&p.display().to_string()))
+                .map_or("command line".to_string(), |p| crate::secret::safe_text(
+                    &p.display().to_string()
+                ))
         );
     }
 

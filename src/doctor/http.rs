@@ -212,7 +212,13 @@ impl Http {
 
     /// [`Http::send`] with the hosts the credential may go to (`Allowed::Only("auth.atlassian.com")`
     /// for a client secret).
-    pub async fn send_to(&self, method: &str, url: &str, auth: &Auth, allowed: Allowed) -> Exchange {
+    pub async fn send_to(
+        &self,
+        method: &str,
+        url: &str,
+        auth: &Auth,
+        allowed: Allowed,
+    ) -> Exchange {
         let start = Instant::now();
         let mut ex = Exchange {
             method: method.to_string(),

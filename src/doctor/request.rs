@@ -47,8 +47,8 @@ impl Target {
             format!("https://{trimmed}")
         };
         let parsed = crate::destination::parse(&with_scheme)?;
-        let userinfo = crate::destination::userinfo(&parsed)
-            .map(|(user, secret)| (user, Secret::new(secret)));
+        let userinfo =
+            crate::destination::userinfo(&parsed).map(|(user, secret)| (user, Secret::new(secret)));
         let parsed = crate::destination::without_userinfo(&parsed);
         let host = crate::destination::host(&parsed);
         let mut full_path = parsed.path().to_string();

@@ -114,7 +114,11 @@ pub fn list(pathspecs: &[PathBuf]) -> anyhow::Result<(PathBuf, Vec<StagedFile>)>
 fn cat_file(
     mode: &str,
     oids: &[&str],
-) -> anyhow::Result<(std::process::Child, BufReader<std::process::ChildStdout>, std::thread::JoinHandle<std::io::Result<()>>)> {
+) -> anyhow::Result<(
+    std::process::Child,
+    BufReader<std::process::ChildStdout>,
+    std::thread::JoinHandle<std::io::Result<()>>,
+)> {
     let mut child = Command::new("git")
         .args(["cat-file", mode])
         .stdin(Stdio::piped())
