@@ -304,8 +304,11 @@ impl Http {
                 return ex;
             }
         };
-        if let Err(why) = self.credential_allowed_to(&logical, Allowed::Only("auth.atlassian.com")) {
-            ex.error = Some(format!("not sent: a client secret goes only to auth.atlassian.com ({why})"));
+        if let Err(why) = self.credential_allowed_to(&logical, Allowed::Only("auth.atlassian.com"))
+        {
+            ex.error = Some(format!(
+                "not sent: a client secret goes only to auth.atlassian.com ({why})"
+            ));
             return ex;
         }
         let physical = destination::without_userinfo(&self.connect_to.physical(&logical));
