@@ -125,7 +125,15 @@ pub fn register(value: &str) {
     }
     if reg.forms.len() != before {
         reg.matcher = None;
+        GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
+}
+
+static GENERATION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Changes whenever a secret is registered: output cleaned before may now need masking.
+pub fn registry_generation() -> usize {
+    GENERATION.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The forms a value may take in output.
@@ -156,6 +164,19 @@ fn encoded_forms(v: &str) -> Vec<String> {
             }
         })
         .collect();
+    // Encoders differ on `-._~`: also every non-alphanumeric byte escaped.
+    let pct_all: String = v
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    out.push(lower_hex_escapes(&pct_all));
+    out.push(pct_all);
     out.push(pct.clone());
     out.push(lower_hex_escapes(&pct));
     if let Ok(json) = serde_json::to_string(v) {
@@ -323,6 +344,68 @@ pub fn looks_random(s: &str) -> bool {
     classes >= 2 && entropy(s) >= 3.5
 }
 
+/// A cheap necessary condition for redaction pattern `i` to match `text`: the sink runs the
+/// patterns over every line of output, and most lines hold none of these.
+fn may_match(i: usize, text: &str) -> bool {
+    let b = text.as_bytes();
+    match i {
+        // ATATT3, ATCTT3, ATOA, ATBB
+        0 => memchr_pair(b, b'A', b'T'),
+        // basic / bearer / jwt, any case
+        1 => b.iter().any(|c| matches!(c, b'b' | b'B' | b'j' | b'J')),
+        // -u / --user
+        2 => text.contains("-u"),
+        // scheme://user:secret@
+        3 => text.contains("://") && b.contains(&b'@'),
+        // a run of 20 characters of the entropy class
+        5 => {
+            let mut run = 0;
+            b.iter().any(|&c| {
+                if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'_' | b'-') {
+                    run += 1;
+                } else {
+                    run = 0;
+                }
+                run >= 20
+            })
+        }
+        _ => true,
+    }
+}
+
+fn memchr_pair(b: &[u8], x: u8, y: u8) -> bool {
+    b.windows(2).any(|w| w[0] == x && w[1] == y)
+}
+
+/// Documentation's stand-ins (`--user email:token`, `-u id:secret`, `[api-token]`), not secrets.
+fn placeholder_word(v: &str) -> bool {
+    let w = v
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_ascii_lowercase();
+    v.starts_with(['[', '<', '.', '*'])
+        || w.contains("your")
+        || w.contains("example")
+        || matches!(
+            w.as_str(),
+            "token"
+                | "secret"
+                | "password"
+                | "pass"
+                | "passwd"
+                | "pwd"
+                | "apitoken"
+                | "api-token"
+                | "api_token"
+                | "apikey"
+                | "api-key"
+                | "api_key"
+                | "key"
+                | "credential"
+                | "client-secret"
+                | "client_secret"
+        )
+}
+
 fn three_classes(s: &str) -> bool {
     s.bytes().any(|b| b.is_ascii_digit())
         && s.bytes().any(|b| b.is_ascii_uppercase())
@@ -359,6 +442,9 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
         if i == KEY_VALUE_PATTERN && !source {
             continue;
         }
+        if !may_match(i, text) {
+            continue;
+        }
         for caps in re.captures_iter(text) {
             if let Some(m) = caps.name("secret") {
                 // Variables and placeholders are not secrets.
@@ -374,8 +460,12 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
                 if i == BASIC_PATTERN && text[m.end()..].starts_with('@') {
                     continue;
                 }
-                // In atlcheck's own sentences, "Basic authentication" is prose.
-                if !source && v.len() < 20 && !looks_random(v) {
+                // In atlcheck's own sentences, "Basic authentication" is prose; `-u user:x`
+                // and `https://user:x@` name a secret whatever it looks like.
+                if !source && i == BASIC_PATTERN && v.len() < 20 && !looks_random(v) {
+                    continue;
+                }
+                if !source && placeholder_word(v) {
                     continue;
                 }
                 ranges.push(m.range());

@@ -150,7 +150,7 @@ fn lint_every_format(dir: &Path, what: &str, secrets: &[String], extra: &[&str])
 /// Random secrets in random places: names, glued to word characters, in URLs, in comments.
 #[test]
 fn generated_secrets_never_reach_any_output() {
-    for seed in 1..=3u64 {
+    for seed in 1..=2u64 {
         let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("repo");
@@ -270,7 +270,10 @@ fn file_names_cannot_inject_workflow_commands_or_escapes() {
     )
     .unwrap();
     lint_every_format(&dir, "hostile names", &[], &[]);
-    lint_every_format(&dir, "hostile names, --verbose", &[], &["--verbose"]);
+    let o = atlcheck(&dir, &["lint", ".", "--verbose"])
+        .output()
+        .unwrap();
+    assert_clean("hostile names, --verbose", &text(&o), &[], false);
     // Past GitHub's annotation caps, findings are plain log lines: still no injection.
     for i in 0..30 {
         std::fs::write(dir.join(format!("z{i}\n::error::overflow.sh")), finding).unwrap();
@@ -316,7 +319,109 @@ fn issue_examples_of_unmasked_values() {
         "curl https://acme.atlassian.net/rest/api/3/myself\n",
     )
     .unwrap();
+    // A plain password in a pasted curl: scopes --from-code shows the call as evidence.
+    std::fs::write(
+        dir.join("call.sh"),
+        "curl -u jane@acme.com:hunter2plain https://acme.atlassian.net/rest/api/3/issue/OPS-1\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let o = atlcheck(&dir, &["scopes", "--from-code", ".", "--format", format])
+            .output()
+            .unwrap();
+        assert_clean(
+            "scopes --from-code with curl -u",
+            &text(&o),
+            &["hunter2plain".to_string()],
+            false,
+        );
+    }
     let secrets = vec![legacy, api];
     lint_every_format(&dir, "issue examples", &secrets, &[]);
-    lint_every_format(&dir, "issue examples --verbose", &secrets, &["--verbose"]);
+    let o = atlcheck(&dir, &["lint", ".", "--verbose"])
+        .output()
+        .unwrap();
+    assert_clean("issue examples --verbose", &text(&o), &secrets, false);
+}
+
+/// Held secrets of random shapes (passwords no pattern recognises) echoed back by a server
+/// in its body and headers, raw and encoded: the registry masks every form.
+#[test]
+fn echoed_held_secrets_never_reach_any_output() {
+    use std::io::{Read, Write};
+    let mut r = Rng(7);
+    for case in 0..3 {
+        let secret = match case {
+            0 => format!("pw-{}", r.pick(b"abcdefghijklmnop0123456789", 14)),
+            1 => format!("{}\"q/%&<x>", r.pick(b"ABCDEFGHabcdefgh", 10)),
+            _ => atlcheck::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", r.alnum3(90))),
+        };
+        use base64::Engine;
+        let b64 =
+            base64::engine::general_purpose::STANDARD.encode(format!("jane@acme.com:{secret}"));
+        let pct: String = secret
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let json = serde_json::to_string(&secret).unwrap();
+        let body = format!(
+            "{{\"message\":\"token {} rejected\",\"auth\":\"Basic {b64}\",\"q\":\"{pct}\"}}",
+            &json[1..json.len() - 1]
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (hdr, body2) = (secret.replace('"', ""), body.clone());
+        std::thread::spawn(move || {
+            for s in listener.incoming() {
+                let Ok(mut s) = s else { continue };
+                let mut buf = [0u8; 8192];
+                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                let _ = s.read(&mut buf);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Basic realm=\"{hdr}\"\r\nx-failure-category: {hdr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body2}",
+                    body2.len()
+                );
+            }
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        for format in ["human", "json"] {
+            let o = atlcheck(
+                tmp.path(),
+                &[
+                    "doctor",
+                    "--verbose",
+                    "--timeout",
+                    "5",
+                    "--format",
+                    format,
+                    "https://acme.atlassian.net/rest/api/3/myself",
+                ],
+            )
+            .env("ATLASSIAN_EMAIL", "jane@acme.com")
+            .env("ATLASSIAN_API_TOKEN", &secret)
+            .env("NETRC", "/nonexistent")
+            .env(
+                "ATLCHECK_CONNECT_TO",
+                format!(
+                    "acme.atlassian.net=http://127.0.0.1:{port},api.atlassian.com=http://127.0.0.1:{port}"
+                ),
+            )
+            .output()
+            .unwrap();
+            let out = text(&o);
+            for form in [&secret, &b64, &pct, &json[1..json.len() - 1].to_string()] {
+                assert!(
+                    !out.contains(form.as_str()),
+                    "case {case} {format}: `{form}` reached the output:\n{out}"
+                );
+            }
+        }
+    }
 }

@@ -51,11 +51,9 @@ impl Target {
             crate::destination::userinfo(&parsed).map(|(user, secret)| (user, Secret::new(secret)));
         let parsed = crate::destination::without_userinfo(&parsed);
         let host = crate::destination::host(&parsed);
-        let mut full_path = parsed.path().to_string();
-        if let Some(q) = parsed.query() {
-            full_path.push('?');
-            full_path.push_str(q);
-        }
+        // The path as written (the parser percent-encodes `{cloudId}`, which must stay
+        // readable and be judged as lint judges it); the host is the parsed one.
+        let full_path = raw_path(&with_scheme);
         let (surface, path) = if let Some(site) = surface::site_name(&host) {
             (
                 Surface::Site {
@@ -179,6 +177,14 @@ impl Target {
                 .then(|| v.into_owned())
         })
     }
+}
+
+/// Path and query of `scheme://authority/path?query#fragment` as written (no fragment).
+fn raw_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let path = &rest[start..];
+    path.split('#').next().unwrap_or("").to_string()
 }
 
 fn is_project_key(s: &str) -> bool {

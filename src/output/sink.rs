@@ -42,6 +42,10 @@ enum Target {
 pub struct Sink {
     target: Target,
     pending: Vec<u8>,
+    /// Lines already cleaned (reports repeat many lines), for one registry generation and
+    /// colour setting.
+    cache: std::collections::HashMap<String, String>,
+    cache_key: (usize, bool),
 }
 
 /// Standard output, scrubbed.
@@ -125,6 +129,8 @@ impl Sink {
         Sink {
             target,
             pending: Vec::new(),
+            cache: std::collections::HashMap::new(),
+            cache_key: (usize::MAX, false),
         }
     }
 
@@ -221,12 +227,29 @@ impl Sink {
         let chunk: Vec<u8> = self.pending.drain(..cut).collect();
         let text = String::from_utf8_lossy(&chunk);
         let mut out = String::with_capacity(text.len());
+        let key = (
+            crate::secret::registry_generation(),
+            crate::output::color::enabled(),
+        );
+        if key != self.cache_key || self.cache.len() > 4096 {
+            self.cache.clear();
+            self.cache_key = key;
+        }
         for piece in text.split_inclusive('\n') {
             let (line, nl) = match piece.strip_suffix('\n') {
                 Some(l) => (l, "\n"),
                 None => (piece, ""),
             };
-            out.push_str(&clean_line(line, false));
+            match self.cache.get(line) {
+                Some(done) => out.push_str(done),
+                None => {
+                    let done = clean_line(line, false);
+                    out.push_str(&done);
+                    if line.len() <= 512 {
+                        self.cache.insert(line.to_string(), done);
+                    }
+                }
+            }
             out.push_str(nl);
         }
         self.emit(out.as_bytes())

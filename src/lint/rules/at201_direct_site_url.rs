@@ -155,10 +155,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     // A scheme-less host in a variable, then used for REST:
     // `JIRA_DOMAIN=acme.atlassian.net` ... `curl "https://$JIRA_DOMAIN/rest/api/3/group"`.
+    // Each variable is searched for once (thousands of assignments of one variable would
+    // otherwise rescan the file thousands of times), and at most 64 variables.
+    let mut searched = std::collections::HashSet::new();
     for caps in cx.pattern("host-var").captures_iter(cx.text) {
         let (Some(var), Some(site)) = (caps.name("var"), caps.name("site")) else {
             continue;
         };
+        if searched.len() >= 64 || !searched.insert((var.as_str(), site.as_str())) {
+            continue;
+        }
         let uses = format!(
             r#"https?://(?:\$\{{|\$|\{{){}\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
             regex::escape(var.as_str())

@@ -25,12 +25,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     // A gateway base kept in a variable, and the paths appended to it later:
     // `BASE=".../ex/confluence/$CLOUD_ID"` ... `"$BASE/rest/api/content"`.
+    // Each variable is searched for once, and at most 64 of them (see AT201).
+    let mut searched = std::collections::HashSet::new();
     for caps in cx.pattern("base-var").captures_iter(cx.text) {
         let (Some(var), Some(product), Some(id)) =
             (caps.name("var"), caps.name("product"), caps.name("id"))
         else {
             continue;
         };
+        if searched.len() >= 64 || !searched.insert((var.as_str(), product.as_str(), id.as_str())) {
+            continue;
+        }
         let uses = format!(
             r#"(?:\$\{{|\$|\{{|\b){}\}}?(?:["'`]?\s*\+\s*["'`])?(?P<rest>/[^\s"'`<>)\]\\|,;]*)"#,
             regex::escape(var.as_str())
