@@ -8,6 +8,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::report::{Check, Finding, Status};
+use crate::catalogue::Code;
 use crate::scopes::{self, Family};
 
 /// What the doctor reads from a token's payload.
@@ -158,7 +159,7 @@ pub fn check_claims(
             let ago = human_duration(now - exp);
             parts.push(format!("expired {ago} ago ({})", format_rfc3339(exp)));
             findings.push(Finding::new(
-                "AT107",
+                Code::AT107,
                 format!("{what} expired {ago} ago (exp {}): Atlassian access tokens live about 60 minutes", format_rfc3339(exp)),
                 "get a new access token before each run (or when the old one is within a minute of exp): POST https://auth.atlassian.com/oauth/token with grant_type=client_credentials; cache it no longer than expires_in",
             ));
@@ -219,8 +220,9 @@ pub fn scope_findings(
     };
     let Some(missing) = missing_scopes(op, held) else {
         // Covered: a "likely missing scope" guess is wrong.
-        findings
-            .retain(|f| !(f.rule == "AT401" && f.severity != crate::catalogue::Severity::Error));
+        findings.retain(|f| {
+            !(f.rule == Code::AT401 && f.severity != crate::catalogue::Severity::Error)
+        });
         return;
     };
     let note = format!(
@@ -232,13 +234,13 @@ pub fn scope_findings(
         },
         missing.join(" ")
     );
-    match findings.iter_mut().find(|f| f.rule == "AT401") {
+    match findings.iter_mut().find(|f| f.rule == Code::AT401) {
         Some(f) => {
             f.message.push_str(&note);
             f.severity = crate::catalogue::Severity::Error;
         }
         None => findings.push(Finding::new(
-            "AT401",
+            Code::AT401,
             format!(
                 "{} {} ({}) needs a scope the credential does not hold{note}",
                 op.method, op.operation.path, op.operation.operation_id
@@ -254,11 +256,11 @@ pub fn scope_findings(
 /// A Bearer access token refused by the gateway: a known past `exp` explains it (AT107 and no
 /// AT105); otherwise AT105 says "expired or revoked" in an access token's words.
 pub fn refine_refusal(findings: &mut Vec<Finding>) {
-    if findings.iter().any(|f| f.rule == "AT107") {
-        findings.retain(|f| f.rule != "AT105");
+    if findings.iter().any(|f| f.rule == Code::AT107) {
+        findings.retain(|f| f.rule != Code::AT105);
         return;
     }
-    for f in findings.iter_mut().filter(|f| f.rule == "AT105") {
+    for f in findings.iter_mut().filter(|f| f.rule == Code::AT105) {
         f.message = "the gateway refused the access token: it expired or was revoked (its expiry cannot be read from the token), or it was issued for another site".to_string();
         f.fix = "get a new access token (POST https://auth.atlassian.com/oauth/token with the client credentials) and use it within its expires_in; run atlcheck doctor --client-id to check the whole chain".to_string();
     }

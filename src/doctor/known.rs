@@ -9,6 +9,7 @@ use super::credential::Analysis;
 use super::report::{Check, Finding, Status};
 use super::request::{Surface, Target};
 use crate::account::{self, User};
+use crate::catalogue::Code;
 use crate::catalogue::Severity;
 use crate::surface::{self, Product};
 use crate::token::TokenKind;
@@ -54,7 +55,7 @@ pub fn scoped_credential_on_site(
     ));
     findings.push(
         Finding::new(
-            "AT201",
+            Code::AT201,
             format!(
                 "{kind} is sent to {site}.atlassian.net: service-account and OAuth credentials are always scoped, and scoped credentials only work through api.atlassian.com/ex/{}/{{cloudId}}",
                 product.as_str()
@@ -87,7 +88,7 @@ pub fn org_id_from_config(
         format!("{cloud_id} is listed in `org-ids` of the configuration"),
     ));
     findings.push(Finding::new(
-        "AT204",
+        Code::AT204,
         format!(
             "the URL's cloud ID {cloud_id} is an organization ID (listed in `org-ids` of the configuration), not a site's cloud ID"
         ),

@@ -2,6 +2,7 @@
 use super::credential::Analysis;
 use super::report::{Check, Finding, Status};
 use super::request::{Surface, Target};
+use crate::catalogue::Code;
 use crate::catalogue::Severity;
 use crate::scopes;
 use crate::surface;
@@ -90,7 +91,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     let mistyped = mistyped_host(&t.host);
     if let Some(meant) = &mistyped {
         findings.push(Finding::new(
-            "AT206",
+            Code::AT206,
             format!("{} is not an Atlassian host: did you mean {meant}?", t.host),
             format!("use https://{meant}{}", rest_of(t)),
         ));
@@ -99,7 +100,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
         && t.path.starts_with("/jira/rest/")
     {
         findings.push(Finding::new(
-            "AT206",
+            Code::AT206,
             "the site URL has /jira before /rest/",
             format!("remove /jira: https://{}{}", t.host, &t.path[5..]),
         ));
@@ -107,7 +108,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     for p in &problems {
         if !p.contains("no scheme") {
             findings.push(Finding::new(
-                "AT206",
+                Code::AT206,
                 p.clone(),
                 "remove the whitespace from the URL".to_string(),
             ));
@@ -155,7 +156,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     // Scheme.
     if t.scheme != "https" && t.surface != Surface::Foreign {
         findings.push(Finding::new(
-            "AT205",
+            Code::AT205,
             format!(
                 "{}:// to {}: credentials would travel unencrypted",
                 t.scheme, t.host
@@ -179,18 +180,18 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
             // The same judgement as lint's AT202 (one function, one wording).
             "jira" | "confluence" => {
                 if let Some(p) = surface::gateway_product_problem(product, cloud_id, &t.path) {
-                    gw_problems.push((p.rule.as_str(), p.message, p.fix));
+                    gw_problems.push((p.rule, p.message, p.fix));
                 }
             }
             other => gw_problems.push((
-                "AT206",
+                Code::AT206,
                 format!("/ex/{other}/ is not a gateway product (jira or confluence)"),
                 "use /ex/jira/{cloudId} or /ex/confluence/{cloudId}".to_string(),
             )),
         }
         // The same judgement and wording as lint's AT203.
         if let Some(p) = surface::cloud_id_problem(product, cloud_id) {
-            gw_problems.push((p.rule.as_str(), p.message, p.fix));
+            gw_problems.push((p.rule, p.message, p.fix));
         }
         let status = if gw_problems.is_empty() {
             Status::Pass
@@ -267,7 +268,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
                         ));
                         findings.push(
                             Finding::new(
-                                "AT206",
+                                Code::AT206,
                                 format!(
                                     "{} {template}: the API documents only {}",
                                     t.method,
@@ -278,7 +279,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
                             .severity(Severity::Warning),
                         );
                     }
-                    _ if findings.iter().any(|f| f.rule == "AT202") => checks.push(Check::new(
+                    _ if findings.iter().any(|f| f.rule == Code::AT202) => checks.push(Check::new(
                         "api-path",
                         Status::Warn,
                         "Documented REST operation",
@@ -299,7 +300,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
                             None => "check the path against the REST API reference (atlcheck scopes lists operations)".to_string(),
                         };
                         findings.push(Finding::new(
-                            "AT206",
+                            Code::AT206,
                             format!("no Atlassian REST API has the path {}", no.path),
                             fix,
                         ));
@@ -368,7 +369,7 @@ pub fn check_credential(
             format!("{what}, from {source}: {detail}"),
         ));
         for (code, msg, fix) in &a.problems {
-            findings.push(Finding::new(code, msg.clone(), fix.clone()));
+            findings.push(Finding::new(*code, msg.clone(), fix.clone()));
         }
     }
     match a.user_kind.as_str() {
@@ -395,7 +396,7 @@ pub fn check_credential(
                 "a person's user account, not a service account: it stops when that person leaves or is deactivated"
             };
             findings.push(Finding::new(
-                "AT101",
+                Code::AT101,
                 format!("the automation authenticates as {u}, {what}"),
                 "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}",
             ));

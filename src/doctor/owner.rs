@@ -6,6 +6,7 @@ use super::classify::Identity;
 use super::credential::Analysis;
 use super::report::{Check, Finding, Status};
 use crate::account::{self, User};
+use crate::catalogue::Code;
 
 pub const AT101_FIX: &str = "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}; if this account already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
 
@@ -38,11 +39,11 @@ pub fn confirmed_person(
             "Atlassian confirms {email} is a person's account (accountType `atlassian`, not a service account)"
         ),
     ));
-    if findings.iter().any(|f| f.rule == "AT101") {
+    if findings.iter().any(|f| f.rule == Code::AT101) {
         return;
     }
     findings.push(Finding::new(
-        "AT101",
+        Code::AT101,
         format!(
             "the automation authenticates as {email}: Atlassian confirms it is a person's account (accountType `atlassian`), so it stops working when that person leaves or is deactivated"
         ),

@@ -2,6 +2,7 @@
 //! and scopes a credential reaches.
 use super::live::Evidence;
 use super::report::{Check, Finding, Status};
+use crate::catalogue::Code;
 use crate::surface;
 
 /// `accessible-resources` lists the sites the credential reaches, with their cloud IDs: when
@@ -61,11 +62,11 @@ pub fn accessible_resources(
         )
         .with([ex.clone()]),
     );
-    if !known && surface::is_uuid(id) && !findings.iter().any(|f| f.rule == "AT204") {
+    if !known && surface::is_uuid(id) && !findings.iter().any(|f| f.rule == Code::AT204) {
         let fix = match sites.as_slice() {
             [(good, _)] => format!("use {}", gateway_url(good)),
             _ => format!("use the cloud ID of the site you mean: {list}"),
         };
-        findings.push(Finding::new("AT204", format!("cloud ID {id} is not one of the sites this credential reaches ({list}): an organization ID, or another site's"), fix));
+        findings.push(Finding::new(Code::AT204, format!("cloud ID {id} is not one of the sites this credential reaches ({list}): an organization ID, or another site's"), fix));
     }
 }

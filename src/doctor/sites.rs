@@ -2,6 +2,7 @@
 //! and scopes the service account's access token reaches, and AT108 when the URL's site is not
 //! among them. Documented for OAuth access tokens, "regardless of granted scopes" (governance
 //! sheet §A6), so a missing or shapeless answer is an `error`, not a skip.
+use crate::catalogue::Code;
 use serde_json::Value;
 
 use super::http::Http;
@@ -131,7 +132,7 @@ pub async fn check(
         checks.push(Check::new("accessible-resources", status, title, list.clone()).with([ex]));
         if sites.is_empty() {
             findings.push(Finding::new(
-                "AT108",
+                Code::AT108,
                 "the service account's access token reaches no site",
                 "an organization admin gives the service account access to the site and product: admin.atlassian.com > Directory > Service accounts > the account > Product access",
             ));
@@ -151,7 +152,7 @@ pub async fn check(
     // The site is reachable under another cloud ID: the URL's ID is the mistake (AT204).
     if let (Some(id), Some(s)) = (url_cloud_id, by_site) {
         findings.push(Finding::new(
-            "AT204",
+            Code::AT204,
             format!("cloud ID {id} is not {}'s cloud ID {} (accessible-resources lists the site under that ID)", s.url, s.id),
             format!("use the cloud ID {} after /ex/{{product}}/", s.id),
         ));
@@ -161,7 +162,7 @@ pub async fn check(
         };
     }
     findings.push(Finding::new(
-        "AT108",
+        Code::AT108,
         format!("the service account was not given {wanted}: its access token reaches {list}"),
         format!(
             "an organization admin gives the service account access to the site: admin.atlassian.com > Directory > Service accounts > the account > Product access (add the product on that site){}",
