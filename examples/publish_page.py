@@ -8,3 +8,5 @@ PAGE_URL = f"https://api.atlassian.com/ex/confluence/{CLOUD_ID}/rest/api/content
 
 headers = {"Authorization": f"Bearer {os.environ['CONFLUENCE_API_TOKEN']}"}
 page = requests.get(PAGE_URL, params={"expand": "body.storage"}, headers=headers)
+# Which spaces can the bot see? (the v1 space listing, which Atlassian removed)
+spaces = requests.get(f"https://api.atlassian.com/ex/confluence/{CLOUD_ID}/wiki/rest/api/space", headers=headers)

@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod lint;
 pub mod output;
 pub mod pattern;
+pub mod removed;
 pub mod scopes;
 pub mod secret;
 pub mod surface;

@@ -1686,3 +1686,98 @@ fn live_identity_confirms_a_person_behind_a_placeholder_address() {
     assert_eq!(r.finding("AT101")["severity"], "warning");
     assert_eq!(r.check("account-live")["status"], "warn");
 }
+
+// ---- issue 13 part 3: AT303 by surface
+
+#[test]
+fn at303_is_the_root_cause_on_the_site_even_when_the_gateway_accepts_bearer() {
+    let c = Cloud::new();
+    c.tenant();
+    let body = r#"{"error":"Failed to parse Connect Session Auth Token"}"#;
+    c.on_site("/rest/api/3/myself", 403, &[], body);
+    c.on_site("/wiki/rest/api/user/current", 403, &[], body);
+    c.on_site("/rest/api/3/issue/OPS-1", 403, &[], body);
+    // Several reports: the gateway accepts a service-account token as Bearer.
+    c.gateway_accepts(SA);
+    let r = header_env_run(&c, &format!("Bearer {}", token()), ISSUE_URL);
+    assert_eq!(r.root(), "AT303", "{}", r.json);
+    let f = r.finding("AT303");
+    assert_eq!(f["severity"], "error");
+    let fix = f["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with("send the API token with Basic auth") && fix.contains("gateway"),
+        "{fix}"
+    );
+    assert!(!f["message"].as_str().unwrap().contains("accepted anyway"));
+}
+
+#[test]
+fn at303_is_a_warning_at_the_gateway_offline() {
+    let c = Cloud::new();
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+    let header = format!("Bearer {}", token());
+    let dir = tempfile::tempdir().unwrap();
+    let r = doctor_in(
+        &c,
+        dir.path(),
+        &[("MY_AUTH", &header)],
+        &["--offline", "--auth-header-env", "MY_AUTH", &url],
+    );
+    assert_eq!(r.finding("AT303")["severity"], "warning", "{}", r.json);
+    assert_eq!(r.code(), 0);
+}
+
+// ---- issue 13 part 6: AT207 removed endpoints
+
+#[test]
+fn at207_a_removed_search_endpoint_offline() {
+    let c = Cloud::new();
+    let r = doctor(
+        &c,
+        Some("jane.doe@acme.com"),
+        Some(&token()),
+        &[
+            "--offline",
+            "https://acme.atlassian.net/rest/api/3/search?jql=project%3DOPS",
+        ],
+    );
+    assert_eq!(r.root(), "AT207", "{}", r.json);
+    assert_eq!(r.check("api-path")["status"], "fail");
+    assert!(r.fix().contains("/rest/api/3/search/jql"), "{}", r.fix());
+    assert_eq!(r.code(), 1);
+}
+
+#[test]
+fn at207_from_a_410_answer() {
+    let c = Cloud::new();
+    c.tenant();
+    c.site_accepts("jane.doe@acme.com");
+    c.gateway_refuses();
+    c.on_site(
+        "/rest/api/2/issue/OPS-1/remotelink",
+        410,
+        &[],
+        r#"{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/issue/{issueIdOrKey}/remotelink API."],"errors":{}}"#,
+    );
+    c.on_site(
+        "/rest/api/3/mypermissions",
+        200,
+        &[],
+        r#"{"permissions":{"BROWSE_PROJECTS":{"havePermission":true}}}"#,
+    );
+    let r = doctor(
+        &c,
+        Some("jane.doe@acme.com"),
+        Some(&token()),
+        &["https://acme.atlassian.net/rest/api/2/issue/OPS-1/remotelink"],
+    );
+    assert_eq!(r.root(), "AT207", "{}", r.json);
+    assert!(r.fix().contains("/rest/api/3/issue/"), "{}", r.fix());
+    assert!(
+        r.json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "AT403" && f["rule"] != "AT105")
+    );
+}

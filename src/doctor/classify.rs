@@ -29,6 +29,8 @@ pub enum Answer {
     Forbidden,
     NotFound,
     RateLimited,
+    /// 410 Gone: Atlassian removed the endpoint (AT207).
+    Gone,
     Redirect,
     ServerError,
     /// Another status.
@@ -92,6 +94,7 @@ pub fn classify(ex: &Exchange) -> Answer {
         403 => Answer::Forbidden,
         404 if is_v2_auth_not_found(&ex.full_body) => Answer::V2AuthNotFound,
         404 => Answer::NotFound,
+        410 => Answer::Gone,
         500..=599 => Answer::ServerError,
         _ => Answer::Other,
     }

@@ -5,10 +5,12 @@
 //! [`verdict`] turns the evidence into findings and the single most likely root cause,
 //! following the facts sheet (§3.8 classification table; where a fact is OPEN both answers are
 //! handled).
+pub mod bearer;
 pub mod classify;
 pub mod compare;
 pub mod credential;
 pub mod curl;
+pub mod gone;
 pub mod http;
 pub mod jwt;
 pub mod known;
@@ -107,6 +109,8 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         held = Some((s, "the access token's scope claim".to_string()));
     }
     known::org_id_from_config(t, &inputs.org_ids, &mut checks, &mut findings);
+    bearer::by_surface(t, &mut findings);
+    gone::removed_route(t, &mut checks, &mut findings);
 
     let site = inputs.site.clone().or_else(|| match &t.surface {
         Surface::Site { site } => Some(site.clone()),
@@ -197,6 +201,8 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         &mut checks,
         &mut findings,
         &mut |checks, findings| {
+            bearer::from_evidence(t, evidence.as_ref(), findings);
+            gone::answered_gone(t, evidence.as_ref(), findings);
             if client.is_some() {
                 oauth::refine(findings);
             } else if bearer_token {

@@ -47,21 +47,6 @@ pub async fn run(
     {
         *held = Some((s, "the access token's scope claim".to_string()));
     }
-    let reach = sites::check(http, &grant, r.target, r.site.as_deref(), checks, findings).await;
-    // AT201 known offline: now the site's cloud ID is known too.
-    if let Some(id) = &reach.cloud_id {
-        for f in findings.iter_mut().filter(|f| f.rule == "AT201") {
-            f.fix = f.fix.replace("<cloudId>", id);
-        }
-    }
-    if held.is_none()
-        && let Some(s) = reach.scopes
-    {
-        *held = Some((s, "accessible-resources".to_string()));
-    }
-    if r.exchange_only {
-        return Some(Evidence::default());
-    }
     let plan = live::Plan {
         target: r.target,
         site: r.site.clone(),
@@ -73,5 +58,34 @@ pub async fn run(
         space: r.space.clone(),
         gateway_only: true,
     };
-    Some(live::run(http, &plan).await)
+    // accessible-resources and the gateway probes need nothing from each other: one wave.
+    let (mut site_checks, mut site_findings) = (Vec::new(), Vec::new());
+    let sites = sites::check(
+        http,
+        &grant,
+        r.target,
+        r.site.as_deref(),
+        &mut site_checks,
+        &mut site_findings,
+    );
+    let (reach, evidence) = if r.exchange_only {
+        (sites.await, None)
+    } else {
+        let (reach, ev) = tokio::join!(sites, live::run(http, &plan));
+        (reach, Some(ev))
+    };
+    checks.extend(site_checks);
+    findings.extend(site_findings);
+    // AT201 known offline: now the site's cloud ID is known too.
+    if let Some(id) = &reach.cloud_id {
+        for f in findings.iter_mut().filter(|f| f.rule == "AT201") {
+            f.fix = f.fix.replace("<cloudId>", id);
+        }
+    }
+    if held.is_none()
+        && let Some(s) = reach.scopes
+    {
+        *held = Some((s, "accessible-resources".to_string()));
+    }
+    Some(evidence.unwrap_or_default())
 }

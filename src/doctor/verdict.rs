@@ -828,7 +828,8 @@ fn target_failure(
             | Answer::ServerError
             | Answer::ScopeMismatch
             | Answer::Unproven
-            | Answer::Redirect,
+            | Answer::Redirect
+            | Answer::Gone,
         ) => {}
         (Product::Confluence, Answer::ConfluenceDenied) => {
             findings.push(Finding::new("AT402", "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));

@@ -40,6 +40,9 @@ pub struct Hit {
     pub fix: Option<String>,
     /// A secret-free description of the match, stable under line moves; feeds the fingerprint.
     pub key: String,
+    /// The severity in this context, when the rule's documentation says it depends on it
+    /// (`[severity]` in the configuration still wins).
+    pub severity: Option<crate::catalogue::Severity>,
 }
 
 impl Hit {
@@ -49,6 +52,7 @@ impl Hit {
             message: message.into(),
             fix: None,
             key: key.into(),
+            severity: None,
         }
     }
     pub fn fix(mut self, fix: impl Into<String>) -> Hit {
@@ -492,7 +496,9 @@ impl Linter {
         Finding {
             rule: rule.code.as_str(),
             name: rule.name.as_str(),
-            severity: self.config.severity_of(rule.code.as_str(), rule.severity),
+            severity: self
+                .config
+                .severity_of(rule.code.as_str(), hit.severity.unwrap_or(rule.severity)),
             // A file may be named after a secret; every output takes the path from here.
             path: crate::secret::safe_text(display),
             line,

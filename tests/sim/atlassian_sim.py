@@ -204,7 +204,7 @@ class Sim:
         if host == GATEWAY:
             r = self.gateway(method, path, query, headers, body)
         elif host == AUTH_HOST:
-            r = Resp(404, "Not Found", "text/plain")
+            r = self.token_endpoint(method, path, headers, body)
         elif host in self.world["sites"]:
             r = self.site(host, method, path, query, headers, body)
         else:
@@ -351,6 +351,9 @@ class Sim:
         scopes = None               # None = unrestricted (unscoped token)
         if auth["kind"] == "bearer":
             t = self.find_token(auth["secret"])
+            if t and t.get("kind") == "oauth" and t.get("sites") is not None and site not in t["sites"]:
+                # the service account was not given this site (OPEN: the gateway's answer; 401 picked)
+                return Resp(401, {"code": 401, "message": "Unauthorized"}, CONF_JSON)
             if t and t.get("kind") == "oauth" and t.get("state", "active") == "active":
                 acct, tok, scopes = self.account_by_id(t["owner"]), t, set(t.get("scopes", []))
             elif auth["secret"].startswith("ATATT3"):
@@ -398,6 +401,46 @@ class Sim:
             h["X-Failure-Category"] = "FAILURE_CLIENT_AUTH_MISMATCH"
         return Resp(401, {"code": 401, "message": "Unauthorized"}, CONF_JSON, h)
 
+    # ---------------------------------------------------------------- auth.atlassian.com
+    def token_endpoint(self, method, path, headers, body):
+        """Client-credentials exchange (governance sheet A1-A3, behaviour sheet §3.5)."""
+        if method != "POST" or path != "/oauth/token":
+            return Resp(404, {"error": "not_found"}, CONF_JSON)
+        text = body.decode() if isinstance(body, bytes) else (body or "")
+        if "json" in (headers.get("Content-Type") or ""):
+            try:
+                form = {k: str(v) for k, v in json.loads(text).items()}
+            except Exception:
+                return Resp(400, {"error": "invalid_request"}, CONF_JSON)
+        else:
+            form = {k: v[0] for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items()}
+        if form.get("grant_type") != "client_credentials":
+            return Resp(400, {"error": "unsupported_grant_type"}, CONF_JSON)
+        if "scope" in form:                                   # A1/A3: any scope -> invalid_scope
+            return Resp(400, {"error": "invalid_scope", "error_description": "Scope is not allowed"}, CONF_JSON)
+        client = self.world.get("oauth_clients", {}).get(form.get("client_id", ""))
+        if client is None:                                    # A3: unknown client -> 400 invalid_client
+            return Resp(400, {"error": "invalid_client", "error_description": "Unauthorized"}, CONF_JSON)
+        owner = self.account_by_id(client["owner"])
+        if client["secret"] != form.get("client_secret"):
+            # A3 [INF]: a known client with a wrong secret, as in the 3LO exchange; OPEN, picked per scenario
+            if self.v("wrong_secret", "access_denied") == "access_denied":
+                return Resp(401, {"error": "access_denied", "error_description": "Unauthorized"}, CONF_JSON)
+            return Resp(400, {"error": "invalid_client", "error_description": "Unauthorized"}, CONF_JSON)
+        if client.get("state", "active") != "active" or owner is None or not owner.get("active", True):
+            # A3 OPEN: deleted credential / deactivated service account; invalid_client picked
+            return Resp(400, {"error": "invalid_client", "error_description": "Unauthorized"}, CONF_JSON)
+        n = len(self.world.setdefault("tokens", [])) + 1
+        claims = {"sub": owner["id"], "exp": 4102444800, "scope": " ".join(client.get("scopes", []))}
+        enc = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+        access = f'{enc({"alg": "RS256", "kid": "sim"})}.{enc(claims)}.{enc({"sig": n, "pad": "simulated-signature"})}'
+        with self.lock:
+            self.world["tokens"].append({"value": access, "kind": "oauth", "owner": owner["id"],
+                                         "scopes": list(client.get("scopes", [])), "state": "active",
+                                         "sites": client.get("sites")})
+        return Resp(200, {"access_token": access, "expires_in": 3600, "token_type": "Bearer",
+                          "scope": " ".join(client.get("scopes", []))}, CONF_JSON)
+
     def oauth_endpoints(self, path, auth):
         if auth["kind"] == "bearer":
             t = self.find_token(auth["secret"])
@@ -407,7 +450,8 @@ class Sim:
                     return Resp(200, {"account_id": a["id"], "email": a["email"], "name": a.get("name", "")}, CONF_JSON)
                 return Resp(200, [{"id": s["cloud_id"], "name": h.split(".")[0], "url": "https://" + h,
                                    "scopes": t.get("scopes", []), "avatarUrl": ""}
-                                  for h, s in self.world["sites"].items()], CONF_JSON)
+                                  for h, s in self.world["sites"].items()
+                                  if t.get("sites") is None or h in t["sites"]], CONF_JSON)
         return Resp(401, {"code": 401, "message": "Unauthorized"}, CONF_JSON)
 
     # ---------------------------------------------------------------- product logic

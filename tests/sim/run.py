@@ -20,7 +20,7 @@ sys.path.insert(0, HERE)
 import atlassian_sim  # noqa: E402
 import scenarios  # noqa: E402
 
-READ_ONLY_POSTS = ("/permissions/check", "/permission/check", "/search/jql")
+READ_ONLY_POSTS = ("/permissions/check", "/permission/check", "/search/jql", "/oauth/token")
 
 
 def main():
@@ -56,6 +56,9 @@ def main():
             env["ATLASSIAN_EMAIL"] = req["email"]
         if "token" in req:
             env["ATLASSIAN_API_TOKEN"] = req["token"]
+        if "client_id" in req:
+            cmd += ["--client-id", req["client_id"]]
+            env["ATLASSIAN_CLIENT_SECRET"] = req["client_secret"]
         if "curl" in req:
             cmd += ["--"] + req["curl"]
         else:

@@ -107,8 +107,11 @@ def build():
     out = []
 
     def sc(name, expect, world, url=None, email=None, tok=None, header=None, curl=None, flags=(), method=None,
-           also_ok=(), rests_on="", secrets=()):
+           also_ok=(), rests_on="", secrets=(), client=None):
         req = {"url": url, "method": method, "flags": list(flags)}
+        if client is not None:
+            req["client_id"], req["client_secret"] = client
+            secrets = list(secrets) + [client[1]]
         if header is not None:
             req["auth_header"] = header
         if curl is not None:
@@ -576,6 +579,55 @@ def build():
     w["variants"] = {"unknown_cloud": "404"}
     sc("AT203-empty-confluence", "AT203", w, url="https://api.atlassian.com/ex/confluence//wiki/api/v2/pages/123456",
        email=SA2_EMAIL, tok=t, rests_on="§2 empty id documented mistake")
+
+    # ------------------------------------------------------------------ OAuth 2.0 client credentials (issue 13)
+    def oauth_client(world, rng, owner, scopes, sites=None, state="active"):
+        cid = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+        secret = oauth_secret(rng)
+        world.setdefault("oauth_clients", {})[cid] = {"secret": secret, "owner": owner["id"],
+                                                      "scopes": list(scopes), "sites": sites, "state": state}
+        return cid, secret
+
+    rng, w = fresh("o1")
+    sa = account(w, SA_EMAIL)
+    w["variants"] = {"sa_account_type": "app"}
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC)
+    sc("works-oauth-client-credentials-gateway", None, w, url=f"{GW_J}/rest/api/3/issue/OPS-1", client=(cid, sec),
+       rests_on="A1 exchange, A5 Bearer at the gateway, A6 accessible-resources")
+
+    rng, w = fresh("o2")
+    sa = account(w, SA_EMAIL)
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC)
+    other = oauth_secret(rng)
+    sc("AT106-oauth-wrong-secret", "AT106", w, url=f"{GW_J}/rest/api/3/issue/OPS-1", client=(cid, other),
+       rests_on="A3: a known client with a wrong secret (access_denied, [INF])")
+
+    rng, w = fresh("o3")
+    sa = account(w, SA_EMAIL)
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC)
+    sc("AT106-oauth-pasted-exchange-with-scope", "AT106", w,
+       curl=["curl", "-s", "-X", "POST", "https://auth.atlassian.com/oauth/token",
+             "-d", f"grant_type=client_credentials&client_id={cid}&client_secret={sec}&scope=read:jira-work"],
+       secrets=[sec], rests_on="A1/A3: any scope -> invalid_scope; scopes fixed at creation")
+
+    rng, w = fresh("o4")
+    sa = account(w, SA_EMAIL, site="globex.atlassian.net")
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC, sites=["globex.atlassian.net"])
+    sc("AT108-oauth-site-not-given", "AT108", w, url=f"{GW_J}/rest/api/3/issue/OPS-1", client=(cid, sec),
+       rests_on="A6 accessible-resources lists the sites the service account reaches")
+
+    rng, w = fresh("o5")
+    sa = account(w, SA_EMAIL)
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC)
+    sc("AT201-oauth-on-the-site-url", "AT201", w, url=f"{S}/rest/api/3/issue/OPS-1", client=(cid, sec),
+       rests_on="§1.2 OAuth access tokens work only via api.atlassian.com")
+
+    rng, w = fresh("o6")
+    sa = account(w, SA_EMAIL)
+    cid, sec = oauth_client(w, rng, sa, JIRA_CLASSIC)
+    sc("AT103-oauth-secret-dropped-character", "AT103", w, url=f"{GW_J}/rest/api/3/issue/OPS-1",
+       client=(cid, sec[:30] + sec[31:]), also_ok=["AT106"], secrets=[sec],
+       rests_on="A4: ATOA + CRC-32 tail; a dropped character fails the check and the exchange")
 
     return out
 

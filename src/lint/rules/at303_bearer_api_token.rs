@@ -47,7 +47,37 @@ fn data_center(cx: &Cx<'_>) -> bool {
     })
 }
 
+/// AT303's severity by where the Bearer goes (SPEC: an error at a site URL, a warning at the
+/// gateway, where Bearer is reported to work for service-account tokens). The line decides;
+/// else a file that calls only the gateway.
+fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
+    let lower = cx.text.to_ascii_lowercase();
+    let file_gateway_only =
+        lower.contains("api.atlassian.com") && !lower.contains(".atlassian.net");
+    for hit in &mut out[first..] {
+        let (line, _) = cx.line_at(hit.range.start);
+        let l = line.to_ascii_lowercase();
+        let gateway = if l.contains(".atlassian.net") {
+            false
+        } else {
+            l.contains("api.atlassian.com") || file_gateway_only
+        };
+        if gateway {
+            hit.severity = Some(crate::catalogue::Severity::Warning);
+            hit.message.push_str(
+                " at the API gateway (Basic is documented there; Bearer is reported to work only for service-account tokens)",
+            );
+        }
+    }
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let first = out.len();
+    check_all(cx, out);
+    by_surface(cx, first, out);
+}
+
+fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("bearer-literal").captures_iter(cx.text) {
         let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) else {
             continue;

@@ -12,6 +12,7 @@ mod at202_gateway_product_mismatch;
 mod at203_malformed_cloud_id;
 mod at204_org_id_as_cloud_id;
 mod at205_insecure_http;
+mod at207_removed_endpoint;
 mod at301_base64_newline;
 mod at302_fixed_token_length;
 mod at303_bearer_api_token;
