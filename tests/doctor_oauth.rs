@@ -836,3 +836,17 @@ fn json_for_an_expired_access_token() {
     });
     insta::assert_snapshot!("json_at107", serde_json::to_string_pretty(&picked).unwrap());
 }
+
+#[test]
+fn human_checklist_for_a_pasted_exchange_with_a_scope() {
+    let c = Cloud::new();
+    let tok = access_token();
+    c.token_endpoint_grants(&tok);
+    c.resources(&tok, &[(CLOUD, "acme")]);
+    let s = secret();
+    let line = format!(
+        "curl -s -X POST https://auth.atlassian.com/oauth/token -d 'grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={s}&scope=read:jira-work'"
+    );
+    let text = human(&c, &[], &["--", &line], &[&s, &tok]);
+    insta::assert_snapshot!("human_at106", text);
+}

@@ -1781,3 +1781,26 @@ fn at207_from_a_410_answer() {
             .all(|f| f["rule"] != "AT403" && f["rule"] != "AT105")
     );
 }
+
+#[test]
+fn json_for_a_removed_endpoint() {
+    let c = Cloud::new();
+    let r = doctor(
+        &c,
+        Some(SA),
+        Some(&token()),
+        &[
+            "--offline",
+            &format!(
+                "https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/search?jql=project%3DOPS"
+            ),
+        ],
+    );
+    let picked = serde_json::json!({
+        "root_cause": r.json["root_cause"],
+        "verdict": r.json["verdict"],
+        "api-path": r.check("api-path"),
+        "findings": r.json["findings"],
+    });
+    insta::assert_snapshot!("json_at207", serde_json::to_string_pretty(&picked).unwrap());
+}
