@@ -178,10 +178,11 @@ impl Client {
     pub fn new(http: Http, admin_key: &crate::secret::Secret, limits: Limits) -> Client {
         Client {
             http,
-            auth: Auth::Header(crate::secret::Secret::new(format!(
-                "Bearer {}",
-                admin_key.expose()
-            ))),
+            // Pinned: the transport itself refuses to send it to any other host.
+            auth: Auth::Pinned(
+                crate::secret::Secret::new(format!("Bearer {}", admin_key.expose())),
+                API_HOST,
+            ),
             limits,
             rate_waited: Duration::ZERO,
             log: Vec::new(),
@@ -199,7 +200,7 @@ impl Client {
             )));
         }
         self.http
-            .credential_allowed(url)
+            .credential_allowed_to(&parsed, crate::destination::Allowed::Only(API_HOST))
             .map_err(FetchError::Refused)?;
         let mut attempt = 0;
         let mut rate_hits = 0;
