@@ -261,3 +261,35 @@ fn a_held_secret_echoed_in_another_case_is_scrubbed() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Break 2: with no credential given, every probe answering 401 (the request itself too) ended
+// "OK: the request works", exit 0: a failed check without a finding was taken for success.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_failed_request_without_a_diagnosis_is_never_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Box::new(|_: &Seen| {
+        response(
+            "401 Unauthorized",
+            &[],
+            r#"{"errorMessages":["You are not authenticated. Authentication required to perform this operation."]}"#,
+        )
+    }));
+    for url in [
+        "https://acme.atlassian.net/rest/api/3/myself",
+        "https://acme.atlassian.net/rest/api/3/issue/OPS-1",
+    ] {
+        let o = atlcheck(dir.path())
+            .args(["doctor", "--isolated", "--no-netrc", "--timeout", "5"])
+            .args(["--format", "json", url])
+            .env("ATLCHECK_CONNECT_TO", server.connect_to())
+            .output()
+            .unwrap();
+        let report: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+        assert_ne!(report["verdict"], "ok", "{}", text(&o));
+        assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    }
+}

@@ -259,6 +259,14 @@ pub fn decide(
     if inconclusive.is_none() {
         inconclusive = super::proof::missing_proof(checks);
     }
+    // A check that failed without a finding to explain it (a 401 to a request sent with no
+    // credential) is no proof that the request works.
+    if inconclusive.is_none() && findings.is_empty() {
+        inconclusive = checks
+            .iter()
+            .find(|c| c.status == Status::Fail)
+            .map(|c| format!("{} failed and no cause was found: {}", c.title, c.detail));
+    }
     // Root cause: errors first, by each rule's `priority` (rules/*.toml); then warnings.
     let rank = |f: &Finding| {
         (
