@@ -267,6 +267,7 @@ pub fn is_placeholder(s: &str) -> bool {
             || domain.ends_with(".localhost")
             || domain.ends_with(".tld")
             || !domain.contains('.')
+            || local.len() == 1 && first_label.len() == 1
             || placeholder_local(local)
                 && PLACEHOLDER_DOMAIN_WORDS.iter().any(|w| domain.contains(w));
     }

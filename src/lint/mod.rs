@@ -413,6 +413,7 @@ impl Linter {
         let context = self.context_ids.iter().any(|&i| present[i]);
         let mut findings = Vec::new();
         let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
+        let block_ranges: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
         for rule in &self.rules {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
                 continue;
@@ -435,7 +436,11 @@ impl Linter {
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);
             if !rule.comments && kind != FileKind::Markdown {
-                hits.retain(|h| !is_comment_line(cx.line_head(h.range.start)));
+                let blocks = block_ranges.get_or_init(|| block_comments(text, kind));
+                hits.retain(|h| {
+                    !is_comment_line(cx.line_head(h.range.start))
+                        && !in_ranges(blocks, h.range.start)
+                });
             }
             if hits.is_empty() {
                 continue;
@@ -597,6 +602,52 @@ pub fn is_comment_line(line: &str) -> bool {
     .iter()
     .any(|p| l.starts_with(p))
         || l == "*"
+}
+
+/// The block comments of a file that open at the start of a line: `/* ... */` (doc comments
+/// included) in C-family languages, `<# ... #>` (comment-based help) in PowerShell. Openers
+/// elsewhere on a line (`"src/**/*.js"`) are not counted. One pass over the text, in order.
+pub fn block_comments(text: &str, kind: FileKind) -> Vec<Range<usize>> {
+    let (open, close) = match kind {
+        FileKind::JavaScript
+        | FileKind::Go
+        | FileKind::Java
+        | FileKind::CSharp
+        | FileKind::Rust
+        | FileKind::Php => ("/*", "*/"),
+        FileKind::PowerShell => ("<#", "#>"),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[at..line_end];
+        let lead = line.len() - line.trim_start().len();
+        if line[lead..].starts_with(open) {
+            let from = at + lead;
+            let end = text[from + open.len()..]
+                .find(close)
+                .map_or(text.len(), |i| from + open.len() + i + close.len());
+            out.push(from..end);
+            // Go on at the line after the comment's end.
+            at = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+            continue;
+        }
+        at = line_end + 1;
+    }
+    out
+}
+
+/// Is `at` inside one of the sorted, disjoint `ranges`?
+pub fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start <= at)
+}
+
+/// Is byte offset `at` inside a block comment that opens a line (see [`block_comments`])?
+pub fn in_block_comment(text: &str, kind: FileKind, at: usize) -> bool {
+    in_ranges(&block_comments(text, kind), at)
 }
 
 /// Byte offsets of line starts, built only for files with hits.
@@ -865,6 +916,37 @@ mod tests {
         // An escaped backslash followed by `w` stays a literal `\w`.
         let lit = compile_pattern(r"\\w\{24\}").unwrap();
         assert!(lit.is_match(r"[A-Z]\w{24}"));
+    }
+
+    #[test]
+    fn block_comments() {
+        let js = "/**\n * curl https://x.atlassian.net/rest/api/3/myself\n */\nconst g = \"src/**/*.js\"; call(1);\n";
+        assert!(in_block_comment(
+            js,
+            FileKind::JavaScript,
+            js.find("curl").unwrap()
+        ));
+        assert!(!in_block_comment(
+            js,
+            FileKind::JavaScript,
+            js.find("call").unwrap()
+        ));
+        let ps = "<#\n.EXAMPLE\n  Get-Issue -Server x.atlassian.net\n#>\nfunction Get-Issue {}\n";
+        assert!(in_block_comment(
+            ps,
+            FileKind::PowerShell,
+            ps.find("Get-Issue -S").unwrap()
+        ));
+        assert!(!in_block_comment(
+            ps,
+            FileKind::PowerShell,
+            ps.find("function").unwrap()
+        ));
+        assert!(!in_block_comment(
+            ps,
+            FileKind::Shell,
+            ps.find("Get-Issue -S").unwrap()
+        ));
     }
 
     #[test]

@@ -31,6 +31,27 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         out.push(Hit::new(c.range, msg, format!("{:?}:{m}", c.info.kind)).fix(fix));
     }
+    // A literal Basic value: an account password (or an expired legacy token) where an API
+    // token belongs.
+    if cx.atlassian_context() {
+        for b in common::basic_values(cx) {
+            if !crate::account::is_email(&b.user) || crate::account::is_placeholder(&b.user) {
+                continue;
+            }
+            let m = mask(&b.secret);
+            match crate::token::classify(&b.secret).kind {
+                TokenKind::Legacy => out.push(
+                    Hit::new(b.range, format!("literal Basic header carries a legacy 24-character API token {m}: every token created before 2024-12-15 expired by 2026-05-12"), format!("basic-legacy:{m}"))
+                        .fix("create a new API token (with an expiry) and load it from the environment or a secret store"),
+                ),
+                TokenKind::Unknown if is_password(&b.secret) => out.push(
+                    Hit::new(b.range, format!("literal Basic header for {} carries an account password {m}, not an API token: Atlassian Cloud refuses passwords for REST (basic auth with passwords was removed in 2019)", b.user), format!("basic-password:{}:{m}", b.user))
+                        .fix("create an API token for the account (id.atlassian.com > Security > API tokens; a service account's in admin.atlassian.com) and send email:token, loaded from the environment or a secret store"),
+                ),
+                _ => {}
+            }
+        }
+    }
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
         out.push(
@@ -38,4 +59,23 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix("create a new API token (with an expiry) and load it from the environment or a secret store"),
         );
     }
+}
+
+/// Does a decoded Basic secret look like a password someone typed (and not a placeholder,
+/// a variable or a token of a known kind)?
+fn is_password(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    secret.len() >= 6
+        && !crate::account::is_placeholder(secret)
+        && !crate::account::is_variable(secret)
+        && ![
+            "password", "passwd", "secret", "token", "example", "sample", "dummy", "pass123",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        && secret
+            .chars()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            >= 4
 }

@@ -1,7 +1,7 @@
 //! AT201 direct-site-url: a REST call, or an API client's base URL, on
 //! `https://SITE.atlassian.net` instead of the gateway.
 use super::common;
-use crate::lint::{Cx, Hit};
+use crate::lint::{Cx, FileKind, Hit};
 use crate::surface::{self, Product};
 
 fn fix_for(site: &str, path: &str, hint: Option<Product>) -> String {
@@ -29,12 +29,44 @@ fn clean_path(path: &str) -> &str {
         Some(i) if !path[i..].contains("}}") => path[..i].trim_end_matches('$'),
         _ => path,
     };
-    path.trim_end_matches(['.', ':'])
+    let path = path.trim_end_matches(['.', ':']);
+    // `{{host}}//rest/api/3/...` (REST Client files join a base and a path with a slash).
+    let trimmed = path.trim_start_matches('/');
+    if path.len() - trimmed.len() > 1 {
+        &path[path.len() - trimmed.len() - 1..]
+    } else {
+        path
+    }
 }
 
 /// In a configuration file, is the key inside a `jira:` / `"confluence": {` section? Looks
 /// at the few lines above the value.
 fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
+    const WORDS: [&str; 3] = ["jira", "confluence", "atlassian"];
+    // A file named for the product (`jira.properties`, `confluence.env`).
+    let name = cx
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(cx.path)
+        .to_ascii_lowercase();
+    if WORDS.iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    // The INI / TOML section the key is in (`[jira]`), however far above.
+    let (_, line_start) = cx.line_at(at);
+    let header = matches!(cx.kind, FileKind::Ini | FileKind::Toml)
+        .then(|| {
+            cx.text[..line_start]
+                .lines()
+                .rev()
+                .map(str::trim)
+                .find(|l| l.starts_with('[') && l.ends_with(']'))
+        })
+        .flatten();
+    if header.is_some_and(|h| WORDS.iter().any(|w| h.to_ascii_lowercase().contains(w))) {
+        return true;
+    }
     let mut from = at.saturating_sub(300);
     while !cx.text.is_char_boundary(from) {
         from -= 1;
@@ -122,9 +154,11 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
             continue;
         }
-        // A base URL: the site alone, or with `/wiki`.
+        // A base URL: the site alone, or with `/wiki`; `/rest` and `/wiki/rest` are REST bases.
         let base_path = path.trim_end_matches('/');
-        if !(base_path.is_empty() || base_path.eq_ignore_ascii_case("/wiki")) {
+        let rest_base =
+            base_path.eq_ignore_ascii_case("/rest") || base_path.eq_ignore_ascii_case("/wiki/rest");
+        if !(base_path.is_empty() || base_path.eq_ignore_ascii_case("/wiki") || rest_base) {
             continue;
         }
         let (line, line_start) = cx.line_at(url.start());
@@ -142,22 +176,47 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix(fix_for(site, base_path, hint)),
             );
         };
-        if after.contains("/rest/") || after.contains("/wiki/rest") || after.contains("/wiki/api") {
+        if rest_base {
+            report(out, "REST API base URL set to the site URL");
+        } else if after.contains("/rest/")
+            || after.contains("/wiki/rest")
+            || after.contains("/wiki/api")
+        {
             report(out, "REST URL built on the site URL");
         } else if cx.pattern("strong-base-key").is_match(before) {
             report(out, "Atlassian API base URL set to the site URL");
-        } else if cx.pattern("base-key").is_match(before)
+        } else if (cx.pattern("base-key").is_match(before)
+            || cx.pattern("base-call").is_match(before))
             && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
                 || cx.kind.is_config() && nested_in_atlassian_section(cx, url.start()))
         {
             report(out, "API client base URL set to the site URL");
         }
     }
+    // A bare host handed straight to an HTTP client: `HTTPSConnection("acme.atlassian.net")`.
+    for caps in cx.pattern("host-client").captures_iter(cx.text) {
+        let Some(site) = caps.name("site") else {
+            continue;
+        };
+        let host_end = site.end() + ".atlassian.net".len();
+        out.push(
+            Hit::new(
+                site.start()..host_end,
+                format!(
+                    "HTTP client pointed at the site host {}.atlassian.net",
+                    site.as_str()
+                ),
+                format!("hostclient:{}", site.as_str()),
+            )
+            .fix(fix_for(site.as_str(), "", None)),
+        );
+    }
     // A scheme-less host in a variable, then used for REST:
     // `JIRA_DOMAIN=acme.atlassian.net` ... `curl "https://$JIRA_DOMAIN/rest/api/3/group"`.
     // Each variable is searched for once (thousands of assignments of one variable would
     // otherwise rescan the file thousands of times), and at most 64 variables.
     let mut searched = std::collections::HashSet::new();
+    let gateway_used = cx.text.contains("api.atlassian.com/ex/");
     for caps in cx.pattern("host-var").captures_iter(cx.text) {
         let (Some(var), Some(site)) = (caps.name("var"), caps.name("site")) else {
             continue;
@@ -165,6 +224,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if searched.len() >= 64 || !searched.insert((var.as_str(), site.as_str())) {
             continue;
         }
+        let host_end = site.end() + ".atlassian.net".len();
+        // `host: acme.atlassian.net/rest/...` is a URL without its scheme, not a host.
+        if cx.text[host_end..].starts_with(['/', '.', '-', '@']) {
+            continue;
+        }
+        let before_reported = out.len();
         let uses = format!(
             r#"https?://(?:\$\{{|\$|\{{){}\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
             regex::escape(var.as_str())
@@ -189,5 +254,62 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix(fix_for(site, path, None)),
             );
         }
+        if out.len() > before_reported || gateway_used {
+            continue;
+        }
+        // Not used in a URL here: the host itself configures an API client when its key names
+        // the product (`JIRA_HOST=acme.atlassian.net`), or when it is handed to an HTTP client
+        // (`host = "acme.atlassian.net"` ... `HTTPSConnection(host)`, `{ host }`).
+        let key_line = cx.line_at(var.start()).0;
+        let var = var.as_str();
+        if key_line.contains("_edge/tenant_info") || is_tenant_info_only(cx, var) {
+            continue;
+        }
+        let strong = cx.pattern("strong-base-key").is_match(&format!("{var}="));
+        let handed = {
+            let v = regex::escape(var);
+            let shorthand = if var == "host" {
+                r"|\{\s*(?:\w+\s*,\s*)*host\s*[,}]"
+            } else {
+                ""
+            };
+            regex::Regex::new(&format!(
+                r"(?:HTTPSConnection|HTTPConnection|HttpHost|UriBuilder|setHost|withHost|Host)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{v}\b|\bhost\s*[:=]\s*(?:self\.|this\.)?{v}\b{shorthand}"
+            ))
+            .is_ok_and(|re| re.is_match(cx.text))
+        };
+        let generic = ["host", "hostname", "server", "domain", "site", "jira_host"]
+            .iter()
+            .any(|k| var.to_ascii_lowercase().ends_with(k));
+        if strong && (cx.kind.is_config() || cx.pattern("rest-usage").is_match(cx.text))
+            || generic && handed && cx.pattern("rest-usage").is_match(cx.text)
+            || generic && cx.kind.is_config() && nested_in_atlassian_section(cx, site.start())
+        {
+            let site = site.as_str();
+            out.push(
+                Hit::new(
+                    host_end - ".atlassian.net".len() - site.len()..host_end,
+                    format!("API client host `{var}` set to the site host {site}.atlassian.net"),
+                    format!("hostkey:{var}:{site}"),
+                )
+                .fix(fix_for(site, "", product_hint(var))),
+            );
+        }
     }
+}
+
+/// Is every URL use of `$VAR` the tenant-info lookup (how one gets the cloud ID)?
+fn is_tenant_info_only(cx: &Cx<'_>, var: &str) -> bool {
+    let mut uses = 0;
+    let mut tenant = 0;
+    for (i, _) in cx.text.match_indices(var) {
+        let (line, _) = cx.line_at(i);
+        if line.contains("://") {
+            uses += 1;
+            if line.contains("_edge/tenant_info") {
+                tenant += 1;
+            }
+        }
+    }
+    uses > 0 && uses == tenant
 }

@@ -52,6 +52,8 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
         "legacy-tuple",
         "legacy-generic",
         "legacy-pair",
+        "legacy-positional",
+        "legacy-array",
     ] {
         // Outside a key that names Atlassian, the file itself must be about Atlassian.
         if id != "legacy-assign" && !cx.atlassian_context() {
