@@ -16,6 +16,7 @@ mod at207_removed_endpoint;
 mod at301_base64_newline;
 mod at302_fixed_token_length;
 mod at303_bearer_api_token;
+mod at405_unknown_scope;
 pub(crate) mod common;
 
 use super::{Cx, Hit};
