@@ -301,3 +301,54 @@ fn output_file_gets_the_report() {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(v["requests"][0]["no_scope_needed"], true);
 }
+
+/// Issue 16 class 8: a call whose method the code does not say is reported with
+/// `"method": null` and counts with every method of its path; a URL built in a variable takes
+/// the method of the call that sends it; comments and doc examples are not calls.
+#[test]
+fn from_code_reads_calls_as_the_code_makes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut py = String::from(
+        "def create(payload):\n    \"\"\"Create a request.\n\n    Example: requests.delete(BASE + '/rest/api/3/issue/OPS-1')\n    \"\"\"\n    url = BASE + \"/rest/servicedeskapi/request\"\n",
+    );
+    for i in 0..14 {
+        py.push_str(&format!("    payload['f{i}'] = {i}\n"));
+    }
+    py.push_str("    return requests.post(url, json=payload)\n\n# curl -X DELETE https://acme.atlassian.net/rest/api/3/project/OPS\nISSUE_PATH = \"/rest/api/3/issue/{key}\"\n");
+    std::fs::write(dir.path().join("desk.py"), py).unwrap();
+    let o = atlcheck(
+        &["scopes", "--from-code", ".", "--format", "json"],
+        Some(dir.path()),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let requests = v["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    let desk = &requests[0];
+    assert_eq!(desk["template"], "/rest/servicedeskapi/request");
+    assert_eq!(desk["method"], "POST");
+    assert_eq!(desk["method_source"], "code");
+    let issue = &requests[1];
+    assert_eq!(issue["method"], Value::Null, "{issue:#}");
+    assert_eq!(issue["method_source"], "unknown");
+    let methods: Vec<&str> = issue["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(methods, ["GET", "PUT", "DELETE"]);
+    // The union: the write scope of PUT/DELETE is in the least-privilege set.
+    let classic = v["least_privilege"]["classic"].as_array().unwrap();
+    assert!(
+        classic.iter().any(|s| s == "write:jira-work"),
+        "{classic:?}"
+    );
+    assert!(
+        issue["classic"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "write:jira-work")
+    );
+}

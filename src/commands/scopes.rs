@@ -17,6 +17,29 @@ use crate::output::scopes::{Origin, Paint, Request, human_from_code, human_singl
 use crate::scopes;
 use crate::scopes::extract::{self, FoundCall};
 
+/// Methods tried when the code does not say which one a call sends.
+const ANY_METHOD: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// Look a call up; an unknown method takes every method the path documents (the first match
+/// is the outcome, the others are `also`).
+fn lookup_call(
+    method: Option<&str>,
+    url: &str,
+) -> (Result<scopes::Match, scopes::NoMatch>, Vec<scopes::Match>) {
+    if let Some(m) = method {
+        return (scopes::lookup(m, url), Vec::new());
+    }
+    let mut found: Vec<scopes::Match> = ANY_METHOD
+        .iter()
+        .filter_map(|m| scopes::lookup(m, url).ok())
+        .collect();
+    if found.is_empty() {
+        return (scopes::lookup("GET", url), Vec::new());
+    }
+    let first = found.remove(0);
+    (Ok(first), found)
+}
+
 pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> {
     let (requests, io_errors) = if !args.from_code.is_empty() {
         from_code(global, &args)?
@@ -33,10 +56,11 @@ pub fn run(global: &GlobalArgs, args: ScopesArgs) -> anyhow::Result<ExitStatus> 
         (
             vec![Request {
                 origin: None,
-                method: method.to_ascii_uppercase(),
+                method: Some(method.to_ascii_uppercase()),
                 // Shown, never sent: a token in the query string stays masked.
                 url: crate::secret::redact_text(&url),
                 outcome,
+                also: Vec::new(),
             }],
             0,
         )
@@ -125,16 +149,20 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
     });
     let requests = found
         .into_iter()
-        .map(|(file, call)| Request {
-            outcome: scopes::lookup(&call.method, &call.url),
-            origin: Some(Origin {
-                file,
-                line: call.line,
-                column: call.column,
-                evidence: call.evidence,
-            }),
-            method: call.method,
-            url: crate::secret::redact_text(&call.url),
+        .map(|(file, call)| {
+            let (outcome, also) = lookup_call(call.method.as_deref(), &call.url);
+            Request {
+                outcome,
+                also,
+                origin: Some(Origin {
+                    file,
+                    line: call.line,
+                    column: call.column,
+                    evidence: call.evidence,
+                }),
+                method: call.method,
+                url: crate::secret::redact_text(&call.url),
+            }
         })
         .collect();
     Ok((requests, errors.into_inner().expect("not poisoned")))

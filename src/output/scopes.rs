@@ -13,10 +13,21 @@ use crate::scopes::{self, Family, Match, NoMatch, NoMatchReason, Operation, Spec
 pub struct Request {
     /// `file:line:column` origin for `--from-code`.
     pub origin: Option<Origin>,
-    pub method: String,
+    /// `None` when the code does not say which method the call sends: then `outcome` holds the
+    /// first method the path documents and `also` every other one, and all of them count (a
+    /// least-privilege set that is too small is worse than none).
+    pub method: Option<String>,
     /// Shown, never sent: masked.
     pub url: String,
     pub outcome: Result<Match, NoMatch>,
+    pub also: Vec<Match>,
+}
+
+impl Request {
+    /// Every operation this request may be: one, or every method of the path.
+    pub fn matches(&self) -> impl Iterator<Item = &Match> {
+        self.outcome.iter().chain(self.also.iter())
+    }
 }
 
 /// Where `--from-code` found a call.
@@ -154,14 +165,16 @@ pub fn human_from_code(requests: &[Request], global: &GlobalArgs, paint: &Paint)
     let mut out = String::new();
     let matched: Vec<(&Request, &Match)> = requests
         .iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|m| (r, m)))
+        .flat_map(|r| r.matches().map(move |m| (r, m)))
         .collect();
     for (req, m) in &matched {
         let origin = req.origin.as_ref().expect("from code");
         let op = m.operation;
+        // `POST?`: the code does not say the method; every method of the path counts.
+        let unknown = if req.method.is_none() { "?" } else { "" };
         writeln!(
             out,
-            "{}  {} {}  {}",
+            "{}  {}{unknown} {}  {}",
             paint.bold(&format!(
                 "{}:{}:{}",
                 origin.file, origin.line, origin.column
@@ -172,12 +185,10 @@ pub fn human_from_code(requests: &[Request], global: &GlobalArgs, paint: &Paint)
         )
         .unwrap();
         if global.verbose {
-            let how = origin
-                .evidence
-                .as_deref()
-                .map_or("no method in the code: GET assumed".to_string(), |e| {
-                    format!("method from `{e}`")
-                });
+            let how = origin.evidence.as_deref().map_or(
+                "no method in the code: every method of the path counted".to_string(),
+                |e| format!("method from `{e}`"),
+            );
             writeln!(
                 out,
                 "    {} {} · {how}",
@@ -204,7 +215,7 @@ pub fn human_from_code(requests: &[Request], global: &GlobalArgs, paint: &Paint)
                 "{}:{}:{}",
                 origin.file, origin.line, origin.column
             )),
-            req.method,
+            req.method.as_deref().unwrap_or("?"),
             req.url,
             paint.yellow("no matching operation")
         )
@@ -219,14 +230,15 @@ pub fn human_from_code(requests: &[Request], global: &GlobalArgs, paint: &Paint)
         return out;
     }
     let ops: Vec<&Operation> = matched.iter().map(|(_, m)| m.operation).collect();
+    let calls = requests.iter().filter(|r| r.outcome.is_ok()).count();
     writeln!(out).unwrap();
     writeln!(
         out,
         "{}",
         paint.bold(&format!(
             "Least privilege for {} call{} ({} operation{}):",
-            matched.len(),
-            plural(matched.len()),
+            calls,
+            plural(calls),
             distinct(&ops),
             plural(distinct(&ops))
         ))
@@ -326,7 +338,7 @@ struct OriginJson<'a> {
     file: &'a str,
     line: usize,
     column: usize,
-    /// `code` when the code says the method, `default` when GET was assumed.
+    /// `code` when the code says the method, `unknown` when it does not.
     method_source: &'static str,
     evidence: Option<&'a str>,
 }
@@ -344,17 +356,32 @@ struct GatewayJson<'a> {
     cloud_id: &'a str,
 }
 
+/// One candidate operation of a request whose method the code does not say.
 #[derive(Serialize)]
-struct RequestJson<'a> {
+struct CandidateJson {
     method: &'static str,
-    path: &'a str,
-    template: &'static str,
-    product: &'static str,
-    api: &'static str,
     operation: &'static str,
     summary: &'static str,
     classic: Vec<&'static str>,
     granular: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RequestJson<'a> {
+    /// `None` (JSON `null`) when the code does not say the method.
+    method: Option<&'static str>,
+    path: &'a str,
+    template: &'static str,
+    product: &'static str,
+    api: &'static str,
+    operation: Option<&'static str>,
+    summary: Option<&'static str>,
+    classic: Vec<&'static str>,
+    granular: Vec<&'static str>,
+    /// With an unknown method: every operation of the path (`classic`/`granular` are then the
+    /// union of theirs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operations: Option<Vec<CandidateJson>>,
     classic_alternatives: &'static [Vec<&'static str>],
     granular_alternatives: &'static [Vec<&'static str>],
     classic_note: Option<String>,
@@ -398,7 +425,7 @@ struct SuggestionJson<'a> {
 
 #[derive(Serialize)]
 struct UnmatchedJson<'a> {
-    method: &'a str,
+    method: Option<&'a str>,
     path: &'a str,
     reason: &'static str,
     message: String,
@@ -431,7 +458,7 @@ fn located(req: &Request) -> Located<'_> {
             method_source: if o.evidence.is_some() {
                 "code"
             } else {
-                "default"
+                "unknown"
             },
             evidence: o.evidence.as_deref(),
         }),
@@ -442,25 +469,49 @@ fn located(req: &Request) -> Located<'_> {
 pub fn json(requests: &[Request], from_code: bool) -> serde_json::Result<String> {
     let matched: Vec<(&Request, &Match)> = requests
         .iter()
-        .filter_map(|r| r.outcome.as_ref().ok().map(|m| (r, m)))
+        .flat_map(|r| r.matches().map(move |m| (r, m)))
         .collect();
     let ops: Vec<&Operation> = matched.iter().map(|(_, m)| m.operation).collect();
-    let items = matched
+    let single = |op: &Operation, family| cover::least_privilege(&[op], family).scopes;
+    let items = requests
         .iter()
+        .filter_map(|req| req.outcome.as_ref().ok().map(|m| (req, m)))
         .map(|(req, m)| {
             let op = m.operation;
             let spec = m.spec();
-            let single = |family| cover::least_privilege(&[op], family).scopes;
+            let known = req.method.is_some();
+            // The code does not say the method: every method of the path, and the union of
+            // their scopes.
+            let union = |family| {
+                let mut u: Vec<&'static str> = req
+                    .matches()
+                    .flat_map(|x| single(x.operation, family))
+                    .collect();
+                u.sort_unstable();
+                u.dedup();
+                u
+            };
             RequestJson {
-                method: op.method,
+                method: known.then_some(op.method),
                 path: &m.path,
                 template: op.path,
                 product: spec.product,
                 api: spec.id,
-                operation: op.operation_id,
-                summary: op.summary,
-                classic: single(Family::Classic),
-                granular: single(Family::Granular),
+                operation: known.then_some(op.operation_id),
+                summary: known.then_some(op.summary),
+                classic: union(Family::Classic),
+                granular: union(Family::Granular),
+                operations: (!known).then(|| {
+                    req.matches()
+                        .map(|x| CandidateJson {
+                            method: x.operation.method,
+                            operation: x.operation.operation_id,
+                            summary: x.operation.summary,
+                            classic: single(x.operation, Family::Classic),
+                            granular: single(x.operation, Family::Granular),
+                        })
+                        .collect()
+                }),
                 classic_alternatives: &op.classic,
                 granular_alternatives: &op.granular,
                 classic_note: op.uncovered_reason(Family::Classic),
@@ -513,7 +564,7 @@ pub fn json(requests: &[Request], from_code: bool) -> serde_json::Result<String>
                 }
             };
             UnmatchedJson {
-                method: &no.method,
+                method: req.method.as_ref().map(|_| no.method.as_str()),
                 path: &no.path,
                 reason,
                 message: no.to_string(),

@@ -8,7 +8,14 @@
 //! `/issue/{…}/comment`. URLs to hosts that are not Atlassian Cloud (Jira Data Center at
 //! `jira.example.com`, `localhost`) are skipped, and so are bare API bases (`/rest/api/3`).
 //!
-//! The method is inferred from the code around the URL, in this order, defaulting to GET:
+//! Relative paths handed to a client (`Invoke-APIRequest -Uri 'rest/api/2/issue/'`,
+//! `client.get("rest/api/3/myself")`) count when the string starts with the API prefix, and
+//! PowerShell subexpressions (`/issue/$($issue.key)/comment`) are placeholders. Calls on comment
+//! lines, inside block comments and doc comments (`/* */`, `/** */`, `<# .EXAMPLE #>`, Python
+//! docstrings) are examples, never counted.
+//!
+//! The method is inferred from the code around the URL, in this order; when none of them says,
+//! the method is unknown (`None`) and the caller takes every method the path has:
 //! 0. an upper-case verb right before the URL (`POST https://…` in HTTP files, HTTPie, docs);
 //! 1. the same statement (shell `\` continuations joined): `curl -X POST` / `--request`,
 //!    `-Method Post`, `method: 'POST'` / `method="POST"`, Java's `.POST(body)`, a quoted `"POST"`
@@ -18,7 +25,11 @@
 //! 2. `curl` with a body (`-d`, `--data…`, `-F`, `--json`) and no `-X`: POST, unless `-G`;
 //! 3. a call opened on one of the three lines before whose parenthesis encloses the URL;
 //! 4. an options object on the next six lines (`method: 'POST'`, `-Method Post`);
-//! 5. the URL assigned to a variable that a call within the next ten lines receives.
+//! 5. the URL assigned to a variable (`url = BASE + "/rest/..."`) that a later call receives
+//!    (`requests.post(url, ...)`, `Invoke-RestMethod -Uri $uri -Method Post`, `fetch(url, {`
+//!    with `method:` on the next lines), up to 80 lines on and until the variable is assigned
+//!    again. A URL assigned to a variable starts a statement of its own: steps 3 and 4, which
+//!    read the lines around it, are skipped for it.
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -31,18 +42,18 @@ pub struct FoundCall {
     pub column: usize,
     /// The URL or path as written (interpolations kept), with a stitched tail if any.
     pub url: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// The code the method was read from (`requests.post(`), or `None` for the GET default.
+    /// Upper-case HTTP method, or `None` when the code does not say.
+    pub method: Option<String>,
+    /// The code the method was read from (`requests.post(`), or `None` when it is unknown.
     pub evidence: Option<String>,
 }
 
-const API_PREFIX: &str = r"/(?:rest/(?:api/(?:2|3|latest)|agile/(?:1\.0|latest)|servicedeskapi|software/1\.0|devinfo/0\.10|featureflags/0\.1|deployments/0\.1|builds/0\.1|remotelinks/1\.0|security/1\.0|operations/1\.0|devopscomponents/1\.0|atlassian-connect/1|forge/1)|wiki/(?:rest/api|api/v2))";
+const API_PREFIX: &str = r"/?(?:rest/(?:api/(?:2|3|latest)|agile/(?:1\.0|latest)|servicedeskapi|software/1\.0|devinfo/0\.10|featureflags/0\.1|deployments/0\.1|builds/0\.1|remotelinks/1\.0|security/1\.0|operations/1\.0|devopscomponents/1\.0|atlassian-connect/1|forge/1)|wiki/(?:rest/api|api/v2))";
 
 fn url_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let pattern = r#"(?P<host>https?://[A-Za-z0-9.\-]+(?::[0-9]+)?)?(?P<gw>/ex/(?:jira|confluence)/[^/\s'"`]+)?(?P<api>API)(?P<tail>[/?#](?:\$?\{\{[^}\n]*\}\}|[^\s'"`<>()\\,;|\]])*)?"#;
+        let pattern = r#"(?P<host>https?://[A-Za-z0-9.\-]+(?::[0-9]+)?)?(?P<gw>/ex/(?:jira|confluence)/[^/\s'"`]+)?(?P<api>API)(?P<tail>[/?#](?:\$?\{\{[^}\n]*\}\}|\$\((?:[^()\n"'`]|\([^()\n]*\))*\)|[^\s'"`<>()\\,;|\]])*)?"#;
         Regex::new(&pattern.replacen("API", API_PREFIX, 1))
         .expect("valid regex")
     })
@@ -92,6 +103,19 @@ pub fn find_calls(text: &str) -> Vec<FoundCall> {
     for caps in url_re().captures_iter(text) {
         let whole = caps.get(0).expect("match");
         let (start, mut end) = (whole.start(), whole.end());
+        // A relative path (`rest/api/3/...`) only counts as a whole string literal.
+        let relative = !text[start..].starts_with(['/', 'h']);
+        if relative
+            && !text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| matches!(c, '"' | '\'' | '`'))
+        {
+            continue;
+        }
+        if in_comment(text, &lines, start) {
+            continue;
+        }
         // `/rest/api/30` or `/rest/api/3x` is not the API.
         if text[end..]
             .chars()
@@ -111,11 +135,15 @@ pub fn find_calls(text: &str) -> Vec<FoundCall> {
         while end > start && text[..end].ends_with(['.', ':', '!']) {
             end -= 1;
         }
-        // Only a `${{ expression }}` (GitHub Actions, Jinja) can hold whitespace here.
+        // Only a `${{ expression }}` (GitHub Actions, Jinja) or a PowerShell `$(...)` can hold
+        // whitespace here.
         let mut url: String = text[start..end]
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
+        if relative {
+            url.insert(0, '/');
+        }
         let tail = caps.name("tail").map_or("", |t| t.as_str());
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         let stitched = stitch(&text[end..line_end]);
@@ -149,6 +177,45 @@ pub fn find_calls(text: &str) -> Vec<FoundCall> {
         });
     }
     calls
+}
+
+/// Is byte offset `at` on a comment line, inside a block comment that opens a line (`/* */`,
+/// `/** */`, PowerShell `<# #>` help), or inside a Python docstring (a `"""` / `'''` string
+/// that opens a line)?
+fn in_comment(text: &str, lines: &LineIndex, at: usize) -> bool {
+    let line = lines.line_of(at);
+    if crate::lint::is_comment_line(&text[lines.start(line)..lines.end(text, line)]) {
+        return true;
+    }
+    let before = &text[..at];
+    for (open, close) in [("/*", "*/"), ("<#", "#>")] {
+        let mut search_end = before.len();
+        while let Some(i) = before[..search_end].rfind(open) {
+            let line_start = before[..i].rfind('\n').map_or(0, |n| n + 1);
+            if before[line_start..i].trim().is_empty() {
+                if !before[i + open.len()..].contains(close) {
+                    return true;
+                }
+                break;
+            }
+            search_end = i;
+        }
+    }
+    for quotes in ["\"\"\"", "'''"] {
+        // Inside when an odd number of delimiters come before, and the innermost one opens
+        // a line (`    """Example: ...`), as docstrings do.
+        let count = before.matches(quotes).count();
+        if count % 2 == 1
+            && let Some(i) = before.rfind(quotes)
+        {
+            let line_start = before[..i].rfind('\n').map_or(0, |n| n + 1);
+            let lead = before[line_start..i].trim();
+            if lead.is_empty() || lead == "r" || lead == "u" {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// After a literal ending in `/`, is the string concatenated with something (`"…/" + key`)?
@@ -291,8 +358,17 @@ fn infer_method(
     end: usize,
     prev_end: usize,
     next_start: usize,
-) -> (String, Option<String>) {
+) -> (Option<String>, Option<String>) {
     let first = lines.line_of(start);
+    // `url = BASE + "/rest/..."`: the variable the URL is assigned to, if any.
+    static ASSIGN: OnceLock<Regex> = OnceLock::new();
+    let assign = ASSIGN.get_or_init(|| {
+        Regex::new(r"^\s*(?:(?:const|let|var|final|val|String|string|auto|my|local|\[string\])\s+)?\$?([A-Za-z_][\w.]*)\s*(?::\s*\w+\s*)?(?::=|=[^=>])").expect("valid regex")
+    });
+    let assigned_var = assign
+        .captures(&text[lines.start(first)..start])
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string());
     let mut top = first;
     while top > 0
         && text[lines.start(top - 1)..lines.end(text, top - 1)]
@@ -318,7 +394,7 @@ fn infer_method(
         Regex::new(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\s+$").expect("valid regex")
     });
     if let Some(c) = verb_before.captures(&text[lines.start(first).max(prev_end)..start]) {
-        return (c[1].to_string(), Some(c[0].trim().to_string()));
+        return (Some(c[1].to_string()), Some(c[0].trim().to_string()));
     }
     // 1. The same statement.
     let found = nearest(
@@ -329,7 +405,7 @@ fn infer_method(
         &[Kind::Option, Kind::Quoted, Kind::Call],
     );
     if let Some((m, ev)) = found {
-        return (m, Some(ev));
+        return (Some(m), Some(ev));
     }
     // 2. curl with a body.
     if stmt.contains("curl") {
@@ -345,20 +421,20 @@ fn infer_method(
             GET.get_or_init(|| Regex::new(r"(?:^|\s)(?:-G|--get)(?:\s|$)").expect("valid regex"));
         if let Some(m) = get.find(stmt) {
             return (
-                "GET".to_string(),
+                Some("GET".to_string()),
                 Some(format!("curl {}", m.as_str().trim())),
             );
         }
         if let Some(m) = data.find(stmt) {
             return (
-                "POST".to_string(),
+                Some("POST".to_string()),
                 Some(format!("curl {}", m.as_str().trim())),
             );
         }
     }
-    // 3. A call opened on the lines before.
+    // 3. A call opened on the lines before (not for a URL that starts an assignment).
     let before_from = lines.start(top.saturating_sub(3)).max(prev_end);
-    if before_from < stmt_from {
+    if before_from < stmt_from && assigned_var.is_none() {
         let found = nearest(
             text,
             candidates(text, before_from, stmt_from),
@@ -367,14 +443,14 @@ fn infer_method(
             &[Kind::Call, Kind::Quoted],
         );
         if let Some((m, ev)) = found {
-            return (m, Some(ev));
+            return (Some(m), Some(ev));
         }
     }
     // 4. An options object on the next lines.
     let after_to = lines
         .end(text, (bottom + 6).min(lines.starts.len() - 1))
         .min(next_start);
-    if stmt_to < after_to {
+    if stmt_to < after_to && assigned_var.is_none() {
         let found = nearest(
             text,
             candidates(text, stmt_to, after_to),
@@ -383,28 +459,29 @@ fn infer_method(
             &[Kind::Option],
         );
         if let Some((m, ev)) = found {
-            return (m, Some(ev));
+            return (Some(m), Some(ev));
         }
     }
-    // 5. `url = "…"` then `requests.post(url, …)`.
-    static ASSIGN: OnceLock<Regex> = OnceLock::new();
-    let assign = ASSIGN.get_or_init(|| {
-        Regex::new(r"^\s*(?:(?:const|let|var|final|val|String|string|auto|my|local)\s+)?\$?([A-Za-z_]\w*)\s*(?::\s*\w+\s*)?(?::=|=)").expect("valid regex")
-    });
-    if let Some(var) = assign
-        .captures(&text[lines.start(first)..start])
-        .and_then(|c| c.get(1))
-    {
-        let var = var.as_str();
-        let use_to = lines
-            .end(text, (bottom + 10).min(lines.starts.len() - 1))
-            .min(next_start);
+    // 5. `url = "…"` then, later, `requests.post(url, …)`.
+    if let Some(var) = assigned_var {
+        let var = var.rsplit('.').next().unwrap_or(&var).to_string();
+        let use_to = lines.end(text, (bottom + 80).min(lines.starts.len() - 1));
         let region_from = stmt_to.min(use_to);
-        let word = Regex::new(&format!(r"\b{}\b", regex::escape(var))).expect("valid regex");
+        let word = Regex::new(&format!(r"\b{}\b", regex::escape(&var))).expect("valid regex");
         for use_at in word.find_iter(&text[region_from..use_to]) {
             let at = region_from + use_at.start();
             let line = lines.line_of(at);
             let (ls, le) = (lines.start(line).max(region_from), lines.end(text, line));
+            // Assigned again: later uses send another URL.
+            let after = text[(at + var.len()).min(le)..le].trim_start();
+            let lead = text[ls..at].trim();
+            if ((after.starts_with('=') && !after.starts_with("==")) || after.starts_with(":="))
+                && lead
+                    .chars()
+                    .all(|c| c == '$' || c == '.' || c == '_' || c.is_alphanumeric() || c == ' ')
+            {
+                break;
+            }
             if let Some((m, ev)) = nearest(
                 text,
                 candidates(text, ls, le),
@@ -412,11 +489,49 @@ fn infer_method(
                 at + var.len(),
                 &[Kind::Option, Kind::Quoted, Kind::Call],
             ) {
-                return (m, Some(ev));
+                return (Some(m), Some(ev));
+            }
+            // `fetch(url, {` with `method: 'POST'` on the next lines.
+            let opts_to = lines.end(text, (line + 6).min(lines.starts.len() - 1));
+            if le < opts_to && text[ls..le].contains('(') {
+                let found = nearest(
+                    text,
+                    candidates(text, le, opts_to),
+                    at,
+                    at + var.len(),
+                    &[Kind::Option],
+                );
+                if let Some((m, ev)) = found {
+                    return (Some(m), Some(ev));
+                }
             }
         }
     }
-    ("GET".to_string(), None)
+    // 6. A tool whose default method is GET: curl without `-X` or a body, `Invoke-RestMethod`
+    //    without `-Method`, `fetch(url)` without options, wget.
+    if let Some(tool) = get_by_default(stmt) {
+        return (Some("GET".to_string()), Some(tool.to_string()));
+    }
+    (None, None)
+}
+
+/// A command in `stmt` that sends GET when nothing else is said.
+fn get_by_default(stmt: &str) -> Option<&'static str> {
+    static TOOLS: OnceLock<Regex> = OnceLock::new();
+    let re = TOOLS.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[\s(;|&`$])(curl|wget|Invoke-RestMethod|Invoke-WebRequest|irm|iwr|http|https)\s|\b(fetch)\(\s*[^,()]*\)")
+            .expect("valid regex")
+    });
+    let caps = re.captures(stmt)?;
+    let tool = caps.get(1).or(caps.get(2))?.as_str().to_ascii_lowercase();
+    Some(match tool.as_str() {
+        "curl" => "curl (GET by default)",
+        "wget" => "wget (GET by default)",
+        "invoke-restmethod" | "irm" => "Invoke-RestMethod (GET by default)",
+        "invoke-webrequest" | "iwr" => "Invoke-WebRequest (GET by default)",
+        "http" | "https" => "HTTPie (GET by default)",
+        _ => "fetch (GET by default)",
+    })
 }
 
 #[cfg(test)]
@@ -426,7 +541,10 @@ mod tests {
     fn one(src: &str) -> (String, String) {
         let calls = find_calls(src);
         assert_eq!(calls.len(), 1, "{src}: {calls:?}");
-        (calls[0].method.clone(), calls[0].url.clone())
+        (
+            calls[0].method.clone().unwrap_or_else(|| "?".to_string()),
+            calls[0].url.clone(),
+        )
     }
 
     #[test]
@@ -525,8 +643,8 @@ mod tests {
             "requests.post(BASE + '/rest/api/3/issue')\nrequests.get(BASE + '/rest/api/3/myself')\n",
         );
         assert_eq!(
-            (two[0].method.as_str(), two[1].method.as_str()),
-            ("POST", "GET")
+            (two[0].method.as_deref(), two[1].method.as_deref()),
+            (Some("POST"), Some("GET"))
         );
     }
 
@@ -561,5 +679,59 @@ mod tests {
                     .to_string()
             )
         );
+    }
+
+    #[test]
+    fn methods_read_as_the_code_makes_them() {
+        // The URL built earlier in a variable, sent many lines later.
+        let src = "url = BASE + \"/rest/servicedeskapi/request\"\n".to_string()
+            + &"payload['x'] = 1\n".repeat(15)
+            + "headers = {\"Accept\": \"application/json\"}\nresponse = requests.post(url, json=payload, headers=headers)\n";
+        assert_eq!(one(&src).0, "POST");
+        // Re-assigned before the call: the later call sends something else.
+        let src = "url = BASE + \"/rest/api/3/issue\"\nurl = other\nrequests.post(url)\n";
+        assert_eq!(one(src).0, "?");
+        // A POST on the line before belongs to another statement.
+        let src = "r = session.request(\"POST\", create_url, json=x)\nurl = BASE + \"/rest/api/3/issue/\" + key\nprint(url)\n";
+        assert_eq!(one(src).0, "?");
+        // fetch(url, { method: ... }) on the next lines.
+        let src = "const url = `${base}/rest/api/3/issue`;\nconst r = await fetch(url, {\n  method: 'POST',\n  body,\n});\n";
+        assert_eq!(one(src).0, "POST");
+        // Relative paths handed to a client.
+        assert_eq!(
+            one("Invoke-APIRequest -Method POST -Uri 'rest/api/2/issue/'"),
+            ("POST".to_string(), "/rest/api/2/issue/".to_string())
+        );
+        assert!(find_calls("see rest/api/3/issue in the docs").is_empty());
+        // PowerShell subexpressions are path parameters.
+        assert_eq!(
+            one(
+                "Invoke-RestMethod -Method Post -Uri \"$base/rest/api/2/issue/$($issue.key)/comment\""
+            ),
+            (
+                "POST".to_string(),
+                "/rest/api/2/issue/$($issue.key)/comment".to_string()
+            )
+        );
+        // Unknown method: no default.
+        assert_eq!(one("api_path = \"/rest/api/3/issue/{key}\"\n").0, "?");
+        assert_eq!(
+            one("curl -s https://acme.atlassian.net/rest/api/3/myself").0,
+            "GET"
+        );
+    }
+
+    #[test]
+    fn comments_and_docs_are_not_calls() {
+        assert!(find_calls("# curl -X POST https://acme.atlassian.net/rest/api/3/issue\n// GET /rest/api/3/myself\n").is_empty());
+        assert!(
+            find_calls(
+                "/**\n * Example: client.post('/rest/api/3/issue', body)\n */\nfunction f() {}\n"
+            )
+            .is_empty()
+        );
+        assert!(find_calls("<#\n.EXAMPLE\n    Invoke-JiraMethod -Method Post -Uri '/rest/api/2/issue'\n#>\nfunction Get-X {}\n").is_empty());
+        assert!(find_calls("def create():\n    \"\"\"Create an issue.\n\n    Example: POST /rest/api/3/issue\n    \"\"\"\n    return 1\n").is_empty());
+        assert_eq!(find_calls("def create():\n    \"\"\"Create an issue.\"\"\"\n    return requests.post(BASE + '/rest/api/3/issue')\n").len(), 1);
     }
 }
