@@ -817,24 +817,40 @@ fn resolve_unit(tree: &Tree, unit: Unit, allowed: &[String]) -> (Resolved, Vec<S
     }
     for (path, a) in &analyses {
         for c in &a.calls {
-            let (call_path, operation, op) = match scopes::lookup(&c.method, &c.url) {
-                Ok(m) => (
-                    m.path.clone(),
-                    Some(m.operation.operation_id.to_string()),
-                    Some(m.operation),
-                ),
-                Err(_) => (c.url.clone(), None, None),
+            // A call whose method the code does not say counts as every method its path
+            // documents: a least-privilege set that is too small is worse than none.
+            let methods: Vec<&str> = match &c.method {
+                Some(m) => vec![m.as_str()],
+                None => vec!["GET", "POST", "PUT", "PATCH", "DELETE"],
             };
-            calls.push((
-                Call {
-                    method: c.method.clone(),
-                    path: crate::secret::redact_text(&call_path),
-                    operation,
-                    file: tree.display(path),
-                    line: c.line,
-                },
-                op,
-            ));
+            let mut matched = false;
+            for method in methods {
+                if let Ok(m) = scopes::lookup(method, &c.url) {
+                    matched = true;
+                    calls.push((
+                        Call {
+                            method: method.to_string(),
+                            path: crate::secret::redact_text(&m.path),
+                            operation: Some(m.operation.operation_id.to_string()),
+                            file: tree.display(path),
+                            line: c.line,
+                        },
+                        Some(m.operation),
+                    ));
+                }
+            }
+            if !matched {
+                calls.push((
+                    Call {
+                        method: c.method.clone().unwrap_or_else(|| "?".to_string()),
+                        path: crate::secret::redact_text(&c.url),
+                        operation: None,
+                        file: tree.display(path),
+                        line: c.line,
+                    },
+                    None,
+                ));
+            }
         }
     }
     (

@@ -508,7 +508,7 @@ fn infer_method(
         }
     }
     // 6. A tool whose default method is GET: curl without `-X` or a body, `Invoke-RestMethod`
-    //    without `-Method`, `fetch(url)` without options, wget.
+    //    without `-Method`, `fetch(url)` / `fetch(url, { headers })` without `method`, wget.
     if let Some(tool) = get_by_default(stmt) {
         return (Some("GET".to_string()), Some(tool.to_string()));
     }
@@ -519,7 +519,7 @@ fn infer_method(
 fn get_by_default(stmt: &str) -> Option<&'static str> {
     static TOOLS: OnceLock<Regex> = OnceLock::new();
     let re = TOOLS.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[\s(;|&`$])(curl|wget|Invoke-RestMethod|Invoke-WebRequest|irm|iwr|http|https)\s|\b(fetch)\(\s*[^,()]*\)")
+        Regex::new(r"(?i)(?:^|[\s(;|&`$])(curl|wget|Invoke-RestMethod|Invoke-WebRequest|irm|iwr|http|https)\s|\b(fetch)\(")
             .expect("valid regex")
     });
     let caps = re.captures(stmt)?;
