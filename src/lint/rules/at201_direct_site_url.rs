@@ -55,9 +55,14 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
     }
     // The INI / TOML section the key is in (`[jira]`), however far above.
     let (_, line_start) = cx.line_at(at);
+    // At most 64 KiB above: a section header further up is not looked for.
+    let mut scan_from = line_start.saturating_sub(64 * 1024);
+    while !cx.text.is_char_boundary(scan_from) {
+        scan_from -= 1;
+    }
     let header = matches!(cx.kind, FileKind::Ini | FileKind::Toml)
         .then(|| {
-            cx.text[..line_start]
+            cx.text[scan_from..line_start]
                 .lines()
                 .rev()
                 .map(str::trim)
