@@ -180,3 +180,49 @@ fn a_bad_inventory_file_is_a_usage_error_before_any_request() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// `--inventory` naming a FIFO is refused at once (the shared bounded reader opens it without
+/// blocking and sees it is not a regular file); opening it plainly waited forever for a writer.
+#[cfg(unix)]
+#[test]
+fn an_inventory_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("inventory.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable: skipped");
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_atlcheck"))
+        .args([
+            "tokens",
+            "--org",
+            ORG,
+            "--inventory",
+            fifo.to_str().unwrap(),
+        ])
+        .env("ATLASSIAN_ADMIN_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("atlcheck waited on a FIFO given as --inventory");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--inventory") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

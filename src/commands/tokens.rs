@@ -1,6 +1,6 @@
 //! `atlcheck tokens`: read the organization's credentials through the admin APIs, judge them,
 //! report in the chosen format, exit 0 / 1 / 2 (SPEC).
-use std::io::{Read, Write};
+use std::io::Write;
 
 use std::time::Duration;
 
@@ -16,22 +16,16 @@ use crate::tokens::judge::{self, Policy};
 use crate::tokens::report::Report;
 use crate::tokens::{self, SourceName, audit, sources};
 
-/// Longest admin key read from standard input.
-const KEY_CAP: u64 = 64 * 1024;
-
 fn read_key(args: &TokensArgs) -> anyhow::Result<Secret> {
     let raw = if args.admin_key_stdin {
-        let mut s = String::new();
-        std::io::stdin()
-            .take(KEY_CAP + 1)
-            .read_to_string(&mut s)
-            .map_err(|e| anyhow::anyhow!("cannot read the admin key from standard input: {e}"))?;
-        if s.len() as u64 > KEY_CAP {
-            anyhow::bail!(
+        let bytes = crate::input::read_stdin(crate::input::SECRET_CAP).map_err(|e| match e {
+            crate::input::ReadError::TooLarge(_) => anyhow::anyhow!(
                 "--admin-key-stdin: standard input is larger than 64 KiB, not an admin key"
-            );
-        }
-        s
+            ),
+            e => anyhow::anyhow!("cannot read the admin key from standard input: {e}"),
+        })?;
+        String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("--admin-key-stdin: standard input is not UTF-8"))?
     } else {
         match std::env::var(&args.admin_key_env) {
             Ok(v) => v,

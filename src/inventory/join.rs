@@ -6,7 +6,6 @@
 //! the credential's `used_by`, and an expiry finding says who wakes up. An identity the
 //! repository only names by reference (`secrets.JIRA_EMAIL`) cannot be joined; the count of
 //! such integrations is reported so that a reader knows the join is partial.
-use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -47,15 +46,12 @@ impl Joinable {
     /// Read an `atlcheck inventory --format json` document (bounded; one clear error).
     pub fn read(path: &Path) -> anyhow::Result<Joinable> {
         let shown = crate::output::sink::one_line(&path.display().to_string()).into_owned();
-        let file = std::fs::File::open(path)
-            .map_err(|e| anyhow::anyhow!("--inventory {shown}: cannot read it: {e}"))?;
-        let mut text = String::new();
-        file.take(CAP + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| anyhow::anyhow!("--inventory {shown}: cannot read it: {e}"))?;
-        if text.len() as u64 > CAP {
-            anyhow::bail!("--inventory {shown}: larger than 16 MiB, not an inventory report");
-        }
+        let text = crate::input::read_text(path, CAP).map_err(|e| match e {
+            crate::input::ReadError::TooLarge(_) => {
+                anyhow::anyhow!("--inventory {shown}: larger than 16 MiB, not an inventory report")
+            }
+            e => anyhow::anyhow!("--inventory {shown}: cannot read it: {e}"),
+        })?;
         Joinable::parse(&text).map_err(|e| anyhow::anyhow!("--inventory {shown}: {e}"))
     }
 

@@ -240,7 +240,7 @@ impl Tree {
         let path = self.root.as_ref()?.join(rel);
         let mut buf = Vec::new();
         use std::io::Read;
-        std::fs::File::open(&path)
+        crate::input::open_regular(&path)
             .ok()?
             .take(SCRIPT_CAP)
             .read_to_end(&mut buf)

@@ -11,7 +11,6 @@
 //! {"rule":"AT604","credential_id":"9d1f...","label":"legacy-backup","reason":"SEC-12: replaced in Q1"}
 //! ```
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -73,22 +72,8 @@ impl Baseline {
 
     /// Read a baseline (at most 16 MiB; FIFOs and devices are refused, not waited on).
     pub fn read(path: &Path) -> anyhow::Result<Baseline> {
-        let fail = |e: &dyn std::fmt::Display| {
-            anyhow::anyhow!("cannot read baseline {}: {e}", path.display())
-        };
-        let meta = std::fs::metadata(path).map_err(|e| fail(&e))?;
-        if !meta.is_file() {
-            return Err(fail(&"not a regular file"));
-        }
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .map_err(|e| fail(&e))?
-            .take(MAX_BYTES + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| fail(&e))?;
-        if text.len() as u64 > MAX_BYTES {
-            return Err(fail(&"larger than 16 MiB"));
-        }
+        let text = crate::input::read_text(path, MAX_BYTES)
+            .map_err(|e| anyhow::anyhow!("cannot read baseline {}: {e}", path.display()))?;
         Baseline::parse(&text, &path.display().to_string())
     }
 
