@@ -308,23 +308,25 @@ fn read_field(reader: &mut impl BufRead, delim: u8, buf: &mut Vec<u8>) -> std::i
     Ok(n)
 }
 
+/// `git rev-list ARGS` over the range's revisions (after `--end-of-options`, so a revision
+/// cannot be read as an option), or over every ref.
+fn rev_list(repo: &Repo, args: &[&str], range: Option<&[&str]>) -> Command {
+    let mut cmd = repo.git();
+    cmd.arg("rev-list").args(args);
+    match range {
+        Some(revs) => cmd.arg("--end-of-options").args(revs),
+        None => cmd.arg("--all"),
+    };
+    cmd
+}
+
 /// Run rev-list into diff-tree and fill the table.
 fn list(
     repo: &Repo,
     range: Option<&[&str]>,
     exclude: &dyn Fn(&str) -> bool,
 ) -> anyhow::Result<Table> {
-    let mut rev_list = repo.git();
-    rev_list.args(["rev-list", "--topo-order", "--reverse"]);
-    match range {
-        Some(revs) => {
-            rev_list.arg("--end-of-options").args(revs);
-        }
-        None => {
-            rev_list.arg("--all");
-        }
-    }
-    let mut rev_list = rev_list
+    let mut rev_list = rev_list(repo, &["--topo-order", "--reverse"], range)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -731,21 +733,10 @@ fn secret_digest(rule: &str, text: &str, span: &std::ops::Range<usize>) -> [u8; 
 
 const HISTORY_FIX: &str = "revoke or rotate this credential now: it stays in every clone, fork and cache of the repository whatever the working tree says (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts and admin keys); then, optionally, remove it from history (git filter-repo --replace-text, force-push, and have every clone re-cloned)";
 
-/// Scan the history of the repository at `opts.repo`.
 /// `git rev-list --objects --filter=object:type=blob`: every blob reachable from the refs
 /// (or the range), once, with a path it is reachable at (for the file kind).
 fn objects(repo: &Repo, range: Option<&[&str]>) -> anyhow::Result<Objects> {
-    let mut cmd = repo.git();
-    cmd.args(["rev-list", "--objects", "--filter=object:type=blob"]);
-    match range {
-        Some(revs) => {
-            cmd.arg("--end-of-options").args(revs);
-        }
-        None => {
-            cmd.arg("--all");
-        }
-    }
-    let mut child = cmd
+    let mut child = rev_list(repo, &["--objects", "--filter=object:type=blob"], range)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
