@@ -60,19 +60,40 @@ pub struct Applied {
     pub stale: Vec<Entry>,
 }
 
+/// The baseline file format both `lint` and `tokens` use: one JSON object per line; blank
+/// lines and `#` comments are skipped; an error names the line and says it is not `what`.
+pub(crate) fn parse_lines<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    what: &str,
+) -> anyhow::Result<Vec<T>> {
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let entry = serde_json::from_str(line)
+            .map_err(|e| anyhow::anyhow!("{origin}:{}: not {what}: {e}", i + 1))?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// The file text: `header`, then one compact JSON object per entry and line.
+pub(crate) fn render_lines<T: Serialize>(header: &str, entries: &[T]) -> String {
+    let mut s = header.to_string();
+    for e in entries {
+        s.push_str(&serde_json::to_string(e).expect("an entry serializes"));
+        s.push('\n');
+    }
+    s
+}
+
 impl Baseline {
     /// Parse the file format; errors name the line.
     pub fn parse(text: &str, origin: &str) -> anyhow::Result<Baseline> {
-        let mut entries = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let entry: Entry = serde_json::from_str(line)
-                .map_err(|e| anyhow::anyhow!("{origin}:{}: not a baseline entry: {e}", i + 1))?;
-            entries.push(entry);
-        }
+        let mut entries: Vec<Entry> = parse_lines(text, origin, "a baseline entry")?;
         entries.sort_by(|a, b| a.key().cmp(&b.key()));
         Ok(Baseline { entries })
     }
@@ -112,12 +133,7 @@ impl Baseline {
 
     /// The file text: the header, then one compact JSON object per line.
     pub fn render(&self) -> String {
-        let mut s = HEADER.to_string();
-        for e in &self.entries {
-            s.push_str(&serde_json::to_string(e).expect("an entry serializes"));
-            s.push('\n');
-        }
-        s
+        render_lines(HEADER, &self.entries)
     }
 
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {

@@ -55,17 +55,8 @@ pub struct Applied {
 
 impl Baseline {
     pub fn parse(text: &str, origin: &str) -> anyhow::Result<Baseline> {
-        let mut entries = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let e: Entry = serde_json::from_str(line).map_err(|e| {
-                anyhow::anyhow!("{origin}:{}: not a tokens baseline entry: {e}", i + 1)
-            })?;
-            entries.push(e);
-        }
+        let mut entries: Vec<Entry> =
+            crate::lint::baseline::parse_lines(text, origin, "a tokens baseline entry")?;
         entries.sort_by(|a, b| a.key().cmp(&b.key()));
         Ok(Baseline { entries })
     }
@@ -107,12 +98,7 @@ impl Baseline {
     }
 
     pub fn render(&self) -> String {
-        let mut s = HEADER.to_string();
-        for e in &self.entries {
-            s.push_str(&serde_json::to_string(e).expect("an entry serializes"));
-            s.push('\n');
-        }
-        s
+        crate::lint::baseline::render_lines(HEADER, &self.entries)
     }
 
     /// Write the file (through the scrubbing sink, like every output).
