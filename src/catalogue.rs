@@ -50,30 +50,6 @@ impl std::str::FromStr for Code {
     }
 }
 
-impl PartialEq<str> for Code {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Code {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<Code> for str {
-    fn eq(&self, other: &Code) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl PartialEq<Code> for &str {
-    fn eq(&self, other: &Code) -> bool {
-        *self == other.as_str()
-    }
-}
-
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

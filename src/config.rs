@@ -318,8 +318,9 @@ impl Config {
     }
 
     /// Keep only the enabled rules among `codes` (`lint --history` reads secrets only).
-    pub fn restrict_to(&mut self, codes: &[&str]) {
-        self.enabled.retain(|c| codes.contains(c));
+    pub fn restrict_to(&mut self, codes: &[crate::catalogue::Code]) {
+        self.enabled
+            .retain(|c| codes.iter().any(|k| k.as_str() == *c));
     }
 
     pub fn severity_of(&self, code: &str, default: Severity) -> Severity {

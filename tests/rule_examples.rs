@@ -39,7 +39,7 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
             let mine: Vec<_> = report
                 .findings
                 .iter()
-                .filter(|f| f.rule == rule.code)
+                .filter(|f| f.rule == rule.code.as_str())
                 .collect();
             checked += 1;
             for f in &mine {
@@ -115,7 +115,7 @@ fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
             let mine = inv
                 .findings
                 .iter()
-                .filter(|f| rule.code == f.rule.as_str())
+                .filter(|f| rule.code.as_str() == f.rule.as_str())
                 .count();
             assert!(
                 !inv.integrations.is_empty(),

@@ -10,7 +10,7 @@ use super::classify::{self, Answer};
 use super::live::Evidence;
 use super::report::Finding;
 use super::request::{Surface, Target};
-use crate::catalogue::Severity;
+use crate::catalogue::{Code, Severity};
 
 pub const SITE_FIX: &str = "send the API token with Basic auth: `Authorization: Basic base64(email:token)` (curl -u \"$EMAIL:$TOKEN\"); the site reads every Bearer value as a Connect session token. Through the gateway (https://api.atlassian.com/ex/{product}/{cloudId}) several reports say Bearer also works for service-account tokens, but Basic is what Atlassian documents";
 
@@ -21,7 +21,7 @@ pub fn by_surface(t: &Target, findings: &mut [Finding]) {
     if !matches!(t.surface, Surface::Gateway { .. }) {
         return;
     }
-    for f in findings.iter_mut().filter(|f| f.rule == "AT303") {
+    for f in findings.iter_mut().filter(|f| f.rule == Code::AT303) {
         f.severity = Severity::Warning;
         f.message.push_str(
             " (at the gateway, Bearer is reported to work for service-account API tokens; Basic is documented)",
@@ -44,7 +44,7 @@ pub fn from_evidence(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
                 return;
             }
             let msg = "the site refused the Bearer value as a Connect session token (403 `Failed to parse Connect Session Auth Token`): API tokens are sent with Basic auth";
-            match findings.iter_mut().find(|f| f.rule == "AT303") {
+            match findings.iter_mut().find(|f| f.rule == Code::AT303) {
                 Some(f) => {
                     f.severity = Severity::Error;
                     if let Some(m) = f.message.strip_suffix(ACCEPTED_NOTE) {
@@ -54,7 +54,7 @@ pub fn from_evidence(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
                     f.message.push_str(msg);
                     f.fix = SITE_FIX.to_string();
                 }
-                None => findings.push(Finding::new("AT303", msg, SITE_FIX)),
+                None => findings.push(Finding::new(Code::AT303, msg, SITE_FIX)),
             }
         }
         Surface::Gateway { .. } => {
@@ -72,7 +72,10 @@ pub fn from_evidence(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
                 .into_iter()
                 .flatten()
                 .any(|e| e.status.is_some());
-            for f in findings.iter_mut().filter(|f| f.rule == "AT303" && refused) {
+            for f in findings
+                .iter_mut()
+                .filter(|f| f.rule == Code::AT303 && refused)
+            {
                 f.severity = Severity::Error;
                 f.message.push_str("; the gateway refused it here");
             }

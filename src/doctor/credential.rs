@@ -3,6 +3,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use crate::account::{self, User};
+use crate::catalogue::Code;
 use crate::secret::{Secret, mask};
 use crate::token::{self, Checksum, TokenKind};
 
@@ -41,7 +42,7 @@ pub struct Analysis {
     pub checksum: Option<Checksum>,
     /// Problems of form: (rule, message, fix).
     #[serde(skip)]
-    pub problems: Vec<(&'static str, String, String)>,
+    pub problems: Vec<(Code, String, String)>,
     /// The header value with the form problems that can be repaired (whitespace, quotes,
     /// trailing newline) repaired, to confirm a diagnosis live.
     #[serde(skip)]
@@ -83,14 +84,14 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
     let mut clean = raw.to_string();
     if raw.ends_with('\n') || raw.ends_with('\r') {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the token {} ends in a line break", mask(raw.trim_end())),
             "remove the line break (read the token with `tr -d '\\r\\n'` or `.strip()`)"
                 .to_string(),
         ));
     } else if raw != raw.trim() {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the token {} has surrounding whitespace", mask(raw.trim())),
             "remove the whitespace around the token".to_string(),
         ));
@@ -101,7 +102,7 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
             || clean.starts_with('\'') && clean.ends_with('\''))
     {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             "the token is wrapped in quotes that are part of the value".to_string(),
             "remove the quotes from the stored value".to_string(),
         ));
@@ -114,12 +115,12 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
     a.token_masked = Some(mask(&clean));
     match (info.kind, info.checksum) {
         (TokenKind::ApiToken | TokenKind::AccessToken | TokenKind::OAuthClientSecret, Checksum::Mismatch) => a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the token {}'s CRC-32 tail does not match: a character was changed, or the token is incomplete", mask(&clean)),
             "copy the whole token again from where it was created, or create a new one".to_string(),
         )),
         (TokenKind::ApiToken | TokenKind::AccessToken, Checksum::NoTail) => a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the token {} does not end in `=` and 8 hex digits: it was truncated or has extra characters", mask(&clean)),
             "copy the whole token again; API tokens end in `=` followed by 8 upper-case hex digits".to_string(),
         )),
@@ -127,32 +128,32 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
     }
     match info.kind {
         TokenKind::OAuthClientSecret => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("{} is an OAuth 2.0 client secret (ATOA), not an API token or access token", mask(&clean)),
             "exchange the client ID and secret for an access token at https://auth.atlassian.com/oauth/token (grant_type=client_credentials) and send it as `Authorization: Bearer`; or create an API token".to_string(),
         )),
         TokenKind::AccessToken => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("{} is an ATCTT3 credential (organization admin API key or Bitbucket access token), not a Jira/Confluence API token", mask(&clean)),
             "organization API keys work only on api.atlassian.com/admin; create an API token for the account or service account".to_string(),
         )),
         TokenKind::AppPassword => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("{} is a Bitbucket app password; app passwords stopped working on 2026-06-09", mask(&clean)),
             "create an Atlassian API token".to_string(),
         )),
         TokenKind::Legacy => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("{} looks like a legacy 24-character API token; all of them expired by 2026-05-12", mask(&clean)),
             "create a new API token at id.atlassian.com > Security > API tokens (or a scoped token for a service account)".to_string(),
         )),
         TokenKind::Jwt if a.scheme == "basic" => a.problems.push((
-            "AT104",
+            Code::AT104,
             "the Basic password is a JWT (an OAuth access token or Connect token), not an API token".to_string(),
             "send an OAuth access token as `Authorization: Bearer` to api.atlassian.com; Basic needs email:API token".to_string(),
         )),
         TokenKind::Unknown if a.scheme == "basic" && clean.len() < 24 && !clean.is_empty() => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("the Basic password {} is short and has no token prefix: an account password?", mask(&clean)),
             "account passwords no longer work for REST calls (401 since 2019); create an API token".to_string(),
         )),
@@ -181,7 +182,7 @@ pub fn analyse(cred: &Credential, allowed_service_accounts: &[String]) -> Analys
             set_user(&mut a, email);
             if email != email.trim() {
                 a.problems.push((
-                    "AT304",
+                    Code::AT304,
                     "the email has surrounding whitespace".to_string(),
                     "remove the whitespace around the email".to_string(),
                 ));
@@ -202,21 +203,21 @@ pub fn analyse(cred: &Credential, allowed_service_accounts: &[String]) -> Analys
                     let clean = check_token(rest, &mut a);
                     if matches!(a.kind, Some(TokenKind::ApiToken | TokenKind::Legacy)) {
                         a.problems.push((
-                            "AT303",
+                            Code::AT303,
                             format!("the API token {} is sent as a Bearer token; API tokens use Basic email:token", mask(&clean)),
                             "send `Authorization: Basic base64(email:token)` (curl -u \"$EMAIL:$TOKEN\")".to_string(),
                         ));
                     }
                     if scheme != "Bearer" || rest.starts_with(' ') {
                         a.problems.push((
-                            "AT304",
+                            Code::AT304,
                             format!("the scheme is written `{scheme}` with {} space(s); Atlassian reads only `Bearer` followed by exactly one space", 1 + rest.len() - rest.trim_start().len()),
                             "write the header as `Authorization: Bearer <token>`".to_string(),
                         ));
                     }
                 }
                 other => a.problems.push((
-                    "AT304",
+                    Code::AT304,
                     format!("the Authorization scheme `{other}` is neither Basic nor Bearer"),
                     "API tokens use `Authorization: Basic base64(email:token)`; OAuth access tokens use `Bearer`".to_string(),
                 )),
@@ -230,7 +231,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
     const FIX: &str = "build the header from the email and the token: printf '%s' \"$EMAIL:$TOKEN\" | base64 -w0, or curl -u \"$EMAIL:$TOKEN\"";
     let Some(bytes) = b64_decode(b64) else {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             "the Basic value is not valid base64".to_string(),
             FIX.to_string(),
         ));
@@ -238,7 +239,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
     };
     let Ok(mut decoded) = String::from_utf8(bytes) else {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             "the Basic value does not decode to text".to_string(),
             FIX.to_string(),
         ));
@@ -250,7 +251,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
         && inner.contains(':')
     {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             "the Basic value is base64-encoded twice".to_string(),
             FIX.to_string(),
         ));
@@ -259,7 +260,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
     let newline = decoded.ends_with('\n') || decoded.ends_with('\r');
     if newline {
         a.problems.push((
-            "AT301",
+            Code::AT301,
             "the encoded email:token ends in a line break (`echo` without -n)".to_string(),
             "encode without the newline: printf '%s' \"$EMAIL:$TOKEN\" | base64 -w0 (or echo -n)"
                 .to_string(),
@@ -268,7 +269,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
     let body = decoded.trim_end_matches(['\n', '\r']);
     let Some((user, secret)) = body.split_once(':') else {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             "the decoded Basic value has no `:` between email and token".to_string(),
             FIX.to_string(),
         ));
@@ -277,13 +278,13 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
     set_user(a, user);
     if looks_like_account_id(user) {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             "the Basic user is an Atlassian account ID; Basic auth needs the account's email address".to_string(),
             "use the email address of the account that created the token".to_string(),
         ));
     } else if !account::is_email(user) {
         a.problems.push((
-            "AT304",
+            Code::AT304,
             format!("the Basic user `{user}` is not an email address; Atlassian Cloud needs the account email"),
             "use the email address of the account that created the token".to_string(),
         ));
@@ -302,7 +303,7 @@ mod tests {
         token::with_crc_tail("ATATT3xFfGF0abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789=")
     }
 
-    fn codes(a: &Analysis) -> Vec<&'static str> {
+    fn codes(a: &Analysis) -> Vec<Code> {
         a.problems.iter().map(|p| p.0).collect()
     }
 
@@ -323,7 +324,7 @@ mod tests {
     fn newline_whitespace_and_crc() {
         let h = Secret::new(basic_value("jane@acme.com", &format!("{}\n", token())));
         let a = analyse(&Credential::Header(h), &[]);
-        assert!(codes(&a).contains(&"AT301"), "{:?}", a.problems);
+        assert!(codes(&a).contains(&Code::AT301), "{:?}", a.problems);
         assert!(a.repaired.is_some());
         let mut t = token();
         t.truncate(40);
@@ -334,7 +335,7 @@ mod tests {
             },
             &[],
         );
-        assert_eq!(codes(&a), vec!["AT103", "AT103"]);
+        assert_eq!(codes(&a), vec![Code::AT103, Code::AT103]);
     }
 
     #[test]
@@ -343,14 +344,14 @@ mod tests {
             &Credential::Header(Secret::new(format!("Bearer {}", token()))),
             &[],
         );
-        assert!(codes(&a).contains(&"AT303"));
+        assert!(codes(&a).contains(&Code::AT303));
         let double = base64::engine::general_purpose::STANDARD
             .encode(&basic_value("a@b.co", &token()).as_bytes()[6..]);
         let a = analyse(
             &Credential::Header(Secret::new(format!("Basic {double}"))),
             &[],
         );
-        assert!(codes(&a).contains(&"AT304"));
+        assert!(codes(&a).contains(&Code::AT304));
         let a = analyse(
             &Credential::Header(Secret::new(basic_value(
                 "557058:f1e2d3c4-b5a6-4789-8abc-def012345678",
@@ -358,9 +359,9 @@ mod tests {
             ))),
             &[],
         );
-        assert!(codes(&a).contains(&"AT304"));
+        assert!(codes(&a).contains(&Code::AT304));
         let a = analyse(&Credential::Header(Secret::new("Basic bm9jb2xvbg==")), &[]);
-        assert_eq!(codes(&a), vec!["AT304"]);
+        assert_eq!(codes(&a), vec![Code::AT304]);
         let a = analyse(
             &Credential::Basic {
                 email: "jane@acme.com".into(),
@@ -368,6 +369,6 @@ mod tests {
             },
             &[],
         );
-        assert_eq!(codes(&a), vec!["AT104"]);
+        assert_eq!(codes(&a), vec![Code::AT104]);
     }
 }

@@ -4,6 +4,7 @@
 use super::live::Evidence;
 use super::report::{Check, Finding, Status};
 use super::request::{Surface, Target};
+use crate::catalogue::Code;
 use crate::removed;
 
 /// Check: the request's route is in the removed-endpoints table.
@@ -23,7 +24,7 @@ pub fn removed_route(t: &Target, checks: &mut [Check], findings: &mut Vec<Findin
         );
     }
     let (msg, fix) = removed::describe(e, &t.method, path);
-    findings.push(Finding::new("AT207", msg, fix));
+    findings.push(Finding::new(Code::AT207, msg, fix));
 }
 
 /// Live: the request itself answered 410 Gone. A route from the table that this site still
@@ -34,7 +35,7 @@ pub fn answered_gone(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
         return;
     };
     if let Some(status) = ex.status.filter(|s| *s != 410) {
-        for f in findings.iter_mut().filter(|f| f.rule == "AT207") {
+        for f in findings.iter_mut().filter(|f| f.rule == Code::AT207) {
             f.severity = crate::catalogue::Severity::Warning;
             f.message.push_str(&format!(
                 " (this site still answered {status}: move before it stops)"
@@ -42,7 +43,7 @@ pub fn answered_gone(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
         }
         return;
     }
-    if ex.status != Some(410) || findings.iter().any(|f| f.rule == "AT207") {
+    if ex.status != Some(410) || findings.iter().any(|f| f.rule == Code::AT207) {
         return;
     }
     // Jira says where to go: "Please migrate to the /rest/api/3/search/jql API".
@@ -60,7 +61,7 @@ pub fn answered_gone(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
         _ => "look up the endpoint's replacement in Atlassian's changelog (developer.atlassian.com/changelog)".to_string(),
     };
     findings.push(Finding::new(
-        "AT207",
+        Code::AT207,
         format!(
             "{} {} answered 410 Gone: Atlassian removed this endpoint; this is not a credential problem",
             t.method,

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::credential::Analysis;
 use super::http::{Auth, Http};
 use super::report::{Check, Finding, Status};
-use crate::catalogue::Severity;
+use crate::catalogue::{Code, Severity};
 use crate::secret::{Secret, mask};
 use crate::token::{self, Checksum, TokenKind};
 
@@ -71,7 +71,7 @@ pub fn analyse(c: &Client) -> Analysis {
     let raw = c.secret.expose();
     if raw != raw.trim() {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             format!(
                 "the client secret {} has surrounding whitespace or a line break",
                 mask(raw.trim())
@@ -83,7 +83,7 @@ pub fn analyse(c: &Client) -> Analysis {
     let clean = strip_quotes(raw);
     if clean.len() != raw.trim().len() {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             "the client secret is wrapped in quotes that are part of the value".to_string(),
             "remove the quotes from the stored value".to_string(),
         ));
@@ -97,7 +97,7 @@ pub fn analyse(c: &Client) -> Analysis {
         TokenKind::OAuthClientSecret => {
             if info.checksum != Checksum::Valid {
                 a.problems.push((
-                    "AT103",
+                    Code::AT103,
                     format!(
                         "the client secret {} ({} characters) fails its CRC-32 check: a character was dropped or mistyped (client secrets are `ATOA`, 64 characters and 8 hex digits, 76 in all)",
                         mask(clean),
@@ -108,12 +108,12 @@ pub fn analyse(c: &Client) -> Analysis {
             }
         }
         TokenKind::ApiToken => a.problems.push((
-            "AT104",
+            Code::AT104,
             format!("{} is an API token, not an OAuth client secret", mask(clean)),
             "diagnose it as an API token: ATLASSIAN_EMAIL=the service account's email and --token-env (Basic email:token), or use the OAuth credential's client secret (ATOA...)".to_string(),
         )),
         _ => a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the client secret {} does not look like an Atlassian OAuth client secret (`ATOA` and 72 more characters)", mask(clean)),
             "copy the client secret of the service account's OAuth 2.0 credential (it starts with ATOA)".to_string(),
         )),
@@ -121,7 +121,7 @@ pub fn analyse(c: &Client) -> Analysis {
     let id = c.id.as_str();
     if id != id.trim() {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             "the client ID has surrounding whitespace".to_string(),
             "remove the whitespace around the client ID".to_string(),
         ));
@@ -129,13 +129,13 @@ pub fn analyse(c: &Client) -> Analysis {
     let id = id.trim();
     if id.starts_with("ATOA") {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             "the client ID is a client secret: the two values are swapped".to_string(),
             "pass the 32-character client ID as --client-id and the ATOA... secret through --client-secret-env".to_string(),
         ));
     } else if !(id.len() == 32 && id.bytes().all(|b| b.is_ascii_alphanumeric())) {
         a.problems.push((
-            "AT103",
+            Code::AT103,
             format!("the client ID `{id}` is not 32 letters and digits, the form Atlassian's client IDs have"),
             "copy the client ID again from the service account's OAuth 2.0 credential".to_string(),
         ));
@@ -209,7 +209,7 @@ pub fn check_pasted_exchange(c: &Client, checks: &mut Vec<Check>, findings: &mut
         detail,
     ));
     for (msg, fix) in problems {
-        findings.push(Finding::new("AT106", msg, fix));
+        findings.push(Finding::new(Code::AT106, msg, fix));
     }
 }
 
@@ -320,7 +320,7 @@ pub async fn exchange(
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
-                "AT106",
+                Code::AT106,
                 format!("the token endpoint refused the client credentials ({said}): likely causes, most likely first: the secret was rotated or mistyped; the credential was deleted; the service account is deactivated"),
                 FIX_CREDENTIAL,
             )),
@@ -329,7 +329,7 @@ pub async fn exchange(
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
-                "AT106",
+                Code::AT106,
                 format!("the token endpoint refused the request's scope ({said})"),
                 "send no scope: the scopes were fixed when the credential was created (create a new credential to change them)",
             )),
@@ -338,7 +338,7 @@ pub async fn exchange(
             Status::Fail,
             format!("rate limited: {said}"),
             Some(Finding::new(
-                "AT501",
+                Code::AT501,
                 format!("the token endpoint answered 429 ({said})"),
                 "wait (Retry-After, when given), then retry with backoff; cache the access token for its lifetime instead of exchanging per request",
             ).severity(Severity::Error)),
@@ -355,7 +355,7 @@ pub async fn exchange(
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
-                "AT106",
+                Code::AT106,
                 format!("the token endpoint refused the exchange ({said})"),
                 "send exactly grant_type=client_credentials, client_id and client_secret as a form body (Content-Type: application/x-www-form-urlencoded); then check the credential in admin.atlassian.com",
             )),
@@ -378,7 +378,7 @@ pub fn settle_form_problems(granted: bool, findings: &mut [Finding]) {
     if !granted {
         return;
     }
-    for f in findings.iter_mut().filter(|f| f.rule == "AT103") {
+    for f in findings.iter_mut().filter(|f| f.rule == Code::AT103) {
         f.severity = Severity::Warning;
         f.message
             .push_str(" (the exchange worked anyway: the format assumption did not hold)");
@@ -388,7 +388,7 @@ pub fn settle_form_problems(granted: bool, findings: &mut [Finding]) {
 /// The OAuth path's own words for a gateway refusal: a fresh access token refused means the
 /// service account lacks the site or the product, not a dead token.
 pub fn refine(findings: &mut [Finding]) {
-    for f in findings.iter_mut().filter(|f| f.rule == "AT105") {
+    for f in findings.iter_mut().filter(|f| f.rule == Code::AT105) {
         f.message = "the gateway refused the access token the exchange had just issued: the service account was removed from the site or product, or deactivated since the exchange".to_string();
         f.fix = "in admin.atlassian.com > Directory > Service accounts > the account: check it is active and has product access on this site".to_string();
     }
@@ -413,7 +413,7 @@ mod tests {
         format!("{head}{:08X}", crc32fast::hash(head.as_bytes()))
     }
 
-    fn codes(a: &Analysis) -> Vec<&'static str> {
+    fn codes(a: &Analysis) -> Vec<Code> {
         a.problems.iter().map(|p| p.0).collect()
     }
 
@@ -430,18 +430,18 @@ mod tests {
         let mut s = secret();
         s.remove(30);
         let a = analyse(&client("Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy", &s));
-        assert_eq!(codes(&a), vec!["AT103"]);
+        assert_eq!(codes(&a), vec![Code::AT103]);
         assert!(a.problems[0].1.contains("75 characters"));
         let a = analyse(&client(&secret(), "Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy"));
-        assert!(codes(&a).contains(&"AT103"));
+        assert!(codes(&a).contains(&Code::AT103));
         let api = token::with_crc_tail("ATATT3xFfGF0abcdefghijklmnopqrstuvwxyzABCDEFGH0123456789=");
         let a = analyse(&client("Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy", &api));
-        assert_eq!(codes(&a), vec!["AT104"]);
+        assert_eq!(codes(&a), vec![Code::AT104]);
         let a = analyse(&client(
             " Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy",
             &format!("{}\n", secret()),
         ));
-        assert_eq!(codes(&a), vec!["AT103", "AT103"]);
+        assert_eq!(codes(&a), vec![Code::AT103, Code::AT103]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::oauth::{self, Client};
 use super::report::{Check, Finding};
 use super::request::Target;
 use super::sites;
+use crate::catalogue::Code;
 
 /// The scopes the credential holds, and where the doctor read them.
 pub type Held = Option<(Vec<String>, String)>;
@@ -78,7 +79,7 @@ pub async fn run(
     findings.extend(site_findings);
     // AT201 known offline: now the site's cloud ID is known too.
     if let Some(id) = &reach.cloud_id {
-        for f in findings.iter_mut().filter(|f| f.rule == "AT201") {
+        for f in findings.iter_mut().filter(|f| f.rule == Code::AT201) {
             f.fix = f.fix.replace("<cloudId>", id);
         }
     }

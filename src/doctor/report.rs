@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::http::Exchange;
-use crate::catalogue::{self, Code, Severity};
+use crate::catalogue::{Code, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,36 +50,20 @@ impl Check {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Code,
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
     pub fix: String,
 }
 
-/// How a doctor finding names its rule: the typed [`Code`] (`Code::AT204`: a typo does not
-/// compile). Call sites not yet converted still pass the code as text, looked up at run time.
-pub trait RuleCode {
-    fn rule(self) -> &'static catalogue::Rule;
-}
-
-impl RuleCode for Code {
-    fn rule(self) -> &'static catalogue::Rule {
-        Code::rule(self)
-    }
-}
-
-impl RuleCode for &str {
-    fn rule(self) -> &'static catalogue::Rule {
-        catalogue::find(self).expect("doctor findings use catalogue codes")
-    }
-}
-
 impl Finding {
-    pub fn new(rule: impl RuleCode, message: impl Into<String>, fix: impl Into<String>) -> Finding {
+    /// A finding of `rule` (the typed code: a typo does not compile), with the rule's
+    /// default severity.
+    pub fn new(rule: Code, message: impl Into<String>, fix: impl Into<String>) -> Finding {
         let r = rule.rule();
         Finding {
-            rule: r.code.as_str(),
+            rule,
             name: r.name.as_str(),
             severity: r.severity,
             message: crate::secret::redact_message(&message.into()),
@@ -133,7 +117,7 @@ pub struct Report {
     pub credential: CredentialInfo,
     pub checks: Vec<Check>,
     pub findings: Vec<Finding>,
-    pub root_cause: Option<&'static str>,
+    pub root_cause: Option<Code>,
     pub verdict: Verdict,
     /// One sentence: the root cause in words, or why the result is inconclusive.
     pub summary: String,

@@ -5,7 +5,7 @@ use super::http::Exchange;
 use super::live::{Evidence, SurfaceProbes};
 use super::report::{Check, Finding, Status, Verdict};
 use super::request::{Surface, Target};
-use crate::catalogue::Severity;
+use crate::catalogue::{Code, Severity};
 use crate::scopes::{self, Family};
 use crate::surface::{self, Product};
 
@@ -23,7 +23,7 @@ pub struct Context<'a> {
 }
 
 pub struct Outcome {
-    pub root_cause: Option<&'static str>,
+    pub root_cause: Option<Code>,
     pub verdict: Verdict,
     pub summary: String,
     pub account_id: Option<String>,
@@ -271,9 +271,7 @@ pub fn decide(
     let rank = |f: &Finding| {
         (
             std::cmp::Reverse(f.severity),
-            crate::catalogue::find(f.rule)
-                .and_then(|r| r.priority)
-                .unwrap_or(u32::MAX),
+            f.rule.rule().priority.unwrap_or(u32::MAX),
         )
     };
     let root = findings
@@ -370,7 +368,7 @@ fn live_findings(
             .with([(*ex).clone()]),
         );
         findings.push(Finding::new(
-            "AT501",
+            Code::AT501,
             format!("Atlassian answered 429 Too Many Requests (Retry-After: {retry}; RateLimit-Reason: {reason}{reset})"),
             "wait as Retry-After says, then retry with exponential backoff and jitter; spread bulk work over time (API-token traffic is governed by burst limits)",
         ).severity(Severity::Error));
@@ -392,7 +390,7 @@ fn live_findings(
             .with([(*ex).clone()]),
         );
         findings.push(Finding::new(
-            "AT502",
+            Code::AT502,
             format!("login denied by CAPTCHA after failed logins ({reason})"),
             "log in once in a browser as this account and solve the CAPTCHA (or have an admin reset the failed-login count); then fix the credential that kept failing",
         ));
@@ -420,9 +418,9 @@ fn live_findings(
                     .with([tenant.clone()]),
                 );
                 if let Some(u) = url_cloud_id.filter(|u| {
-                    !same && surface::is_uuid(u) && !findings.iter().any(|f| f.rule == "AT204")
+                    !same && surface::is_uuid(u) && !findings.iter().any(|f| f.rule == Code::AT204)
                 }) {
-                    findings.push(Finding::new("AT204", format!("the URL's cloud ID {u} is not {site}.atlassian.net's cloud ID {id} (an organization ID, or another site's)"), format!("use {}", gateway_url(id))));
+                    findings.push(Finding::new(Code::AT204, format!("the URL's cloud ID {u} is not {site}.atlassian.net's cloud ID {id} (an organization ID, or another site's)"), format!("use {}", gateway_url(id))));
                 }
             }
             (None, Some(404)) => {
@@ -442,7 +440,7 @@ fn live_findings(
                         .is_some_and(|e| matches!(e.status, Some(s) if s != 404))
                 });
                 if !site_answers {
-                    findings.push(Finding::new("AT206", format!("{site}.atlassian.net is not an Atlassian Cloud site (_edge/tenant_info answered 404)"), "check the site name in the URL or --site"));
+                    findings.push(Finding::new(Code::AT206, format!("{site}.atlassian.net is not an Atlassian Cloud site (_edge/tenant_info answered 404)"), "check the site name in the URL or --site"));
                 }
             }
             (None, _) => checks.push(
@@ -516,12 +514,17 @@ fn live_findings(
         && probed.iter().any(|s| s.refused())
     {
         // Refused wherever it was tried.
-        let offline: Vec<&str> = ctx
+        let offline: Vec<Code> = ctx
             .analysis
             .problems
             .iter()
             .map(|p| p.0)
-            .filter(|c| matches!(*c, "AT301" | "AT304" | "AT103" | "AT104" | "AT303"))
+            .filter(|c| {
+                matches!(
+                    *c,
+                    Code::AT301 | Code::AT304 | Code::AT103 | Code::AT104 | Code::AT303
+                )
+            })
             .collect();
         let mut offline = offline;
         // "Basic authentication with passwords is deprecated": an account password was sent.
@@ -533,11 +536,11 @@ fn live_findings(
             })
         {
             findings.push(Finding::new(
-                "AT104",
+                Code::AT104,
                 "Atlassian answered `Basic authentication with passwords is deprecated`: the credential is an account password, not an API token",
                 "create an API token (id.atlassian.com > Security > API tokens, or a scoped token for a service account) and send it with the account email",
             ));
-            offline.push("AT104");
+            offline.push(Code::AT104);
         }
         if let Some(rep) = &ev.repaired {
             let fixed = classify::classify(rep) == Answer::Ok;
@@ -555,12 +558,12 @@ fn live_findings(
                 .with([rep.clone()]),
             );
         }
-        if probed.iter().any(|s| **s == &State::ConnectJwt) && !offline.contains(&"AT303") {
-            findings.push(Finding::new("AT303", "the site refused the Bearer value as a Connect session token (403 `Failed to parse Connect Session Auth Token`)", "send API tokens with Basic auth (curl -u \"$EMAIL:$TOKEN\"); Bearer is only for OAuth 2.0 access tokens at api.atlassian.com"));
+        if probed.iter().any(|s| **s == &State::ConnectJwt) && !offline.contains(&Code::AT303) {
+            findings.push(Finding::new(Code::AT303, "the site refused the Bearer value as a Connect session token (403 `Failed to parse Connect Session Auth Token`)", "send API tokens with Basic auth (curl -u \"$EMAIL:$TOKEN\"); Bearer is only for OAuth 2.0 access tokens at api.atlassian.com"));
         }
         // A service account or access token refused on the site alone: AT201, known offline,
         // explains that refusal; the gateway was not reached to judge the credential itself.
-        let site_only_explained = findings.iter().any(|f| f.rule == "AT201")
+        let site_only_explained = findings.iter().any(|f| f.rule == Code::AT201)
             && gw_url_state == State::NotProbed
             && gw_res_state == State::NotProbed;
         if offline.is_empty()
@@ -574,7 +577,7 @@ fn live_findings(
                 .unwrap_or_else(|| "the account".into());
             let where_ = probed.len();
             findings.push(Finding::new(
-                "AT105",
+                Code::AT105,
                 format!(
                     "the credential was refused on {} surface{} tried: likely causes, most likely first: the token was revoked; it expired; {who} is not the email of the account that created the token; the account is deactivated{}",
                     where_,
@@ -596,10 +599,9 @@ fn live_findings(
         }
     } else if valid {
         // The credential is good somewhere.
-        for f in findings
-            .iter_mut()
-            .filter(|f| (f.rule == "AT103" || f.rule == "AT303") && f.severity == Severity::Error)
-        {
+        for f in findings.iter_mut().filter(|f| {
+            (f.rule == Code::AT103 || f.rule == Code::AT303) && f.severity == Severity::Error
+        }) {
             f.severity = Severity::Warning;
             f.message.push_str(" (the credential was accepted anyway)");
         }
@@ -612,11 +614,11 @@ fn live_findings(
                 || surface::gateway_url_for_site_path(&t.path, Some(product), None),
                 gateway_url,
             );
-            match findings.iter_mut().find(|f| f.rule == "AT201") {
+            match findings.iter_mut().find(|f| f.rule == Code::AT201) {
                 // Known offline (a service account, an access token): the live answer adds the cloud ID.
                 Some(f) => f.fix = format!("use {fixed}"),
                 None => findings.push(Finding::new(
-                    "AT201",
+                    Code::AT201,
                     format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at api.atlassian.com/ex/{}/{{cloudId}}", product.as_str()),
                     format!("use {fixed}"),
                 ).severity(Severity::Error)),
@@ -628,20 +630,20 @@ fn live_findings(
             && !tenant_agrees
             && !findings
                 .iter()
-                .any(|f| f.rule == "AT204" || f.rule == "AT203")
+                .any(|f| f.rule == Code::AT204 || f.rule == Code::AT203)
         {
             let id = url_cloud_id.unwrap_or_default();
             let fix = ev.tenant_cloud_id.as_deref().map_or("pass --site SITE so atlcheck can resolve the right cloud ID (curl https://SITE.atlassian.net/_edge/tenant_info)".to_string(), |good| format!("use {}", gateway_url(good)));
-            findings.push(Finding::new("AT204", format!("the gateway does not accept cloud ID {id} for this credential: it is not the site's cloud ID (an organization ID?)"), fix));
+            findings.push(Finding::new(Code::AT204, format!("the gateway does not accept cloud ID {id} for this credential: it is not the site's cloud ID (an organization ID?)"), fix));
         }
     } else if gw_url_state == State::UnknownCloud
-        && !findings.iter().any(|f| f.rule == "AT203")
+        && !findings.iter().any(|f| f.rule == Code::AT203)
         // A credential of the wrong form (a Bearer API token, a client secret) can also be
         // answered 404 by the gateway; its own finding explains the failure.
-        && !ctx.analysis.problems.iter().any(|p| matches!(p.0, "AT303" | "AT104" | "AT304"))
+        && !ctx.analysis.problems.iter().any(|p| matches!(p.0, Code::AT303 | Code::AT104 | Code::AT304))
     {
         let id = url_cloud_id.unwrap_or_default();
-        findings.push(Finding::new("AT204", format!("the gateway answered 404 for cloud ID {id}: it is not a site's cloud ID (an organization ID?)"), "use the site's cloud ID: curl https://SITE.atlassian.net/_edge/tenant_info (or pass --site SITE)"));
+        findings.push(Finding::new(Code::AT204, format!("the gateway answered 404 for cloud ID {id}: it is not a site's cloud ID (an organization ID?)"), "use the site's cloud ID: curl https://SITE.atlassian.net/_edge/tenant_info (or pass --site SITE)"));
     } else if probed.iter().all(|s| matches!(s, State::NoAnswer)) && !probed.is_empty() {
         let why = all
             .iter()
@@ -700,7 +702,7 @@ fn live_findings(
             );
             if a == Answer::ScopeMismatch {
                 let (msg, fix) = scope_fix(ctx.operation);
-                findings.push(Finding::new("AT401", msg, fix));
+                findings.push(Finding::new(Code::AT401, msg, fix));
             } else if target_on_valid_surface {
                 target_failure(ctx, ev, surface_probes, a, ex, findings, checks);
             } else if a == Answer::NoAnswer
@@ -753,9 +755,9 @@ fn live_findings(
         _ if gw_url_state != State::NotProbed => &gw_url_state,
         _ => &gw_res_state,
     };
-    if *url_state == State::NoAccess && !findings.iter().any(|f| f.rule == "AT402") {
+    if *url_state == State::NoAccess && !findings.iter().any(|f| f.rule == Code::AT402) {
         findings.push(Finding::new(
-            "AT402",
+            Code::AT402,
             format!(
                 "the credential is accepted, but Jira refuses the account ({}) and Confluence does too: it has no product access on this site",
                 surface_probes.jira.as_ref().or(ev.gateway_resolved.jira.as_ref()).map_or(String::new(), Exchange::summary)
@@ -769,9 +771,9 @@ fn live_findings(
         let conf = answer(&surface_probes.confluence).or(answer(&ev.gateway_resolved.confluence));
         if product == Product::Confluence
             && conf == Some(Answer::ConfluenceDenied)
-            && !findings.iter().any(|f| f.rule == "AT402")
+            && !findings.iter().any(|f| f.rule == Code::AT402)
         {
-            findings.push(Finding::new("AT402", "the account is authenticated (Jira accepts it) but has no access to Confluence: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
+            findings.push(Finding::new(Code::AT402, "the account is authenticated (Jira accepts it) but has no access to Confluence: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
         }
         let jira = answer(&surface_probes.jira);
         let target_refused = matches!(
@@ -779,16 +781,16 @@ fn live_findings(
             Some(Answer::Forbidden | Answer::NotFound | Answer::Unauthenticated)
         );
         if product == Product::Jira
-            && !findings.iter().any(|f| f.rule == "AT402")
+            && !findings.iter().any(|f| f.rule == Code::AT402)
             && matches!(jira, Some(Answer::Unauthenticated | Answer::Forbidden))
             && answer(&surface_probes.confluence) == Some(Answer::Ok)
         {
             // What Jira answers an account without Jira access is not documented (facts
             // sheet §9.9); Confluence accepting the same credential rules out a dead one.
-            findings.push(Finding::new("AT402", format!("Confluence accepts the credential but Jira refuses it ({}): the account has no Jira access on this site", surface_probes.jira.as_ref().map_or(String::new(), Exchange::summary)), product_access_fix(Product::Jira, ctx.site)));
+            findings.push(Finding::new(Code::AT402, format!("Confluence accepts the credential but Jira refuses it ({}): the account has no Jira access on this site", surface_probes.jira.as_ref().map_or(String::new(), Exchange::summary)), product_access_fix(Product::Jira, ctx.site)));
         } else if product == Product::Jira
             && idn.application_roles.as_ref().is_some_and(Vec::is_empty)
-            && !findings.iter().any(|f| f.rule == "AT402")
+            && !findings.iter().any(|f| f.rule == Code::AT402)
             && jira == Some(Answer::Ok)
         {
             checks.push(Check::new(
@@ -798,7 +800,7 @@ fn live_findings(
                 "myself lists no Jira application role",
             ));
             if target_refused {
-                findings.push(Finding::new("AT402", "the account has no Jira application role (myself?expand=applicationRoles is empty) and the request is refused: no Jira product access", product_access_fix(Product::Jira, ctx.site)));
+                findings.push(Finding::new(Code::AT402, "the account has no Jira application role (myself?expand=applicationRoles is empty) and the request is refused: no Jira product access", product_access_fix(Product::Jira, ctx.site)));
             }
         }
     }
@@ -840,10 +842,10 @@ fn target_failure(
             | Answer::Gone,
         ) => {}
         (Product::Confluence, Answer::ConfluenceDenied) => {
-            findings.push(Finding::new("AT402", "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
+            findings.push(Finding::new(Code::AT402, "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
         }
         (Product::Jira, Answer::Forbidden) if answer(&probes.jira) == Some(Answer::Forbidden) => {
-            findings.push(Finding::new("AT402", "the account has no access to Jira on this site: Jira refuses it while the credential is valid", product_access_fix(Product::Jira, ctx.site)));
+            findings.push(Finding::new(Code::AT402, "the account has no access to Jira on this site: Jira refuses it while the credential is valid", product_access_fix(Product::Jira, ctx.site)));
         }
         (Product::Jira, _) => project_permission(ctx, probes, Some(ex), findings, checks),
         (Product::Confluence, _) => space_permission(ctx, probes, Some(ex), findings, checks),
@@ -862,11 +864,11 @@ fn write_request(
     let before = findings.len();
     match product {
         Product::Confluence if answer(&probes.confluence) == Some(Answer::ConfluenceDenied) => {
-            findings.push(Finding::new("AT402", "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
+            findings.push(Finding::new(Code::AT402, "the account has no access to Confluence on this site: 403 `caller cannot access Confluence`", product_access_fix(Product::Confluence, ctx.site)));
         }
         Product::Jira if answer(&probes.jira) == Some(Answer::Forbidden) => {
             findings.push(Finding::new(
-                "AT402",
+                Code::AT402,
                 "the account has no access to Jira on this site",
                 product_access_fix(Product::Jira, ctx.site),
             ));
@@ -884,7 +886,7 @@ fn write_request(
         && let Some(m) = ctx.operation
     {
         let (msg, fix) = scope_fix(Some(m));
-        findings.push(Finding::new("AT401", format!("{msg} (not verified: atlcheck does not send writes; identity and permissions check out, so a missing scope is the likely cause)"), fix).severity(Severity::Warning));
+        findings.push(Finding::new(Code::AT401, format!("{msg} (not verified: atlcheck does not send writes; identity and permissions check out, so a missing scope is the likely cause)"), fix).severity(Severity::Warning));
     }
 }
 
@@ -957,7 +959,7 @@ fn project_permission(
             );
             if browse_missing || needed_missing {
                 findings.push(Finding::new(
-                    "AT403",
+                    Code::AT403,
                     format!("the account cannot act in {key}: {detail}"),
                     role_fix,
                 ));
@@ -977,7 +979,7 @@ fn project_permission(
         None => {
             if let Some(ex) = target {
                 findings.push(Finding::new(
-                    "AT403",
+                    Code::AT403,
                     format!("Jira answered {} for an authenticated account: the issue or project does not exist, or the account lacks permission (Jira answers 404 for what it may not see)", ex.status.unwrap_or(0)),
                     format!("{role_fix}; pass --project KEY to let atlcheck check the permissions"),
                 ));
@@ -1039,18 +1041,18 @@ fn space_permission(
             );
             if !visible {
                 findings.push(Finding::new(
-                    "AT404",
+                    Code::AT404,
                     format!("the account cannot see the Confluence space {key}"),
                     fix,
                 ));
             } else if let Some(ex) = target {
-                findings.push(Finding::new("AT404", format!("the account can view {key} but Confluence answered {} for this content: a page restriction or a missing space permission", ex.status.unwrap_or(0)), fix));
+                findings.push(Finding::new(Code::AT404, format!("the account can view {key} but Confluence answered {} for this content: a page restriction or a missing space permission", ex.status.unwrap_or(0)), fix));
             }
         }
         None => {
             if let Some(ex) = target {
                 findings.push(Finding::new(
-                    "AT404",
+                    Code::AT404,
                     format!("Confluence answered {} for an authenticated account: the page or space does not exist, or the account may not see it", ex.status.unwrap_or(0)),
                     format!("{fix}; pass --space KEY to let atlcheck check the space"),
                 ));

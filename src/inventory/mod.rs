@@ -1036,7 +1036,7 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
             }
         }
     }
-    let at109 = catalogue::find("AT109").expect("AT109 is in the catalogue");
+    let at109 = catalogue::Code::AT109.rule();
     let at109_code = at109.code.to_string();
     let mut inv = Inventory::default();
     let mut automations: BTreeSet<String> = BTreeSet::new();

@@ -41,9 +41,10 @@ use sha2::{Digest, Sha256};
 
 use super::walk::{self, SkipReason, WalkOptions};
 use super::{Finding, LintResult, Linter};
+use crate::catalogue::Code;
 
 /// The rules `--history` runs: the ones that find secrets.
-pub const RULES: &[&str] = &["AT102", "AT103", "AT104"];
+pub const RULES: &[Code] = &[Code::AT102, Code::AT103, Code::AT104];
 
 /// Where a secret came from: the JSON fields SPEC fixes for `lint --history`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -343,7 +343,10 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
         .iter()
         .map(|f| SarifResult {
             rule_id: f.rule,
-            rule_index: rules.iter().position(|r| r.code == f.rule).unwrap_or(0),
+            rule_index: rules
+                .iter()
+                .position(|r| r.code.as_str() == f.rule)
+                .unwrap_or(0),
             level: level(f.severity),
             message: Text { text: message(f) },
             locations: vec![location(

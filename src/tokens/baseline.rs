@@ -88,7 +88,7 @@ impl Baseline {
                 credential_id: f.credential_id.clone(),
                 label: label_of(f),
                 reason: reasons
-                    .get(&(f.credential_id.as_str(), f.rule))
+                    .get(&(f.credential_id.as_str(), f.rule.as_str()))
                     .map(|r| r.to_string()),
             })
             .collect();
@@ -121,7 +121,7 @@ impl Baseline {
         let mut used = vec![false; self.entries.len()];
         let before = findings.len();
         findings.retain(|f| {
-            let key = (f.credential_id.as_str(), f.rule);
+            let key = (f.credential_id.as_str(), f.rule.as_str());
             match self.entries.binary_search_by(|e| e.key().cmp(&key)) {
                 Ok(i) => {
                     used[i] = true;
@@ -150,9 +150,9 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::Severity;
+    use crate::catalogue::{Code, Severity};
 
-    fn finding(id: &str, rule: &'static str) -> Finding {
+    fn finding(id: &str, rule: Code) -> Finding {
         Finding {
             rule,
             name: "x",
@@ -171,7 +171,7 @@ mod tests {
             "b",
         )
         .unwrap();
-        let findings = vec![finding("k1", "AT604"), finding("t2", "AT603")];
+        let findings = vec![finding("k1", Code::AT604), finding("t2", Code::AT603)];
         let b = Baseline::from_findings(
             &findings,
             |f| Some(format!("L{}", f.credential_id)),
@@ -187,16 +187,16 @@ mod tests {
         );
         let b = Baseline::parse(&text, "b").unwrap();
         let mut now = vec![
-            finding("k1", "AT604"),
-            finding("k1", "AT601"),
-            finding("t3", "AT603"),
+            finding("k1", Code::AT604),
+            finding("k1", Code::AT601),
+            finding("t3", Code::AT603),
         ];
         let applied = b.apply(&mut now, true);
         assert_eq!(applied.matched, 1);
         assert_eq!(now.len(), 2);
         assert_eq!(applied.stale.len(), 1);
         assert_eq!(applied.stale[0].credential_id, "t2");
-        let mut again = vec![finding("k1", "AT604")];
+        let mut again = vec![finding("k1", Code::AT604)];
         assert!(b.apply(&mut again, false).stale.is_empty());
     }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::model::{Credential, Field, Kind, OwnerType};
 use super::time::{MS_PER_DAY, Timestamp};
-use crate::catalogue::Severity;
+use crate::catalogue::{Code, Severity};
 
 /// Within this many days an expiring credential is an error, not a warning (SPEC).
 pub const ERROR_WITHIN_DAYS: i64 = 7;
@@ -35,7 +35,7 @@ impl Policy {
 /// `message`, `fix`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Code,
     pub name: &'static str,
     pub severity: Severity,
     pub credential_id: String,
@@ -134,9 +134,9 @@ pub fn judge(credentials: &[Credential], policy: &Policy) -> Vec<Finding> {
         if !c.is_active() {
             continue;
         }
-        let finding = |rule, name, severity, message: String, fix: String| Finding {
+        let finding = |rule: Code, severity, message: String, fix: String| Finding {
             rule,
-            name,
+            name: rule.rule().name.as_str(),
             severity,
             credential_id: c.id.clone(),
             message,
@@ -161,8 +161,7 @@ pub fn judge(credentials: &[Credential], policy: &Policy) -> Vec<Finding> {
                     ));
                 }
                 out.push(finding(
-                    "AT602",
-                    "expired-credential",
+                    Code::AT602,
                     Severity::Error,
                     message,
                     format!(
@@ -186,8 +185,7 @@ pub fn judge(credentials: &[Credential], policy: &Policy) -> Vec<Finding> {
                     format!("in {}, on {}", plural(left, "day"), at.date())
                 };
                 out.push(finding(
-                    "AT601",
-                    "expiring-credential",
+                    Code::AT601,
                     severity,
                     format!("{} expires {when}", subject(c)),
                     rotate_fix(c),
@@ -215,8 +213,7 @@ pub fn judge(credentials: &[Credential], policy: &Policy) -> Vec<Finding> {
             };
             if let Some(message) = stale {
                 out.push(finding(
-                    "AT603",
-                    "stale-credential",
+                    Code::AT603,
                     Severity::Warning,
                     message,
                     format!(
@@ -228,8 +225,7 @@ pub fn judge(credentials: &[Credential], policy: &Policy) -> Vec<Finding> {
         }
         if c.expires_at == Field::None {
             out.push(finding(
-                "AT604",
-                "credential-without-expiry",
+                Code::AT604,
                 Severity::Warning,
                 format!("{} has no expiry date", subject(c)),
                 format!(
@@ -272,7 +268,7 @@ mod tests {
         }
     }
 
-    fn rules(c: &[Credential], now: &str) -> Vec<(&'static str, Severity)> {
+    fn rules(c: &[Credential], now: &str) -> Vec<(Code, Severity)> {
         judge(c, &Policy::new(ts(now)))
             .into_iter()
             .map(|f| (f.rule, f.severity))
@@ -284,12 +280,27 @@ mod tests {
         let used = Field::Known(ts("2026-11-28T00:00:00Z"));
         let now = "2026-11-29T12:00:00Z";
         let case = |exp: &str| rules(&[token("t", Field::Known(ts(exp)), used)], now);
-        assert_eq!(case("2026-12-06T12:00:00Z"), [("AT601", Severity::Error)]);
-        assert_eq!(case("2026-12-06T12:00:01Z"), [("AT601", Severity::Warning)]);
-        assert_eq!(case("2026-12-29T12:00:00Z"), [("AT601", Severity::Warning)]);
+        assert_eq!(
+            case("2026-12-06T12:00:00Z"),
+            [(Code::AT601, Severity::Error)]
+        );
+        assert_eq!(
+            case("2026-12-06T12:00:01Z"),
+            [(Code::AT601, Severity::Warning)]
+        );
+        assert_eq!(
+            case("2026-12-29T12:00:00Z"),
+            [(Code::AT601, Severity::Warning)]
+        );
         assert_eq!(case("2026-12-29T12:00:01Z"), []);
-        assert_eq!(case("2026-11-29T12:00:00Z"), [("AT602", Severity::Error)]);
-        assert_eq!(case("2026-11-29T12:00:01Z"), [("AT601", Severity::Error)]);
+        assert_eq!(
+            case("2026-11-29T12:00:00Z"),
+            [(Code::AT602, Severity::Error)]
+        );
+        assert_eq!(
+            case("2026-11-29T12:00:01Z"),
+            [(Code::AT601, Severity::Error)]
+        );
     }
 
     #[test]
@@ -308,13 +319,13 @@ mod tests {
         let now = "2026-11-29T00:00:00Z";
         // Last used exactly 90 days ago.
         let c = token("t", far, Field::Known(ts("2026-08-31T00:00:00Z")));
-        assert_eq!(rules(&[c], now), [("AT603", Severity::Warning)]);
+        assert_eq!(rules(&[c], now), [(Code::AT603, Severity::Warning)]);
         let c = token("t", far, Field::Known(ts("2026-08-31T00:00:01Z")));
         assert_eq!(rules(&[c], now), []);
         // Never used, created 332 days ago.
         assert_eq!(
             rules(&[token("t", far, Field::None)], now),
-            [("AT603", Severity::Warning)]
+            [(Code::AT603, Severity::Warning)]
         );
         // Unknown last use never makes it stale.
         assert_eq!(rules(&[token("t", far, Field::Unknown)], now), []);
@@ -326,7 +337,7 @@ mod tests {
         let now = "2026-11-29T00:00:00Z";
         assert_eq!(
             rules(&[token("t", Field::None, used)], now),
-            [("AT604", Severity::Warning)]
+            [(Code::AT604, Severity::Warning)]
         );
         assert_eq!(rules(&[token("t", Field::Unknown, used)], now), []);
     }

@@ -9,7 +9,7 @@ use super::judge::{self, Finding, Policy};
 use super::model::{Credential, Field, SourceName};
 use super::time::Timestamp;
 use crate::ExitStatus;
-use crate::catalogue::Severity;
+use crate::catalogue::{Code, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -187,7 +187,7 @@ impl Report {
             }
         }
         for f in &findings {
-            *summary.by_rule.entry(f.rule).or_default() += 1;
+            *summary.by_rule.entry(f.rule.as_str()).or_default() += 1;
             match f.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
@@ -242,7 +242,7 @@ impl Report {
             if !used.is_empty() {
                 let text = crate::inventory::join::describe(&used);
                 for f in self.findings.iter_mut().filter(|f| f.index == i) {
-                    if matches!(f.rule, "AT601" | "AT602") {
+                    if matches!(f.rule, Code::AT601 | Code::AT602) {
                         f.message = format!("{}: {text}", f.message);
                     }
                 }

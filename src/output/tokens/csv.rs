@@ -31,7 +31,7 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         for i in group {
             let l = &r.credentials[i];
             let c = &l.credential;
-            let rules: Vec<&str> = r.findings_of(i).map(|f| f.rule).collect();
+            let rules: Vec<&str> = r.findings_of(i).map(|f| f.rule.as_str()).collect();
             let severity = r
                 .findings_of(i)
                 .map(|f| f.severity)
