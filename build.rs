@@ -9,7 +9,7 @@
 //!
 //! Only the file names and the `[lint]` header line are read here (no TOML parser in the
 //! build script); the catalogue checks at load time that each file's `code` and `name`
-//! match its file name, and `tests/catalogue.rs` loads every file.
+//! match its file name, and `tests/lint/catalogue.rs` loads every file.
 use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs};

@@ -1,5 +1,5 @@
 // The fuzz targets' bodies, shared by `fuzz/fuzz_targets/*.rs` (libFuzzer) and
-// `tests/fuzz_regressions.rs` (`cargo test` replays every crash found, and hostile inputs).
+// `tests/trust/fuzz_regressions.rs` (`cargo test` replays every crash found, and hostile inputs).
 // Each takes arbitrary bytes and must not panic, hang or allocate without bound.
 
 /// The URL classifier: the doctor's `Target::parse` and the scope matcher's `lookup`. First

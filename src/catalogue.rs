@@ -4,7 +4,7 @@
 //! carries the rule's identity (code, name, modes, default severity, summary), its
 //! documentation and, for rules that `atlcheck lint` reports, the detection data: prefilter
 //! keywords, the file kinds it applies to, named regex patterns and pass/fail examples that
-//! `tests/rule_examples.rs` runs through the real engine.
+//! `tests/lint/rule_examples.rs` runs through the real engine.
 //!
 //! The list of rules is the list of files: `build.rs` reads `rules/ATnnn-name.toml` and
 //! generates [`Code`] (one variant per file) and the embedded file table, so a new rule file
@@ -124,7 +124,7 @@ pub struct Rule {
     #[serde(default, skip_serializing)]
     pub cwe: Vec<u32>,
     /// GitHub's `security-severity`, 0.0 to 10.0 (over 9 critical, 7 to 8.9 high, 4 to 6.9
-    /// medium, under 4 low). Every lint rule has one (`tests/catalogue.rs`).
+    /// medium, under 4 low). Every lint rule has one (`tests/lint/catalogue.rs`).
     #[serde(default, skip_serializing)]
     pub security_severity: Option<f32>,
     /// The doctor's root-cause rank: when a diagnosis finds several errors, the one with the
@@ -137,7 +137,7 @@ pub struct Rule {
     /// Examples for rules `atlcheck tokens` reports.
     #[serde(default, skip_serializing)]
     pub tokens: Option<TokensSpec>,
-    /// Examples for an inventory rule: file sets that `tests/rule_examples.rs` runs through
+    /// Examples for an inventory rule: file sets that `tests/lint/rule_examples.rs` runs through
     /// `atlcheck inventory`'s own code.
     #[serde(default, skip_serializing)]
     pub inventory: Option<InventorySpec>,
@@ -169,7 +169,7 @@ pub struct ExampleFile {
 }
 
 /// Examples of a tokens rule: one credential as an admin API lists it, judged at `now`, that
-/// must (`fail`) or must not (`pass`) produce a finding of the rule. `tests/rule_examples.rs`
+/// must (`fail`) or must not (`pass`) produce a finding of the rule. `tests/lint/rule_examples.rs`
 /// runs them through the real parser and judge.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

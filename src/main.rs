@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     atlcheck::secret::install_panic_hook();
-    // Hidden, for tests/canary.rs: prove that the panic hook masks a secret in the payload.
+    // Hidden, for tests/trust/canary.rs: prove that the panic hook masks a secret in the payload.
     if let Some(v) = std::env::var_os("ATLCHECK_TEST_PANIC") {
         panic!("forced test panic: {}", v.to_string_lossy());
     }

@@ -29,7 +29,7 @@ pub fn table() -> &'static [Endpoint] {
     static T: OnceLock<Vec<Endpoint>> = OnceLock::new();
     T.get_or_init(|| {
         toml::from_str::<Table>(include_str!("../rules/removed-endpoints.toml"))
-            .expect("rules/removed-endpoints.toml is valid (tests/removed_endpoints.rs)")
+            .expect("rules/removed-endpoints.toml is valid (tests/lint/removed_endpoints.rs)")
             .endpoint
     })
 }

@@ -179,7 +179,7 @@ pub fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
 }
 
 /// A problem with a URL, judged once for every face: lint and the doctor report the same rule,
-/// message and fix for the same URL (`tests/doctor_scenarios.rs`, `lint_and_doctor_judge_urls_alike`).
+/// message and fix for the same URL (`tests/lint/cli.rs`, `lint_and_doctor_judge_urls_alike`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub rule: Code,

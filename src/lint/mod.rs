@@ -112,7 +112,7 @@ pub struct CompiledRule {
     kinds: Option<Vec<FileKind>>,
     keyword_ids: Vec<usize>,
     /// Named patterns, compiled on first use: a run over clean files compiles none (regex
-    /// compilation dominated start-up). `tests/catalogue.rs` compiles them all.
+    /// compilation dominated start-up). `tests/lint/catalogue.rs` compiles them all.
     patterns: Vec<(&'static str, &'static str, OnceLock<&'static Regex>)>,
     detector: Detector,
     /// Hits on comment lines count (see [`crate::catalogue::LintSpec::comments`]).

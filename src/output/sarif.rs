@@ -176,7 +176,7 @@ pub fn level(s: Severity) -> &'static str {
 /// secret committed to the repository is critical; a credential sent in clear or of the wrong,
 /// more powerful kind is high; a person-owned or malformed credential is medium; endpoint and
 /// header mistakes, which break the call but leak nothing, are low. Every lint rule has one
-/// (`tests/catalogue.rs`).
+/// (`tests/lint/catalogue.rs`).
 pub fn security_severity(r: &Rule) -> String {
     format!("{:.1}", r.security_severity.unwrap_or(0.0))
 }

@@ -24,7 +24,7 @@
 //!    are `::` has its first `:` written `%3A`, and `##[` is written `##%5B` anywhere.
 //!
 //! A partial line is processed on [`Write::flush`] and when the sink is dropped. The source
-//! audit test (`tests/sink_audit.rs`) fails when code under `src/` prints or writes a file
+//! audit test (`tests/trust/sink_audit.rs`) fails when code under `src/` prints or writes a file
 //! without this module.
 use std::borrow::Cow;
 use std::fs::File;

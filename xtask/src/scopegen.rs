@@ -1,7 +1,7 @@
 //! Generator of `rules/scopes.tsv`, the scope catalogue that `atlcheck scopes` embeds.
 //!
 //! This file depends only on `std` and `serde_json` so that the main crate's test
-//! `tests/scopes_catalogue.rs` can include it with `#[path]` and regenerate the catalogue
+//! `tests/admin/scopes_catalogue.rs` can include it with `#[path]` and regenerate the catalogue
 //! without running a second binary.
 //!
 //! How the specs are read (see `../shared/atlassian-openapi/SOURCES.md`):

@@ -1,0 +1,227 @@
+//! `atlcheck tokens --inventory`: the register of fixtures/inventory/acme-ops, written by
+//! `atlcheck inventory --format json`, joined with an organization's tokens read from a local
+//! simulation of the admin API (tests/admin/tokens_sim.rs) through ATLCHECK_CONNECT_TO.
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::tokens_sim;
+use tokens_sim::{KEY, ORG, Sim};
+
+const NOW: &str = "2026-11-29T12:00:00Z";
+
+/// The service account the fixture's nightly sync authenticates as, with a token that
+/// expires in 3 days; and a person's token no automation of the fixture uses.
+fn org() -> Sim {
+    let sim = Sim::start();
+    sim.with(|s| {
+        s.service_accounts = vec![json!({"id": "sa-1", "atlassianId": "712020:sa-1",
+            "email": "jira-sync-x1axxw94zz@serviceaccount.atlassian.com", "displayName": "jira-sync", "status": "ACTIVE"})];
+        s.sa_tokens.insert("sa-1".into(), vec![json!({"id": "st-1", "label": "nightly-sync",
+            "createdAt": "2026-01-10T09:00:00Z", "expiresAt": "2026-12-02T18:00:00Z", "lastActiveAt": "2026-11-29T02:00:00Z"})]);
+        s.api_tokens = vec![json!({"id": "t-1", "label": "laptop", "status": "ALLOWED", "createdAt": "2026-06-01T00:00:00Z",
+            "expiresAt": "2027-06-01T00:00:00Z", "lastActiveAt": "2026-11-28T00:00:00Z",
+            "user": {"id": "u-1", "orgId": ORG, "name": "Jane Doe", "email": "jane.doe@acme.com"}})];
+    });
+    sim
+}
+
+fn atlcheck(args: &[&str], sim: Option<&Sim>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "GITHUB_ACTIONS",
+        "TERM",
+        "ATLASSIAN_ORG_ID",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(sim) = sim {
+        cmd.env("ATLCHECK_CONNECT_TO", sim.connect_to());
+    }
+    cmd.env("ATLCHECK_NOW", NOW)
+        .env("ATLASSIAN_ADMIN_KEY", KEY)
+        .stdin(Stdio::null())
+        .output()
+        .expect("atlcheck runs")
+}
+
+#[test]
+fn an_expiring_token_names_the_automations_that_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory.json");
+    let out = atlcheck(
+        &[
+            "inventory",
+            "fixtures/inventory/acme-ops",
+            "--format",
+            "json",
+            "--output-file",
+            inv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sim = org();
+    let out = atlcheck(
+        &[
+            "tokens",
+            "--org",
+            ORG,
+            "--format",
+            "json",
+            "--sources",
+            "service-accounts,api-tokens",
+            "--inventory",
+            inv.to_str().unwrap(),
+        ],
+        Some(&sim),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let creds = doc["credentials"].as_array().unwrap();
+    let st1 = creds.iter().find(|c| c["id"] == "st-1").unwrap();
+    let used = st1["used_by"].as_array().unwrap();
+    assert_eq!(used.len(), 1, "{st1}");
+    assert_eq!(used[0]["credential"], "JIRA_API_TOKEN");
+    assert_eq!(
+        used[0]["runs_in"][0]["path"],
+        "fixtures/inventory/acme-ops/.github/workflows/nightly-sync.yml"
+    );
+    assert_eq!(used[0]["runs_in"][0]["schedule"], "0 2 * * *");
+    let t1 = creds.iter().find(|c| c["id"] == "t-1").unwrap();
+    assert_eq!(
+        t1["used_by"],
+        json!([]),
+        "no automation authenticates as Jane"
+    );
+    let at601 = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "AT601")
+        .unwrap();
+    let message = at601["message"].as_str().unwrap();
+    assert!(
+        message.contains("used by fixtures/inventory/acme-ops/.github/workflows/nightly-sync.yml (sync), schedule 0 2 * * *"),
+        "{message}"
+    );
+    assert!(
+        message.contains("owners @acme/ci @jane @acme/ops"),
+        "{message}"
+    );
+    // One integration of the fixture names its user only as `vars.CONFLUENCE_USER`.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 integration of the inventory name"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Human output shows the automations under the credential.
+    let human = atlcheck(
+        &[
+            "tokens",
+            "--org",
+            ORG,
+            "--sources",
+            "service-accounts",
+            "--inventory",
+            inv.to_str().unwrap(),
+            "--color",
+            "never",
+        ],
+        Some(&sim),
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains(
+            "      used by fixtures/inventory/acme-ops/.github/workflows/nightly-sync.yml (sync)"
+        ),
+        "{text}"
+    );
+    // Without --inventory there is no used_by.
+    let plain = atlcheck(
+        &[
+            "tokens",
+            "--org",
+            ORG,
+            "--format",
+            "json",
+            "--sources",
+            "service-accounts",
+        ],
+        Some(&sim),
+    );
+    let doc: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(doc["credentials"][0].get("used_by").is_none());
+}
+
+#[test]
+fn a_bad_inventory_file_is_a_usage_error_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("inventory.json");
+    std::fs::write(&bad, "{\"version\": 2}").unwrap();
+    for path in [bad.to_str().unwrap(), "no/such/inventory.json"] {
+        // No simulation: a request would fail with a network error, not this message.
+        let out = atlcheck(&["tokens", "--org", ORG, "--inventory", path], None);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--inventory"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// `--inventory` naming a FIFO is refused at once (the shared bounded reader opens it without
+/// blocking and sees it is not a regular file); opening it plainly waited forever for a writer.
+#[cfg(unix)]
+#[test]
+fn an_inventory_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("inventory.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable: skipped");
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_atlcheck"))
+        .args([
+            "tokens",
+            "--org",
+            ORG,
+            "--inventory",
+            fifo.to_str().unwrap(),
+        ])
+        .env("ATLASSIAN_ADMIN_KEY", KEY)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("atlcheck waited on a FIFO given as --inventory");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--inventory") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

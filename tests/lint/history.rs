@@ -1,0 +1,533 @@
+//! `atlcheck lint --history` on scratch git repositories built here, commit by commit: a
+//! secret added then deleted, renamed, on a side branch, only in a tag, in a merge, in a
+//! binary blob, in a large blob, and in many commits.
+use crate::common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{run, stderr, stdout};
+use serde_json::Value;
+
+/// A structurally valid, CRC-correct fake API token, different for every seed.
+fn token(seed: u64) -> String {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let body: String = (0..170)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            alphabet[(x >> 33) as usize % alphabet.len()] as char
+        })
+        .collect();
+    atlcheck::token::with_crc_tail(&format!("ATATT3xFfGF0{body}="))
+}
+
+struct Repo {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn git_at(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("repo");
+        std::fs::create_dir(&path).unwrap();
+        git_at(&path, &["init", "-q", "-b", "main"]);
+        Repo { _dir: dir, path }
+    }
+    fn git(&self, args: &[&str]) -> String {
+        git_at(&self.path, args)
+    }
+    fn write(&self, file: &str, content: impl AsRef<[u8]>) {
+        let p = self.path.join(file);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    /// Stage everything and commit; returns the commit ID.
+    fn commit(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+    fn lint(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["lint", "--history", "--isolated", "--format", "json"];
+        args.extend_from_slice(extra);
+        run(&self.path, &args)
+    }
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(out), stderr(out)))
+}
+
+fn findings(out: &Output) -> Vec<Value> {
+    json(out)["findings"].as_array().unwrap().clone()
+}
+
+/// Nothing atlcheck printed carries a whole secret.
+fn assert_masked(out: &Output, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!stdout(out).contains(s), "secret in stdout");
+        assert!(!stderr(out).contains(s), "secret in stderr");
+    }
+}
+
+#[test]
+fn secret_added_then_deleted_is_found_at_the_commit_that_added_it() {
+    let r = Repo::new();
+    let t = token(1);
+    r.write("README.md", "# demo\n");
+    r.commit("init");
+    r.write("deploy/sync.sh", format!("export JIRA_API_TOKEN={t}\n"));
+    let added = r.commit("add sync");
+    r.git(&["rm", "-q", "deploy/sync.sh"]);
+    r.commit("remove the token");
+    let out = r.lint(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_masked(&out, &[&t]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule"], "AT102");
+    assert_eq!(f[0]["path"], "deploy/sync.sh");
+    assert_eq!(f[0]["line"], 1);
+    assert_eq!(f[0]["column"], 23);
+    assert_eq!(f[0]["commit"], added.as_str());
+    assert_eq!(f[0]["in_head"], false);
+    assert_eq!(f[0]["paths"], serde_json::json!([]));
+    let msg = f[0]["message"].as_str().unwrap();
+    assert!(msg.contains(&added), "{msg}");
+    assert!(msg.contains("no longer in HEAD"), "{msg}");
+    assert!(
+        f[0]["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("revoke or rotate")
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["history"]["commits"], 3);
+    assert_eq!(doc["summary"]["history"]["shallow"], false);
+
+    // The working-tree lint finds nothing: that is the point of --history.
+    let tree = run(&r.path, &["lint", "--isolated", "--format", "json"]);
+    assert_eq!(tree.status.code(), Some(0), "{}", stdout(&tree));
+    // --exit-zero keeps the report and exits 0.
+    let zero = r.lint(&["--exit-zero"]);
+    assert_eq!(zero.status.code(), Some(0));
+    assert_eq!(findings(&zero).len(), 1);
+}
+
+#[test]
+fn renamed_file_is_one_finding_with_the_new_path_listed() {
+    let r = Repo::new();
+    let t = token(2);
+    r.write(
+        "a.sh",
+        format!("curl -u bot@example.com:{t} https://acme.atlassian.net/rest/api/3/myself\n"),
+    );
+    let first = r.commit("a");
+    r.git(&["mv", "a.sh", "b.sh"]);
+    r.commit("rename");
+    let out = r.lint(&[]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["path"], "a.sh");
+    assert_eq!(f[0]["commit"], first.as_str());
+    assert_eq!(f[0]["in_head"], true);
+    assert_eq!(f[0]["paths"], serde_json::json!(["b.sh"]));
+    assert!(f[0]["message"].as_str().unwrap().contains("still in HEAD"));
+}
+
+#[test]
+fn side_branch_and_tag_only_commits_are_scanned() {
+    let r = Repo::new();
+    let (t1, t2) = (token(3), token(4));
+    r.write("README.md", "# demo\n");
+    r.commit("init");
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write("ci/jira.env", format!("JIRA_API_TOKEN={t1}\n"));
+    let on_side = r.commit("side");
+    r.git(&["checkout", "-q", "main"]);
+    // A commit reachable only through a tag.
+    r.git(&["checkout", "-q", "--detach"]);
+    r.write("release.env", format!("ATLASSIAN_API_TOKEN=\"{t2}\"\n"));
+    let tagged = r.commit("release");
+    r.git(&["tag", "-a", "v1", "-m", "v1"]);
+    r.git(&["checkout", "-q", "main"]);
+    let out = r.lint(&[]);
+    assert_masked(&out, &[&t1, &t2]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let by_path = |p: &str| f.iter().find(|x| x["path"] == p).unwrap().clone();
+    assert_eq!(by_path("ci/jira.env")["commit"], on_side.as_str());
+    assert_eq!(by_path("ci/jira.env")["in_head"], false);
+    assert_eq!(by_path("release.env")["commit"], tagged.as_str());
+    assert_eq!(by_path("release.env")["in_head"], false);
+}
+
+#[test]
+fn a_secret_written_while_resolving_a_merge_belongs_to_the_merge() {
+    let r = Repo::new();
+    let t = token(5);
+    r.write("conf.ini", "[jira]\nurl = https://api.atlassian.com\n");
+    r.commit("init");
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write(
+        "conf.ini",
+        "[jira]\nurl = https://api.atlassian.com/ex/jira\n",
+    );
+    r.commit("side");
+    r.git(&["checkout", "-q", "main"]);
+    r.write("conf.ini", "[jira]\nurl = https://api.atlassian.com/ex\n");
+    r.commit("main");
+    let merge = Command::new("git")
+        .current_dir(&r.path)
+        .args(["merge", "-q", "side"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+    r.write(
+        "conf.ini",
+        format!("[jira]\nurl = https://api.atlassian.com/ex/jira\ntoken = {t}\n"),
+    );
+    let merged = r.commit("merge side");
+    assert_eq!(
+        r.git(&["rev-list", "--parents", "-n1", "HEAD"])
+            .split(' ')
+            .count(),
+        3,
+        "a merge commit"
+    );
+    let f = findings(&r.lint(&[]));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["commit"], merged.as_str());
+    assert_eq!(f[0]["line"], 3);
+    assert_eq!(f[0]["in_head"], true);
+}
+
+#[test]
+fn binary_and_large_blobs_are_skipped() {
+    let r = Repo::new();
+    let (t1, t2) = (token(6), token(7));
+    let mut bin = b"\x89PNG\r\n\x1a\n\0\0\0".to_vec();
+    bin.extend_from_slice(format!("JIRA_API_TOKEN={t1}\n").as_bytes());
+    r.write("logo.png", bin);
+    let mut big = format!("JIRA_API_TOKEN={t2}\n");
+    big.push_str(&"# padding\n".repeat(300));
+    r.write("big.sh", big);
+    r.commit("assets");
+    let out = r.lint(&["--max-filesize", "2000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["findings"], serde_json::json!([]));
+    let skipped = doc["skipped"].as_array().unwrap();
+    let reason = |p: &str| {
+        skipped
+            .iter()
+            .find(|s| s["path"].as_str().unwrap().starts_with(p))
+            .unwrap_or_else(|| panic!("{p} not skipped: {skipped:#?}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(reason("logo.png@").contains("binary"));
+    assert!(
+        reason("big.sh@").contains("size limit"),
+        "{}",
+        reason("big.sh@")
+    );
+    // Without the size limit the large blob is read and its secret found.
+    let f = findings(&r.lint(&[]));
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["path"], "big.sh");
+}
+
+#[test]
+fn a_secret_in_many_commits_is_reported_once_with_the_first_commit() {
+    let r = Repo::new();
+    let t = token(8);
+    r.write("README.md", "# demo\n");
+    r.commit("init");
+    r.write("jira.env", format!("JIRA_API_TOKEN={t}\n"));
+    let first = r.commit("add");
+    for i in 0..5 {
+        r.write("notes.txt", format!("{i}\n"));
+        r.commit(&format!("unrelated {i}"));
+    }
+    // The same blob copied elsewhere, then the file edited around the secret.
+    r.write("copy/jira.env", format!("JIRA_API_TOKEN={t}\n"));
+    r.commit("copy");
+    r.write(
+        "jira.env",
+        format!("# moved\nJIRA_URL=https://api.atlassian.com\nJIRA_API_TOKEN={t}\n"),
+    );
+    r.commit("edit");
+    let out = r.lint(&[]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["commit"], first.as_str());
+    assert_eq!(f[0]["path"], "jira.env");
+    assert_eq!(f[0]["line"], 1);
+    assert_eq!(f[0]["paths"], serde_json::json!(["copy/jira.env"]));
+    assert_eq!(json(&out)["summary"]["history"]["commits"], 9);
+}
+
+#[test]
+fn range_limits_the_scan_to_what_the_commits_introduced() {
+    let r = Repo::new();
+    let (old, new) = (token(9), token(10));
+    r.write("old.env", format!("JIRA_API_TOKEN={old}\n"));
+    let base = r.commit("old");
+    r.write("new.env", format!("JIRA_API_TOKEN={new}\n"));
+    let added = r.commit("new");
+    let range = format!("{base}..HEAD");
+    let out = run(
+        &r.path,
+        &[
+            "lint",
+            "--isolated",
+            "--format",
+            "json",
+            "--history-range",
+            &range,
+        ],
+    );
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["path"], "new.env");
+    assert_eq!(f[0]["commit"], added.as_str());
+    assert_eq!(json(&out)["summary"]["history"]["range"], range.as_str());
+    let bad = run(&r.path, &["lint", "--history-range", "--output=x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let unknown = run(&r.path, &["lint", "--history-range", "nosuchbranch..HEAD"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("--history-range"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn baselines_keep_accepting_a_secret_that_moves() {
+    let r = Repo::new();
+    let t = token(11);
+    r.write("a.env", format!("JIRA_API_TOKEN={t}\n"));
+    r.commit("a");
+    let base = r.path.join("../history.baseline");
+    let base = base.to_str().unwrap();
+    let w = r.lint(&["--write-baseline", base]);
+    assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
+    assert!(!std::fs::read_to_string(base).unwrap().contains(&t));
+    // Moved and edited around: same secret, same fingerprint.
+    r.git(&["rm", "-q", "a.env"]);
+    r.write("deploy/b.env", format!("# x\nJIRA_API_TOKEN={t}\n"));
+    r.commit("move");
+    let b = r.lint(&["--baseline", base]);
+    assert_eq!(b.status.code(), Some(0), "{}", stdout(&b));
+    assert_eq!(json(&b)["baseline"]["matched"], 1);
+    // A new secret is still reported.
+    r.write("c.env", format!("JIRA_API_TOKEN={}\n", token(12)));
+    r.commit("new");
+    let c = r.lint(&["--baseline", base]);
+    assert_eq!(c.status.code(), Some(1));
+    assert_eq!(findings(&c).len(), 1);
+}
+
+#[test]
+fn sarif_github_and_human_name_the_path_and_the_commit() {
+    let r = Repo::new();
+    let t = token(13);
+    r.write("gone.sh", format!("JIRA_API_TOKEN={t}\n"));
+    let c = r.commit("a");
+    r.git(&["rm", "-q", "gone.sh"]);
+    r.commit("b");
+    for format in ["sarif", "github", "human", "concise", "junit"] {
+        let out = run(
+            &r.path,
+            &["lint", "--history", "--isolated", "--format", format],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert_masked(&out, &[&t]);
+        let text = stdout(&out);
+        assert!(text.contains("gone.sh"), "{format}: {text}");
+        assert!(text.contains(&c), "{format}: {text}");
+    }
+}
+
+#[test]
+fn select_applies_and_non_secret_rules_are_not_run() {
+    let r = Repo::new();
+    r.write(
+        "a.sh",
+        format!(
+            "curl -u me@example.com:{} https://acme.atlassian.net/rest/api/3/myself\n",
+            token(14)
+        ),
+    );
+    r.commit("a");
+    let f = findings(&r.lint(&[]));
+    let rules: Vec<&str> = f.iter().map(|x| x["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["AT102"], "AT101 and AT201 are not history rules");
+    let none = r.lint(&["--select", "AT201"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("AT102"), "{}", stderr(&none));
+    let only = r.lint(&["--select", "AT103"]);
+    assert_eq!(only.status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_and_non_repositories_exit_2() {
+    let r = Repo::new();
+    r.write("a.txt", "x\n");
+    r.commit("a");
+    for args in [
+        &["lint", "--history", "--staged"][..],
+        &["lint", "--history", "-"],
+        &["lint", "--history", ".", "."],
+    ] {
+        let out = run(&r.path, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let plain = tempfile::tempdir().unwrap();
+    let out = run(plain.path(), &["lint", "--history"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a git repository"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(plain.path(), &["lint", "--history", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_shallow_clone_says_history_is_incomplete() {
+    let r = Repo::new();
+    let t = token(15);
+    r.write("a.env", format!("JIRA_API_TOKEN={t}\n"));
+    r.commit("a");
+    r.git(&["rm", "-q", "a.env"]);
+    r.commit("b");
+    let clone = r.path.parent().unwrap().join("shallow");
+    let url = format!("file://{}", r.path.display());
+    git_at(
+        r.path.parent().unwrap(),
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+    );
+    let out = run(
+        &clone,
+        &["lint", "--history", "--isolated", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("shallow clone"), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["history"]["shallow"], true);
+    // Given the repository as PATH from elsewhere, the same.
+    let out = run(
+        r.path.parent().unwrap(),
+        &["lint", "--history", "--isolated", "shallow"],
+    );
+    assert!(stderr(&out).contains("shallow clone"), "{}", stderr(&out));
+}
+
+#[test]
+fn empty_bare_and_sha256_repositories() {
+    // No commit at all: nothing to scan, exit 0.
+    let empty = Repo::new();
+    let out = empty.lint(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["summary"]["history"]["commits"], 0);
+
+    // A bare mirror is scanned like its origin; SARIF carries the provenance as properties.
+    let r = Repo::new();
+    let t = token(16);
+    r.write("a.env", format!("JIRA_API_TOKEN={t}\n"));
+    let c = r.commit("a");
+    let parent = r.path.parent().unwrap();
+    git_at(parent, &["clone", "-q", "--mirror", "repo", "mirror.git"]);
+    let out = run(
+        parent,
+        &[
+            "lint",
+            "--history",
+            "--isolated",
+            "--format",
+            "sarif",
+            "mirror.git",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["commit"], c.as_str());
+    assert_eq!(result["properties"]["in_head"], true);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "a.env"
+    );
+
+    // SHA-256 object IDs: 64 hex digits.
+    let dir = tempfile::tempdir().unwrap();
+    git_at(
+        dir.path(),
+        &["init", "-q", "--object-format=sha256", "-b", "main", "s"],
+    );
+    let s = dir.path().join("s");
+    std::fs::write(s.join("b.env"), format!("JIRA_API_TOKEN={}\n", token(17))).unwrap();
+    git_at(&s, &["add", "-A"]);
+    git_at(&s, &["commit", "-q", "-m", "b"]);
+    let head = git_at(&s, &["rev-parse", "HEAD"]);
+    assert_eq!(head.len(), 64);
+    let out = run(&s, &["lint", "--history", "--isolated", "--format", "json"]);
+    let f = findings(&out);
+    assert_eq!(f.len(), 1, "{}", stderr(&out));
+    assert_eq!(f[0]["commit"], head.as_str());
+}
+
+#[test]
+fn configuration_excludes_apply_and_paths_are_relative_to_the_repository() {
+    let r = Repo::new();
+    r.write(".atlcheck.toml", "exclude = [\"fixtures/**\"]\n");
+    r.write(
+        "fixtures/fake.env",
+        format!("JIRA_API_TOKEN={}\n", token(18)),
+    );
+    r.write("app/real.env", format!("JIRA_API_TOKEN={}\n", token(19)));
+    r.commit("a");
+    for dir in [r.path.clone(), r.path.join("app")] {
+        let out = run(&dir, &["lint", "--history", "--format", "json"]);
+        let f = findings(&out);
+        let paths: Vec<&str> = f.iter().map(|x| x["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, ["app/real.env"], "from {}", dir.display());
+    }
+}

@@ -1,0 +1,14 @@
+//! Security invariants across every command (`cargo test --test trust`; SECURITY.md): canary
+//! secrets, hostile output, bounded input, the sink audit, fuzz regressions, red-team cases and
+//! the URL differential. A new security test goes into the module of its class, or a new file
+//! here with its `mod` line below.
+#[path = "../common/mod.rs"]
+mod common;
+
+mod adversarial;
+mod bounded_input;
+mod canary;
+mod fuzz_regressions;
+mod hostile_output;
+mod sink_audit;
+mod url_differential;
