@@ -2,6 +2,12 @@
 //! kinds they apply to in `rules/*.toml` (`files = ["shell", "python"]` or `["*"]`).
 use std::path::Path;
 
+/// Suffixes that mark a template or sample of another file: the kind is that of the name
+/// without them.
+const TEMPLATE_SUFFIXES: &[&str] = &[
+    "tpl", "tmpl", "template", "example", "sample", "dist", "j2", "jinja", "jinja2",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Shell,
@@ -103,6 +109,14 @@ impl FileKind {
         if name == "makefile" || name == "jenkinsfile" || name == "justfile" {
             return FileKind::Shell;
         }
+        // A template or sample of a config file (`application.conf.tpl`, `jira.ini.example`,
+        // `settings.yml.dist`) is read as the format it becomes.
+        if let Some((stem, ext)) = name.rsplit_once('.')
+            && TEMPLATE_SUFFIXES.contains(&ext)
+            && stem.contains('.')
+        {
+            return FileKind::detect(Path::new(stem), first_line);
+        }
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         match ext {
             "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "mk" | "cmd" | "bat" => {
@@ -173,6 +187,22 @@ mod tests {
         assert_eq!(
             FileKind::detect(Path::new("a.ps1"), ""),
             FileKind::PowerShell
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("conf/application.conf.tpl"), ""),
+            FileKind::Ini
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("settings.yml.dist"), ""),
+            FileKind::Yaml
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("jira.properties.example"), ""),
+            FileKind::Ini
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("README.template"), ""),
+            FileKind::Other
         );
     }
 }

@@ -84,6 +84,54 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
         .any(|w| above.contains(w))
 }
 
+/// Is offset `at` in configuration: a configuration file, or a fenced configuration block
+/// (`yaml`, `ini`, `properties`, `hocon`, `toml`, `json`, `env`, `hcl`) of a Markdown file?
+fn config_at(
+    cx: &Cx<'_>,
+    fenced: &mut Option<Vec<(std::ops::Range<usize>, Option<FileKind>)>>,
+    at: usize,
+) -> bool {
+    if cx.kind != FileKind::Markdown {
+        return cx.kind.is_config();
+    }
+    fenced
+        .get_or_insert_with(|| common::markdown_fences(cx.text))
+        .iter()
+        .any(|(r, k)| r.contains(&at) && k.is_some())
+}
+
+/// Is offset `at` an argument of a call or constructor named for the product
+/// (`JiraConfig(username = ..., host = "acme.atlassian.net")`, `new ConfluenceClient(url: ...)`)?
+/// Looks back at most 400 bytes for the innermost unclosed `(`.
+fn inside_atlassian_call(cx: &Cx<'_>, at: usize) -> bool {
+    let mut from = at.saturating_sub(400);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &cx.text[from..at];
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth > 0 => depth -= 1,
+            '(' => {
+                let head = before[..i].trim_end();
+                let start = head
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                    .map_or(0, |(p, c)| p + c.len_utf8());
+                let name = head[start..].to_ascii_lowercase();
+                return ["jira", "confluence", "atlassian"]
+                    .iter()
+                    .any(|w| name.contains(w));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The line before a URL, reduced to `KEY=` when the URL is the fallback of an
 /// assignment: `host = process.env.JIRA_HOST || '`, `JIRA_URL = os.getenv("JIRA_URL", "`,
 /// `: "${JIRA_URL:-`. Otherwise the line as it is.
@@ -129,6 +177,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let mut uses_rest: Option<bool> = None;
+    let mut has_credential: Option<bool> = None;
+    let mut fenced = None;
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
             continue;
@@ -193,8 +243,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         } else if (cx.pattern("base-key").is_match(before)
             || cx.pattern("base-call").is_match(before))
             && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
-                || cx.kind.is_config() && nested_in_atlassian_section(cx, url.start()))
+                || config_at(cx, &mut fenced, url.start())
+                    && nested_in_atlassian_section(cx, url.start())
+                || inside_atlassian_call(cx, url.start()))
         {
+            report(out, "API client base URL set to the site URL");
+        } else if cx.pattern("base-key").is_match(before)
+            && *has_credential.get_or_insert_with(|| cx.pattern("credential-key").is_match(cx.text))
+        {
+            // `SITE_URL = "https://acme.atlassian.net"` beside `API_TOKEN = ...`: the
+            // settings of an API client, whichever file then uses them.
             report(out, "API client base URL set to the site URL");
         }
     }
@@ -259,7 +317,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix(fix_for(site, path, None)),
             );
         }
-        if out.len() > before_reported || gateway_used {
+        if out.len() > before_reported {
+            continue;
+        }
+        let var_name = var.as_str();
+        let generic = ["host", "hostname", "server", "domain", "site", "jira_host"]
+            .iter()
+            .any(|k| var_name.to_ascii_lowercase().ends_with(k));
+        // `JiraConfig(user = ..., host = "acme.atlassian.net")`: the host handed to the
+        // product's client, whatever else the file does.
+        let in_client_call = generic && inside_atlassian_call(cx, var.start());
+        if gateway_used && !in_client_call {
             continue;
         }
         // Not used in a URL here: the host itself configures an API client when its key names
@@ -283,12 +351,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ))
             .is_ok_and(|re| re.is_match(cx.text))
         };
-        let generic = ["host", "hostname", "server", "domain", "site", "jira_host"]
-            .iter()
-            .any(|k| var.to_ascii_lowercase().ends_with(k));
-        if strong && (cx.kind.is_config() || cx.pattern("rest-usage").is_match(cx.text))
+        if strong
+            && (config_at(cx, &mut fenced, site.start())
+                || cx.pattern("rest-usage").is_match(cx.text))
             || generic && handed && cx.pattern("rest-usage").is_match(cx.text)
-            || generic && cx.kind.is_config() && nested_in_atlassian_section(cx, site.start())
+            || generic
+                && config_at(cx, &mut fenced, site.start())
+                && nested_in_atlassian_section(cx, site.start())
+            || in_client_call
         {
             let site = site.as_str();
             out.push(

@@ -53,7 +53,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if templated {
             continue;
         }
-        let placeholder = id.starts_with('{') || id.starts_with('<') || id.starts_with(':');
+        // `{cloudId}`, `<cloud-id>`, `:cloudId`, and in documentation a capitalised name
+        // (`/ex/jira/CLOUDID/`, `YOUR_CLOUD_ID`) that the reader replaces.
+        let capitalised_name = id.len() >= 2
+            && id
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c == '-');
+        let placeholder = id.starts_with('{')
+            || id.starts_with('<')
+            || id.starts_with(':')
+            || capitalised_name && (cx.kind == FileKind::Markdown || in_comment(cx, idm.start()));
         if placeholder
             && (cx.kind == FileKind::Markdown
                 || in_comment(cx, idm.start())

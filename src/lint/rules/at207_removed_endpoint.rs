@@ -1,9 +1,168 @@
 //! AT207 removed-endpoint: a REST path Atlassian removed (410 Gone) or scheduled for removal,
 //! from the shared table `rules/removed-endpoints.toml` (the doctor reads the same table).
-use crate::lint::{Cx, Hit};
+//!
+//! Only calls count. A mention of a removed path is not a call when it is:
+//! - on a host that is not Jira or Confluence Cloud: Data Center and Server (`jira.corp.example`,
+//!   where `/rest/api/2/search` still works), `localhost` and mock servers, documentation sites;
+//!   a base held in a variable is resolved through the file's own literal assignments;
+//! - prose: Markdown outside fenced code blocks (changelogs, migration notes, docs), comments,
+//!   and lines that describe the migration (`deprecated`, `removed`, `instead of`, ...);
+//! - a route or a mock: a server route (`app.get("/rest/api/3/search", ...)`), a mocked
+//!   response (`responses.add`, WireMock `urlPathEqualTo`, `nock`), an OpenAPI path key.
+use super::common;
+use crate::lint::{Cx, FileKind, Hit};
 use crate::removed;
 
+/// Words on a line that describe a migration rather than make a call.
+const MIGRATION_WORDS: &[&str] = &[
+    "deprecat",
+    "removed",
+    "migrat",
+    "instead of",
+    "replaced by",
+    "replacement",
+    "no longer",
+    "sunset",
+    "410",
+];
+
+/// Words on a line that define a route or a mock rather than make a call.
+const MOCK_WORDS: &[&str] = &[
+    "mock",
+    "stub",
+    "nock(",
+    "responses.add",
+    "respx",
+    "urlpathequalto",
+    "urlequalto",
+    "urlpathmatching",
+    "urlmatching",
+    "wiremock",
+    "intercept(",
+    "app.get(",
+    "app.post(",
+    "router.get(",
+    "router.post(",
+    "@app.route",
+    ".route(",
+    "@getmapping",
+    "@postmapping",
+    "@requestmapping",
+    "when.path(",
+    "withpath(",
+];
+
+/// Is a URL host one of Jira or Confluence Cloud's (a site or the API gateway)?
+fn cloud_host(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    let h = h.split(':').next().unwrap_or("");
+    h.ends_with(".atlassian.net") || h == "api.atlassian.com" || h.ends_with(".jira.com")
+}
+
+/// Is the host written with a template or variable in it (`${SITE}.atlassian.net`, `{{host}}`)?
+fn templated(host: &str) -> bool {
+    host.contains(['$', '{', '<', '%', '+'])
+}
+
+/// Where the URL before a path goes: `Some(true)` Cloud, `Some(false)` another host (Data
+/// Center, localhost, docs), `None` unknown.
+fn host_before(cx: &Cx<'_>, before: &str, cache: &mut Resolved) -> Option<bool> {
+    // The URL token the path belongs to: back to the last quote or space.
+    let token_start = before
+        .rfind([' ', '\t', '"', '\'', '`', '(', '=', ','])
+        .map_or(0, |i| i + 1);
+    let token = &before[token_start..];
+    if let Some(i) = token.rfind("://") {
+        let host = token[i + 3..].split('/').next().unwrap_or("");
+        if cloud_host(host) || host.to_ascii_lowercase().contains(".atlassian.net") {
+            return Some(true);
+        }
+        if templated(host) {
+            return variable_in(host).and_then(|v| resolve(cx, v, cache));
+        }
+        return Some(false);
+    }
+    // A base in a variable: `${JIRA_URL}/rest/...`, `{base}/rest`, `url + "/rest`.
+    let expr = if token.is_empty() {
+        // `url + "/rest/..."`: the operand before the `+`.
+        let b = before.trim_end_matches(['"', '\'', '`']).trim_end();
+        b.strip_suffix('+').map(str::trim_end).unwrap_or("")
+    } else {
+        token
+    };
+    variable_in(expr).and_then(|v| resolve(cx, v, cache))
+}
+
+/// Variables already resolved in this file: each is searched for once, and at most 64 (a file
+/// with thousands of calls through distinct variables would otherwise be rescanned for each).
+type Resolved = std::collections::HashMap<String, Option<bool>>;
+
+/// The last identifier of an expression: `${JIRA_URL}` → `JIRA_URL`, `self.base` → `base`.
+fn variable_in(expr: &str) -> Option<&str> {
+    let e = expr.trim_end_matches(['}', ')', ' ', '"', '\'']);
+    let start = e
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(p, c)| p + c.len_utf8());
+    let v = &e[start..];
+    (!v.is_empty() && !v.starts_with(|c: char| c.is_ascii_digit())).then_some(v)
+}
+
+/// The host a variable is set to by a literal assignment in the file
+/// (`JIRA_URL=https://jira.corp.example`, `base = "https://acme.atlassian.net"`).
+fn resolve(cx: &Cx<'_>, var: &str, cache: &mut Resolved) -> Option<bool> {
+    if let Some(known) = cache.get(var) {
+        return *known;
+    }
+    if cache.len() >= 64 {
+        return None;
+    }
+    let found = resolve_uncached(cx, var);
+    cache.insert(var.to_string(), found);
+    found
+}
+
+fn resolve_uncached(cx: &Cx<'_>, var: &str) -> Option<bool> {
+    let re = regex::Regex::new(&format!(
+        r#"\b{}["']?\s*(?:=|:=|:|=>)\s*(?:[fr]?["'`])?(?:\$\{{\w+:-)?https?://(?P<host>[^/\s"'`]+)"#,
+        regex::escape(var)
+    ))
+    .ok()?;
+    let host = re.captures(cx.text)?.name("host")?.as_str().to_string();
+    if cloud_host(&host) || host.to_ascii_lowercase().contains(".atlassian.net") {
+        Some(true)
+    } else if templated(&host) {
+        None
+    } else {
+        Some(false)
+    }
+}
+
+/// With the base unknown, does the file show a self-hosted Jira or Confluence and no Cloud
+/// host (`https://jira.intranet.example`)?
+fn self_hosted_file(cx: &Cx<'_>) -> bool {
+    let lower = cx.text.to_ascii_lowercase();
+    if lower.contains(".atlassian.net") || lower.contains("api.atlassian.com") {
+        return false;
+    }
+    lower.match_indices("://").any(|(i, _)| {
+        let host: String = lower[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        host.contains('.')
+            && ["jira", "confluence", "wiki"]
+                .iter()
+                .any(|w| host.contains(w))
+            && !host.ends_with("atlassian.com")
+    })
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
+    let fences = (cx.kind == FileKind::Markdown).then(|| common::markdown_fences(cx.text));
+    let mut self_hosted: Option<bool> = None;
+    let mut resolved = Resolved::new();
     for caps in cx.pattern("rest-path").captures_iter(cx.text) {
         let Some(p) = caps.name("path") else { continue };
         // `/rest/api/3/search` but not `/rest/api/3/search/jql`: the path must end here.
@@ -11,9 +170,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let Some(e) = removed::lookup(None, path) else {
             continue;
         };
+        // In Markdown only fenced code runs; the prose around it mentions.
+        if let Some(f) = &fences
+            && !f.iter().any(|(r, _)| r.contains(&p.start()))
+        {
+            continue;
+        }
         // A method named on the same line that the table does not list (POST to a path whose
         // GET was removed) is not the removed operation.
-        let (line, _) = cx.line_at(p.start());
+        let (line, line_start) = cx.line_at(p.start());
         // Commented-out code calls nothing.
         if ["#", "//", "--", "*", ";", "<!--"]
             .iter()
@@ -25,7 +190,28 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let other_method = ["post", "put", "delete", "patch"]
             .iter()
             .any(|m| lower.contains(m) && !e.methods.iter().any(|x| x.eq_ignore_ascii_case(m)));
-        if other_method {
+        if other_method
+            || MIGRATION_WORDS.iter().any(|w| lower.contains(w))
+            || MOCK_WORDS.iter().any(|w| lower.contains(w))
+        {
+            continue;
+        }
+        // An OpenAPI path key (`"/rest/api/3/search": {`, `/rest/api/3/search:`).
+        let after = line.get(p.end() - line_start..).unwrap_or("");
+        let after_key = after.trim_start_matches(['"', '\'']);
+        if after_key.starts_with(':')
+            && !after_key.starts_with("://")
+            && after.len() > after_key.len()
+            || after.trim_end() == ":"
+        {
+            continue;
+        }
+        let before = line.get(..p.start() - line_start).unwrap_or("");
+        let cloud = match host_before(cx, before, &mut resolved) {
+            Some(c) => c,
+            None => !*self_hosted.get_or_insert_with(|| self_hosted_file(cx)),
+        };
+        if !cloud {
             continue;
         }
         let method = e.methods.join("|");

@@ -2,7 +2,7 @@
 //! `Basic` values, literal strings.
 use std::ops::Range;
 
-use crate::lint::Cx;
+use crate::lint::{Cx, FileKind};
 use crate::token::{self, TokenInfo, TokenKind};
 
 /// Shortest run after the prefix that counts as a token rather than a mention of the prefix.
@@ -162,4 +162,54 @@ pub fn unquote(s: &str) -> &str {
 pub fn line_prefix<'a>(cx: &Cx<'a>, at: usize) -> &'a str {
     let (_, start) = cx.line_at(at);
     &cx.text[start..at]
+}
+
+/// The fenced blocks of a Markdown file (```` ```yaml ````, `~~~ini`), with the configuration
+/// format their info string names (`None` for code and untagged blocks).
+pub fn markdown_fences(text: &str) -> Vec<(std::ops::Range<usize>, Option<FileKind>)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str, Option<FileKind>)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        match open {
+            None => {
+                let marker = if t.starts_with("```") {
+                    "```"
+                } else if t.starts_with("~~~") {
+                    "~~~"
+                } else {
+                    ""
+                };
+                if !marker.is_empty() {
+                    let info = t.trim_start_matches(['`', '~']).trim().to_ascii_lowercase();
+                    let lang = info
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                        .next()
+                        .unwrap_or("");
+                    let kind = match lang {
+                        "yaml" | "yml" => Some(FileKind::Yaml),
+                        "ini" | "cfg" | "conf" | "properties" | "hocon" => Some(FileKind::Ini),
+                        "toml" => Some(FileKind::Toml),
+                        "json" | "jsonc" | "json5" => Some(FileKind::Json),
+                        "env" | "dotenv" => Some(FileKind::Env),
+                        "hcl" | "terraform" | "tf" => Some(FileKind::Hcl),
+                        _ => None,
+                    };
+                    open = Some((at + line.len(), marker, kind));
+                }
+            }
+            Some((start, marker, kind)) => {
+                if t.starts_with(marker) && t.trim_start_matches(['`', '~']).is_empty() {
+                    out.push((start..at, kind));
+                    open = None;
+                }
+            }
+        }
+        at += line.len();
+    }
+    if let Some((start, _, kind)) = open {
+        out.push((start..text.len(), kind));
+    }
+    out
 }
