@@ -1,0 +1,337 @@
+//! Scoring of a labelled held-out corpus split into a `tune` and a `report` half (the protocol of
+//! `fixtures/heldout2/README.md` and `fixtures/heldout3/README.md`): loading and checking a half's
+//! labels, linting its files, and printing file-level precision and recall per rule.
+//!
+//! A half is a folder of corpus files and one or more `labels*.toml` files (one per labeller):
+//! `[files."id"]` with `rules`, `reason` and the provenance `repo`, `commit`, `path`, `licence`.
+//! A file's id is its path inside the half; FNV-1a-64 of the id decides the half.
+#![allow(dead_code)]
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use atlcheck::lint::Linter;
+
+/// Lint-face codes of SPEC.md's rule table. A label may name a code the catalogue does not have yet
+/// (a rule in progress); it then counts as a miss until the rule exists.
+pub const LINT_CODES: &[&str] = &[
+    "AT101", "AT102", "AT103", "AT104", "AT201", "AT202", "AT203", "AT204", "AT205", "AT207",
+    "AT301", "AT302", "AT303", "AT405",
+];
+
+/// Issue 16's per-rule floor applies where the half holds at least this many positive files.
+pub const FLOOR_SUPPORT: usize = 10;
+
+#[derive(serde::Deserialize)]
+struct LabelsFile {
+    files: BTreeMap<String, Entry>,
+}
+
+#[derive(serde::Deserialize, Clone)]
+#[allow(dead_code)] // provenance fields are checked for presence, not used in scoring
+pub struct Entry {
+    pub rules: Vec<String>,
+    pub reason: String,
+    pub repo: String,
+    pub commit: String,
+    pub path: String,
+    pub licence: String,
+}
+
+/// FNV-1a, 64 bit, of the file id's UTF-8 bytes: even means `tune`, odd means `report`.
+pub fn fnv1a64(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+pub fn half_of(id: &str) -> &'static str {
+    if fnv1a64(id).is_multiple_of(2) {
+        "tune"
+    } else {
+        "report"
+    }
+}
+
+fn is_labels_file(rel: &str) -> bool {
+    !rel.contains('/') && rel.starts_with("labels") && rel.ends_with(".toml")
+}
+
+fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            corpus_files(&path, base, out);
+        } else {
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !is_labels_file(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+}
+
+/// A loaded, checked half: its files (sorted ids) and their labels.
+pub struct Half {
+    pub name: String,
+    pub dir: PathBuf,
+    pub files: Vec<String>,
+    pub labels: BTreeMap<String, Entry>,
+    /// The labels files read, by file name, with how many files each labels.
+    pub sources: Vec<(String, usize)>,
+}
+
+/// Load the half `half` (`tune` or `report`) of the corpus at `root`, reading every
+/// `labels*.toml` in it. `None` when the folder or its labels are absent (a corpus not landed
+/// yet). Panics, with the reason, when the half does not load: a labels file that does not
+/// parse, a file labelled twice, a file without labels, labels without a file, a file in the
+/// wrong half, an unknown rule code, a missing reason or provenance.
+pub fn load(root: &Path, half: &str) -> Option<Half> {
+    let dir = root.join(half);
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut label_files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_labels_file(n))
+        .collect();
+    label_files.sort();
+    if label_files.is_empty() {
+        return None;
+    }
+    let known: BTreeSet<&str> = LINT_CODES.iter().copied().collect();
+    let mut labels: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for lf in &label_files {
+        let text =
+            std::fs::read_to_string(dir.join(lf)).unwrap_or_else(|e| panic!("{half}/{lf}: {e}"));
+        let parsed: LabelsFile =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{half}/{lf} parses: {e}"));
+        sources.push((lf.clone(), parsed.files.len()));
+        for (file, entry) in parsed.files {
+            for code in &entry.rules {
+                assert!(
+                    known.contains(code.as_str()),
+                    "{half}/{lf}: {file}: {code} is not a lint rule code of SPEC.md"
+                );
+            }
+            assert_eq!(
+                half_of(&file),
+                half,
+                "{half}/{lf}: {file}: the hash of its id puts it in the other half"
+            );
+            assert!(
+                !entry.reason.trim().is_empty(),
+                "{half}/{lf}: {file}: no reason"
+            );
+            assert!(
+                entry.repo.contains('/') && !entry.path.is_empty() && !entry.licence.is_empty(),
+                "{half}/{lf}: {file}: repository, path and licence must be recorded"
+            );
+            assert!(
+                entry.commit.len() == 40 && entry.commit.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{half}/{lf}: {file}: commit must be a 40-hex id, got {:?}",
+                entry.commit
+            );
+            if let Some(first) = owner.get(&file) {
+                panic!("{half}: {file} is labelled in both {first} and {lf}");
+            }
+            owner.insert(file.clone(), lf.clone());
+            labels.insert(file, entry);
+        }
+    }
+    let mut files = Vec::new();
+    corpus_files(&dir, &dir, &mut files);
+    files.sort();
+    let on_disk: BTreeSet<&String> = files.iter().collect();
+    let labelled: BTreeSet<&String> = labels.keys().collect();
+    let unlabelled: Vec<_> = on_disk.difference(&labelled).collect();
+    let missing: Vec<_> = labelled.difference(&on_disk).collect();
+    assert!(
+        unlabelled.is_empty(),
+        "{half}: files without labels: {unlabelled:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "{half}: labels without files: {missing:?}"
+    );
+    Some(Half {
+        name: half.to_string(),
+        dir,
+        files,
+        labels,
+        sources,
+    })
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+pub struct Measured {
+    pub files: usize,
+    pub positive_files: usize,
+    pub per_rule: BTreeMap<String, Counts>,
+    pub positives_per_rule: BTreeMap<String, usize>,
+    pub overall: Counts,
+    pub any: Counts,
+    pub clean_flagged: usize,
+    pub clean_files: usize,
+    pub exact: usize,
+    pub mismatches: Vec<String>,
+}
+
+/// Lint every file of the half (`display` prefix such as `fixtures/heldout3/tune`) and count,
+/// per rule and overall (file x rule pairs), what the labels expected against what was found.
+pub fn measure(h: &Half, display_prefix: &str, linter: &Linter) -> Measured {
+    let mut m = Measured {
+        files: h.files.len(),
+        positive_files: 0,
+        per_rule: BTreeMap::new(),
+        positives_per_rule: BTreeMap::new(),
+        overall: Counts::default(),
+        any: Counts::default(),
+        clean_flagged: 0,
+        clean_files: 0,
+        exact: 0,
+        mismatches: Vec::new(),
+    };
+    for rel in &h.files {
+        let bytes = std::fs::read(h.dir.join(rel)).expect("read corpus file");
+        let display = format!("{display_prefix}/{rel}");
+        let report = linter.lint_bytes(&display, Path::new(&display), &bytes);
+        let found: BTreeSet<String> = report.findings.iter().map(|f| f.rule.to_string()).collect();
+        let expected: BTreeSet<String> = h.labels[rel].rules.iter().cloned().collect();
+
+        for code in &expected {
+            *m.positives_per_rule.entry(code.clone()).or_default() += 1;
+        }
+        for code in expected.union(&found) {
+            let c = m.per_rule.entry(code.clone()).or_default();
+            match (expected.contains(code), found.contains(code)) {
+                (true, true) => {
+                    c.tp += 1;
+                    m.overall.tp += 1;
+                }
+                (false, true) => {
+                    c.fp += 1;
+                    m.overall.fp += 1;
+                }
+                (true, false) => {
+                    c.fn_ += 1;
+                    m.overall.fn_ += 1;
+                }
+                (false, false) => {}
+            }
+        }
+        match (!expected.is_empty(), !found.is_empty()) {
+            (true, true) => m.any.tp += 1,
+            (false, true) => m.any.fp += 1,
+            (true, false) => m.any.fn_ += 1,
+            (false, false) => {}
+        }
+        if expected.is_empty() {
+            m.clean_files += 1;
+            if !found.is_empty() {
+                m.clean_flagged += 1;
+            }
+        } else {
+            m.positive_files += 1;
+        }
+        if expected == found {
+            m.exact += 1;
+        } else {
+            let lines: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{}@{}", f.rule, f.line))
+                .collect();
+            m.mismatches.push(format!(
+                "{rel}\n    expected {:?}\n    found    {:?}  ({})\n    why      {}",
+                expected,
+                found,
+                lines.join(", "),
+                h.labels[rel].reason,
+            ));
+        }
+    }
+    m
+}
+
+pub fn ratio(num: usize, den: usize) -> String {
+    if den == 0 {
+        "   -  ".to_string()
+    } else {
+        format!("{:6.3}", num as f64 / den as f64)
+    }
+}
+
+/// Print the per-rule table of a measured half (scores only, never per-file detail).
+pub fn print_table(title: &str, m: &Measured) {
+    println!(
+        "\n{title}: {} files ({} with findings, {} clean), {} exactly right",
+        m.files, m.positive_files, m.clean_files, m.exact
+    );
+    println!(
+        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}",
+        "rule", "pos", "TP", "FP", "FN", "precision", "recall"
+    );
+    for (code, c) in &m.per_rule {
+        let pos = m.positives_per_rule.get(code).copied().unwrap_or(0);
+        let note = if pos < FLOOR_SUPPORT {
+            format!("  (n<{FLOOR_SUPPORT}: floor n/a)")
+        } else {
+            String::new()
+        };
+        println!(
+            "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}{note}",
+            code,
+            pos,
+            c.tp,
+            c.fp,
+            c.fn_,
+            ratio(c.tp, c.tp + c.fp),
+            ratio(c.tp, c.tp + c.fn_)
+        );
+    }
+    let o = m.overall;
+    println!(
+        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file x rule pairs)",
+        "overall",
+        "",
+        o.tp,
+        o.fp,
+        o.fn_,
+        ratio(o.tp, o.tp + o.fp),
+        ratio(o.tp, o.tp + o.fn_)
+    );
+    let a = m.any;
+    println!(
+        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file flagged at all)",
+        "any",
+        "",
+        a.tp,
+        a.fp,
+        a.fn_,
+        ratio(a.tp, a.tp + a.fp),
+        ratio(a.tp, a.tp + a.fn_)
+    );
+    println!(
+        "clean files flagged: {} of {}",
+        m.clean_flagged, m.clean_files
+    );
+}
