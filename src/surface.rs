@@ -23,9 +23,185 @@ impl Product {
     }
 }
 
+impl Product {
+    /// `jira` or `confluence`, in any case.
+    pub fn parse(word: &str) -> Option<Product> {
+        if word.eq_ignore_ascii_case("jira") {
+            Some(Product::Jira)
+        } else if word.eq_ignore_ascii_case("confluence") {
+            Some(Product::Confluence)
+        } else {
+            None
+        }
+    }
+}
+
 impl fmt::Display for Product {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The product word of a gateway URL (`/ex/{product}/`): Jira or Confluence, or any other word
+/// as written (`/ex/bitbucket/`), which the gateway does not serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayProduct {
+    Known(Product),
+    Other(String),
+}
+
+impl GatewayProduct {
+    pub fn parse(word: &str) -> GatewayProduct {
+        Product::parse(word).map_or_else(
+            || GatewayProduct::Other(word.to_string()),
+            GatewayProduct::Known,
+        )
+    }
+
+    pub fn known(&self) -> Option<Product> {
+        match self {
+            GatewayProduct::Known(p) => Some(*p),
+            GatewayProduct::Other(_) => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            GatewayProduct::Known(p) => p.as_str(),
+            GatewayProduct::Other(w) => w,
+        }
+    }
+}
+
+impl fmt::Display for GatewayProduct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The gateway prefix of a URL: `/ex/{product}/{cloud_id}`, the cloud ID as written (judge it
+/// with [`Gateway::problems`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gateway {
+    pub product: GatewayProduct,
+    pub cloud_id: String,
+}
+
+impl Gateway {
+    /// Split a path `/ex/{product}/{id}{rest}` into the gateway prefix and the rest (which
+    /// keeps its query string). `None` when the path does not start with `/ex/`.
+    pub fn split(path: &str) -> Option<(Gateway, &str)> {
+        let g = split_gateway_path(path)?;
+        Some((
+            Gateway {
+                product: GatewayProduct::parse(g.product),
+                cloud_id: g.cloud_id.to_string(),
+            },
+            g.rest,
+        ))
+    }
+
+    /// `/ex/{product}/{cloud_id}`.
+    pub fn prefix(&self) -> String {
+        format!("/ex/{}/{}", self.product, self.cloud_id)
+    }
+
+    /// The full URL of `rest` through this prefix.
+    pub fn url(&self, rest: &str) -> String {
+        self.url_with_cloud_id(&self.cloud_id, rest)
+    }
+
+    /// The full URL of `rest` through this product with another cloud ID (the one the site
+    /// reports, say).
+    pub fn url_with_cloud_id(&self, cloud_id: &str, rest: &str) -> String {
+        format!(
+            "https://{GATEWAY_HOST}/ex/{}/{cloud_id}{rest}",
+            self.product
+        )
+    }
+
+    /// Everything wrong with this prefix for the path `rest` after it, judged as lint judges
+    /// it: a product the gateway does not serve (AT206), a path of the other product or one
+    /// without `/wiki` (AT202, [`gateway_product_problem`]), a cloud ID that is not a UUID
+    /// (AT203, [`cloud_id_problem`]).
+    pub fn problems(&self, rest: &str) -> Vec<Problem> {
+        self.problems_documented(rest, None)
+    }
+
+    /// [`Gateway::problems`], told which product's API documents the path
+    /// ([`gateway_path_problem`]).
+    pub fn problems_documented(&self, rest: &str, documented: Option<Product>) -> Vec<Problem> {
+        let mut out = Vec::new();
+        match &self.product {
+            GatewayProduct::Known(p) => out.extend(gateway_path_problem(
+                p.as_str(),
+                &self.cloud_id,
+                rest,
+                documented,
+            )),
+            GatewayProduct::Other(other) => out.push(Problem {
+                rule: Code::AT206,
+                message: format!("/ex/{other}/ is not a gateway product (jira or confluence)"),
+                fix: "use /ex/jira/{cloudId} or /ex/confluence/{cloudId}".to_string(),
+            }),
+        }
+        out.extend(cloud_id_problem(self.product.as_str(), &self.cloud_id));
+        out
+    }
+}
+
+/// Where a URL points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Surface {
+    /// `https://SITE.atlassian.net/...`
+    Site { site: String },
+    /// `https://api.atlassian.com/ex/{product}/{cloud_id}/...`
+    Gateway(Gateway),
+    /// Another Atlassian host (`api.atlassian.com/admin/...`, `auth.atlassian.com`).
+    OtherAtlassian,
+    /// Not an Atlassian host.
+    Foreign,
+}
+
+impl Surface {
+    /// The surface of a URL from its host (as parsed, lower case) and its path as written,
+    /// with the path after the gateway prefix (the whole path elsewhere).
+    pub fn classify<'p>(host: &str, path: &'p str) -> (Surface, &'p str) {
+        if let Some(site) = site_name(host) {
+            (
+                Surface::Site {
+                    site: site.to_string(),
+                },
+                path,
+            )
+        } else if host == GATEWAY_HOST {
+            match Gateway::split(path) {
+                Some((g, rest)) => (Surface::Gateway(g), rest),
+                None => (Surface::OtherAtlassian, path),
+            }
+        } else if is_atlassian_api_host(host) || host.ends_with(".atlassian.com") {
+            (Surface::OtherAtlassian, path)
+        } else {
+            (Surface::Foreign, path)
+        }
+    }
+
+    /// `site`, `gateway`, `other-atlassian` or `foreign` (the doctor's JSON report).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Surface::Site { .. } => "site",
+            Surface::Gateway(_) => "gateway",
+            Surface::OtherAtlassian => "other-atlassian",
+            Surface::Foreign => "foreign",
+        }
+    }
+
+    /// The cloud ID of a gateway URL, as written.
+    pub fn cloud_id(&self) -> Option<&str> {
+        match self {
+            Surface::Gateway(g) => Some(&g.cloud_id),
+            _ => None,
+        }
     }
 }
 
@@ -94,6 +270,11 @@ pub fn gateway_base(product: Product, cloud_id: Option<&str>) -> String {
     )
 }
 
+/// `api.atlassian.com/ex/{product}/{cloudId}`: the gateway form, in a message.
+pub fn gateway_template(product: Product) -> String {
+    format!("{GATEWAY_HOST}/ex/{product}/{{cloudId}}")
+}
+
 /// The gateway form of a site path: `/rest/api/3/myself` becomes
 /// `https://api.atlassian.com/ex/jira/<cloudId>/rest/api/3/myself`. A path that is only a
 /// base (empty or `/wiki`) gets the product's base.
@@ -156,15 +337,15 @@ pub fn is_atlassian_api_host(host: &str) -> bool {
         || h == "api.media.atlassian.com"
 }
 
-/// A gateway path `/ex/{product}/{id}{rest}` split into its parts.
+/// A gateway path `/ex/{product}/{id}{rest}` split into its parts ([`Gateway::split`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GatewayPath<'a> {
+struct GatewayPath<'a> {
     pub product: &'a str,
     pub cloud_id: &'a str,
     pub rest: &'a str,
 }
 
-pub fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
+fn split_gateway_path(path: &str) -> Option<GatewayPath<'_>> {
     let after = path.strip_prefix("/ex/")?;
     let (product, rest) = after.split_once('/').unwrap_or((after, ""));
     let (cloud_id, rest) = match rest.find(['/', '?', '#']) {
@@ -212,21 +393,40 @@ pub fn is_jira_rest_path(path: &str) -> bool {
 /// `/ex/confluence/`, or any other path under `/ex/confluence/` without `/wiki`. `rest` may
 /// carry a query string; products other than Jira and Confluence are not judged here.
 pub fn gateway_product_problem(product: &str, cloud_id: &str, rest: &str) -> Option<Problem> {
+    gateway_path_problem(product, cloud_id, rest, None)
+}
+
+/// [`gateway_product_problem`], told which product's API documents the path (`scopes`
+/// knows it from Atlassian's OpenAPI specs): a path Confluence documents under `/ex/jira/`
+/// (`/rest/api/content`, `/wiki` left out as well) or one Jira documents under
+/// `/ex/confluence/` is judged the same way, in the same words.
+pub fn gateway_path_problem(
+    product: &str,
+    cloud_id: &str,
+    rest: &str,
+    documented: Option<Product>,
+) -> Option<Problem> {
     let path = rest.split(['?', '#']).next().unwrap_or("");
     if path.is_empty() || path == "/" {
         return None;
     }
     let gateway = |p: Product, r: &str| format!("use {}{r}", gateway_base(p, Some(cloud_id)));
     let (message, fix) = if product.eq_ignore_ascii_case("jira") {
-        if api_family(path).map(ApiFamily::product) != Some(Product::Confluence) {
+        if api_family(path).map(ApiFamily::product) == Some(Product::Confluence) {
+            (
+                format!("Confluence path {path} sent to the Jira gateway /ex/jira/"),
+                gateway(Product::Confluence, rest),
+            )
+        } else if documented == Some(Product::Confluence) {
+            (
+                format!("Confluence path {path} sent to the Jira gateway /ex/jira/"),
+                gateway(Product::Confluence, &format!("/wiki{rest}")),
+            )
+        } else {
             return None;
         }
-        (
-            format!("Confluence path {path} sent to the Jira gateway /ex/jira/"),
-            gateway(Product::Confluence, rest),
-        )
     } else if product.eq_ignore_ascii_case("confluence") {
-        if is_jira_rest_path(path) {
+        if is_jira_rest_path(path) || documented == Some(Product::Jira) {
             (
                 format!("Jira path {path} sent to the Confluence gateway /ex/confluence/"),
                 gateway(Product::Jira, rest),
@@ -259,6 +459,8 @@ pub fn cloud_id_problem(product: &str, id: &str) -> Option<Problem> {
     if is_uuid(id) {
         return None;
     }
+    // `/ex/JIRA/` is named `/ex/jira/` by every face.
+    let product = GatewayProduct::parse(product);
     let lower = id.to_ascii_lowercase();
     let why = if id.is_empty() {
         "is empty".to_string()
@@ -332,5 +534,94 @@ mod tests {
         assert!(is_uuid(g.cloud_id));
         assert_eq!(g.rest, "/rest/api/3/myself");
         assert!(!is_uuid("35273b54-3f06-40d2-880f-dd28cf8daafk"));
+    }
+
+    #[test]
+    fn one_surface_for_every_face() {
+        const ID: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
+        let path = format!("/ex/Jira/{ID}/rest/api/3/myself?x=1");
+        let (s, rest) = Surface::classify(GATEWAY_HOST, &path);
+        let Surface::Gateway(g) = &s else {
+            panic!("{s:?}")
+        };
+        assert_eq!(g.product, GatewayProduct::Known(Product::Jira));
+        assert_eq!(rest, "/rest/api/3/myself?x=1");
+        assert_eq!(s.name(), "gateway");
+        assert_eq!(s.cloud_id(), Some(ID));
+        assert_eq!(g.prefix(), format!("/ex/jira/{ID}"));
+        assert_eq!(
+            g.url_with_cloud_id("x", rest),
+            "https://api.atlassian.com/ex/jira/x/rest/api/3/myself?x=1"
+        );
+        assert_eq!(
+            Surface::classify("acme.atlassian.net", "/wiki").0,
+            Surface::Site {
+                site: "acme".into()
+            }
+        );
+        assert_eq!(
+            Surface::classify(GATEWAY_HOST, "/admin/v1/orgs").0,
+            Surface::OtherAtlassian
+        );
+        assert_eq!(
+            Surface::classify("auth.atlassian.com", "/oauth/token").0,
+            Surface::OtherAtlassian
+        );
+        assert_eq!(
+            Surface::classify("example.com", "/ex/jira/x").0,
+            Surface::Foreign
+        );
+        assert_eq!(
+            gateway_template(Product::Confluence),
+            "api.atlassian.com/ex/confluence/{cloudId}"
+        );
+    }
+
+    #[test]
+    fn gateway_judgements() {
+        const ID: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
+        let gw = |word: &str, id: &str| Gateway {
+            product: GatewayProduct::parse(word),
+            cloud_id: id.to_string(),
+        };
+        let rules = |v: Vec<Problem>| v.into_iter().map(|p| p.rule).collect::<Vec<_>>();
+        assert!(gw("jira", ID).problems("/rest/api/3/myself").is_empty());
+        assert_eq!(
+            rules(gw("bitbucket", "{cloudId}").problems("/2.0/repositories")),
+            vec![Code::AT206, Code::AT203]
+        );
+        let p = &gw("bitbucket", ID).problems("/x")[0];
+        assert_eq!(
+            p.message,
+            "/ex/bitbucket/ is not a gateway product (jira or confluence)"
+        );
+        // A path only the catalogue knows as Confluence's: judged with that knowledge, and
+        // not without it (lint has no catalogue).
+        assert!(gw("jira", ID).problems("/rest/api/content").is_empty());
+        let p =
+            &gw("jira", ID).problems_documented("/rest/api/content", Some(Product::Confluence))[0];
+        assert_eq!(p.rule, Code::AT202);
+        assert_eq!(
+            p.message,
+            "Confluence path /rest/api/content sent to the Jira gateway /ex/jira/"
+        );
+        assert_eq!(
+            p.fix,
+            format!("use https://api.atlassian.com/ex/confluence/{ID}/wiki/rest/api/content")
+        );
+        // Knowing it changes nothing where the path already tells.
+        for (word, path, documented) in [
+            ("confluence", "/rest/api/search", Product::Confluence),
+            ("confluence", "/rest/api/3/myself", Product::Jira),
+            ("jira", "/wiki/api/v2/pages", Product::Confluence),
+            ("jira", "/rest/api/3/myself", Product::Jira),
+            ("confluence", "/wiki/api/v2/pages", Product::Confluence),
+        ] {
+            assert_eq!(
+                gw(word, ID).problems(path),
+                gw(word, ID).problems_documented(path, Some(documented)),
+                "{word} {path}"
+            );
+        }
     }
 }

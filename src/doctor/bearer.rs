@@ -18,7 +18,7 @@ const ACCEPTED_NOTE: &str = " (the credential was accepted anyway)";
 
 /// Offline: a Bearer API token aimed at the gateway is a warning (it may work there).
 pub fn by_surface(t: &Target, findings: &mut [Finding]) {
-    if !matches!(t.surface, Surface::Gateway { .. }) {
+    if !matches!(t.surface, Surface::Gateway(_)) {
         return;
     }
     for f in findings.iter_mut().filter(|f| f.rule == Code::AT303) {
@@ -57,7 +57,7 @@ pub fn from_evidence(t: &Target, ev: Option<&Evidence>, findings: &mut Vec<Findi
                 None => findings.push(Finding::new(Code::AT303, msg, SITE_FIX)),
             }
         }
-        Surface::Gateway { .. } => {
+        Surface::Gateway(_) => {
             let accepted = [
                 &ev.gateway_url_id.jira,
                 &ev.gateway_resolved.jira,

@@ -9,7 +9,7 @@ use crate::removed;
 
 /// Check: the request's route is in the removed-endpoints table.
 pub fn removed_route(t: &Target, checks: &mut [Check], findings: &mut Vec<Finding>) {
-    if !matches!(t.surface, Surface::Site { .. } | Surface::Gateway { .. }) {
+    if !matches!(t.surface, Surface::Site { .. } | Surface::Gateway(_)) {
         return;
     }
     let path = t.path_only();

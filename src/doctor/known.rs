@@ -57,8 +57,8 @@ pub fn scoped_credential_on_site(
         Finding::new(
             Code::AT201,
             format!(
-                "{kind} is sent to {site}.atlassian.net: service-account and OAuth credentials are always scoped, and scoped credentials only work through api.atlassian.com/ex/{}/{{cloudId}}",
-                product.as_str()
+                "{kind} is sent to {site}.atlassian.net: service-account and OAuth credentials are always scoped, and scoped credentials only work through {}",
+                surface::gateway_template(product)
             ),
             format!(
                 "use {fixed} (the cloud ID: curl https://{site}.atlassian.net/_edge/tenant_info)"
@@ -75,7 +75,7 @@ pub fn org_id_from_config(
     checks: &mut Vec<Check>,
     findings: &mut Vec<Finding>,
 ) {
-    let Surface::Gateway { cloud_id, product } = &t.surface else {
+    let Surface::Gateway(surface::Gateway { cloud_id, product }) = &t.surface else {
         return;
     };
     if !org_ids.iter().any(|o| o.eq_ignore_ascii_case(cloud_id)) {

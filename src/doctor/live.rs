@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use super::http::{Auth, Exchange, Http};
 use super::request::{Surface, Target};
-use crate::surface::GATEWAY_HOST;
+use crate::surface::{GATEWAY_HOST, Product, gateway_base};
 
 /// Jira project permissions the probe asks about.
 pub const PROJECT_PERMISSIONS: &str =
@@ -81,10 +81,6 @@ enum Kind {
 
 fn site_base(site: &str) -> String {
     format!("https://{site}.atlassian.net")
-}
-
-fn gateway_base(product: &str, cloud_id: &str) -> String {
-    format!("https://{GATEWAY_HOST}/ex/{product}/{cloud_id}")
 }
 
 /// Queue the identity and permission probes for one surface. `jira_base` and `confluence_base`
@@ -181,9 +177,7 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
     let mut ev = Evidence::default();
     let t = plan.target;
     let url_cloud_id = match &t.surface {
-        Surface::Gateway { cloud_id, .. } if crate::surface::is_uuid(cloud_id) => {
-            Some(cloud_id.clone())
-        }
+        Surface::Gateway(g) if crate::surface::is_uuid(&g.cloud_id) => Some(g.cloud_id.clone()),
         _ => None,
     };
     // Which surface the target is on, for the permission probes of the first wave.
@@ -214,15 +208,15 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             http,
             plan,
             &plan.auth,
-            gateway_base("jira", id),
-            gateway_base("confluence", id),
+            gateway_base(Product::Jira, Some(id)),
+            gateway_base(Product::Confluence, Some(id)),
             Slot::GwUrl,
             true,
         ));
     }
     if plan.site.is_none()
         && !plan.gateway_only
-        && matches!(t.surface, Surface::Gateway { .. })
+        && matches!(t.surface, Surface::Gateway(_))
         && !matches!(plan.auth, Auth::None)
     {
         let url = format!("https://{GATEWAY_HOST}/oauth/token/accessible-resources");
@@ -233,7 +227,7 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
     }
     if matches!(t.method.as_str(), "GET" | "HEAD")
         && t.surface != Surface::Foreign
-        && (!plan.gateway_only || matches!(t.surface, Surface::Gateway { .. }))
+        && (!plan.gateway_only || matches!(t.surface, Surface::Gateway(_)))
     {
         let url = t.url.clone();
         let method = t.method.clone();
@@ -244,7 +238,10 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
     }
     if let Some(rep) = &plan.repaired {
         let url = match (&plan.site, &url_cloud_id) {
-            (_, Some(id)) => Some(format!("{}/rest/api/3/myself", gateway_base("jira", id))),
+            (_, Some(id)) => Some(format!(
+                "{}/rest/api/3/myself",
+                gateway_base(Product::Jira, Some(id))
+            )),
             (Some(site), None) => Some(format!("{}/rest/api/3/myself", site_base(site))),
             _ => None,
         };
@@ -260,8 +257,8 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
                 http,
                 plan,
                 cmp,
-                gateway_base("jira", id),
-                gateway_base("confluence", id),
+                gateway_base(Product::Jira, Some(id)),
+                gateway_base(Product::Confluence, Some(id)),
                 Slot::Compare,
                 true,
             ));
@@ -292,8 +289,8 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             http,
             plan,
             &plan.auth,
-            gateway_base("jira", &resolved),
-            gateway_base("confluence", &resolved),
+            gateway_base(Product::Jira, Some(&resolved)),
+            gateway_base(Product::Confluence, Some(&resolved)),
             Slot::GwResolved,
             true,
         );

@@ -228,18 +228,10 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
     let request = RequestInfo {
         method: t.method.clone(),
         url: crate::secret::redact_text(&t.url),
-        surface: match t.surface {
-            Surface::Site { .. } => "site",
-            Surface::Gateway { .. } => "gateway",
-            Surface::OtherAtlassian => "other-atlassian",
-            Surface::Foreign => "foreign",
-        },
+        surface: t.surface.name(),
         site,
         product: t.product().map(|p| p.as_str().to_string()),
-        cloud_id: match &t.surface {
-            Surface::Gateway { cloud_id, .. } => Some(cloud_id.clone()),
-            _ => None,
-        },
+        cloud_id: t.surface.cloud_id().map(str::to_string),
         operation: url
             .operation
             .as_ref()

@@ -5,7 +5,6 @@ use super::request::{Surface, Target};
 use crate::catalogue::Code;
 use crate::catalogue::Severity;
 use crate::scopes;
-use crate::surface;
 
 /// Hosts under atlassian.com that are real but are not REST API hosts for Jira/Confluence.
 const ATLASSIAN_COM_HOSTS: &[&str] = &[
@@ -117,9 +116,12 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     let (status, detail) = match (&t.surface, &mistyped) {
         (_, Some(m)) => (Status::Fail, format!("{} looks like a typo of {m}", t.host)),
         (Surface::Site { site }, _) => (Status::Pass, format!("site URL: {site}.atlassian.net")),
-        (Surface::Gateway { product, cloud_id }, _) => (
+        (Surface::Gateway(g), _) => (
             Status::Pass,
-            format!("gateway URL: product `{product}`, cloud ID `{cloud_id}`"),
+            format!(
+                "gateway URL: product `{}`, cloud ID `{}`",
+                g.product, g.cloud_id
+            ),
         ),
         (Surface::OtherAtlassian, _)
             if t.host == "auth.atlassian.com"
@@ -174,36 +176,20 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     }
 
     // Gateway prefix: product and cloud ID.
-    if let Surface::Gateway { product, cloud_id } = &t.surface {
-        let mut gw_problems = Vec::new();
-        match product.as_str() {
-            // The same judgement as lint's AT202 (one function, one wording).
-            "jira" | "confluence" => {
-                if let Some(p) = surface::gateway_product_problem(product, cloud_id, &t.path) {
-                    gw_problems.push((p.rule, p.message, p.fix));
-                }
-            }
-            other => gw_problems.push((
-                Code::AT206,
-                format!("/ex/{other}/ is not a gateway product (jira or confluence)"),
-                "use /ex/jira/{cloudId} or /ex/confluence/{cloudId}".to_string(),
-            )),
-        }
-        // The same judgement and wording as lint's AT203.
-        if let Some(p) = surface::cloud_id_problem(product, cloud_id) {
-            gw_problems.push((p.rule, p.message, p.fix));
-        }
+    if let Surface::Gateway(g) = &t.surface {
+        // One judgement of the prefix for every face (lint's AT202 and AT203, the same words).
+        let gw_problems = g.problems(&t.path);
         let status = if gw_problems.is_empty() {
             Status::Pass
         } else {
             Status::Fail
         };
         let detail = if gw_problems.is_empty() {
-            format!("/ex/{product}/{cloud_id} fits the path")
+            format!("{} fits the path", g.prefix())
         } else {
             gw_problems
                 .iter()
-                .map(|p| p.1.clone())
+                .map(|p| p.message.clone())
                 .collect::<Vec<_>>()
                 .join("; ")
         };
@@ -213,17 +199,17 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
             "Gateway product and cloud ID",
             detail,
         ));
-        for (code, msg, fix) in gw_problems {
-            findings.push(Finding::new(code, msg, fix));
+        for p in gw_problems {
+            findings.push(Finding::new(p.rule, p.message, p.fix));
         }
     }
 
     // The API path, against Atlassian's OpenAPI specs.
-    if matches!(t.surface, Surface::Site { .. } | Surface::Gateway { .. }) && mistyped.is_none() {
+    if matches!(t.surface, Surface::Site { .. } | Surface::Gateway(_)) && mistyped.is_none() {
         // For a gateway URL, the path after /ex/{product}/{id}: the prefix was judged above
         // (an empty id, `/ex/jira//rest/...`, must not shift the path).
         let lookup_url = match &t.surface {
-            Surface::Gateway { .. } => t.path.clone(),
+            Surface::Gateway(_) => t.path.clone(),
             _ => t.url.clone(),
         };
         match scopes::lookup(&t.method, &lookup_url) {
@@ -314,7 +300,7 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
 
 fn rest_of(t: &Target) -> String {
     match &t.surface {
-        Surface::Gateway { product, cloud_id } => format!("/ex/{product}/{cloud_id}{}", t.path),
+        Surface::Gateway(g) => format!("{}{}", g.prefix(), t.path),
         _ => t.path.clone(),
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::classify::Answer;
 use super::http::{BODY_CAP, Exchange};
 use super::report::{Check, Status};
+use crate::surface::{Gateway, GatewayProduct, Product};
 
 /// Checks whose `error` status means the doctor has no proof either way: the verdict is then
 /// `inconclusive` unless an error-level finding explains the failure.
@@ -112,8 +113,9 @@ fn logical_path(url: &str) -> String {
 
 /// A Jira REST path, on the site or through the gateway (`/ex/jira/{cloudId}/rest/...`).
 fn is_jira_rest(path: &str) -> bool {
-    let rest = match path.strip_prefix("/ex/jira/") {
-        Some(r) => r.find('/').map_or("", |i| &r[i..]),
+    let rest = match Gateway::split(path) {
+        Some((g, rest)) if g.product == GatewayProduct::Known(Product::Jira) => rest,
+        Some(_) => return false,
         None => path,
     };
     rest.starts_with("/rest/")

@@ -2,20 +2,9 @@
 /// The curl reader moved to [`super::curl`]; kept here for existing callers (fuzz harness).
 pub use super::curl::{CurlCommand, parse_curl, shell_words};
 use crate::secret::Secret;
+/// Where a URL points: the domain's one type, named here for the doctor's modules.
+pub use crate::surface::Surface;
 use crate::surface::{self, Product};
-
-/// Where a URL points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Surface {
-    /// `https://SITE.atlassian.net/...`
-    Site { site: String },
-    /// `https://api.atlassian.com/ex/{product}/{cloud_id}/...`
-    Gateway { product: String, cloud_id: String },
-    /// Another Atlassian host (`api.atlassian.com/admin/...`, `auth.atlassian.com`).
-    OtherAtlassian,
-    /// Not an Atlassian host.
-    Foreign,
-}
 
 /// The request under diagnosis.
 #[derive(Debug, Clone)]
@@ -54,29 +43,8 @@ impl Target {
         // The path as written (the parser percent-encodes `{cloudId}`, which must stay
         // readable and be judged as lint judges it); the host is the parsed one.
         let full_path = raw_path(&with_scheme);
-        let (surface, path) = if let Some(site) = surface::site_name(&host) {
-            (
-                Surface::Site {
-                    site: site.to_string(),
-                },
-                full_path,
-            )
-        } else if host == surface::GATEWAY_HOST {
-            match surface::split_gateway_path(&full_path) {
-                Some(g) => (
-                    Surface::Gateway {
-                        product: g.product.to_ascii_lowercase(),
-                        cloud_id: g.cloud_id.to_string(),
-                    },
-                    g.rest.to_string(),
-                ),
-                None => (Surface::OtherAtlassian, full_path),
-            }
-        } else if surface::is_atlassian_api_host(&host) || host.ends_with(".atlassian.com") {
-            (Surface::OtherAtlassian, full_path)
-        } else {
-            (Surface::Foreign, full_path)
-        };
+        let (surface, path) = Surface::classify(&host, &full_path);
+        let path = path.to_string();
         let mut url = parsed.to_string();
         // `Url` writes `https://host/` for a bare host; keep what was given.
         if parsed.path() == "/" && parsed.query().is_none() && !trimmed.ends_with('/') {
@@ -103,10 +71,7 @@ impl Target {
         surface::api_family(&self.path)
             .map(surface::ApiFamily::product)
             .or(match &self.surface {
-                Surface::Gateway { product, .. } if product == "confluence" => {
-                    Some(Product::Confluence)
-                }
-                Surface::Gateway { product, .. } if product == "jira" => Some(Product::Jira),
+                Surface::Gateway(g) => g.product.known(),
                 _ => None,
             })
     }
@@ -223,10 +188,10 @@ mod tests {
         let g = Target::parse("GET", "https://api.atlassian.com/ex/confluence/35273b54-3f06-40d2-880f-dd28cf8daafa/wiki/rest/api/space/ENG").unwrap();
         assert_eq!(
             g.surface,
-            Surface::Gateway {
-                product: "confluence".into(),
+            Surface::Gateway(surface::Gateway {
+                product: surface::GatewayProduct::Known(Product::Confluence),
                 cloud_id: "35273b54-3f06-40d2-880f-dd28cf8daafa".into()
-            }
+            })
         );
         assert_eq!(g.path, "/wiki/rest/api/space/ENG");
         assert_eq!(g.space_key(), Some("ENG".into()));

@@ -101,7 +101,7 @@ pub async fn check(
             .join("; ")
     };
     let url_cloud_id = match &t.surface {
-        Surface::Gateway { cloud_id, .. } => Some(cloud_id.as_str()),
+        Surface::Gateway(g) => Some(g.cloud_id.as_str()),
         _ => None,
     };
     let by_id = url_cloud_id.and_then(|id| sites.iter().find(|s| s.id.eq_ignore_ascii_case(id)));

@@ -318,18 +318,13 @@ fn live_findings(
     account_id: &mut Option<String>,
 ) {
     let t = ctx.target;
-    let url_cloud_id = match &t.surface {
-        Surface::Gateway { cloud_id, .. } => Some(cloud_id.as_str()),
-        _ => None,
-    };
+    let url_cloud_id = t.surface.cloud_id();
     let product = t.product().unwrap_or(Product::Jira);
     let gateway_url = |id: &str| match &t.surface {
         Surface::Site { .. } => {
             surface::gateway_url_for_site_path(&t.path, Some(product), Some(id))
         }
-        Surface::Gateway { product: p, .. } => {
-            format!("https://api.atlassian.com/ex/{p}/{id}{}", t.path)
-        }
+        Surface::Gateway(g) => g.url_with_cloud_id(id, &t.path),
         _ => t.url.clone(),
     };
 
@@ -584,7 +579,7 @@ fn live_findings(
                     if where_ == 1 { "" } else { "s" },
                     // Without the site, a wrong cloud ID cannot be told from a dead credential
                     // when the gateway answers 401 for both (facts sheet §9.1).
-                    if ctx.site.is_none() && matches!(t.surface, Surface::Gateway { .. }) {
+                    if ctx.site.is_none() && matches!(t.surface, Surface::Gateway(_)) {
                         ". The gateway may also refuse a cloud ID that is not the site's: run again with --site SITE to rule that out"
                     } else {
                         ""
@@ -619,13 +614,13 @@ fn live_findings(
                 Some(f) => f.fix = format!("use {fixed}"),
                 None => findings.push(Finding::new(
                     Code::AT201,
-                    format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at api.atlassian.com/ex/{}/{{cloudId}}", product.as_str()),
+                    format!("the credential is refused on {site}.atlassian.net but accepted through the API gateway: a scoped or service-account token only works at {}", surface::gateway_template(product)),
                     format!("use {fixed}"),
                 ).severity(Severity::Error)),
             }
         }
         let tenant_agrees = matches!((ev.tenant_cloud_id.as_deref(), url_cloud_id), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
-        if let Surface::Gateway { .. } = &t.surface
+        if let Surface::Gateway(_) = &t.surface
             && matches!(gw_url_state, State::UnknownCloud | State::Rejected)
             && !tenant_agrees
             && !findings
@@ -657,12 +652,12 @@ fn live_findings(
     // The request itself.
     let target_on_valid_surface = match &t.surface {
         Surface::Site { .. } => site_state.valid(),
-        Surface::Gateway { cloud_id, .. } => {
+        Surface::Gateway(g) => {
             gw_url_state.valid()
                 || ev
                     .tenant_cloud_id
                     .as_deref()
-                    .is_some_and(|r| r.eq_ignore_ascii_case(cloud_id))
+                    .is_some_and(|r| r.eq_ignore_ascii_case(&g.cloud_id))
                     && gw_res_state.valid()
         }
         _ => false,
@@ -882,7 +877,7 @@ fn write_request(
         _ => {}
     }
     if findings.len() == before
-        && matches!(ctx.target.surface, Surface::Gateway { .. })
+        && matches!(ctx.target.surface, Surface::Gateway(_))
         && let Some(m) = ctx.operation
     {
         let (msg, fix) = scope_fix(Some(m));

@@ -523,7 +523,7 @@ pub fn json(requests: &[Request], from_code: bool) -> serde_json::Result<String>
                 experimental: op.experimental,
                 notes: &m.notes,
                 gateway: m.gateway.as_ref().map(|g| GatewayJson {
-                    product: &g.product,
+                    product: g.product.as_str(),
                     cloud_id: &g.cloud_id,
                 }),
                 at: located(req),

@@ -11,6 +11,7 @@
 use std::fmt;
 
 use super::{Catalogue, Operation, PathEntry, Spec, TSeg, catalogue};
+use crate::catalogue::Code;
 use crate::surface;
 
 /// A segment of a request path.
@@ -30,13 +31,8 @@ impl RSeg {
     }
 }
 
-/// The gateway part of a URL (`/ex/{product}/{cloudId}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gateway {
-    /// `jira`, `confluence` (or whatever the URL says).
-    pub product: String,
-    pub cloud_id: String,
-}
+/// The gateway part of a URL (`/ex/{product}/{cloudId}`): the domain's type.
+pub use crate::surface::Gateway;
 
 /// A request resolved to an operation.
 #[derive(Debug, Clone)]
@@ -199,14 +195,11 @@ pub(crate) fn parse_target(url: &str) -> Result<Target, String> {
     let mut path = &path[..end];
     // `/ex/{product}/{cloudId}/...`: the gateway prefix, split the way the doctor splits it.
     let mut gateway = None;
-    if let Some(g) = surface::split_gateway_path(path)
-        && !g.product.is_empty()
+    if let Some((g, rest)) = Gateway::split(path)
+        && !g.product.as_str().is_empty()
     {
-        gateway = Some(Gateway {
-            product: g.product.to_string(),
-            cloud_id: g.cloud_id.to_string(),
-        });
-        path = g.rest;
+        gateway = Some(g);
+        path = rest;
     }
     let segments: Vec<RSeg> = path
         .split('/')
@@ -254,20 +247,6 @@ pub fn lookup(method: &str, url: &str) -> Result<Match, NoMatch> {
 pub(crate) fn lookup_target(method: &str, target: &Target) -> Result<Match, NoMatch> {
     let cat = catalogue();
     let mut notes = Vec::new();
-    if let Some(gw) = &target.gateway {
-        match gw.product.as_str() {
-            "jira" | "confluence" => {}
-            other => notes.push(format!(
-                "`/ex/{other}/` is not a Jira or Confluence gateway prefix; use /ex/jira/{{cloudId}} or /ex/confluence/{{cloudId}}"
-            )),
-        }
-        // Lint's and the doctor's AT203 judgement, in the same words.
-        if !is_placeholder(&gw.cloud_id)
-            && let Some(p) = surface::cloud_id_problem(&gw.product, &gw.cloud_id)
-        {
-            notes.push(format!("{} ({})", p.message, p.rule));
-        }
-    }
     let path = Target::path(&target.segments);
     let variants = variants(&target.segments, target.gateway.as_ref());
     let mut found = None;
@@ -316,14 +295,7 @@ pub(crate) fn lookup_target(method: &str, target: &Target) -> Result<Match, NoMa
         });
     };
     if let Some(gw) = &target.gateway {
-        let spec = operation.spec();
-        let expected = spec.gateway.as_str();
-        if matches!(gw.product.as_str(), "jira" | "confluence") && gw.product != expected {
-            notes.push(format!(
-                "{} is a {} API but the URL goes through /ex/{}/: use /ex/{}/{{cloudId}} (AT202)",
-                entry.path, expected, gw.product, expected
-            ));
-        }
+        notes.splice(0..0, gateway_notes(gw, &path, operation.spec().gateway));
     }
     Ok(Match {
         operation,
@@ -332,6 +304,18 @@ pub(crate) fn lookup_target(method: &str, target: &Target) -> Result<Match, NoMa
         gateway: target.gateway.clone(),
         notes,
     })
+}
+
+/// What is wrong with the gateway prefix for the path after it, in lint's and the doctor's
+/// words ([`surface`]'s judgements) with the rule: a product the gateway does not serve, a path
+/// of the other product (the catalogue knows whose API documents it) or without `/wiki`, a
+/// cloud ID that is not a UUID (unless a placeholder: code and templates carry them).
+fn gateway_notes(gw: &Gateway, path: &str, documented: surface::Product) -> Vec<String> {
+    gw.problems_documented(path, Some(documented))
+        .into_iter()
+        .filter(|p| !(p.rule == Code::AT203 && is_placeholder(&gw.cloud_id)))
+        .map(|p| format!("{}; {} ({})", p.message, p.fix, p.rule))
+        .collect()
 }
 
 /// The request path as given, then corrected forms with the note that explains each.
@@ -364,12 +348,11 @@ fn variants(segments: &[RSeg], gateway: Option<&Gateway>) -> Vec<(Vec<RSeg>, Opt
     if text(0) != "wiki" && (text(0) == "rest" || text(0) == "api") {
         let mut v = vec![RSeg::Text("wiki".to_string())];
         v.extend_from_slice(segments);
-        let note = if gateway.is_some_and(|g| g.product == "confluence") {
-            "Confluence paths through the gateway keep /wiki: /ex/confluence/{cloudId}/wiki/... (AT202)"
-        } else {
-            "Confluence REST paths start with /wiki"
-        };
-        out.push((v, Some(note.to_string())));
+        // Through the gateway, the AT202 note says it (see `gateway_notes`).
+        let note = gateway
+            .is_none()
+            .then(|| "Confluence REST paths start with /wiki".to_string());
+        out.push((v, note));
     }
     out
 }
@@ -607,7 +590,7 @@ mod tests {
             .unwrap();
         assert_eq!(m.operation.operation_id, "getPageById");
         assert!(m.notes.is_empty(), "{:?}", m.notes);
-        assert_eq!(m.gateway.unwrap().product, "confluence");
+        assert_eq!(m.gateway.unwrap().product.as_str(), "confluence");
     }
 
     #[test]

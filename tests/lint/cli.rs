@@ -573,6 +573,38 @@ fn lint_and_doctor_judge_urls_alike() {
             "AT203",
             false,
         ),
+        // The prefix as the domain layer splits it (surface::Gateway): any case of the
+        // product word, an empty cloud ID, a query string kept in the fix.
+        (
+            format!("https://api.atlassian.com/ex/JIRA/{ID}/wiki/api/v2/pages"),
+            "AT202",
+            true,
+        ),
+        (
+            "https://api.atlassian.com/ex/Confluence/{cloudId}/wiki/api/v2/pages".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            "https://api.atlassian.com/ex/jira//rest/api/3/myself".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            "https://api.atlassian.com/ex/confluence/<cloud-id>/wiki/api/v2/pages".to_string(),
+            "AT203",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/rest/api/2/search?jql=x"),
+            "AT202",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/confluence/{ID}/wiki/api/v2/pages?limit=5"),
+            "AT202",
+            false,
+        ),
     ];
     for (url, rule, expected) in &cases {
         let (lint, doctor) = both_faces(url, rule);
