@@ -288,6 +288,19 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         );
     }
     if global.verbose {
+        if let Some(h) = &result.history {
+            crate::errln!(
+                "atlcheck: note: history: {} objects read from pack files in-process, {} through git cat-file",
+                h.from_packs,
+                h.through_git
+            );
+            for note in &h.pack_notes {
+                crate::errln!(
+                    "atlcheck: note: history: pack left to git: {}",
+                    crate::secret::safe_text(note)
+                );
+            }
+        }
         for (path, reason) in &result.skipped {
             crate::errln!("atlcheck: note: skipped {path}: {reason}");
         }

@@ -40,6 +40,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::walk::{self, SkipReason, WalkOptions};
+
+mod pack;
 use super::{Finding, LintResult, Linter};
 use crate::catalogue::Code;
 
@@ -69,6 +71,15 @@ pub struct Coverage {
     /// `--history-range`, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
+    /// Objects read from pack files in-process, and objects left to `git cat-file` (for
+    /// `--verbose`, not in the JSON).
+    #[serde(skip)]
+    pub from_packs: usize,
+    #[serde(skip)]
+    pub through_git: usize,
+    /// Pack files the in-process reader left to git, with why (for `--verbose`).
+    #[serde(skip)]
+    pub pack_notes: Vec<String>,
 }
 
 /// What to scan.
@@ -111,6 +122,8 @@ struct Repo {
     /// The work tree's top folder (none for a bare repository): excludes are judged there.
     top: Option<PathBuf>,
     shallow: bool,
+    /// The object folder, whose packs are read in-process ([`pack`]).
+    objects: Option<PathBuf>,
 }
 
 fn first_line(bytes: &[u8]) -> String {
@@ -146,6 +159,8 @@ impl Repo {
                 "--is-bare-repository",
                 "--is-shallow-repository",
                 "--show-object-format",
+                "--git-path",
+                "objects",
             ])
             .stderr(Stdio::piped())
             .output()
@@ -164,6 +179,8 @@ impl Repo {
             Some("sha256") => 64,
             _ => 40,
         };
+        // Relative to the folder git ran in.
+        let objects = lines.next().filter(|p| !p.is_empty()).map(|p| dir.join(p));
         let top = if bare {
             None
         } else {
@@ -182,6 +199,7 @@ impl Repo {
             hex_len,
             top,
             shallow,
+            objects,
         })
     }
 }
@@ -585,7 +603,7 @@ fn read_blobs(
     // the workers take whole chunks (the order they finish in does not matter: the caller
     // keeps the first occurrence by blob index).
     let rx = std::sync::Mutex::new(rx);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let workers = workers();
     let failure = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -693,21 +711,42 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
     if prefixes.is_match(bytes) {
         return true;
     }
-    // One pass over runs of ASCII letters and digits: a run of exactly 24, or the word
-    // `basic` in any case (the `Basic` pattern wants a word boundary before it and
-    // whitespace after it, so it is a whole run).
-    let mut run = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_alphanumeric() {
-            run += 1;
-            continue;
-        }
-        if run == 24 || (run == 5 && bytes[i - 5..i].eq_ignore_ascii_case(b"basic")) {
+    // The word `basic` in any case (the `Basic` pattern wants a word boundary before it
+    // and whitespace after it, so it is a whole run of letters): found from its last letter.
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
+    for at in memchr::memchr2_iter(b'c', b'C', bytes) {
+        if at >= 4
+            && bytes[at - 4..=at].eq_ignore_ascii_case(b"basic")
+            && (at == 4 || !alnum(bytes[at - 5]))
+            && bytes.get(at + 1).is_none_or(|&b| !alnum(b))
+        {
             return true;
         }
-        run = 0;
     }
-    run == 24
+    // A run of exactly 24 ASCII letters and digits covers exactly one index that is a
+    // multiple of 24: only those are looked at, and a run found there is measured whole, so
+    // most bytes are never read.
+    let mut i = 0;
+    while i < bytes.len() {
+        if !alnum(bytes[i]) {
+            i += 24;
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && alnum(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && alnum(bytes[end]) {
+            end += 1;
+        }
+        if end - start == 24 {
+            return true;
+        }
+        // The next run starts after `end`.
+        i = end.div_ceil(24) * 24;
+    }
+    false
 }
 
 /// One scanned occurrence of a secret.
@@ -803,30 +842,19 @@ struct Scanned {
     skipped: Vec<(u32, String)>,
     suppressed: usize,
     scanned: usize,
+    from_packs: usize,
+    through_git: usize,
+    pack_notes: Vec<String>,
 }
 
-/// Size-check, read and scan every blob of `objects`.
+/// Read and scan every blob of `objects`: first from the pack files, in-process on every
+/// core ([`pack`]), then what they did not hold (loose objects, alternates, anything the pack
+/// reader leaves) through `git cat-file --batch-check` (sizes: blobs over `--max-filesize`
+/// are skipped without being read) and `git cat-file --batch`.
 fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::Result<Scanned> {
-    let sizes = sizes(repo, &objects.oids)?;
     let state = std::sync::Mutex::new(Scanned::default());
     let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
-    let mut wanted = Vec::new();
-    {
-        let mut st = lock();
-        for (i, size) in sizes.iter().enumerate() {
-            match size {
-                Size::Blob(size) if *size > limit => st
-                    .skipped
-                    .push((i as u32, SkipReason::TooLarge(*size).to_string())),
-                Size::Blob(_) => wanted.push(i as u32),
-                Size::NotBlob => {}
-                Size::Missing => st
-                    .skipped
-                    .push((i as u32, "blob missing from the clone".to_string())),
-            }
-        }
-    }
-    read_blobs(repo, &objects.oids, wanted, limit, &|idx, bytes| {
+    let visit = |idx: u32, bytes: &[u8]| {
         super::progress_tick();
         if walk::is_binary(bytes) {
             lock().skipped.push((idx, SkipReason::Binary.to_string()));
@@ -850,8 +878,78 @@ fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::
         st.scanned += 1;
         st.suppressed += report.suppressed;
         st.findings.extend(keyed);
-    })?;
+    };
+    let done: Vec<std::sync::atomic::AtomicBool> = objects
+        .oids
+        .iter()
+        .map(|_| std::sync::atomic::AtomicBool::new(false))
+        .collect();
+    if let Some(dir) = &repo.objects {
+        let index: HashMap<&[u8], u32> = objects
+            .oids
+            .iter()
+            .enumerate()
+            .map(|(i, oid)| (&oid[..repo.hex_len / 2], i as u32))
+            .collect();
+        // A pack the reader refuses is read through git below: same result, git's speed.
+        let refused = pack::read(
+            dir,
+            repo.hex_len / 2,
+            &|oid| index.get(oid).copied(),
+            &done,
+            limit,
+            workers(),
+            &|idx, got| match got {
+                pack::Got::Content(bytes) => visit(idx, bytes),
+                pack::Got::TooLarge(size) => lock()
+                    .skipped
+                    .push((idx, SkipReason::TooLarge(size).to_string())),
+            },
+        );
+        lock().pack_notes = refused
+            .into_iter()
+            .map(|(pack, e)| {
+                let name = pack.file_name().unwrap_or_default().to_string_lossy();
+                format!("{name}: {e}")
+            })
+            .collect();
+    }
+    let rest: Vec<u32> = (0..objects.oids.len() as u32)
+        .filter(|&i| !done[i as usize].load(std::sync::atomic::Ordering::Relaxed))
+        .collect();
+    {
+        let mut st = lock();
+        st.from_packs = objects.oids.len() - rest.len();
+        st.through_git = rest.len();
+    }
+    if rest.is_empty() {
+        return Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()));
+    }
+    let rest_oids: Vec<Oid> = rest.iter().map(|&i| objects.oids[i as usize]).collect();
+    let sizes = sizes(repo, &rest_oids)?;
+    let mut wanted = Vec::new();
+    {
+        let mut st = lock();
+        for (&i, size) in rest.iter().zip(&sizes) {
+            match size {
+                Size::Blob(size) if *size > limit => st
+                    .skipped
+                    .push((i, SkipReason::TooLarge(*size).to_string())),
+                Size::Blob(_) => wanted.push(i),
+                Size::NotBlob => {}
+                Size::Missing => st
+                    .skipped
+                    .push((i, "blob missing from the clone".to_string())),
+            }
+        }
+    }
+    read_blobs(repo, &objects.oids, wanted, limit, &visit)?;
     Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Scanning threads: one per core, at most 8.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
 /// Scan the history of the repository at `opts.repo`.
@@ -928,6 +1026,8 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             }
         }
     }
+    let (from_packs, through_git) = (scanned.from_packs, scanned.through_git);
+    let pack_notes = scanned.pack_notes;
     let scanned = scanned.scanned;
 
     let head = if groups.is_empty() {
@@ -989,7 +1089,15 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
         blobs: scanned,
         shallow: repo.shallow,
         range: opts.range.map(str::to_string),
+        from_packs,
+        through_git,
+        pack_notes,
     });
+    // Two secrets at one place (a token replaced in another commit) sort by fingerprint, so
+    // the order does not depend on the order the workers finished in.
+    result
+        .findings
+        .sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
     result.sort();
     Ok(result)
 }
@@ -1072,6 +1180,67 @@ mod tests {
         assert!(may_hold_secret(b"basic x"));
         assert!(!may_hold_secret(b"basically"));
         assert!(may_hold_secret(b"xATATT3"));
+    }
+
+    /// The gate's run finder, checked against the plain definition: a run of exactly 24
+    /// ASCII letters and digits, or the word `basic` in any case, between non-alphanumerics.
+    #[test]
+    fn gate_strides_agree_with_a_byte_by_byte_reading() {
+        fn plain(bytes: &[u8]) -> bool {
+            bytes
+                .split(|b| !b.is_ascii_alphanumeric())
+                .any(|run| run.len() == 24 || run.eq_ignore_ascii_case(b"basic"))
+        }
+        let letters = b"aZ09bBaAsSiIcCxyz";
+        let gaps = b" .=_-\n\"";
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        let mut hits = 0;
+        for _ in 0..3000 {
+            // Runs of 0 to 29 letters and digits (now and then a `basic` in some case)
+            // between one or two non-alphanumerics, at any offset.
+            let mut bytes = Vec::new();
+            for _ in 0..next() % 6 {
+                if next() % 8 == 0 {
+                    for c in *b"basic" {
+                        bytes.push(if next() % 2 == 0 { c } else { c - 32 });
+                    }
+                } else {
+                    for _ in 0..next() % 30 {
+                        bytes.push(letters[next() % letters.len()]);
+                    }
+                }
+                for _ in 0..1 + next() % 2 {
+                    bytes.push(gaps[next() % gaps.len()]);
+                }
+            }
+            if next() % 2 == 0 {
+                bytes.pop();
+            }
+            let want = plain(&bytes);
+            hits += usize::from(want);
+            assert_eq!(
+                may_hold_secret(&bytes),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        assert!(hits > 300 && hits < 2700, "{hits} of 3000 cases hold a run");
+        let at = |pad: usize| {
+            let mut v = vec![b'.'; pad];
+            v.extend_from_slice(&[b'k'; 24]);
+            v.push(b'.');
+            v
+        };
+        for pad in 0..50 {
+            assert!(may_hold_secret(&at(pad)), "run at {pad}");
+        }
     }
 
     #[test]

@@ -531,3 +531,132 @@ fn configuration_excludes_apply_and_paths_are_relative_to_the_repository() {
         assert_eq!(paths, ["app/real.env"], "from {}", dir.display());
     }
 }
+
+/// What a run reports, without what depends on how the objects were stored.
+fn report(out: &Output) -> (Value, Value, Value) {
+    let doc = json(out);
+    (
+        doc["findings"].clone(),
+        doc["skipped"].clone(),
+        doc["summary"].clone(),
+    )
+}
+
+#[test]
+fn packed_objects_are_read_in_process_with_the_same_findings_as_loose_ones() {
+    let r = Repo::new();
+    let (t1, t2, t3) = (token(20), token(21), token(22));
+    // Many versions of a few files, so that a repack stores most of them as deltas: the
+    // token appears in version 5 of one file (a delta), is edited in place later (a delta
+    // that copies the token's prefix), and a copy of it lands in another file.
+    let mut lines: Vec<String> = (0..60)
+        .map(|i| format!("line {i} of the sync script"))
+        .collect();
+    let mut commits = Vec::new();
+    for v in 0..24 {
+        lines[v * 2] = format!("changed in version {v}");
+        if v == 5 {
+            lines.insert(30, format!("export JIRA_API_TOKEN={t1}"));
+        }
+        if v == 15 {
+            lines[30] = format!("export JIRA_API_TOKEN={t2}");
+        }
+        r.write("deploy/sync.sh", lines.join("\n") + "\n");
+        r.write("docs/notes.md", format!("notes, version {v}\n").repeat(40));
+        if v == 9 {
+            r.write("copy/sync.sh", lines.join("\n") + "\n");
+        }
+        commits.push(r.commit(&format!("v{v}")));
+    }
+    let mut big = format!("JIRA_API_TOKEN={t3}\n");
+    big.push_str(&"# padding\n".repeat(400));
+    r.write("big.sh", big);
+    r.write(
+        "logo.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0 ATATT3 binary".to_vec(),
+    );
+    r.commit("assets");
+    let args = ["--max-filesize", "3000", "--verbose"];
+    let loose = r.lint(&args);
+    assert_eq!(loose.status.code(), Some(1), "{}", stderr(&loose));
+    assert!(
+        stderr(&loose).contains(" 0 objects read from pack files"),
+        "{}",
+        stderr(&loose)
+    );
+    let f = findings(&loose);
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let at = |c: &str| {
+        f.iter()
+            .find(|x| x["commit"] == c)
+            .expect("a finding there")
+    };
+    assert_eq!(at(&commits[5])["path"], "deploy/sync.sh");
+    assert_eq!(
+        at(&commits[5])["paths"],
+        serde_json::json!(["copy/sync.sh"])
+    );
+    assert_eq!(at(&commits[15])["path"], "deploy/sync.sh");
+    assert_eq!(at(&commits[15])["in_head"], true);
+
+    // Everything in one pack, deltas as deep as git goes.
+    r.git(&[
+        "repack",
+        "-a",
+        "-d",
+        "-f",
+        "-q",
+        "--window=50",
+        "--depth=50",
+    ]);
+    let packed = r.lint(&args);
+    assert!(
+        stderr(&packed).contains("through git cat-file")
+            && !stderr(&packed).contains("pack left to git"),
+        "{}",
+        stderr(&packed)
+    );
+    let from_packs = |out: &Output| -> usize {
+        let err = stderr(out);
+        let at = err.find(" objects read from pack files").expect("the note");
+        err[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(from_packs(&packed) > 40, "{}", stderr(&packed));
+    // No loose object is left, and the pack holds deltas (what the reader resolves).
+    assert!(r.git(&["count-objects", "-v"]).contains("count: 0"));
+    let idx = std::fs::read_dir(r.path.join(".git/objects/pack"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .unwrap();
+    let verify = r.git(&["verify-pack", "-v", idx.to_str().unwrap()]);
+    assert!(verify.contains("chain length = 2"), "{verify}");
+    assert_eq!(report(&packed), report(&loose));
+    assert_masked(&packed, &[&t1, &t2, &t3]);
+    // Scanning on several threads does not change what is reported, run after run.
+    assert_eq!(report(&r.lint(&args)), report(&packed));
+
+    // A pack plus loose objects written after it: both are read.
+    r.write("late.env", format!("JIRA_API_TOKEN={}\n", token(23)));
+    let late = r.commit("late");
+    let mixed = r.lint(&args);
+    let f = findings(&mixed);
+    assert_eq!(f.len(), 3, "{f:#?}");
+    assert!(f.iter().any(|x| x["commit"] == late.as_str()));
+    assert!(
+        !stderr(&mixed).contains(" 0 objects through git"),
+        "{}",
+        stderr(&mixed)
+    );
+
+    // A pack index of version 1 (git still reads those) is left to git, with the same result.
+    r.git(&["-c", "pack.indexVersion=1", "repack", "-a", "-d", "-q"]);
+    let old = r.lint(&args);
+    assert!(
+        stderr(&old).contains("pack left to git") && stderr(&old).contains("version 2"),
+        "{}",
+        stderr(&old)
+    );
+    assert_eq!(report(&old), report(&mixed));
+}
