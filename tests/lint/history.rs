@@ -571,10 +571,7 @@ fn packed_objects_are_read_in_process_with_the_same_findings_as_loose_ones() {
     let mut big = format!("JIRA_API_TOKEN={t3}\n");
     big.push_str(&"# padding\n".repeat(400));
     r.write("big.sh", big);
-    r.write(
-        "logo.png",
-        b"\x89PNG\r\n\x1a\n\0\0\0 ATATT3 binary".to_vec(),
-    );
+    r.write("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0 ATATT3 binary");
     r.commit("assets");
     let args = ["--max-filesize", "3000", "--verbose"];
     let loose = r.lint(&args);
