@@ -104,7 +104,7 @@ for g in $ONLY; do
       else
         f=$OUT/$g-$shape-$mult.sh
         gen "$g" "$bytes" "$([ "$shape" = lines ] && echo 1 || echo 0)" "$f"
-        for fmt in concise human; do
+        for fmt in concise human json; do
           t[$fmt$mult]=$(run "$f" lint --exit-zero -q --max-filesize 100000000 --format "$fmt")
         done
       fi
@@ -112,7 +112,7 @@ for g in $ONLY; do
     if [ "$g" = inventory ]; then
       echo "| $g | $shape | json | ${t[inventory1]} | ${t[inventory2]} | $(ratio "${t[inventory1]}" "${t[inventory2]}") |"
     else
-      for fmt in concise human; do
+      for fmt in concise human json; do
         echo "| $g | $shape | $fmt | ${t[${fmt}1]} | ${t[${fmt}2]} | $(ratio "${t[${fmt}1]}" "${t[${fmt}2]}") |"
       done
     fi

@@ -34,13 +34,22 @@ pub fn table() -> &'static [Endpoint] {
     })
 }
 
+/// Does `path` fit `template` (`{name}` matches any non-empty segment)? Segment by segment
+/// without allocating: AT207 asks this for every REST path in a file.
 fn matches(template: &str, path: &str) -> bool {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    t.len() == p.len()
-        && t.iter()
-            .zip(&p)
-            .all(|(a, b)| (a.starts_with('{') && !b.is_empty()) || a.eq_ignore_ascii_case(b))
+    let mut t = template.trim_end_matches('/').split('/');
+    let mut p = path.trim_end_matches('/').split('/');
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) => {
+                if !((a.starts_with('{') && !b.is_empty()) || a.eq_ignore_ascii_case(b)) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// The removed endpoint a request hits. `method` None matches any removed method (lint, where

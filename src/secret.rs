@@ -213,18 +213,22 @@ fn lower_hex_escapes(pct: &str) -> String {
     out
 }
 
-/// Replace every registered secret form in `text` by the secret's mask, in any ASCII letter
-/// case.
-pub fn scrub_registered(text: &str) -> Cow<'_, str> {
+/// The matcher over every registered form, built once per registration (None: nothing held).
+fn held_matcher() -> Option<(
+    aho_corasick::AhoCorasick,
+    std::sync::RwLockReadGuard<'static, Registry>,
+)> {
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
     if reg.forms.is_empty() {
-        return Cow::Borrowed(text);
+        return None;
     }
-    let matcher = match &reg.matcher {
-        Some(m) => m.clone(),
-        None => {
-            drop(reg);
-            let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = &reg.matcher {
+        return Some((m.clone(), reg));
+    }
+    drop(reg);
+    {
+        let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
+        if w.matcher.is_none() {
             // ASCII case-insensitive: a server (or a host name) may echo a secret upper- or
             // lower-cased, and a secret modulo case is still a secret.
             let m = aho_corasick::AhoCorasick::builder()
@@ -232,11 +236,27 @@ pub fn scrub_registered(text: &str) -> Cow<'_, str> {
                 .ascii_case_insensitive(true)
                 .build(w.forms.iter().map(|(f, _)| f.as_str()))
                 .expect("secret forms build a matcher");
-            w.matcher = Some(m.clone());
-            return scrub_with(&m, &w.forms, text);
+            w.matcher = Some(m);
         }
-    };
-    scrub_with(&matcher, &reg.forms, text)
+    }
+    let reg = registry().read().unwrap_or_else(|e| e.into_inner());
+    let m = reg.matcher.clone()?;
+    Some((m, reg))
+}
+
+/// Replace every registered secret form in `text` by the secret's mask, in any ASCII letter
+/// case.
+pub fn scrub_registered(text: &str) -> Cow<'_, str> {
+    match held_matcher() {
+        Some((m, reg)) => scrub_with(&m, &reg.forms, text),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Does `text` hold any registered secret form (in any ASCII letter case)? One pass over a
+/// whole chunk of output, so that the sink scrubs line by line only where one is.
+pub fn holds_registered(text: &str) -> bool {
+    held_matcher().is_some_and(|(m, _)| m.is_match(text))
 }
 
 fn scrub_with<'a>(
@@ -373,6 +393,120 @@ fn may_match(i: usize, text: &str) -> bool {
     }
 }
 
+/// Might [`scrub_output`] change `line` (one line of output, without its newline), or must
+/// the sink escape or defuse it? A necessary condition for each, fused into one pass over the
+/// bytes: the sink runs it on every line it writes, and a report of 100,000 findings is mostly
+/// lines that need nothing (issue 12, class 5). `false` means the line goes out unchanged
+/// unless it holds a registered secret, which the sink checks separately; unsure is `true`.
+/// `tests::output_prefilter_is_sound` checks it against [`scrub_output`] and the sink.
+pub fn output_needs_scrub(line: &str) -> bool {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let b = line.as_bytes();
+    let lead = b.iter().take_while(|c| **c == b' ' || **c == b'\t').count();
+    if b[lead..].starts_with(b"::") {
+        return true;
+    }
+    let (mut run, mut scheme, mut at) = (0usize, false, false);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let class = OUTPUT_BYTE[c as usize];
+        if class & RUN != 0 {
+            // An entropy segment at the sink is 20 letters, digits or `+` in a row.
+            run += 1;
+            if run >= 20 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+        if class & LOOK == 0 {
+            i += 1;
+            continue;
+        }
+        let rest = &b[i..];
+        let starts_ci = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+        let hit = match c {
+            // Only atlcheck's own `…` (masks, cut frames) is known harmless: any other
+            // non-ASCII text may be a control, a bidi override, or a letter that `(?i)`
+            // folds onto ASCII (`ſ`, the Kelvin sign).
+            0x80.. => {
+                if rest.starts_with(ELLIPSIS) {
+                    i += ELLIPSIS.len();
+                    continue;
+                }
+                true
+            }
+            // ATATT3, ATCTT3, ATOA, ATBB.
+            b'A' => [&b"ATATT3"[..], b"ATCTT3", b"ATOA", b"ATBB"]
+                .iter()
+                .any(|p| rest.starts_with(p)),
+            b'b' | b'B' => starts_ci(b"basic") || starts_ci(b"bearer"),
+            b'j' | b'J' => starts_ci(b"jwt"),
+            // -u, --user
+            b'-' => rest.get(1) == Some(&b'u'),
+            b'#' => rest.starts_with(b"##["),
+            b':' => {
+                scheme |= rest.starts_with(b"://");
+                false
+            }
+            b'@' => {
+                at = true;
+                false
+            }
+            // Controls (tab aside), DEL.
+            _ => c != b'\t',
+        };
+        if hit {
+            return true;
+        }
+        i += 1;
+    }
+    scheme && at
+}
+
+/// [`OUTPUT_BYTE`]: a letter, digit or `+` (an entropy segment's characters).
+const RUN: u8 = 1;
+/// [`OUTPUT_BYTE`]: a byte [`output_needs_scrub`] looks at more closely.
+const LOOK: u8 = 2;
+
+/// What each byte means to [`output_needs_scrub`] (a table: the test runs on every line of
+/// output).
+static OUTPUT_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'+' {
+            t[c] |= RUN;
+        }
+        if b < 0x20
+            || b >= 0x7f
+            || matches!(
+                b,
+                b'A' | b'b' | b'B' | b'j' | b'J' | b'-' | b'#' | b':' | b'@'
+            )
+        {
+            t[c] |= LOOK;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// `n` letters, digits or `+` in a row.
+fn has_alnum_run(b: &[u8], n: usize) -> bool {
+    let mut run = 0;
+    b.iter().any(|&c| {
+        if c.is_ascii_alphanumeric() || c == b'+' {
+            run += 1;
+        } else {
+            run = 0;
+        }
+        run >= n
+    })
+}
+
 fn memchr_pair(b: &[u8], x: u8, y: u8) -> bool {
     b.windows(2).any(|w| w[0] == x && w[1] == y)
 }
@@ -415,6 +549,8 @@ fn three_classes(s: &str) -> bool {
 /// Index of the `key = value` pattern, which only applies to source text: in atlcheck's own
 /// sentences ("credential: Atlassian answers 401") it would mask prose.
 const KEY_VALUE_PATTERN: usize = 4;
+/// Index of the random-looking run pattern.
+const ENTROPY_PATTERN: usize = 5;
 /// Index of the `Basic|Bearer|JWT value` pattern.
 const BASIC_PATTERN: usize = 1;
 
@@ -443,6 +579,11 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
             continue;
         }
         if !may_match(i, text) {
+            continue;
+        }
+        // At the sink a random-looking run counts only as a segment of 20 letters, digits
+        // or `+` (below): without one, the pattern cannot add a range.
+        if i == ENTROPY_PATTERN && mode == Mode::Output && !has_alnum_run(text.as_bytes(), 20) {
             continue;
         }
         for caps in re.captures_iter(text) {
@@ -544,37 +685,58 @@ pub fn redact_message(text: &str) -> String {
 /// Mask every secret-looking value and return a function from original byte offsets to
 /// offsets in the redacted string (for placing carets under a masked line).
 pub fn redact_with_map(text: &str) -> (String, impl Fn(usize) -> usize) {
+    let (out, edits) = redact_with_edits(text);
+    (out, move |off| edits.map(off))
+}
+
+/// [`redact_with_map`] with the offset map as a value that can be kept (the lint engine masks
+/// each line once and cuts every frame on it from the one masked copy).
+pub fn redact_with_edits(text: &str) -> (String, Edits) {
     apply(text, &secret_ranges(text))
 }
 
-fn apply(text: &str, ranges: &[Range<usize>]) -> (String, impl Fn(usize) -> usize + use<>) {
-    let ranges = ranges.to_vec();
+/// Where masking moved text: each masked range of the original and the length of its mask.
+#[derive(Debug, Clone, Default)]
+pub struct Edits {
+    /// (masked range of the original, length of the mask, total length change up to and
+    /// including this edit), in order.
+    edits: Vec<(Range<usize>, usize, isize)>,
+}
+
+impl Edits {
+    /// The offset in the masked text of original offset `off`; an offset inside a masked
+    /// value maps to the start of its mask. Binary search: a line with many masked values
+    /// and many findings costs time linear in their number, not their product.
+    pub fn map(&self, off: usize) -> usize {
+        // Edits that end at or before `off` have moved it.
+        let done = self.edits.partition_point(|(r, _, _)| r.end <= off);
+        let delta = if done == 0 { 0 } else { self.edits[done - 1].2 };
+        if let Some((r, _, _)) = self.edits.get(done)
+            && off > r.start
+        {
+            // Inside a masked value: point at its start.
+            return (r.start as isize + delta) as usize;
+        }
+        (off as isize + delta) as usize
+    }
+}
+
+fn apply(text: &str, ranges: &[Range<usize>]) -> (String, Edits) {
     let mut out = String::with_capacity(text.len());
-    let mut edits: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut edits = Edits::default();
     let mut last = 0;
+    let mut delta: isize = 0;
     for r in ranges {
         out.push_str(&text[last..r.start]);
         let start_new = out.len();
         out.push_str(&mask(&text[r.clone()]));
-        edits.push((r.clone(), out.len() - start_new));
+        let new_len = out.len() - start_new;
+        delta += new_len as isize - r.len() as isize;
+        edits.edits.push((r.clone(), new_len, delta));
         last = r.end;
     }
     out.push_str(&text[last..]);
-    let map = move |off: usize| {
-        let mut delta: isize = 0;
-        for (r, new_len) in &edits {
-            if off >= r.end {
-                delta += *new_len as isize - r.len() as isize;
-            } else if off > r.start {
-                // Inside a masked value: point at its start.
-                return (r.start as isize + delta) as usize;
-            } else {
-                break;
-            }
-        }
-        (off as isize + delta) as usize
-    };
-    (out, map)
+    (out, edits)
 }
 
 /// Install a panic hook that prints a short message without the payload's secrets.
@@ -623,6 +785,137 @@ mod tests {
         assert!(out.contains("jane@acme.com"));
         let url = "https://jane@acme.com:Xk93jfLq0Pz7Rm2Tb8Wc4Yd1@acme.atlassian.net/rest";
         assert!(!redact_text(url).contains("Xk93jfLq0Pz7Rm2Tb8Wc4Yd1"));
+    }
+
+    /// The sink lets a line through untouched when [`output_needs_scrub`] says so: that must
+    /// never skip a line the full cleaning would change. Random lines built from the pieces
+    /// each pattern, escape and defusing rule starts from (capped: a unit test, not a fuzzer).
+    #[test]
+    fn output_prefilter_is_sound() {
+        const PIECES: &[&str] = &[
+            "AT",
+            "ATATT3",
+            "ATBB",
+            "ATOA",
+            "basic ",
+            "Bearer ",
+            "JWT ",
+            "bAsIc\t",
+            "-u ",
+            "--user=",
+            "https://",
+            "://",
+            "@",
+            ":",
+            "::",
+            "##[",
+            "#",
+            "\t",
+            "\r",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "\u{85}",
+            "\u{202e}",
+            "…",
+            "é",
+            "ſ",
+            "\u{212a}",
+            "/",
+            "-",
+            "_",
+            "=",
+            " ",
+            "+",
+            "x",
+            "Q",
+            "7",
+            "jane@acme.com",
+            "a.b",
+            "Xk93jfLq0Pz7Rm2Tb8Wc",
+            "abcdefghij",
+            "ABCDEFGHIJ",
+            "0123456789",
+            "user:Sx9Lm2Qp",
+            "deploy/",
+            "\"",
+            "'",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut passed, mut flagged) = (0, 0);
+        for _ in 0..4000 {
+            let n = 1 + (next() % 12) as usize;
+            let line: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            if output_needs_scrub(&line) {
+                flagged += 1;
+                continue;
+            }
+            passed += 1;
+            assert!(ranges(&line, Mode::Output).is_empty(), "{line:?}");
+            assert_eq!(
+                crate::output::sink::clean_line(&line, false),
+                line,
+                "{line:?}"
+            );
+        }
+        assert!(
+            passed > 200 && flagged > 200,
+            "{passed} passed, {flagged} flagged"
+        );
+        for line in [
+            "x ATATT3xFfGF0abcdefgh",
+            "Authorization: Bearer abcdefgh12345678",
+            "curl -u me:pw",
+            "https://me:pw1234@acme.atlassian.net",
+            "deploy/aB3dE5gH7jK9mN1pQ3sT/run.sh",
+            "  ::error::x",
+            "a ##[error]",
+            "bell\u{7}",
+            "bidi \u{202e}",
+        ] {
+            assert!(output_needs_scrub(line), "{line:?}");
+        }
+        assert!(!output_needs_scrub(
+            "src/a.sh:1:5: AT201 [error] Jira REST call to https://acme.atlassian.net/rest/api/3/myself …"
+        ));
+    }
+
+    #[test]
+    fn edits_map_like_a_linear_walk() {
+        let line =
+            "a ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz=0A1B2C3D b Bearer Xk93jfLq0Pz7Rm2Tb8Wc4Yd1 c";
+        let (out, edits) = redact_with_edits(line);
+        assert_eq!(out, "a ATATT3…2C3D b Bearer Xk93jf…4Yd1 c");
+        // The reference: walk the masked values in order.
+        let masked = [
+            (line.find("ATATT3").unwrap(), line.find(" b ").unwrap()),
+            (line.find("Xk93").unwrap(), line.find(" c").unwrap()),
+        ];
+        let walk = |off: usize| {
+            let mut delta = 0isize;
+            for &(a, b) in &masked {
+                if off >= b {
+                    delta += 13 - (b - a) as isize;
+                } else if off > a {
+                    return (a as isize + delta) as usize;
+                }
+            }
+            (off as isize + delta) as usize
+        };
+        for off in 0..=line.len() {
+            assert_eq!(edits.map(off), walk(off), "offset {off}");
+        }
+        assert_eq!(
+            &out[edits.map(line.find(" b ").unwrap())..],
+            " b Bearer Xk93jf…4Yd1 c"
+        );
     }
 
     #[test]

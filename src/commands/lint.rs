@@ -307,28 +307,35 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     }
     // Findings a baseline accepts are gone from `result`: only new ones fail the run.
     let failing = !args.exit_zero && result.findings.iter().any(|f| f.severity >= fail_on);
-    let mut out = output::destination(args.output_file.as_deref())?;
-    match format {
-        LintFormat::Human => {
-            output::human::write_lint(&mut out, &result, global.quiet)?;
-            if let Some(b) = &baseline
-                && !global.quiet
-            {
-                b.write_human(&mut out)?;
+    let mut sink = output::destination(args.output_file.as_deref())?;
+    {
+        // The formats write in small pieces (serde_json a token at a time, a finding in seven
+        // lines): the sink gets whole chunks of lines to clean and send, not one per write.
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut sink);
+        match format {
+            LintFormat::Human => {
+                output::human::write_lint(&mut out, &result, global.quiet)?;
+                if let Some(b) = &baseline
+                    && !global.quiet
+                {
+                    b.write_human(&mut out)?;
+                }
+                if failing && !global.quiet && result.errors.is_empty() {
+                    output::human::write_exit_note(&mut out, fail_on)?;
+                }
             }
-            if failing && !global.quiet && result.errors.is_empty() {
-                output::human::write_exit_note(&mut out, fail_on)?;
+            LintFormat::Concise => output::concise::write_lint(&mut out, &result)?,
+            LintFormat::Json => {
+                output::json::write_lint(&mut out, &result, baseline.as_ref().map(|b| b.json()))?;
             }
+            LintFormat::Sarif => output::sarif::write_lint(&mut out, &result)?,
+            // Workflow commands go through the sink's own API (nothing is buffered yet).
+            LintFormat::Github => output::github::write_lint(out.get_mut(), &result)?,
+            LintFormat::Junit => output::junit::write_lint(&mut out, &result)?,
         }
-        LintFormat::Concise => output::concise::write_lint(&mut out, &result)?,
-        LintFormat::Json => {
-            output::json::write_lint(&mut out, &result, baseline.as_ref().map(|b| b.json()))?;
-        }
-        LintFormat::Sarif => output::sarif::write_lint(&mut out, &result)?,
-        LintFormat::Github => output::github::write_lint(&mut out, &result)?,
-        LintFormat::Junit => output::junit::write_lint(&mut out, &result)?,
+        out.flush()?;
     }
-    out.flush()?;
+    sink.flush()?;
     if let Some(b) = &baseline
         && !matches!(format, LintFormat::Human | LintFormat::Json)
         && !global.quiet

@@ -414,6 +414,7 @@ impl Linter {
         let mut findings = Vec::new();
         let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
         let block_ranges: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
+        let mut memo = Memo::default();
         for rule in &self.rules {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
                 continue;
@@ -461,7 +462,9 @@ impl Linter {
                         0
                     }
                 };
-                findings.push(self.finding(rule.rule, display, text, index, hit, occurrence));
+                findings.push(
+                    self.finding(rule.rule, display, text, index, hit, occurrence, &mut memo),
+                );
             }
         }
         if findings.is_empty() && !present[self.marker_id] {
@@ -484,6 +487,7 @@ impl Linter {
         report
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finding(
         &self,
         rule: &'static Rule,
@@ -492,11 +496,14 @@ impl Linter {
         index: &LineIndex,
         hit: Hit,
         occurrence: usize,
+        memo: &mut Memo,
     ) -> Finding {
         let (line, column) = index.position(text, hit.range.start);
         let (end_line, end_column) = index.position(text, hit.range.end);
         let fingerprint = fingerprint(rule.code.as_str(), display, &hit.key, occurrence);
-        let frame = self.frames.then(|| frame(text, index, hit.range.clone()));
+        let frame = self
+            .frames
+            .then(|| frame(text, index, hit.range.clone(), &mut memo.masked));
         let span = hit.range.clone();
         Finding {
             rule: rule.code.as_str(),
@@ -505,18 +512,45 @@ impl Linter {
                 .config
                 .severity_of(rule.code.as_str(), hit.severity.unwrap_or(rule.severity)),
             // A file may be named after a secret; every output takes the path from here.
-            path: crate::secret::safe_text(display),
+            path: memo
+                .path
+                .get_or_insert_with(|| crate::secret::safe_text(display))
+                .clone(),
             line,
             column,
             end_line,
             end_column,
-            message: crate::secret::safe_message(&hit.message),
-            fix: hit.fix.map(|f| crate::secret::safe_message(&f)),
+            message: memo.message(&hit.message),
+            fix: hit.fix.map(|f| memo.message(&f)),
             fingerprint,
             history: None,
             frame,
             span,
         }
+    }
+}
+
+/// What the findings of one file share, computed once per file rather than once per finding
+/// (a generated file may hold 100,000 findings; issue 12, class 5): the path made safe for
+/// output, messages made safe, and the masked lines frames are cut from.
+#[derive(Default)]
+struct Memo {
+    path: Option<String>,
+    messages: std::collections::HashMap<String, String>,
+    masked: MaskedLines,
+}
+
+impl Memo {
+    /// [`crate::secret::safe_message`], remembered for the file's first 4,096 distinct texts.
+    fn message(&mut self, text: &str) -> String {
+        if let Some(done) = self.messages.get(text) {
+            return done.clone();
+        }
+        let done = crate::secret::safe_message(text);
+        if self.messages.len() < 4096 {
+            self.messages.insert(text.to_string(), done.clone());
+        }
+        done
     }
 }
 
@@ -692,6 +726,11 @@ impl LineIndex {
         (line, column)
     }
 
+    /// The 1-based line holding byte offset `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line - 1];
         let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
@@ -707,82 +746,63 @@ impl LineIndex {
 /// Longest source line shown in a frame; longer lines are cut around the match.
 const FRAME_WIDTH: usize = 160;
 
-/// How much of a long line around a match is masked before the frame is cut from it.
-const FRAME_CONTEXT: usize = 1024;
-
-/// Characters a secret is made of: the frame of a long line is cut only outside them, so a
-/// secret is masked whole or not shown at all.
-fn secret_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "+/_-=%.~".contains(c)
+/// Lines masked for code frames, each once, whole: a line holding many findings (a generated
+/// one-line file holds 100,000) is masked one time, not once per finding, and every secret on
+/// it is masked whole with all of the line as context (issue 12, class 5).
+#[derive(Default)]
+struct MaskedLines {
+    lines: std::collections::HashMap<usize, (String, crate::secret::Edits)>,
+    bytes: usize,
 }
 
-fn frame(text: &str, index: &LineIndex, range: Range<usize>) -> Frame {
-    let (line, _) = index.position(text, range.start);
+/// Bytes of masked lines kept for one file before the oldest are dropped.
+const MASKED_LINES_BUDGET: usize = 64 * 1024 * 1024;
+
+impl MaskedLines {
+    fn get(
+        &mut self,
+        text: &str,
+        line: usize,
+        whole: Range<usize>,
+    ) -> &(String, crate::secret::Edits) {
+        if !self.lines.contains_key(&line) {
+            if self.bytes > MASKED_LINES_BUDGET {
+                self.lines.clear();
+                self.bytes = 0;
+            }
+            let masked = crate::secret::redact_with_edits(&text[whole]);
+            self.bytes += masked.0.len();
+            self.lines.insert(line, masked);
+        }
+        &self.lines[&line]
+    }
+}
+
+fn frame(text: &str, index: &LineIndex, range: Range<usize>, masked: &mut MaskedLines) -> Frame {
+    let line = index.line_of(range.start);
     let whole = index.line_range(text, line);
-    // Mask only a window of a long line (masking the whole line for each finding was
-    // quadratic): up to FRAME_CONTEXT bytes either side of the match, cut where no secret
-    // can be cut in two.
     let span_end = range.end.min(whole.end).max(range.start);
-    let mut lr = whole.clone();
-    if range.start - whole.start > FRAME_CONTEXT {
-        let from = floor_boundary(text, range.start - FRAME_CONTEXT);
-        lr.start = text[from..range.start]
-            .char_indices()
-            .find(|&(_, c)| !secret_char(c))
-            .map_or(range.start, |(i, c)| from + i + c.len_utf8());
-    }
-    if whole.end - span_end > FRAME_CONTEXT {
-        let to = ceil_boundary(text, span_end + FRAME_CONTEXT);
-        lr.end = text[span_end..to]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !secret_char(c))
-            .map_or(span_end, |(i, _)| span_end + i);
-    }
-    let line_text = &text[lr.clone()];
-    let start = range.start - lr.start;
-    let end = span_end - lr.start;
-    let (masked, map) = crate::secret::redact_with_map(line_text);
-    let (mut s, mut e) = (map(start), map(end).max(map(start)));
-    let mut shown = masked.clone();
-    if lr != whole {
-        // The line was cut: cut the masked window to the frame width like a long line.
-        let from = floor_boundary(&masked, s.saturating_sub(40));
-        let to = ceil_boundary(
-            &masked,
-            (e.max(s + 1) + 40).max((from + FRAME_WIDTH).min(masked.len())),
-        );
-        let prefix = if lr.start + from > whole.start {
-            "…"
-        } else {
-            ""
-        };
-        let suffix = if to < masked.len() || lr.end < whole.end {
-            "…"
-        } else {
-            ""
-        };
-        shown = format!("{prefix}{}{suffix}", &masked[from..to]);
-        s = s - from + prefix.len();
-        e = (e.min(to) - from) + prefix.len();
-    } else if masked.len() > FRAME_WIDTH {
+    let (masked, edits) = masked.get(text, line, whole.clone());
+    let start = range.start.max(whole.start) - whole.start;
+    let end = span_end - whole.start;
+    let (mut s, mut e) = (edits.map(start), edits.map(end).max(edits.map(start)));
+    let shown = if masked.len() > FRAME_WIDTH {
         // Keep a window around the span, on character boundaries.
-        let mut from = s.saturating_sub(40);
-        while !masked.is_char_boundary(from) {
-            from -= 1;
-        }
-        let mut to = (e.max(s + 1) + 40)
-            .min(masked.len())
-            .max((from + FRAME_WIDTH).min(masked.len()));
-        while !masked.is_char_boundary(to) {
-            to += 1;
-        }
+        let from = floor_boundary(masked, s.saturating_sub(40));
+        let to = ceil_boundary(
+            masked,
+            (e.max(s + 1) + 40)
+                .min(masked.len())
+                .max((from + FRAME_WIDTH).min(masked.len())),
+        );
         let prefix = if from > 0 { "…" } else { "" };
         let suffix = if to < masked.len() { "…" } else { "" };
-        shown = format!("{prefix}{}{suffix}", &masked[from..to]);
         s = s - from + prefix.len();
         e = (e.min(to) - from) + prefix.len();
-    }
+        format!("{prefix}{}{suffix}", &masked[from..to])
+    } else {
+        masked.clone()
+    };
     Frame {
         text: shown.replace('\t', " "),
         span: s..e.max(s),
@@ -1040,7 +1060,7 @@ mod tests {
     fn a_long_line_frame_is_small_and_masks_secrets_at_its_edges() {
         let token =
             crate::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", "aB3dE5gH7j".repeat(17)));
-        for gap in [0usize, 10, 500, FRAME_CONTEXT - 50, FRAME_CONTEXT + 3, 5000] {
+        for gap in [0usize, 10, 500, 974, 1027, 5000] {
             // A token at several distances before and after the match, on a 200 KB line.
             let filler = "w ".repeat(50_000);
             let text = format!(
@@ -1050,7 +1070,12 @@ mod tests {
             );
             let idx = LineIndex::new(&text);
             let at = text.find("https://").unwrap();
-            let f = frame(&text, &idx, at..at + "https://acme.atlassian.net".len());
+            let f = frame(
+                &text,
+                &idx,
+                at..at + "https://acme.atlassian.net".len(),
+                &mut MaskedLines::default(),
+            );
             assert!(f.text.len() < 600, "gap {gap}: {} bytes", f.text.len());
             assert!(
                 !f.text.contains(&token[..20]) && !f.text.contains(&token[token.len() - 20..]),

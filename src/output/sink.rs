@@ -23,6 +23,9 @@
 //! 3. defuses workflow commands atlcheck did not write: a line whose first non-blank characters
 //!    are `::` has its first `:` written `%3A`, and `##[` is written `##%5B` anywhere.
 //!
+//! Cleaning costs a pass over each line: a line with none of the bytes any of this can act on
+//! (no held secret anywhere in the chunk, no byte the patterns start from, no control, no
+//! `::` or `##[`) is passed through as it is, and a line already cleaned is remembered.
 //! A partial line is processed on [`Write::flush`] and when the sink is dropped. The source
 //! audit test (`tests/trust/sink_audit.rs`) fails when code under `src/` prints or writes a file
 //! without this module.
@@ -224,9 +227,9 @@ impl Sink {
         if cut == 0 {
             return Ok(());
         }
-        let chunk: Vec<u8> = self.pending.drain(..cut).collect();
+        let rest = self.pending.split_off(cut);
+        let chunk = std::mem::replace(&mut self.pending, rest);
         let text = String::from_utf8_lossy(&chunk);
-        let mut out = String::with_capacity(text.len());
         let key = (
             crate::secret::registry_generation(),
             crate::output::color::enabled(),
@@ -235,11 +238,31 @@ impl Sink {
             self.cache.clear();
             self.cache_key = key;
         }
+        // Most lines of a large report need nothing: one pass over the chunk for the secrets
+        // the process holds, then a fused byte test per line ([`crate::secret::output_needs_scrub`])
+        // lets such a line through as it is; the others are cleaned (and remembered).
+        let held = crate::secret::holds_registered(&text);
+        let mut out: Option<String> = None;
+        let mut done_to = 0;
         for piece in text.split_inclusive('\n') {
             let (line, nl) = match piece.strip_suffix('\n') {
                 Some(l) => (l, "\n"),
                 None => (piece, ""),
             };
+            let start = done_to;
+            done_to += piece.len();
+            if !held && !crate::secret::output_needs_scrub(line) {
+                if let Some(out) = &mut out {
+                    out.push_str(piece);
+                }
+                continue;
+            }
+            // The first line that changes: what came before it goes out as it was.
+            let out = out.get_or_insert_with(|| {
+                let mut o = String::with_capacity(text.len() + 64);
+                o.push_str(&text[..start]);
+                o
+            });
             match self.cache.get(line) {
                 Some(done) => out.push_str(done),
                 None => {
@@ -252,7 +275,10 @@ impl Sink {
             }
             out.push_str(nl);
         }
-        self.emit(out.as_bytes())
+        match out {
+            Some(out) => self.emit(out.as_bytes()),
+            None => self.emit(text.as_bytes()),
+        }
     }
 }
 
