@@ -59,16 +59,15 @@ fn is_labels_file(rel: &str) -> bool {
     !rel.contains('/') && rel.starts_with("labels") && rel.ends_with(".toml")
 }
 
-fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("dir entry").path();
+fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
         if path.is_dir() {
-            corpus_files(&path, base, out);
+            corpus_files(&path, base, out)?;
         } else {
             let rel = path
                 .strip_prefix(base)
-                .unwrap()
+                .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
             if !is_labels_file(&rel) {
@@ -76,6 +75,7 @@ fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
             }
         }
     }
+    Ok(())
 }
 
 /// A loaded, checked half: its files (sorted ids) and their labels.
@@ -94,12 +94,17 @@ pub struct Half {
 /// parse, a file labelled twice, a file without labels, labels without a file, a file in the
 /// wrong half, an unknown rule code, a missing reason or provenance.
 pub fn load(root: &Path, half: &str) -> Option<Half> {
+    try_load(root, half).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`load`], with the reason a half does not load as an error.
+pub fn try_load(root: &Path, half: &str) -> Result<Option<Half>, String> {
     let dir = root.join(half);
     if !dir.is_dir() {
-        return None;
+        return Ok(None);
     }
     let mut label_files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -107,7 +112,7 @@ pub fn load(root: &Path, half: &str) -> Option<Half> {
         .collect();
     label_files.sort();
     if label_files.is_empty() {
-        return None;
+        return Ok(None);
     }
     let known: BTreeSet<&str> = LINT_CODES.iter().copied().collect();
     let mut labels: BTreeMap<String, Entry> = BTreeMap::new();
@@ -121,58 +126,60 @@ pub fn load(root: &Path, half: &str) -> Option<Half> {
         sources.push((lf.clone(), parsed.files.len()));
         for (file, entry) in parsed.files {
             for code in &entry.rules {
-                assert!(
-                    known.contains(code.as_str()),
-                    "{half}/{lf}: {file}: {code} is not a lint rule code of SPEC.md"
-                );
+                if !known.contains(code.as_str()) {
+                    return Err(format!(
+                        "{half}/{lf}: {file}: {code} is not a lint rule code of SPEC.md"
+                    ));
+                }
             }
-            assert_eq!(
-                half_of(&file),
-                half,
-                "{half}/{lf}: {file}: the hash of its id puts it in the other half"
-            );
-            assert!(
-                !entry.reason.trim().is_empty(),
-                "{half}/{lf}: {file}: no reason"
-            );
-            assert!(
-                entry.repo.contains('/') && !entry.path.is_empty() && !entry.licence.is_empty(),
-                "{half}/{lf}: {file}: repository, path and licence must be recorded"
-            );
-            assert!(
-                entry.commit.len() == 40 && entry.commit.bytes().all(|b| b.is_ascii_hexdigit()),
-                "{half}/{lf}: {file}: commit must be a 40-hex id, got {:?}",
-                entry.commit
-            );
+            if half_of(&file) != half {
+                return Err(format!(
+                    "{half}/{lf}: {file}: the hash of its id puts it in the other half"
+                ));
+            }
+            if entry.reason.trim().is_empty() {
+                return Err(format!("{half}/{lf}: {file}: no reason"));
+            }
+            if !(entry.repo.contains('/') && !entry.path.is_empty() && !entry.licence.is_empty()) {
+                return Err(format!(
+                    "{half}/{lf}: {file}: repository, path and licence must be recorded"
+                ));
+            }
+            if !(entry.commit.len() == 40 && entry.commit.bytes().all(|b| b.is_ascii_hexdigit())) {
+                return Err(format!(
+                    "{half}/{lf}: {file}: commit must be a 40-hex id, got {:?}",
+                    entry.commit
+                ));
+            }
             if let Some(first) = owner.get(&file) {
-                panic!("{half}: {file} is labelled in both {first} and {lf}");
+                return Err(format!(
+                    "{half}: {file} is labelled in both {first} and {lf}"
+                ));
             }
             owner.insert(file.clone(), lf.clone());
             labels.insert(file, entry);
         }
     }
     let mut files = Vec::new();
-    corpus_files(&dir, &dir, &mut files);
+    corpus_files(&dir, &dir, &mut files).map_err(|e| format!("{half}: {e}"))?;
     files.sort();
     let on_disk: BTreeSet<&String> = files.iter().collect();
     let labelled: BTreeSet<&String> = labels.keys().collect();
     let unlabelled: Vec<_> = on_disk.difference(&labelled).collect();
     let missing: Vec<_> = labelled.difference(&on_disk).collect();
-    assert!(
-        unlabelled.is_empty(),
-        "{half}: files without labels: {unlabelled:?}"
-    );
-    assert!(
-        missing.is_empty(),
-        "{half}: labels without files: {missing:?}"
-    );
-    Some(Half {
+    if !unlabelled.is_empty() {
+        return Err(format!("{half}: files without labels: {unlabelled:?}"));
+    }
+    if !missing.is_empty() {
+        return Err(format!("{half}: labels without files: {missing:?}"));
+    }
+    Ok(Some(Half {
         name: half.to_string(),
         dir,
         files,
         labels,
         sources,
-    })
+    }))
 }
 
 #[derive(Default, Clone, Copy)]

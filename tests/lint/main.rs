@@ -11,6 +11,7 @@ mod cli;
 mod corpus;
 mod heldout;
 mod heldout2;
+mod heldout3;
 mod history;
 mod removed_endpoints;
 mod rule_examples;

@@ -4,18 +4,18 @@
 //!
 //! - `tune`: detectors may be tuned on it. Its per-rule scores and every mismatch are printed:
 //!
-//!       cargo test --test heldout3 -- --nocapture
+//!       cargo test --test lint heldout3:: -- --nocapture
 //!
 //! - `report`: frozen, run ONCE at the end of a tuning round. By default its labels are only
 //!   loaded and checked (so a broken half fails the build) and its files are not linted at all;
 //!   its scores are printed, never its per-file mismatches, only when asked for:
 //!
-//!       HELDOUT3_REPORT=1 cargo test --test heldout3 -- --nocapture
+//!       HELDOUT3_REPORT=1 cargo test --test lint heldout3:: -- --nocapture
 //!
 //! Scores are a report, never asserted. The test fails only when a half does not load (see
-//! `common::heldout::load`). Until the corpus lands, an absent folder or half is skipped.
-#[path = "common/heldout.rs"]
-mod heldout;
+//! `common::scorer::load`). Until the corpus lands, an absent folder or half is skipped.
+#[path = "../common/heldout.rs"]
+mod scorer;
 
 use std::path::{Path, PathBuf};
 
@@ -32,20 +32,20 @@ fn linter() -> Linter {
         .without_frames()
 }
 
-fn describe(h: &heldout::Half) -> String {
+fn describe(h: &scorer::Half) -> String {
     let sources: Vec<String> = h.sources.iter().map(|(f, n)| format!("{f}: {n}")).collect();
     format!("{} files ({})", h.files.len(), sources.join(", "))
 }
 
 #[test]
 fn heldout3_tune_half() {
-    let Some(tune) = heldout::load(&root(), "tune") else {
+    let Some(tune) = scorer::load(&root(), "tune") else {
         println!("heldout3/tune: not present yet (no labels*.toml); skipped");
         return;
     };
     println!("heldout3/tune: {}", describe(&tune));
-    let m = heldout::measure(&tune, "fixtures/heldout3/tune", &linter());
-    heldout::print_table("HELDOUT3 tune", &m);
+    let m = scorer::measure(&tune, "fixtures/heldout3/tune", &linter());
+    scorer::print_table("HELDOUT3 tune", &m);
     println!("\nMISMATCHES in tune ({}):", m.mismatches.len());
     for line in &m.mismatches {
         println!("  {line}");
@@ -54,7 +54,7 @@ fn heldout3_tune_half() {
 
 #[test]
 fn heldout3_report_half() {
-    let Some(report) = heldout::load(&root(), "report") else {
+    let Some(report) = scorer::load(&root(), "report") else {
         println!("heldout3/report: not present yet (no labels*.toml); skipped");
         return;
     };
@@ -63,24 +63,24 @@ fn heldout3_report_half() {
         println!("heldout3/report: frozen; not linted (set HELDOUT3_REPORT=1 for the one run)");
         return;
     }
-    let m = heldout::measure(&report, "fixtures/heldout3/report", &linter());
+    let m = scorer::measure(&report, "fixtures/heldout3/report", &linter());
     // Scores only: the reporting half's per-file mismatches are deliberately not printed.
-    heldout::print_table("HELDOUT3 report (frozen)", &m);
+    scorer::print_table("HELDOUT3 report (frozen)", &m);
 }
 
 #[test]
 fn split_hash_is_fnv1a64() {
     // Pin the hash so the halves cannot move silently: FNV-1a 64 test vectors.
-    assert_eq!(heldout::fnv1a64(""), 0xcbf2_9ce4_8422_2325);
-    assert_eq!(heldout::fnv1a64("a"), 0xaf63_dc4c_8601_ec8c);
-    assert_eq!(heldout::fnv1a64("foobar"), 0x8594_4171_f739_67e8);
-    assert_eq!(heldout::half_of(""), "report");
+    assert_eq!(scorer::fnv1a64(""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(scorer::fnv1a64("a"), 0xaf63_dc4c_8601_ec8c);
+    assert_eq!(scorer::fnv1a64("foobar"), 0x8594_4171_f739_67e8);
+    assert_eq!(scorer::half_of(""), "report");
 }
 
 /// The loader on a small made-up corpus in a temporary folder: what loads, and each way a half
 /// fails to load.
 mod loader {
-    use super::heldout;
+    use super::scorer;
     use std::path::Path;
 
     const PROVENANCE: &str = "repo = \"o/r\"\ncommit = \"0123456789abcdef0123456789abcdef01234567\"\npath = \"p\"\nlicence = \"MIT\"\n";
@@ -89,7 +89,7 @@ mod loader {
     fn id_in(half: &str, stem: &str) -> String {
         (0..)
             .map(|i| format!("{stem}{i}.sh"))
-            .find(|id| heldout::half_of(id) == half)
+            .find(|id| scorer::half_of(id) == half)
             .unwrap()
     }
 
@@ -104,17 +104,21 @@ mod loader {
     }
 
     fn load_err(root: &Path) -> String {
-        let r = std::panic::catch_unwind(|| heldout::load(root, "tune").map(|h| h.files.len()));
-        let e = r.expect_err("the half must not load");
-        e.downcast_ref::<String>().cloned().unwrap_or_default()
+        match scorer::try_load(root, "tune") {
+            Err(e) => e,
+            Ok(h) => panic!(
+                "the half must not load, but loaded {:?} files",
+                h.map(|h| h.files.len())
+            ),
+        }
     }
 
     #[test]
     fn absent_folder_or_labels_is_skipped() {
         let d = tempfile::tempdir().unwrap();
-        assert!(heldout::load(d.path(), "tune").is_none());
+        assert!(scorer::load(d.path(), "tune").is_none());
         write(d.path(), "tune/a.sh", "echo\n");
-        assert!(heldout::load(d.path(), "tune").is_none());
+        assert!(scorer::load(d.path(), "tune").is_none());
     }
 
     #[test]
@@ -129,11 +133,11 @@ mod loader {
         write(d.path(), &format!("tune/{b}"), "echo b\n");
         write(d.path(), "tune/labels-a.toml", &entry(&a, "\"AT201\""));
         write(d.path(), "tune/labels-b.toml", &entry(&b, ""));
-        let h = heldout::load(d.path(), "tune").unwrap();
+        let h = scorer::load(d.path(), "tune").unwrap();
         assert_eq!(h.files.len(), 2);
         assert_eq!(h.labels.len(), 2);
         assert_eq!(h.sources.len(), 2);
-        let m = heldout::measure(&h, "t", &super::linter());
+        let m = scorer::measure(&h, "t", &super::linter());
         let c = m.per_rule["AT201"];
         assert_eq!((c.tp, c.fp, c.fn_), (1, 0, 0));
         assert_eq!(
