@@ -120,9 +120,9 @@ pub fn try_load(root: &Path, half: &str) -> Result<Option<Half>, String> {
     let mut sources = Vec::new();
     for lf in &label_files {
         let text =
-            std::fs::read_to_string(dir.join(lf)).unwrap_or_else(|e| panic!("{half}/{lf}: {e}"));
+            std::fs::read_to_string(dir.join(lf)).map_err(|e| format!("{half}/{lf}: {e}"))?;
         let parsed: LabelsFile =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{half}/{lf} parses: {e}"));
+            toml::from_str(&text).map_err(|e| format!("{half}/{lf} does not parse: {e}"))?;
         sources.push((lf.clone(), parsed.files.len()));
         for (file, entry) in parsed.files {
             for code in &entry.rules {

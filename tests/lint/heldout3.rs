@@ -185,5 +185,10 @@ mod loader {
             &entry(&a, "").replace("0123456789abcdef0123456789abcdef01234567", "HEAD"),
         );
         assert!(load_err(d.path()).contains("40-hex"));
+        // A labels file that does not parse.
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), &format!("tune/{a}"), "");
+        write(d.path(), "tune/labels-a.toml", "[files.\"x\"\n");
+        assert!(load_err(d.path()).contains("does not parse"));
     }
 }
