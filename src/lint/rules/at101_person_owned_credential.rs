@@ -195,9 +195,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             KeyKind::Other => false,
         };
         if key_ok {
+            // JSON inside a JSON string (a Postman body) escapes its quotes: `\"a@b.c\"`.
             consider(
                 m.range(),
-                unquote(m.as_str()),
+                unquote(m.as_str()).trim_end_matches('\\'),
                 format!("`{}` configures the Atlassian user", k.as_str()),
                 &mut candidates,
             );

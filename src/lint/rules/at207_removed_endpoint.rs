@@ -52,6 +52,24 @@ const MOCK_WORDS: &[&str] = &[
     "withpath(",
 ];
 
+/// Does a Markdown line run a command before this point (`` * Search: `curl -u ... https://...` ``)?
+fn inline_command(before: &str) -> bool {
+    let code = before.rsplit_once('`').map_or(before, |(_, c)| c);
+    let code = code.trim_start().trim_start_matches(['$', '>', ' ']);
+    [
+        "curl ",
+        "wget ",
+        "http ",
+        "https ",
+        "invoke-restmethod",
+        "invoke-webrequest",
+        "irm ",
+        "iwr ",
+    ]
+    .iter()
+    .any(|c| code.to_ascii_lowercase().starts_with(c))
+}
+
 /// Is a URL host one of Jira or Confluence Cloud's (a site or the API gateway)?
 fn cloud_host(host: &str) -> bool {
     let h = host.to_ascii_lowercase();
@@ -170,19 +188,22 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let Some(e) = removed::lookup(None, path) else {
             continue;
         };
-        // In Markdown only fenced code runs; the prose around it mentions.
-        if let Some(f) = &fences
-            && !f.iter().any(|(r, _)| r.contains(&p.start()))
-        {
-            continue;
-        }
         // A method named on the same line that the table does not list (POST to a path whose
         // GET was removed) is not the removed operation.
         let (line, line_start) = cx.line_at(p.start());
-        // Commented-out code calls nothing.
-        if ["#", "//", "--", "*", ";", "<!--"]
-            .iter()
-            .any(|c| line.trim_start().starts_with(c))
+        // In Markdown, fenced code and commands written inline (`` `curl ...` ``) run; the
+        // prose around them mentions.
+        if let Some(f) = &fences
+            && !f.iter().any(|(r, _)| r.contains(&p.start()))
+            && !inline_command(line.get(..p.start() - line_start).unwrap_or(""))
+        {
+            continue;
+        }
+        // Commented-out code calls nothing (in Markdown `#` and `*` start headings and lists).
+        if cx.kind != FileKind::Markdown
+            && ["#", "//", "--", "*", ";", "<!--"]
+                .iter()
+                .any(|c| line.trim_start().starts_with(c))
         {
             continue;
         }

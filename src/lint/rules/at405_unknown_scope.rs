@@ -132,7 +132,28 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut in_urls: Vec<std::ops::Range<usize>> = Vec::new();
     // 3LO authorize URLs.
     for caps in cx.pattern("authorize-url").captures_iter(cx.text) {
-        let (Some(url), Some(query)) = (caps.name("url"), caps.name("query")) else {
+        let Some(url) = caps.name("url") else {
+            continue;
+        };
+        let Some(query) = caps.name("query") else {
+            // No query in the literal: the parameters are added in code
+            // (`url.searchParams.set("client_id", ...)`, `urlencode({...})`,
+            // `authorization_url(AUTHORIZE_URL)`). With a client ID set after it and no
+            // `audience` anywhere in the file, the request lacks it.
+            let mut end = (url.end() + 3000).min(cx.text.len());
+            while !cx.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let after = &cx.text[url.end()..end];
+            if (after.contains("client_id") || after.contains("clientId"))
+                && !cx.text.contains("audience")
+            {
+                in_urls.push(url.range());
+                out.push(
+                    Hit::new(url.range(), "3LO authorize URL without `audience=api.atlassian.com`: the parameters set in code never include it, and the authorization server refuses the request", "authorize:no-audience")
+                        .fix("add `audience=api.atlassian.com` to the authorize URL's query"),
+                );
+            }
             continue;
         };
         in_urls.push(url.range());

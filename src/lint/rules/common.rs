@@ -95,9 +95,24 @@ pub struct BasicValue {
 /// Decode every literal `Basic` value (the rule's `basic` pattern, group `b64`) that holds a
 /// `user:secret` pair.
 pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
-    let mut out = Vec::new();
+    let mut out: Vec<BasicValue> = Vec::new();
+    // Variables completing a `Basic ` header, each looked up once, at most 64.
+    let mut looked_up: Vec<String> = Vec::new();
     for caps in cx.pattern("basic").captures_iter(cx.text) {
-        let Some(m) = caps.name("b64") else { continue };
+        let m = match (caps.name("b64"), caps.name("var")) {
+            (Some(m), _) => m,
+            (None, Some(v)) => {
+                if looked_up.len() >= 64 || looked_up.iter().any(|x| x == v.as_str()) {
+                    continue;
+                }
+                looked_up.push(v.as_str().to_string());
+                match literal_base64_of(cx, v.as_str()) {
+                    Some(m) if !out.iter().any(|b| b.range == m.range()) => m,
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
         let Some(decoded) = decode_b64(m.as_str()) else {
             continue;
         };
@@ -117,6 +132,16 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
         });
     }
     out
+}
+
+/// The literal base64 value a variable is assigned in the file (`creds = 'amFuZUBh...'`).
+fn literal_base64_of<'a>(cx: &Cx<'a>, var: &str) -> Option<regex::Match<'a>> {
+    let re = regex::Regex::new(&format!(
+        r#"(?:^|[^\w.]){}["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`](?P<b64>[A-Za-z0-9+/]{{16,}}={{0,2}})["'`]"#,
+        regex::escape(var)
+    ))
+    .ok()?;
+    re.captures(cx.text)?.name("b64")
 }
 
 /// Decode a base64 value to a `user:secret` pair (no control characters).
