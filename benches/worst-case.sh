@@ -18,6 +18,8 @@
 #   base     `JIRA_URL=https://sN.atlassian.net ` (AT201 base URLs: look-back per match)
 #   distinct `curl https://acme.atlassian.net/rest/api/3/issue/K-N ` (one key per finding)
 #   hostvar  `JIRA_DN=sN.atlassian.net` assignments (AT201 host variables)
+#   removed  `curl "${BN}/rest/api/3/search" ` (AT207: base variables resolved once each, at most 16)
+#   basicvar `-H "Authorization: Basic ${CN}" ` (Basic values through variables, at most 16 looked up)
 #   inventory  a workflow whose `run:` block names N scripts and modules (inventory)
 #
 # Usage:   benches/worst-case.sh                  # builds release, then about 5 minutes
@@ -28,7 +30,7 @@ export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
-ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar inventory"}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar inventory"}
 BUILD=${BUILD:-1}
 TIMEOUT=${TIMEOUT:-120}
 OUT=$ROOT/target/bench/worst-case
@@ -54,6 +56,8 @@ unit = {
     "base": lambda i: f"JIRA_URL=https://s{i}.atlassian.net",
     "distinct": lambda i: f"curl https://acme.atlassian.net/rest/api/3/issue/K-{i}",
     "hostvar": lambda i: f"JIRA_D{i}=s{i}.atlassian.net",
+    "removed": lambda i: f'curl "${{B{i}}}/rest/api/3/search"',
+    "basicvar": lambda i: f'-H "Authorization: Basic ${{C{i}}}" jira',
 }
 out, n, i = [], 0, 0
 if name == "inventory":

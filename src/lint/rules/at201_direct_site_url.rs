@@ -94,10 +94,8 @@ fn config_at(
     if cx.kind != FileKind::Markdown {
         return cx.kind.is_config();
     }
-    fenced
-        .get_or_insert_with(|| common::markdown_fences(cx.text))
-        .iter()
-        .any(|(r, k)| r.contains(&at) && k.is_some())
+    let fences = fenced.get_or_insert_with(|| common::markdown_fences(cx.text));
+    common::fence_at(fences, at).is_some_and(|(_, k)| k.is_some())
 }
 
 /// Is offset `at` an argument of a call or constructor named for the product

@@ -13,44 +13,8 @@ use super::common;
 use crate::lint::{Cx, FileKind, Hit};
 use crate::removed;
 
-/// Words on a line that describe a migration rather than make a call.
-const MIGRATION_WORDS: &[&str] = &[
-    "deprecat",
-    "removed",
-    "migrat",
-    "instead of",
-    "replaced by",
-    "replacement",
-    "no longer",
-    "sunset",
-    "410",
-];
-
-/// Words on a line that define a route or a mock rather than make a call.
-const MOCK_WORDS: &[&str] = &[
-    "mock",
-    "stub",
-    "nock(",
-    "responses.add",
-    "respx",
-    "urlpathequalto",
-    "urlequalto",
-    "urlpathmatching",
-    "urlmatching",
-    "wiremock",
-    "intercept(",
-    "app.get(",
-    "app.post(",
-    "router.get(",
-    "router.post(",
-    "@app.route",
-    ".route(",
-    "@getmapping",
-    "@postmapping",
-    "@requestmapping",
-    "when.path(",
-    "withpath(",
-];
+/// How far on either side of a path the line is read.
+const NEAR: usize = 200;
 
 /// Does a Markdown line run a command before this point (`` * Search: `curl -u ... https://...` ``)?
 fn inline_command(before: &str) -> bool {
@@ -111,7 +75,7 @@ fn host_before(cx: &Cx<'_>, before: &str, cache: &mut Resolved) -> Option<bool> 
     variable_in(expr).and_then(|v| resolve(cx, v, cache))
 }
 
-/// Variables already resolved in this file: each is searched for once, and at most 64 (a file
+/// Variables already resolved in this file: each is searched for once, and at most 16 (a file
 /// with thousands of calls through distinct variables would otherwise be rescanned for each).
 type Resolved = std::collections::HashMap<String, Option<bool>>;
 
@@ -133,7 +97,7 @@ fn resolve(cx: &Cx<'_>, var: &str, cache: &mut Resolved) -> Option<bool> {
     if let Some(known) = cache.get(var) {
         return *known;
     }
-    if cache.len() >= 64 {
+    if cache.len() >= 16 {
         return None;
     }
     let found = resolve_uncached(cx, var);
@@ -190,12 +154,25 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         // A method named on the same line that the table does not list (POST to a path whose
         // GET was removed) is not the removed operation.
+        // What the judgement reads: at most NEAR bytes of the line on either side of the path
+        // (a long minified line costs no more per match than a short one).
         let (line, line_start) = cx.line_at(p.start());
+        let (at, end) = (p.start() - line_start, p.end() - line_start);
+        let mut from = at.saturating_sub(NEAR);
+        while !line.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = (end + NEAR).min(line.len());
+        while !line.is_char_boundary(to) {
+            to -= 1;
+        }
+        let before = &line[from..at];
+        let after = &line[end..to];
         // In Markdown, fenced code and commands written inline (`` `curl ...` ``) run; the
         // prose around them mentions.
         if let Some(f) = &fences
-            && !f.iter().any(|(r, _)| r.contains(&p.start()))
-            && !inline_command(line.get(..p.start() - line_start).unwrap_or(""))
+            && common::fence_at(f, p.start()).is_none()
+            && !inline_command(before)
         {
             continue;
         }
@@ -203,22 +180,19 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if cx.kind != FileKind::Markdown
             && ["#", "//", "--", "*", ";", "<!--"]
                 .iter()
-                .any(|c| line.trim_start().starts_with(c))
+                .any(|c| cx.line_head(p.start()).trim_start().starts_with(c))
         {
             continue;
         }
-        let lower = line.to_ascii_lowercase();
-        let other_method = ["post", "put", "delete", "patch"]
-            .iter()
-            .any(|m| lower.contains(m) && !e.methods.iter().any(|x| x.eq_ignore_ascii_case(m)));
-        if other_method
-            || MIGRATION_WORDS.iter().any(|w| lower.contains(w))
-            || MOCK_WORDS.iter().any(|w| lower.contains(w))
-        {
+        let near = &line[from..to];
+        let other_method = cx.pattern("method").find_iter(near).any(|m| {
+            let name = m.as_str().trim_start_matches("Method");
+            !e.methods.iter().any(|x| x.eq_ignore_ascii_case(name))
+        });
+        if other_method || cx.pattern("not-a-call").is_match(near) {
             continue;
         }
         // An OpenAPI path key (`"/rest/api/3/search": {`, `/rest/api/3/search:`).
-        let after = line.get(p.end() - line_start..).unwrap_or("");
         let after_key = after.trim_start_matches(['"', '\'']);
         if after_key.starts_with(':')
             && !after_key.starts_with("://")
@@ -227,7 +201,6 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             continue;
         }
-        let before = line.get(..p.start() - line_start).unwrap_or("");
         let cloud = match host_before(cx, before, &mut resolved) {
             Some(c) => c,
             None => !*self_hosted.get_or_insert_with(|| self_hosted_file(cx)),

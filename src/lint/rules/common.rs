@@ -96,13 +96,13 @@ pub struct BasicValue {
 /// `user:secret` pair.
 pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
     let mut out: Vec<BasicValue> = Vec::new();
-    // Variables completing a `Basic ` header, each looked up once, at most 64.
+    // Variables completing a `Basic ` header, each looked up once, at most 16.
     let mut looked_up: Vec<String> = Vec::new();
     for caps in cx.pattern("basic").captures_iter(cx.text) {
         let m = match (caps.name("b64"), caps.name("var")) {
             (Some(m), _) => m,
             (None, Some(v)) => {
-                if looked_up.len() >= 64 || looked_up.iter().any(|x| x == v.as_str()) {
+                if looked_up.len() >= 16 || looked_up.iter().any(|x| x == v.as_str()) {
                     continue;
                 }
                 looked_up.push(v.as_str().to_string());
@@ -237,4 +237,14 @@ pub fn markdown_fences(text: &str) -> Vec<(std::ops::Range<usize>, Option<FileKi
         out.push((start..text.len(), kind));
     }
     out
+}
+
+/// The fenced block of [`markdown_fences`] that holds offset `at`, found by binary search (the
+/// blocks are sorted and disjoint).
+pub fn fence_at(
+    fences: &[(Range<usize>, Option<FileKind>)],
+    at: usize,
+) -> Option<&(Range<usize>, Option<FileKind>)> {
+    let i = fences.partition_point(|(r, _)| r.end <= at);
+    fences.get(i).filter(|(r, _)| r.start <= at)
 }
