@@ -519,7 +519,7 @@ fn rate_limits_are_honoured_then_bounded() {
 }
 
 #[test]
-fn server_errors_and_timeouts_are_retried_a_bounded_number_of_times() {
+fn server_errors_are_retried() {
     let sim = acme();
     sim.fault(
         &path("/api-keys"),
@@ -532,7 +532,10 @@ fn server_errors_and_timeouts_are_retried_a_bounded_number_of_times() {
     let (code, v, _) = json_run(&sim, &["--sources", "admin-keys"]);
     assert_eq!((code, v["complete"].as_bool()), (1, Some(true)));
     assert_eq!(sim.requests().len(), 3);
+}
 
+#[test]
+fn server_errors_are_retried_a_bounded_number_of_times() {
     let sim = acme();
     sim.fault(&path("/api-keys"), None, 99, 500, &[], "");
     let (code, v, _) = json_run(&sim, &["--sources", "admin-keys"]);
@@ -546,12 +549,18 @@ fn server_errors_and_timeouts_are_retried_a_bounded_number_of_times() {
         "{err}"
     );
     assert_eq!(sim.requests().len(), 3);
+}
 
+#[test]
+fn a_timeout_is_retried() {
     let sim = acme();
     sim.slow(&path("/api-keys"), 1, Duration::from_secs(3));
     let (code, v, _) = json_run(&sim, &["--sources", "admin-keys", "--timeout", "0.5"]);
     assert_eq!((code, v["complete"].as_bool()), (1, Some(true)), "{v}");
+}
 
+#[test]
+fn timeouts_are_retried_a_bounded_number_of_times() {
     let sim = acme();
     sim.slow(&path("/api-keys"), 99, Duration::from_secs(3));
     let started = Instant::now();

@@ -34,3 +34,28 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
+
+/// The first piece of a secret that `text` carries, as `(name, piece)`: any run of `window`
+/// characters of a secret (the whole secret when it is shorter), compared case-insensitively
+/// (a lowercased token is still a leak). Every piece of every secret is searched in one pass
+/// of an Aho-Corasick automaton: the crate is an optimised dependency, while `str::contains`
+/// called here is compiled into the unoptimised test crate, and hundreds of calls per output
+/// made the canary tests the slowest of the suite.
+pub fn leaked_piece<'a>(
+    text: &str,
+    secrets: &[(&'a str, &str)],
+    window: usize,
+) -> Option<(&'a str, String)> {
+    let mut pieces = Vec::new();
+    let mut names = Vec::new();
+    for (name, secret) in secrets {
+        let chars: Vec<char> = secret.to_lowercase().chars().collect();
+        for w in chars.windows(window.min(chars.len()).max(1)) {
+            pieces.push(w.iter().collect::<String>());
+            names.push(*name);
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::new(&pieces).unwrap();
+    let m = ac.find(&text.to_lowercase())?;
+    Some((names[m.pattern()], pieces[m.pattern()].clone()))
+}

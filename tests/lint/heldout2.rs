@@ -16,6 +16,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::scoring::{Score, corpus_files};
+
 use atlcheck::config::{Config, Overrides};
 use atlcheck::lint::{FileKind, Linter};
 
@@ -64,49 +66,9 @@ fn half_of(id: &str) -> &'static str {
     }
 }
 
-fn corpus_files(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).expect("read heldout2 dir") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            corpus_files(&path, base, out);
-        } else {
-            let rel = path
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if rel != "labels.toml" {
-                out.push(rel);
-            }
-        }
-    }
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-fn ratio(num: usize, den: usize) -> String {
-    if den == 0 {
-        "   -  ".to_string()
-    } else {
-        format!("{:6.3}", num as f64 / den as f64)
-    }
-}
-
+/// One half's score and its mismatches.
 struct Measured {
-    files: usize,
-    positive_files: usize,
-    per_rule: BTreeMap<String, Counts>,
-    positives_per_rule: BTreeMap<String, usize>,
-    overall: Counts,
-    any: Counts,
-    clean_flagged: usize,
-    clean_files: usize,
-    exact: usize,
+    score: Score,
     mismatches: Vec<String>,
 }
 
@@ -144,7 +106,7 @@ fn measure(half: &str, linter: &Linter) -> Measured {
     }
 
     let mut files = Vec::new();
-    corpus_files(&dir, &dir, &mut files);
+    corpus_files(&dir, &dir, &["labels.toml"], &mut files);
     files.sort();
     let on_disk: BTreeSet<&String> = files.iter().collect();
     let labelled: BTreeSet<&String> = labels.files.keys().collect();
@@ -159,18 +121,8 @@ fn measure(half: &str, linter: &Linter) -> Measured {
         "{half}: labels without files: {missing:?}"
     );
 
-    let mut m = Measured {
-        files: files.len(),
-        positive_files: 0,
-        per_rule: BTreeMap::new(),
-        positives_per_rule: BTreeMap::new(),
-        overall: Counts::default(),
-        any: Counts::default(),
-        clean_flagged: 0,
-        clean_files: 0,
-        exact: 0,
-        mismatches: Vec::new(),
-    };
+    let mut score = Score::default();
+    let mut mismatches = Vec::new();
     for rel in &files {
         let text = std::fs::read_to_string(dir.join(rel)).expect("corpus files are UTF-8");
         let display = format!("fixtures/heldout2/{half}/{rel}");
@@ -178,51 +130,13 @@ fn measure(half: &str, linter: &Linter) -> Measured {
         let report = linter.lint_text(&display, kind, &text);
         let found: BTreeSet<String> = report.findings.iter().map(|f| f.rule.to_string()).collect();
         let expected: BTreeSet<String> = labels.files[rel].rules.iter().cloned().collect();
-
-        for code in &expected {
-            *m.positives_per_rule.entry(code.clone()).or_default() += 1;
-        }
-        for code in expected.union(&found) {
-            let c = m.per_rule.entry(code.clone()).or_default();
-            match (expected.contains(code), found.contains(code)) {
-                (true, true) => {
-                    c.tp += 1;
-                    m.overall.tp += 1;
-                }
-                (false, true) => {
-                    c.fp += 1;
-                    m.overall.fp += 1;
-                }
-                (true, false) => {
-                    c.fn_ += 1;
-                    m.overall.fn_ += 1;
-                }
-                (false, false) => {}
-            }
-        }
-        match (!expected.is_empty(), !found.is_empty()) {
-            (true, true) => m.any.tp += 1,
-            (false, true) => m.any.fp += 1,
-            (true, false) => m.any.fn_ += 1,
-            (false, false) => {}
-        }
-        if expected.is_empty() {
-            m.clean_files += 1;
-            if !found.is_empty() {
-                m.clean_flagged += 1;
-            }
-        } else {
-            m.positive_files += 1;
-        }
-        if expected == found {
-            m.exact += 1;
-        } else {
+        if !score.add(&expected, &found) {
             let lines: Vec<String> = report
                 .findings
                 .iter()
                 .map(|f| format!("{}@{}", f.rule, f.line))
                 .collect();
-            m.mismatches.push(format!(
+            mismatches.push(format!(
                 "{rel}\n    expected {:?}\n    found    {:?}  ({})\n    why      {}",
                 expected,
                 found,
@@ -231,54 +145,15 @@ fn measure(half: &str, linter: &Linter) -> Measured {
             ));
         }
     }
-    m
+    Measured { score, mismatches }
 }
 
-fn print_table(half: &str, m: &Measured) {
+fn print_table(half: &str, m: &Score) {
     println!(
         "\nHELDOUT2 {half}: {} files ({} with findings, {} clean), {} exactly right",
         m.files, m.positive_files, m.clean_files, m.exact
     );
-    println!(
-        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}",
-        "rule", "pos", "TP", "FP", "FN", "precision", "recall"
-    );
-    for (code, c) in &m.per_rule {
-        let pos = m.positives_per_rule.get(code).copied().unwrap_or(0);
-        let note = if pos < 10 { "  (n<10)" } else { "" };
-        println!(
-            "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}{note}",
-            code,
-            pos,
-            c.tp,
-            c.fp,
-            c.fn_,
-            ratio(c.tp, c.tp + c.fp),
-            ratio(c.tp, c.tp + c.fn_)
-        );
-    }
-    let o = m.overall;
-    println!(
-        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file x rule pairs)",
-        "overall",
-        "",
-        o.tp,
-        o.fp,
-        o.fn_,
-        ratio(o.tp, o.tp + o.fp),
-        ratio(o.tp, o.tp + o.fn_)
-    );
-    let a = m.any;
-    println!(
-        "{:<8} {:>4} {:>4} {:>4} {:>4}  {:>9} {:>9}   (file flagged at all)",
-        "any",
-        "",
-        a.tp,
-        a.fp,
-        a.fn_,
-        ratio(a.tp, a.tp + a.fp),
-        ratio(a.tp, a.tp + a.fn_)
-    );
+    m.print_table(true);
     println!(
         "clean files flagged: {} of {}",
         m.clean_flagged, m.clean_files
@@ -289,8 +164,11 @@ fn print_table(half: &str, m: &Measured) {
 fn heldout2_corpus() {
     let linter = Linter::new(Config::resolve(None, &Overrides::default()).unwrap()).unwrap();
 
-    let tune = measure("tune", &linter);
-    let report = measure("report", &linter);
+    let Measured {
+        score: tune,
+        mismatches,
+    } = measure("tune", &linter);
+    let report = measure("report", &linter).score;
 
     // Both halves must be big enough to measure anything.
     assert!(
@@ -309,8 +187,8 @@ fn heldout2_corpus() {
     }
 
     print_table("tune", &tune);
-    println!("\nMISMATCHES in tune ({}):", tune.mismatches.len());
-    for line in &tune.mismatches {
+    println!("\nMISMATCHES in tune ({}):", mismatches.len());
+    for line in &mismatches {
         println!("  {line}");
     }
 

@@ -15,3 +15,4 @@ mod heldout3;
 mod history;
 mod removed_endpoints;
 mod rule_examples;
+mod scoring;

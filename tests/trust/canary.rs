@@ -134,21 +134,14 @@ impl Canaries {
     /// Fail if any secret, or any 16-character run of one (more than the 6 + 4 the mask
     /// shows), appears in `text`.
     fn assert_absent(&self, what: &str, text: &str) {
-        // Case-insensitive: a host name is lowercased, and a lowercased token is still a leak.
-        let lower = text.to_lowercase();
-        for (name, secret) in self.all() {
+        if let Some((name, piece)) = crate::common::leaked_piece(text, &self.all(), 16) {
+            let lower = text.to_lowercase();
+            let secret = self.all().into_iter().find(|(n, _)| *n == name).unwrap().1;
             assert!(
                 !lower.contains(&secret.to_lowercase()),
                 "{what}: the whole {name} leaked:\n{text}"
             );
-            let chars: Vec<char> = secret.to_lowercase().chars().collect();
-            for w in chars.windows(16) {
-                let piece: String = w.iter().collect();
-                assert!(
-                    !lower.contains(&piece),
-                    "{what}: 16 characters of the {name} leaked (`{piece}`):\n{text}"
-                );
-            }
+            panic!("{what}: 16 characters of the {name} leaked (`{piece}`):\n{text}");
         }
     }
 
@@ -160,6 +153,23 @@ impl Canaries {
             .env("ATLASSIAN_CLIENT_SECRET", &self.oauth)
             .env("AUTH_HEADER", format!("Basic {}", self.basic))
             .env("NETRC", "/nonexistent/netrc");
+    }
+}
+
+/// The leak check itself catches a whole secret, 16 of its characters (a case change
+/// included) anywhere in a text, and passes the masked forms.
+#[test]
+fn the_leak_check_catches_pieces_and_passes_masks() {
+    let c = Canaries::new();
+    let caught = |text: String| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.assert_absent("t", &text)))
+            .is_err()
+    };
+    for (_, s) in c.all() {
+        assert!(caught(format!("before {s} after")));
+        assert!(caught(format!("x{}y", &s[s.len() - 16..])));
+        assert!(caught(s[2..18].to_uppercase()));
+        assert!(!caught(format!("{} and {}", mask(s), &s[..15])));
     }
 }
 
@@ -277,31 +287,62 @@ fn assert_masked_shown(c: &Canaries, what: &str, out: &str) {
     }
 }
 
-#[test]
-fn lint_every_format_with_and_without_verbose() {
+/// Lint in one format, plain, verbose and coloured (one test per format, so they run in
+/// parallel).
+fn lint_format(format: &str) {
     let c = Canaries::new();
     let dir = tree(&c);
-    for format in ["human", "concise", "json", "sarif", "github", "junit"] {
-        for extra in [&[][..], &["--verbose"][..], &["--color", "always"][..]] {
-            let mut args = vec!["lint", "--no-ignore", "--format", format];
-            args.extend_from_slice(extra);
-            let o = run(&c, dir.path(), &args);
-            assert_eq!(o.status.code(), Some(1), "{format} {extra:?}: {}", text(&o));
-            let out = String::from_utf8_lossy(&o.stdout);
-            assert!(out.contains("AT102"), "{format}: no AT102 finding:\n{out}");
-        }
+    for extra in [&[][..], &["--verbose"][..], &["--color", "always"][..]] {
+        let mut args = vec!["lint", "--no-ignore", "--format", format];
+        args.extend_from_slice(extra);
+        let o = run(&c, dir.path(), &args);
+        assert_eq!(o.status.code(), Some(1), "{format} {extra:?}: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("AT102"), "{format}: no AT102 finding:\n{out}");
     }
-    // The human frame shows the masked token where the secret was.
-    let o = run(&c, dir.path(), &["lint", "--color", "never", "deploy.sh"]);
-    assert_masked_shown(&c, "lint human", &String::from_utf8_lossy(&o.stdout));
+    if format == "human" {
+        // The human frame shows the masked token where the secret was.
+        let o = run(&c, dir.path(), &["lint", "--color", "never", "deploy.sh"]);
+        assert_masked_shown(&c, "lint human", &String::from_utf8_lossy(&o.stdout));
+    }
 }
 
 #[test]
-fn lint_output_files_and_baselines() {
+fn lint_human_with_and_without_verbose() {
+    lint_format("human");
+}
+
+#[test]
+fn lint_concise_with_and_without_verbose() {
+    lint_format("concise");
+}
+
+#[test]
+fn lint_json_with_and_without_verbose() {
+    lint_format("json");
+}
+
+#[test]
+fn lint_sarif_with_and_without_verbose() {
+    lint_format("sarif");
+}
+
+#[test]
+fn lint_github_with_and_without_verbose() {
+    lint_format("github");
+}
+
+#[test]
+fn lint_junit_with_and_without_verbose() {
+    lint_format("junit");
+}
+
+/// `--output-file` in each of `formats`.
+fn lint_output_files(formats: &[&str]) {
     let c = Canaries::new();
     let dir = tree(&c);
     let out = tempfile::tempdir().unwrap();
-    for format in ["human", "concise", "json", "sarif", "github", "junit"] {
+    for &format in formats {
         let file = out.path().join(format!("report.{format}"));
         let o = run(
             &c,
@@ -320,6 +361,23 @@ fn lint_output_files_and_baselines() {
         assert!(written.contains("AT102"), "{format}: {written}");
         c.assert_absent(&format!("--output-file ({format})"), &written);
     }
+}
+
+#[test]
+fn lint_output_files_in_text_formats() {
+    lint_output_files(&["human", "concise", "github"]);
+}
+
+#[test]
+fn lint_output_files_in_structured_formats() {
+    lint_output_files(&["json", "sarif", "junit"]);
+}
+
+#[test]
+fn lint_baselines() {
+    let c = Canaries::new();
+    let dir = tree(&c);
+    let out = tempfile::tempdir().unwrap();
     let baseline = out.path().join("baseline.json");
     let b = baseline.to_str().unwrap();
     run(&c, dir.path(), &["lint", "--write-baseline", b]);
@@ -338,7 +396,7 @@ fn lint_output_files_and_baselines() {
 }
 
 #[test]
-fn lint_standard_input_and_staged() {
+fn lint_standard_input() {
     let c = Canaries::new();
     let dir = tree(&c);
     let script = std::fs::read(dir.path().join("deploy.sh")).unwrap();
@@ -362,6 +420,12 @@ fn lint_standard_input_and_staged() {
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
         c.assert_absent(&format!("lint - ({format})"), &text(&o));
     }
+}
+
+#[test]
+fn lint_staged() {
+    let c = Canaries::new();
+    let dir = tree(&c);
     // --staged reads the git index.
     let git = |args: &[&str]| {
         Command::new("git")
@@ -718,70 +782,152 @@ fn check_doctor(c: &Canaries, what: &str, o: &Output, files: &[PathBuf]) {
     }
 }
 
-#[test]
-fn doctor_offline_every_credential_source() {
+/// Every credential source offline, in one format, plain or verbose.
+fn doctor_offline_every_credential_source(format: &str, verbose: bool) {
     let c = Canaries::new();
     let dir = tree(&c);
     let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+    let mut base = vec!["--offline", "--format", format];
+    if verbose {
+        base.push("--verbose");
+    }
+    let mut runs: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    runs.push((own(&[&base[..], &[&url]].concat()), None));
+    runs.push((
+        own(&[&base[..], &["--token-env", "JIRA_API_TOKEN", &url]].concat()),
+        None,
+    ));
+    runs.push((
+        own(&[&base[..], &["--token-env", "ATLASSIAN_ADMIN_KEY", &url]].concat()),
+        None,
+    ));
+    runs.push((
+        own(&[&base[..], &["--token-env", "ATLASSIAN_CLIENT_SECRET", &url]].concat()),
+        None,
+    ));
+    runs.push((
+        own(&[&base[..], &["--auth-header-env", "AUTH_HEADER", &url]].concat()),
+        None,
+    ));
+    let curl_u = format!("{EMAIL}:{}", c.api);
+    runs.push((
+        own(&[&base[..], &["--", "curl", "-u", &curl_u, &url]].concat()),
+        None,
+    ));
+    let curl_h = format!("Authorization: Basic {}", c.basic);
+    runs.push((
+        own(&[&base[..], &["--", "curl", "-H", &curl_h, &url]].concat()),
+        None,
+    ));
+    let bearer = format!("Authorization: Bearer {}", c.api);
+    runs.push((
+        own(&[&base[..], &["--", "curl", "-sS", "--header", &bearer, &url]].concat()),
+        None,
+    ));
+    runs.push((
+        own(&[&base[..], &["--token-stdin", &url]].concat()),
+        Some(format!("{}\n", c.typo)),
+    ));
+    runs.push((
+        own(&[&base[..], &["--token-stdin", &url]].concat()),
+        Some(format!("  {} \r\n", c.legacy)),
+    ));
+    // Secrets in the URL itself.
+    let in_url = format!(
+        "https://{EMAIL}:{}@acme.atlassian.net/rest/api/3/myself",
+        c.api
+    );
+    runs.push((own(&[&base[..], &[&in_url]].concat()), None));
+    let in_query = format!("{url}?access_token={}", c.admin);
+    runs.push((own(&[&base[..], &[&in_query]].concat()), None));
+    for (args, stdin) in runs {
+        let mut cmd = doctor_cmd(&c, dir.path(), "");
+        cmd.args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut sin = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            sin.write_all(s.as_bytes()).unwrap();
+        }
+        drop(sin);
+        let o = child.wait_with_output().unwrap();
+        check_doctor(&c, &format!("doctor {args:?}"), &o, &[]);
+        assert!(
+            matches!(o.status.code(), Some(0..=2)),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn doctor_offline_every_credential_source_human() {
+    doctor_offline_every_credential_source("human", false);
+}
+
+#[test]
+fn doctor_offline_every_credential_source_human_verbose() {
+    doctor_offline_every_credential_source("human", true);
+}
+
+#[test]
+fn doctor_offline_every_credential_source_json() {
+    doctor_offline_every_credential_source("json", false);
+}
+
+#[test]
+fn doctor_offline_every_credential_source_json_verbose() {
+    doctor_offline_every_credential_source("json", true);
+}
+
+/// One credential source against a server that reflects the credential: both formats, plain
+/// and verbose, to stdout and to a file. Returns the canaries and the Authorization headers the
+/// server received.
+fn doctor_live(name: &str) -> (Canaries, Vec<String>) {
+    let c = Canaries::new();
+    let dir = tree(&c);
+    let server = Reflector::start();
+    let out = tempfile::tempdir().unwrap();
+    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
+    let curl_u = format!("{EMAIL}:{}", c.api);
+    let curl_h = format!("Authorization: Basic {}", c.basic);
+    let (args, stdin): (Vec<&str>, Option<String>) = match name {
+        "env" => (vec!["--site", "acme", &url], None),
+        "auth-header-env" => (vec!["--auth-header-env", "AUTH_HEADER", &url], None),
+        "curl -u" => (vec!["--", "curl", "-u", &curl_u, &url], None),
+        "curl -H" => (vec!["--", "curl", "-H", &curl_h, &url], None),
+        "token-stdin" => (
+            vec!["--token-stdin", "--site", "acme.atlassian.net", &url],
+            Some(format!("{}\n", c.api)),
+        ),
+        "legacy token" => (
+            vec!["--token-env", "JIRA_API_TOKEN", "--project", "OPS", &url],
+            None,
+        ),
+        "admin key" => (
+            vec!["--token-env", "ATLASSIAN_ADMIN_KEY", "--space", "OPS", &url],
+            None,
+        ),
+        _ => unreachable!("{name}"),
+    };
+    let (args, stdin) = (&args, &stdin);
     for format in ["human", "json"] {
         for verbose in [false, true] {
-            let mut base = vec!["--offline", "--format", format];
-            if verbose {
-                base.push("--verbose");
-            }
-            let mut runs: Vec<(Vec<String>, Option<String>)> = Vec::new();
-            let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            runs.push((own(&[&base[..], &[&url]].concat()), None));
-            runs.push((
-                own(&[&base[..], &["--token-env", "JIRA_API_TOKEN", &url]].concat()),
-                None,
-            ));
-            runs.push((
-                own(&[&base[..], &["--token-env", "ATLASSIAN_ADMIN_KEY", &url]].concat()),
-                None,
-            ));
-            runs.push((
-                own(&[&base[..], &["--token-env", "ATLASSIAN_CLIENT_SECRET", &url]].concat()),
-                None,
-            ));
-            runs.push((
-                own(&[&base[..], &["--auth-header-env", "AUTH_HEADER", &url]].concat()),
-                None,
-            ));
-            let curl_u = format!("{EMAIL}:{}", c.api);
-            runs.push((
-                own(&[&base[..], &["--", "curl", "-u", &curl_u, &url]].concat()),
-                None,
-            ));
-            let curl_h = format!("Authorization: Basic {}", c.basic);
-            runs.push((
-                own(&[&base[..], &["--", "curl", "-H", &curl_h, &url]].concat()),
-                None,
-            ));
-            let bearer = format!("Authorization: Bearer {}", c.api);
-            runs.push((
-                own(&[&base[..], &["--", "curl", "-sS", "--header", &bearer, &url]].concat()),
-                None,
-            ));
-            runs.push((
-                own(&[&base[..], &["--token-stdin", &url]].concat()),
-                Some(format!("{}\n", c.typo)),
-            ));
-            runs.push((
-                own(&[&base[..], &["--token-stdin", &url]].concat()),
-                Some(format!("  {} \r\n", c.legacy)),
-            ));
-            // Secrets in the URL itself.
-            let in_url = format!(
-                "https://{EMAIL}:{}@acme.atlassian.net/rest/api/3/myself",
-                c.api
-            );
-            runs.push((own(&[&base[..], &[&in_url]].concat()), None));
-            let in_query = format!("{url}?access_token={}", c.admin);
-            runs.push((own(&[&base[..], &[&in_query]].concat()), None));
-            for (args, stdin) in runs {
-                let mut cmd = doctor_cmd(&c, dir.path(), "");
-                cmd.args(&args)
+            let file = out.path().join(format!("{name}-{format}-{verbose}.out"));
+            // Once to stdout, once to a file.
+            for to_file in [false, true] {
+                let mut cmd = doctor_cmd(&c, dir.path(), &server.connect_to());
+                cmd.args(["--format", format]);
+                if verbose {
+                    cmd.arg("--verbose");
+                }
+                if to_file {
+                    cmd.args(["--output-file", file.to_str().unwrap()]);
+                }
+                cmd.args(args)
                     .stdin(Stdio::piped())
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped());
@@ -792,98 +938,79 @@ fn doctor_offline_every_credential_source() {
                 }
                 drop(sin);
                 let o = child.wait_with_output().unwrap();
-                check_doctor(&c, &format!("doctor {args:?}"), &o, &[]);
+                let files = if to_file { vec![file.clone()] } else { vec![] };
+                check_doctor(&c, &format!("doctor live ({name}, {format})"), &o, &files);
                 assert!(
-                    matches!(o.status.code(), Some(0..=2)),
-                    "{args:?}: {}",
+                    matches!(o.status.code(), Some(1 | 2)),
+                    "{name}: {}",
                     text(&o)
                 );
             }
         }
     }
+    let seen = server.authorizations();
+    (c, seen)
 }
 
-#[test]
-fn doctor_live_against_a_server_that_reflects_the_credential() {
-    let c = Canaries::new();
-    let dir = tree(&c);
-    let server = Reflector::start();
-    let out = tempfile::tempdir().unwrap();
-    let url = format!("https://api.atlassian.com/ex/jira/{CLOUD}/rest/api/3/issue/OPS-1");
-    let curl_u = format!("{EMAIL}:{}", c.api);
-    let curl_h = format!("Authorization: Basic {}", c.basic);
-    let sources: Vec<(&str, Vec<&str>, Option<String>)> = vec![
-        ("env", vec!["--site", "acme", &url], None),
-        (
-            "auth-header-env",
-            vec!["--auth-header-env", "AUTH_HEADER", &url],
-            None,
-        ),
-        ("curl -u", vec!["--", "curl", "-u", &curl_u, &url], None),
-        ("curl -H", vec!["--", "curl", "-H", &curl_h, &url], None),
-        (
-            "token-stdin",
-            vec!["--token-stdin", "--site", "acme.atlassian.net", &url],
-            Some(format!("{}\n", c.api)),
-        ),
-        (
-            "legacy token",
-            vec!["--token-env", "JIRA_API_TOKEN", "--project", "OPS", &url],
-            None,
-        ),
-        (
-            "admin key",
-            vec!["--token-env", "ATLASSIAN_ADMIN_KEY", "--space", "OPS", &url],
-            None,
-        ),
-    ];
-    for (name, args, stdin) in &sources {
-        for format in ["human", "json"] {
-            for verbose in [false, true] {
-                let file = out.path().join(format!("{name}-{format}-{verbose}.out"));
-                // Once to stdout, once to a file.
-                for to_file in [false, true] {
-                    let mut cmd = doctor_cmd(&c, dir.path(), &server.connect_to());
-                    cmd.args(["--format", format]);
-                    if verbose {
-                        cmd.arg("--verbose");
-                    }
-                    if to_file {
-                        cmd.args(["--output-file", file.to_str().unwrap()]);
-                    }
-                    cmd.args(args)
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped());
-                    let mut child = cmd.spawn().unwrap();
-                    let mut sin = child.stdin.take().unwrap();
-                    if let Some(s) = stdin {
-                        sin.write_all(s.as_bytes()).unwrap();
-                    }
-                    drop(sin);
-                    let o = child.wait_with_output().unwrap();
-                    let files = if to_file { vec![file.clone()] } else { vec![] };
-                    check_doctor(&c, &format!("doctor live ({name}, {format})"), &o, &files);
-                    assert!(
-                        matches!(o.status.code(), Some(1 | 2)),
-                        "{name}: {}",
-                        text(&o)
-                    );
-                }
-            }
-        }
-    }
-    // The probes really carried the canaries to the server (the test is not vacuous).
-    let seen = server.authorizations();
+/// The probes really carried the canaries to the server (the test is not vacuous): the Basic
+/// value as it was given.
+fn assert_basic_value_reached(c: &Canaries, seen: &[String]) {
     assert!(
         seen.iter().any(|a| a == &format!("Basic {}", c.basic)),
         "the Basic value never reached the server: {seen:?}"
     );
-    assert!(seen.iter().any(|a| {
-        a.strip_prefix("Basic ")
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
-            .is_some_and(|d| d == format!("{EMAIL}:{}", c.api).into_bytes())
-    }));
+}
+
+/// ... or the e-mail address and API token, encoded by the doctor.
+fn assert_api_token_reached(c: &Canaries, seen: &[String]) {
+    assert!(
+        seen.iter().any(|a| {
+            a.strip_prefix("Basic ")
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .is_some_and(|d| d == format!("{EMAIL}:{}", c.api).into_bytes())
+        }),
+        "the API token never reached the server: {seen:?}"
+    );
+}
+
+#[test]
+fn doctor_live_credential_from_the_environment() {
+    let (c, seen) = doctor_live("env");
+    assert_api_token_reached(&c, &seen);
+}
+
+#[test]
+fn doctor_live_auth_header_env() {
+    let (c, seen) = doctor_live("auth-header-env");
+    assert_basic_value_reached(&c, &seen);
+}
+
+#[test]
+fn doctor_live_pasted_curl_user() {
+    let (c, seen) = doctor_live("curl -u");
+    assert_api_token_reached(&c, &seen);
+}
+
+#[test]
+fn doctor_live_pasted_curl_header() {
+    let (c, seen) = doctor_live("curl -H");
+    assert_basic_value_reached(&c, &seen);
+}
+
+#[test]
+fn doctor_live_token_stdin() {
+    let (c, seen) = doctor_live("token-stdin");
+    assert_api_token_reached(&c, &seen);
+}
+
+#[test]
+fn doctor_live_legacy_token() {
+    doctor_live("legacy token");
+}
+
+#[test]
+fn doctor_live_admin_key() {
+    doctor_live("admin key");
 }
 
 #[test]
@@ -1004,8 +1131,9 @@ fn token_answer(stream: TcpStream, log: &Mutex<Vec<String>>, access: &str, refus
     let _ = w.flush();
 }
 
-#[test]
-fn doctor_oauth_never_prints_the_client_secret_or_the_access_token() {
+/// The OAuth exchange with a token endpoint that grants (`refuse` false) or refuses, every way
+/// of giving the client secret, both formats, to stdout and to a file.
+fn doctor_oauth_never_prints_the_client_secret_or_the_access_token(refuse: bool) {
     let c = Canaries::new();
     let dir = tree(&c);
     let gateway = Reflector::start();
@@ -1017,74 +1145,72 @@ fn doctor_oauth_never_prints_the_client_secret_or_the_access_token() {
         "grant_type=client_credentials&client_id={id}&client_secret={}&scope=read:jira-work",
         c.oauth
     );
-    for refuse in [false, true] {
-        let token = TokenServer::start(c.access.clone(), refuse);
-        let connect_to = format!(
-            "auth.atlassian.com=http://127.0.0.1:{},api.atlassian.com={b},acme.atlassian.net={b}",
-            token.port,
-            b = gateway.base()
-        );
-        let runs: Vec<(Vec<&str>, Option<String>)> = vec![
-            (vec!["--client-id", id, &url], None),
-            (vec!["--client-id", id, "--site", "acme", site_url], None),
-            (
-                vec!["--client-id", id, "--client-secret-stdin", &url],
-                Some(format!("{}\n", c.oauth)),
-            ),
-            (
-                vec![
-                    "--",
-                    "curl",
-                    "-d",
-                    &pasted,
-                    "https://auth.atlassian.com/oauth/token",
-                ],
-                None,
-            ),
-        ];
-        for (args, stdin) in &runs {
-            for format in ["human", "json"] {
-                let file = out.path().join(format!("oauth-{refuse}-{format}.out"));
-                for to_file in [false, true] {
-                    let mut cmd = doctor_cmd(&c, dir.path(), &connect_to);
-                    cmd.args(["--format", format, "--verbose"]);
-                    if to_file {
-                        cmd.args(["--output-file", file.to_str().unwrap()]);
-                    }
-                    cmd.args(args)
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::piped());
-                    let mut child = cmd.spawn().unwrap();
-                    let mut sin = child.stdin.take().unwrap();
-                    if let Some(s) = stdin {
-                        sin.write_all(s.as_bytes()).unwrap();
-                    }
-                    drop(sin);
-                    let o = child.wait_with_output().unwrap();
-                    let files = if to_file { vec![file.clone()] } else { vec![] };
-                    check_doctor(&c, &format!("doctor oauth {args:?} {format}"), &o, &files);
-                    assert!(
-                        matches!(o.status.code(), Some(1 | 2)),
-                        "{args:?}: {}",
-                        text(&o)
-                    );
+    let token = TokenServer::start(c.access.clone(), refuse);
+    let connect_to = format!(
+        "auth.atlassian.com=http://127.0.0.1:{},api.atlassian.com={b},acme.atlassian.net={b}",
+        token.port,
+        b = gateway.base()
+    );
+    let runs: Vec<(Vec<&str>, Option<String>)> = vec![
+        (vec!["--client-id", id, &url], None),
+        (vec!["--client-id", id, "--site", "acme", site_url], None),
+        (
+            vec!["--client-id", id, "--client-secret-stdin", &url],
+            Some(format!("{}\n", c.oauth)),
+        ),
+        (
+            vec![
+                "--",
+                "curl",
+                "-d",
+                &pasted,
+                "https://auth.atlassian.com/oauth/token",
+            ],
+            None,
+        ),
+    ];
+    for (args, stdin) in &runs {
+        for format in ["human", "json"] {
+            let file = out.path().join(format!("oauth-{refuse}-{format}.out"));
+            for to_file in [false, true] {
+                let mut cmd = doctor_cmd(&c, dir.path(), &connect_to);
+                cmd.args(["--format", format, "--verbose"]);
+                if to_file {
+                    cmd.args(["--output-file", file.to_str().unwrap()]);
                 }
+                cmd.args(args)
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                let mut child = cmd.spawn().unwrap();
+                let mut sin = child.stdin.take().unwrap();
+                if let Some(s) = stdin {
+                    sin.write_all(s.as_bytes()).unwrap();
+                }
+                drop(sin);
+                let o = child.wait_with_output().unwrap();
+                let files = if to_file { vec![file.clone()] } else { vec![] };
+                check_doctor(&c, &format!("doctor oauth {args:?} {format}"), &o, &files);
+                assert!(
+                    matches!(o.status.code(), Some(1 | 2)),
+                    "{args:?}: {}",
+                    text(&o)
+                );
             }
         }
-        // Not vacuous: the secret reached the token endpoint, in the form body.
-        let bodies = token.bodies.lock().unwrap().clone();
-        assert!(bodies.iter().any(|b| b.contains(&c.oauth)), "{bodies:?}");
-        assert!(
-            bodies.iter().all(|b| !b.contains("scope=")),
-            "the doctor sent a scope"
-        );
     }
-    // The access token reached the gateway; the client secret never did; the site got no
-    // credential from the OAuth runs.
+    // Not vacuous: the secret reached the token endpoint, in the form body.
+    let bodies = token.bodies.lock().unwrap().clone();
+    assert!(bodies.iter().any(|b| b.contains(&c.oauth)), "{bodies:?}");
+    assert!(
+        bodies.iter().all(|b| !b.contains("scope=")),
+        "the doctor sent a scope"
+    );
+    // The access token (when granted) reached the gateway; the client secret never did; the
+    // site got no credential from the OAuth runs.
     let seen = gateway.authorizations();
     assert!(
-        seen.iter().any(|a| a == &format!("Bearer {}", c.access)),
+        refuse || seen.iter().any(|a| a == &format!("Bearer {}", c.access)),
         "{seen:?}"
     );
     let heads = gateway.seen.lock().unwrap().clone();
@@ -1095,4 +1221,14 @@ fn doctor_oauth_never_prints_the_client_secret_or_the_access_token() {
             .filter(|h| h.to_ascii_lowercase().contains("authorization: bearer"))
             .all(|h| !h.contains("/rest/api/3/issue/OPS-1 ") || h.contains("/ex/jira/"))
     );
+}
+
+#[test]
+fn doctor_oauth_granted_never_prints_the_client_secret_or_the_access_token() {
+    doctor_oauth_never_prints_the_client_secret_or_the_access_token(false);
+}
+
+#[test]
+fn doctor_oauth_refused_never_prints_the_client_secret() {
+    doctor_oauth_never_prints_the_client_secret_or_the_access_token(true);
 }

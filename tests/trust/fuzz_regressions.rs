@@ -114,20 +114,60 @@ fn hostile() -> Vec<Vec<u8>> {
     v
 }
 
-#[test]
-fn every_harness_survives_hostile_inputs() {
+/// One harness on every hostile input (one test per harness, so they run in parallel).
+fn survives_hostile_inputs(harness: &str) {
+    let (name, run) = HARNESSES.iter().find(|(n, _)| *n == harness).unwrap();
     for input in hostile() {
-        for (name, run) in HARNESSES {
-            let start = Instant::now();
-            run(&input);
-            let took = start.elapsed();
-            assert!(
-                took < Duration::from_secs(10),
-                "{name} took {took:?} on {:?}",
-                String::from_utf8_lossy(&input[..input.len().min(80)])
-            );
-        }
+        let start = Instant::now();
+        run(&input);
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_secs(10),
+            "{name} took {took:?} on {:?}",
+            String::from_utf8_lossy(&input[..input.len().min(80)])
+        );
     }
+}
+
+#[test]
+fn url_classifier_survives_hostile_inputs() {
+    survives_hostile_inputs("url_classifier");
+}
+
+#[test]
+fn credential_survives_hostile_inputs() {
+    survives_hostile_inputs("credential");
+}
+
+#[test]
+fn curl_parser_survives_hostile_inputs() {
+    survives_hostile_inputs("curl_parser");
+}
+
+#[test]
+fn config_parser_survives_hostile_inputs() {
+    survives_hostile_inputs("config_parser");
+}
+
+#[test]
+fn lint_scanner_survives_hostile_inputs() {
+    survives_hostile_inputs("lint_scanner");
+}
+
+/// Every harness has its test above.
+#[test]
+fn every_harness_has_a_hostile_inputs_test() {
+    let names: Vec<&str> = HARNESSES.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        [
+            "url_classifier",
+            "credential",
+            "curl_parser",
+            "config_parser",
+            "lint_scanner"
+        ]
+    );
 }
 
 /// Found while fuzzing `url_classifier` (5 executions a second): the scope matcher's
