@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::common::{stderr, stdout};
 use crate::tokens_sim;
-use tokens_sim::{KEY, Links, ORG, Sim, path};
-
-const NOW: &str = "2026-11-29T12:00:00Z";
+use tokens_sim::{KEY, Links, NOW, ORG, Sim, path};
 
 fn user(id: &str, name: &str, email: &str) -> Value {
     json!({"id": id, "orgId": ORG, "name": name, "email": email})
@@ -59,25 +58,7 @@ fn acme() -> Sim {
 }
 
 fn command(sim: &Sim, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.arg("tokens").args(args);
-    for var in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "GITHUB_ACTIONS",
-        "TERM",
-        "ATLASSIAN_ORG_ID",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("ATLCHECK_CONNECT_TO", sim.connect_to())
-        .env("ATLCHECK_NOW", NOW)
-        .env("ATLASSIAN_ADMIN_KEY", KEY)
-        .stdin(Stdio::null());
-    cmd
+    tokens_sim::command(Some(sim), &[&["tokens"][..], args].concat())
 }
 
 fn run(sim: &Sim, args: &[&str]) -> Output {
@@ -93,13 +74,6 @@ fn run(sim: &Sim, args: &[&str]) -> Output {
         "part of the admin key was printed:\n{all}"
     );
     out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 fn json_run(sim: &Sim, extra: &[&str]) -> (i32, Value, Output) {
@@ -118,6 +92,14 @@ fn source<'a>(v: &'a Value, name: &str) -> &'a Value {
         .iter()
         .find(|s| s["name"] == name)
         .unwrap()
+}
+
+/// The error a source failed with.
+fn source_error(v: &Value, name: &str) -> String {
+    source(v, name)["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} has no error: {v}"))
+        .to_string()
 }
 
 fn credential<'a>(v: &'a Value, id: &str) -> &'a Value {
@@ -438,10 +420,7 @@ fn a_missing_scope_is_named_and_sources_can_be_left_out() {
     sim.with(|s| s.forbidden = vec!["sa-oauth-clients"]);
     let (code, v, _) = json_run(&sim, &[]);
     assert_eq!(code, 2);
-    let oauth = source(&v, "oauth-clients")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let oauth = source_error(&v, "oauth-clients");
     assert!(
         oauth.contains("read:service-accounts-tokens:admin")
             && oauth.contains("0 of 3 service accounts"),
@@ -507,10 +486,7 @@ fn rate_limits_are_honoured_then_bounded() {
     let (code, v, _) = json_run(&sim, &["--sources", "api-tokens"]);
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(code, 2);
-    let err = source(&v, "api-tokens")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let err = source_error(&v, "api-tokens");
     assert!(
         err.contains("429 Too Many Requests") && err.contains("after 2 pages (4 items)"),
         "{err}"
@@ -540,10 +516,7 @@ fn server_errors_are_retried_a_bounded_number_of_times() {
     sim.fault(&path("/api-keys"), None, 99, 500, &[], "");
     let (code, v, _) = json_run(&sim, &["--sources", "admin-keys"]);
     assert_eq!(code, 2);
-    let err = source(&v, "admin-keys")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let err = source_error(&v, "admin-keys");
     assert!(
         err.contains("500 from Atlassian") && err.contains("3 attempts"),
         "{err}"
@@ -567,10 +540,7 @@ fn timeouts_are_retried_a_bounded_number_of_times() {
     let (code, v, _) = json_run(&sim, &["--sources", "admin-keys", "--timeout", "0.3"]);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(code, 2);
-    let err = source(&v, "admin-keys")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let err = source_error(&v, "admin-keys");
     assert!(
         err.contains("no answer") && err.contains("3 attempts"),
         "{err}"
@@ -598,18 +568,12 @@ fn malformed_answers_fail_the_source_not_the_run() {
     );
     let (code, v, _) = json_run(&sim, &[]);
     assert_eq!(code, 2);
-    let api = source(&v, "api-tokens")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let api = source_error(&v, "api-tokens");
     assert!(
         api.contains("not JSON") && api.contains("after 1 page"),
         "{api}"
     );
-    let keys = source(&v, "admin-keys")["error"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let keys = source_error(&v, "admin-keys");
     assert!(keys.contains("no list of items"), "{keys}");
     assert_eq!(source(&v, "service-accounts")["status"], "read");
 }

@@ -8,8 +8,6 @@ use serde_json::{Value, json};
 use crate::tokens_sim;
 use tokens_sim::{KEY, ORG, Sim};
 
-const NOW: &str = "2026-11-29T12:00:00Z";
-
 /// The service account the fixture's nightly sync authenticates as, with a token that
 /// expires in 3 days; and a person's token no automation of the fixture uses.
 fn org() -> Sim {
@@ -27,26 +25,7 @@ fn org() -> Sim {
 }
 
 fn atlcheck(args: &[&str], sim: Option<&Sim>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
-    for var in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "GITHUB_ACTIONS",
-        "TERM",
-        "ATLASSIAN_ORG_ID",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        cmd.env_remove(var);
-    }
-    if let Some(sim) = sim {
-        cmd.env("ATLCHECK_CONNECT_TO", sim.connect_to());
-    }
-    cmd.env("ATLCHECK_NOW", NOW)
-        .env("ATLASSIAN_ADMIN_KEY", KEY)
-        .stdin(Stdio::null())
+    tokens_sim::command(sim, args)
         .output()
         .expect("atlcheck runs")
 }

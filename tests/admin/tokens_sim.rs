@@ -10,11 +10,14 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+/// The fixed instant the tokens tests judge expiry at (`ATLCHECK_NOW`).
+pub const NOW: &str = "2026-11-29T12:00:00Z";
 pub const ORG: &str = "7c1f0d2e-9a4b-4c3d-8e2f-1a2b3c4d5e6f";
 /// A synthetic admin key (ATCTT3 shape); never printed by atlcheck.
 pub const KEY: &str = "ATCTT3xFfGF0c2ltdWxhdGVkLWFkbWluLWtleS1ub3QtcmVhbC0wMTIzNDU2Nzg5=AB12CD34";
@@ -72,6 +75,29 @@ pub struct State {
 pub struct Sim {
     pub base: String,
     pub state: Arc<Mutex<State>>,
+}
+
+/// `atlcheck ARGS` as the admin-API tests run it: against `sim` when given (through
+/// `ATLCHECK_CONNECT_TO`), judged at [`NOW`], the admin key [`KEY`] in the environment, with
+/// the organization, proxy and colour variables of the test's own environment removed and no
+/// standard input.
+pub fn command(sim: Option<&Sim>, args: &[&str]) -> Command {
+    let mut cmd = crate::common::atlcheck(&crate::common::root(), args);
+    for var in [
+        "ATLASSIAN_ORG_ID",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(sim) = sim {
+        cmd.env("ATLCHECK_CONNECT_TO", sim.connect_to());
+    }
+    cmd.env("ATLCHECK_NOW", NOW)
+        .env("ATLASSIAN_ADMIN_KEY", KEY)
+        .stdin(Stdio::null());
+    cmd
 }
 
 impl Sim {

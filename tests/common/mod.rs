@@ -59,3 +59,29 @@ pub fn leaked_piece<'a>(
     let m = ac.find(&text.to_lowercase())?;
     Some((names[m.pattern()], pieces[m.pattern()].clone()))
 }
+
+/// Run `cmd` with `stdin` written to its standard input (closed at once when None), capturing
+/// standard output and standard error.
+pub fn output_with_stdin(cmd: &mut Command, stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("atlcheck runs");
+    let mut sin = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        sin.write_all(s.as_bytes()).unwrap();
+    }
+    drop(sin);
+    child.wait_with_output().unwrap()
+}
+
+/// Standard output and standard error, labelled, for assertion messages and leak checks.
+pub fn text(o: &Output) -> String {
+    format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}

@@ -8,5 +8,6 @@ mod network;
 mod oauth;
 mod proxy;
 mod scenarios;
+mod support;
 mod tls;
 mod url_trust;

@@ -10,15 +10,11 @@
 //!   exits 2, and sends a bounded number of requests.
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-const CLOUD: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
-const SA: &str = "jira-sync-x1axxw94zz@serviceaccount.atlassian.com";
+use crate::support::{CLOUD, Run, SA, doctor_json};
 
 fn token() -> String {
     atlcheck::token::with_crc_tail(
@@ -139,64 +135,14 @@ fn respond(mut s: TcpStream, status: &str, headers: &[(&str, &str)], body: &[u8]
     let _ = s.shutdown(Shutdown::Write);
 }
 
-struct Run {
-    out: Output,
-    json: Value,
-    took: Duration,
-}
-
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-    fn text(&self) -> String {
-        format!(
-            "{}\n--- stderr\n{}",
-            String::from_utf8_lossy(&self.out.stdout),
-            String::from_utf8_lossy(&self.out.stderr)
-        )
-    }
-    /// Every evidence record of every check.
-    fn evidence(&self) -> Vec<&Value> {
-        self.json["checks"]
-            .as_array()
-            .map(|c| {
-                c.iter()
-                    .filter_map(|c| c["evidence"].as_array())
-                    .flatten()
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
 /// `atlcheck doctor --format json` with the service-account credential in the environment.
 fn doctor(connect_to: &str, timeout: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.args([
-        "doctor",
-        "--format",
-        "json",
-        "--no-netrc",
-        "--timeout",
-        timeout,
-    ])
-    .args(args)
-    .env("ATLCHECK_CONNECT_TO", connect_to)
-    .env("ATLASSIAN_EMAIL", SA)
-    .env("ATLASSIAN_API_TOKEN", token())
-    .env_remove("NO_COLOR");
-    let start = Instant::now();
-    let out = cmd.output().unwrap();
-    let took = start.elapsed();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let run = Run { out, json, took };
+    let run = doctor_json(
+        connect_to,
+        &[("ATLASSIAN_EMAIL", SA), ("ATLASSIAN_API_TOKEN", &token())],
+        &[&["--timeout", timeout][..], args].concat(),
+        None,
+    );
     assert!(
         !run.text().contains(&token()),
         "token leaked: {}",
@@ -376,7 +322,7 @@ fn response_bodies_are_read_up_to_a_cap() {
 /// reason in the summary.
 fn assert_inconclusive(r: &Run, timeout: Duration, reason: &[&str]) {
     assert_eq!(r.json["verdict"], "inconclusive", "{}", r.text());
-    assert_eq!(r.code(), Some(2), "{}", r.text());
+    assert_eq!(r.code(), 2, "{}", r.text());
     assert!(
         r.took < timeout + Duration::from_secs(3),
         "took {:?} with --timeout {timeout:?}",

@@ -2,18 +2,16 @@
 //! (issue 13, parts 1 and 2), against local servers for auth.atlassian.com, api.atlassian.com
 //! and a site, reached through ATLCHECK_CONNECT_TO. Every run asserts that neither the client
 //! secret nor the access token appears in any output.
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use base64::Engine;
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
-use serde_json::Value;
 
-const CLOUD: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
+use crate::support::{CLOUD, Run, SA, doctor_json};
+
 const OTHER_CLOUD: &str = "0b7c2a52-6a1e-4d7b-9f3e-2c8d1e0f4a5b";
 const CLIENT_ID: &str = "Ab3De5Fg7Hj9Kl1Mn2Pq4Rs6Tu8Vw0Xy";
-const SA: &str = "jira-sync-x1axxw94zz@serviceaccount.atlassian.com";
 
 fn secret() -> String {
     let head = format!("ATOA{}", "Zq8Wm3Rt6Yp1Ls4Kd7Hf0Jg2Nb5Vc9Xe".repeat(2));
@@ -148,36 +146,6 @@ impl Cloud {
     }
 }
 
-struct Run {
-    out: Output,
-    json: Value,
-}
-
-impl Run {
-    fn code(&self) -> i32 {
-        self.out.status.code().unwrap_or(-1)
-    }
-    fn root(&self) -> &str {
-        self.json["root_cause"].as_str().unwrap_or("null")
-    }
-    fn finding(&self, rule: &str) -> &Value {
-        self.json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == rule)
-            .unwrap_or_else(|| panic!("no {rule} finding in {}", self.json))
-    }
-    fn check(&self, id: &str) -> &Value {
-        self.json["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap_or_else(|| panic!("no check {id} in {}", self.json))
-    }
-}
-
 /// Run the doctor; `secrets` must appear in no output (stdout, stderr, JSON).
 fn doctor(
     c: &Cloud,
@@ -186,46 +154,13 @@ fn doctor(
     stdin: Option<&str>,
     secrets: &[&str],
 ) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.args([
-        "doctor",
-        "--format",
-        "json",
-        "--timeout",
-        "5",
-        "--no-netrc",
-        "--isolated",
-    ])
-    .args(args)
-    .env("ATLCHECK_CONNECT_TO", c.connect_to());
-    for v in [
-        "ATLASSIAN_EMAIL",
-        "ATLASSIAN_API_TOKEN",
-        "ATLASSIAN_CLIENT_ID",
-        "ATLASSIAN_CLIENT_SECRET",
-        "ATLCHECK_NOW",
-    ] {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    {
-        let mut sin = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            sin.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let run = doctor_json(
+        &c.connect_to(),
+        env,
+        &[&["--timeout", "5", "--isolated"][..], args].concat(),
+        stdin,
     );
+    let text = run.text();
     for s in secrets {
         assert!(
             !text.contains(s),
@@ -237,14 +172,7 @@ fn doctor(
             "half a secret leaked:\n{text}"
         );
     }
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    Run { out, json }
+    run
 }
 
 fn gw_myself() -> String {

@@ -1,7 +1,7 @@
 //! `atlcheck doctor` against local servers that answer as Atlassian Cloud does (facts sheet
 //! §3), reached through ATLCHECK_CONNECT_TO. Each scenario asserts the root cause, the fix and
 //! the evidence.
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -9,9 +9,9 @@ use httpmock::Method::GET;
 use httpmock::MockServer;
 use serde_json::Value;
 
-const CLOUD: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
+use crate::support::{CLOUD, Run, SA, doctor_json, doctor_json_in};
+
 const ORG: &str = "7c1f0d2e-9a4b-4c3d-8e2f-1a2b3c4d5e6f";
-const SA: &str = "jira-sync-x1axxw94zz@serviceaccount.atlassian.com";
 const SCOPE_BODY: &str = r#"{"code":401,"message":"Unauthorized; scope does not match"}"#;
 const JIRA_401: &str =
     r#"{"errorMessages":["Client must be authenticated to access this resource."],"errors":{}}"#;
@@ -165,78 +165,20 @@ fn mock(server: &MockServer, path: &str, status: u16, headers: &[(&str, &str)], 
     });
 }
 
-struct Run {
-    out: Output,
-    json: Value,
-}
-
-impl Run {
-    fn code(&self) -> i32 {
-        self.out.status.code().unwrap_or(-1)
-    }
-    fn root(&self) -> &str {
-        self.json["root_cause"].as_str().unwrap_or("null")
-    }
-    fn finding(&self, rule: &str) -> &Value {
-        self.json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == rule)
-            .unwrap_or_else(|| panic!("no {rule} finding in {}", self.json))
-    }
-    fn fix(&self) -> String {
-        self.finding(self.root())["fix"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-    fn check(&self, id: &str) -> &Value {
-        self.json["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap_or_else(|| panic!("no check {id} in {}", self.json))
-    }
-    fn all_output(&self) -> String {
-        format!(
-            "{}{}{}",
-            String::from_utf8_lossy(&self.out.stdout),
-            String::from_utf8_lossy(&self.out.stderr),
-            self.json
-        )
-    }
-}
-
 fn doctor(cloud: &Cloud, email: Option<&str>, token: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.arg("doctor")
-        .arg("--format")
-        .arg("json")
-        .arg("--timeout")
-        .arg("5")
-        .arg("--no-netrc")
-        .args(args);
-    cmd.env("ATLCHECK_CONNECT_TO", cloud.connect_to());
-    cmd.env_remove("ATLASSIAN_EMAIL")
-        .env_remove("ATLASSIAN_API_TOKEN")
-        .env_remove("NO_COLOR");
+    let mut env = Vec::new();
     if let Some(e) = email {
-        cmd.env("ATLASSIAN_EMAIL", e);
+        env.push(("ATLASSIAN_EMAIL", e));
     }
     if let Some(t) = token {
-        cmd.env("ATLASSIAN_API_TOKEN", t);
+        env.push(("ATLASSIAN_API_TOKEN", t));
     }
-    let out = cmd.output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let run = Run { out, json };
+    let run = doctor_json(
+        &cloud.connect_to(),
+        &env,
+        &[&["--timeout", "5"][..], args].concat(),
+        None,
+    );
     // Security invariant: the token never appears whole.
     if let Some(t) = token {
         assert!(!run.all_output().contains(t), "token leaked");
@@ -580,25 +522,12 @@ fn offline_url_mistakes() {
 }
 
 fn header_env_run(c: &Cloud, header: &str, url: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.args([
-        "doctor",
-        "--format",
-        "json",
-        "--timeout",
-        "5",
-        "--no-netrc",
-        "--auth-header-env",
-        "MY_AUTH",
-        url,
-    ]);
-    cmd.env("ATLCHECK_CONNECT_TO", c.connect_to())
-        .env("MY_AUTH", header)
-        .env_remove("ATLASSIAN_EMAIL")
-        .env_remove("ATLASSIAN_API_TOKEN");
-    let out = cmd.output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let run = Run { out, json };
+    let run = doctor_json(
+        &c.connect_to(),
+        &[("MY_AUTH", header)],
+        &["--timeout", "5", "--auth-header-env", "MY_AUTH", url],
+        None,
+    );
     let b64 = header.split_whitespace().last().unwrap();
     assert!(!run.all_output().contains(b64), "header value leaked");
     run
@@ -1407,24 +1336,13 @@ fn at203_empty_cloud_id_does_not_shift_the_path() {
 
 /// `doctor` run in `dir` (for configuration discovery), with extra environment.
 fn doctor_in(cloud: &Cloud, dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.current_dir(dir)
-        .args(["doctor", "--format", "json", "--timeout", "5", "--no-netrc"])
-        .args(args)
-        .env("ATLCHECK_CONNECT_TO", cloud.connect_to())
-        .env_remove("ATLASSIAN_EMAIL")
-        .env_remove("ATLASSIAN_API_TOKEN");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    Run { out, json }
+    doctor_json_in(
+        dir,
+        &cloud.connect_to(),
+        env,
+        &[&["--timeout", "5"][..], args].concat(),
+        None,
+    )
 }
 
 // ---- issue 13 part 4: what can be known offline is said offline

@@ -7,11 +7,13 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
+
+use crate::common::text;
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -68,14 +70,6 @@ fn assert_absent(what: &str, secret: &str, text: &str) {
     if let Some((_, piece)) = crate::common::leaked_piece(text, &[("secret", secret)], 16) {
         panic!("{what}: 16 characters of a secret leaked (`{piece}`):\n{text}");
     }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn atlcheck(dir: &Path) -> Command {

@@ -20,6 +20,8 @@ use atlcheck::doctor::http::Auth;
 use atlcheck::secret::{Secret, mask};
 use base64::Engine;
 
+use crate::common::{output_with_stdin, text};
+
 const CLOUD: &str = "35273b54-3f06-40d2-880f-dd28cf8daafa";
 const EMAIL: &str = "jane.doe@acme.com";
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -254,14 +256,6 @@ fn atlcheck(dir: &Path, c: &Canaries) -> Command {
     }
     c.env(&mut cmd);
     cmd
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// Run, check stdout and stderr, return the output.
@@ -843,17 +837,8 @@ fn doctor_offline_every_credential_source(format: &str, verbose: bool) {
     runs.push((own(&[&base[..], &[&in_query]].concat()), None));
     for (args, stdin) in runs {
         let mut cmd = doctor_cmd(&c, dir.path(), "");
-        cmd.args(&args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut sin = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            sin.write_all(s.as_bytes()).unwrap();
-        }
-        drop(sin);
-        let o = child.wait_with_output().unwrap();
+        cmd.args(&args);
+        let o = output_with_stdin(&mut cmd, stdin.as_deref());
         check_doctor(&c, &format!("doctor {args:?}"), &o, &[]);
         assert!(
             matches!(o.status.code(), Some(0..=2)),
@@ -927,17 +912,8 @@ fn doctor_live(name: &str) -> (Canaries, Vec<String>) {
                 if to_file {
                     cmd.args(["--output-file", file.to_str().unwrap()]);
                 }
-                cmd.args(args)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                let mut child = cmd.spawn().unwrap();
-                let mut sin = child.stdin.take().unwrap();
-                if let Some(s) = stdin {
-                    sin.write_all(s.as_bytes()).unwrap();
-                }
-                drop(sin);
-                let o = child.wait_with_output().unwrap();
+                cmd.args(args);
+                let o = output_with_stdin(&mut cmd, stdin.as_deref());
                 let files = if to_file { vec![file.clone()] } else { vec![] };
                 check_doctor(&c, &format!("doctor live ({name}, {format})"), &o, &files);
                 assert!(
@@ -1178,17 +1154,8 @@ fn doctor_oauth_never_prints_the_client_secret_or_the_access_token(refuse: bool)
                 if to_file {
                     cmd.args(["--output-file", file.to_str().unwrap()]);
                 }
-                cmd.args(args)
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped());
-                let mut child = cmd.spawn().unwrap();
-                let mut sin = child.stdin.take().unwrap();
-                if let Some(s) = stdin {
-                    sin.write_all(s.as_bytes()).unwrap();
-                }
-                drop(sin);
-                let o = child.wait_with_output().unwrap();
+                cmd.args(args);
+                let o = output_with_stdin(&mut cmd, stdin.as_deref());
                 let files = if to_file { vec![file.clone()] } else { vec![] };
                 check_doctor(&c, &format!("doctor oauth {args:?} {format}"), &o, &files);
                 assert!(
