@@ -1,9 +1,9 @@
 //! `--compare-email`: what a working account has that this one lacks (application roles,
 //! groups, project permissions).
+use super::checklist::token_state::{State, describe, evidence as evidence_of, state};
 use super::classify;
 use super::live::{Evidence, SurfaceProbes};
 use super::report::{Check, Status};
-use super::verdict::{State, describe, evidence_of, state};
 
 pub fn compare_check(ev: &Evidence, checks: &mut Vec<Check>) {
     let primary = [&ev.site, &ev.gateway_url_id, &ev.gateway_resolved]

@@ -6,6 +6,7 @@
 //! following the facts sheet (§3.8 classification table; where a fact is OPEN both answers are
 //! handled).
 pub mod bearer;
+pub mod checklist;
 pub mod classify;
 pub mod compare;
 pub mod credential;
@@ -251,6 +252,7 @@ pub async fn diagnose(inputs: Inputs) -> anyhow::Result<Report> {
         verdict: outcome.verdict,
         summary: outcome.summary,
         warnings: inputs.warnings,
+        trail: outcome.trail,
     })
 }
 

@@ -123,4 +123,8 @@ pub struct Report {
     pub summary: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// What each live checklist unit probed and how it concluded (`doctor -v` prints it; not
+    /// part of the JSON, whose fields SPEC fixes).
+    #[serde(skip)]
+    pub trail: Vec<super::checklist::Step>,
 }

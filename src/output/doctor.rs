@@ -47,6 +47,31 @@ fn evidence(out: &mut dyn Write, ex: &Exchange, verbose: bool) -> std::io::Resul
     Ok(())
 }
 
+/// `-v`: how each live checklist unit concluded, and from which answers.
+fn trail(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
+    if r.trail.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", paint("Checklist:", Style::new().bold()))?;
+    for step in &r.trail {
+        let found = if step.found.is_empty() {
+            String::new()
+        } else {
+            let codes: Vec<&str> = step.found.iter().map(|c| c.as_str()).collect();
+            format!(" → {}", codes.join(", "))
+        };
+        writeln!(out, "  {}: {}{found}", step.unit, step.because)?;
+        for p in &step.probed {
+            writeln!(
+                out,
+                "      {}",
+                paint(crate::secret::redact_message(p), Style::new().dimmed())
+            )?;
+        }
+    }
+    writeln!(out)
+}
+
 pub fn write_human(out: &mut dyn Write, r: &Report, verbose: bool) -> std::io::Result<()> {
     writeln!(
         out,
@@ -69,6 +94,9 @@ pub fn write_human(out: &mut dyn Write, r: &Report, verbose: bool) -> std::io::R
         }
     }
     writeln!(out)?;
+    if verbose {
+        trail(out, r)?;
+    }
     match (r.root_cause, r.verdict) {
         (Some(code), _) => {
             let f = r

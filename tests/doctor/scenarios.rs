@@ -974,6 +974,30 @@ fn human_checklist_for_a_scoped_token_on_the_site() {
     insta::assert_snapshot!("human_at201", human(&c, &[ISSUE_URL]));
 }
 
+/// `-v` ends with the checklist trail: each unit that applied, the answers it read, how it
+/// concluded and the rules it found.
+#[test]
+fn verbose_prints_the_checklist_trail() {
+    let c = Cloud::new();
+    c.tenant();
+    c.site_refuses();
+    c.gateway_accepts(SA);
+    c.on_site("/rest/api/3/issue/OPS-1", 401, &[], JIRA_401);
+    let text = human(&c, &["-v", ISSUE_URL]);
+    let trail = text.split_once("Checklist:\n").expect("the trail").1;
+    assert!(
+        trail.contains("  cloud ID of the site: acme.atlassian.net has cloud ID "),
+        "{trail}"
+    );
+    assert!(trail.contains("      GET https://acme.atlassian.net/_edge/tenant_info → 200"));
+    assert!(trail.contains("  endpoint: site URL or gateway: refused on acme.atlassian.net, accepted through the gateway: use https://api.atlassian.com/ex/jira/"));
+    assert!(
+        trail.contains("  the request itself: answered 401\n"),
+        "{trail}"
+    );
+    assert!(!human(&c, &[ISSUE_URL]).contains("Checklist:"));
+}
+
 #[test]
 fn human_checklist_for_a_missing_scope() {
     let c = Cloud::new();
