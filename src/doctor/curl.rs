@@ -317,52 +317,70 @@ pub fn parse_curl(args: &[String]) -> Result<CurlCommand, String> {
             continue;
         }
         if let Some(long) = w.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) if LONG_WITH_VALUE.contains(&format!("--{n}").as_str()) => {
-                    (format!("--{n}"), Some(v.to_string()))
-                }
-                _ => (w.clone(), None),
-            };
-            let value = if inline.is_some() {
-                inline
-            } else if LONG_WITH_VALUE.contains(&name.as_str()) {
-                let v = words
-                    .get(i)
-                    .cloned()
-                    .ok_or_else(|| format!("curl option {name} needs a value"))?;
-                i += 1;
-                Some(v)
-            } else {
-                None
-            };
-            st.apply(&name, value);
-            continue;
-        }
-        // Short options, possibly combined: `-sSfX`, `-sXDELETE`, `-su user:token`.
-        let letters: Vec<char> = w[1..].chars().collect();
-        let mut j = 0;
-        while j < letters.len() {
-            let c = letters[j];
-            let opt = format!("-{c}");
-            if SHORT_WITH_VALUE.contains(c) {
-                let attached: String = letters[j + 1..].iter().collect();
-                let value = if attached.is_empty() {
-                    let v = words
-                        .get(i)
-                        .cloned()
-                        .ok_or_else(|| format!("curl option {opt} needs a value"))?;
-                    i += 1;
-                    v
-                } else {
-                    attached
-                };
-                st.apply(&opt, Some(value));
-                break;
-            }
-            st.apply(&opt, None);
-            j += 1;
+            long_option(&mut st, long, &words, &mut i)?;
+        } else {
+            short_options(&mut st, &w[1..], &words, &mut i)?;
         }
     }
+    finish(st)
+}
+
+/// The value after an option: the next word (`i` moves past it).
+fn next_value(words: &[String], i: &mut usize, opt: &str) -> Result<String, String> {
+    let v = words
+        .get(*i)
+        .cloned()
+        .ok_or_else(|| format!("curl option {opt} needs a value"))?;
+    *i += 1;
+    Ok(v)
+}
+
+/// `--name`, `--name=value` or `--name value`.
+fn long_option(st: &mut State, long: &str, words: &[String], i: &mut usize) -> Result<(), String> {
+    let (name, inline) = match long.split_once('=') {
+        Some((n, v)) if LONG_WITH_VALUE.contains(&format!("--{n}").as_str()) => {
+            (format!("--{n}"), Some(v.to_string()))
+        }
+        _ => (format!("--{long}"), None),
+    };
+    let value = if inline.is_some() {
+        inline
+    } else if LONG_WITH_VALUE.contains(&name.as_str()) {
+        Some(next_value(words, i, &name)?)
+    } else {
+        None
+    };
+    st.apply(&name, value);
+    Ok(())
+}
+
+/// Short options, possibly combined: `-sSfX`, `-sXDELETE`, `-su user:token`.
+fn short_options(
+    st: &mut State,
+    letters: &str,
+    words: &[String],
+    i: &mut usize,
+) -> Result<(), String> {
+    let letters: Vec<char> = letters.chars().collect();
+    for (j, c) in letters.iter().enumerate() {
+        let opt = format!("-{c}");
+        if SHORT_WITH_VALUE.contains(*c) {
+            let attached: String = letters[j + 1..].iter().collect();
+            let value = if attached.is_empty() {
+                next_value(words, i, &opt)?
+            } else {
+                attached
+            };
+            st.apply(&opt, Some(value));
+            return Ok(());
+        }
+        st.apply(&opt, None);
+    }
+    Ok(())
+}
+
+/// Once every word is read: the body or query, then the method curl would use.
+fn finish(mut st: State) -> Result<CurlCommand, String> {
     let body = st.body();
     if st.get {
         // -G: the data becomes the query string.

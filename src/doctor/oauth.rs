@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::credential::Analysis;
-use super::http::{Auth, Http};
+use super::http::{Auth, Exchange, Http};
 use super::report::{Check, Finding, Status};
 use crate::catalogue::{Code, Severity};
 use crate::secret::{Secret, mask};
@@ -231,6 +231,8 @@ fn safe_summary(v: &Value) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
+const EXCHANGE_TITLE: &str = "OAuth token exchange (client credentials)";
+
 /// Check `oauth-exchange`: run the token exchange and judge its answer.
 pub async fn exchange(
     http: &Http,
@@ -245,78 +247,85 @@ pub async fn exchange(
     ex.body = parsed
         .as_ref()
         .map_or_else(|| crate::secret::redact_message(&ex.body), safe_summary);
-    let title = "OAuth token exchange (client credentials)";
     let Some(status) = ex.status else {
         let why = ex.error.clone().unwrap_or_else(|| "no answer".to_string());
-        checks.push(Check::new("oauth-exchange", Status::Error, title, why).with([ex]));
+        checks.push(Check::new("oauth-exchange", Status::Error, EXCHANGE_TITLE, why).with([ex]));
         return None;
-    };
-    let field = |k: &str| {
-        parsed
-            .as_ref()
-            .and_then(|v| v.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_string)
     };
     if (200..300).contains(&status) {
-        if let Some(tok) = field("access_token").filter(|t| !t.is_empty()) {
-            let grant = Grant {
-                access_token: Secret::new(tok),
-                expires_in: parsed
-                    .as_ref()
-                    .and_then(|v| v.get("expires_in"))
-                    .and_then(Value::as_u64),
-                scopes: field("scope").map(|s| s.split_whitespace().map(str::to_string).collect()),
-                token_type: field("token_type"),
-            };
-            let mut detail = format!("access token {} issued", grant.access_token.masked());
-            match grant.expires_in {
-                Some(s) => detail.push_str(&format!(", expires in {s} s")),
-                None => {
-                    detail.push_str(", no expires_in (lifetime unknown; documented as 60 minutes)")
-                }
-            }
-            match &grant.scopes {
-                Some(s) if !s.is_empty() => detail.push_str(&format!("; scopes: {}", s.join(" "))),
-                _ => detail.push_str("; the answer lists no scopes"),
-            }
-            if let Some(t) = grant
-                .token_type
-                .as_deref()
-                .filter(|t| !t.eq_ignore_ascii_case("bearer"))
-            {
-                detail.push_str(&format!("; token_type `{t}` (expected bearer)"));
-            }
-            checks.push(Check::new("oauth-exchange", Status::Pass, title, detail).with([ex]));
-            return Some(grant);
-        }
-        checks.push(
-            Check::new(
-                "oauth-exchange",
-                Status::Error,
-                title,
-                format!(
-                    "answered {status} without an access token: {}",
-                    super::proof::why_unproven(&ex)
-                ),
-            )
-            .with([ex]),
-        );
-        return None;
+        return granted(status, parsed.as_ref(), ex, checks);
     }
-    let error = field("error").unwrap_or_default();
-    let description = field("error_description").unwrap_or_default();
+    refused(status, parsed.as_ref(), ex, checks, findings);
+    None
+}
+
+fn field(parsed: Option<&Value>, k: &str) -> Option<String> {
+    parsed
+        .and_then(|v| v.get(k))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// A 2xx answer: the grant, if it carries an access token.
+fn granted(
+    status: u16,
+    parsed: Option<&Value>,
+    ex: Exchange,
+    checks: &mut Vec<Check>,
+) -> Option<Grant> {
+    let Some(tok) = field(parsed, "access_token").filter(|t| !t.is_empty()) else {
+        let detail = format!(
+            "answered {status} without an access token: {}",
+            super::proof::why_unproven(&ex)
+        );
+        checks.push(Check::new("oauth-exchange", Status::Error, EXCHANGE_TITLE, detail).with([ex]));
+        return None;
+    };
+    let grant = Grant {
+        access_token: Secret::new(tok),
+        expires_in: parsed
+            .and_then(|v| v.get("expires_in"))
+            .and_then(Value::as_u64),
+        scopes: field(parsed, "scope").map(|s| s.split_whitespace().map(str::to_string).collect()),
+        token_type: field(parsed, "token_type"),
+    };
+    let mut detail = format!("access token {} issued", grant.access_token.masked());
+    match grant.expires_in {
+        Some(s) => detail.push_str(&format!(", expires in {s} s")),
+        None => detail.push_str(", no expires_in (lifetime unknown; documented as 60 minutes)"),
+    }
+    match &grant.scopes {
+        Some(s) if !s.is_empty() => detail.push_str(&format!("; scopes: {}", s.join(" "))),
+        _ => detail.push_str("; the answer lists no scopes"),
+    }
+    if let Some(t) = grant
+        .token_type
+        .as_deref()
+        .filter(|t| !t.eq_ignore_ascii_case("bearer"))
+    {
+        detail.push_str(&format!("; token_type `{t}` (expected bearer)"));
+    }
+    checks.push(Check::new("oauth-exchange", Status::Pass, EXCHANGE_TITLE, detail).with([ex]));
+    Some(grant)
+}
+
+/// An error answer: which part of the exchange the token endpoint refused.
+fn refused(
+    status: u16,
+    parsed: Option<&Value>,
+    ex: Exchange,
+    checks: &mut Vec<Check>,
+    findings: &mut Vec<Finding>,
+) {
+    let error = field(parsed, "error").unwrap_or_default();
+    let description = field(parsed, "error_description").unwrap_or_default();
     let said = if description.is_empty() {
         format!("{status} {error}")
     } else {
         format!("{status} {error}: {description}")
     };
-    let mut push = |status: Status, detail: String, finding: Option<Finding>| {
-        checks.push(Check::new("oauth-exchange", status, title, detail).with([ex.clone()]));
-        findings.extend(finding);
-    };
-    match error.as_str() {
-        "invalid_client" | "access_denied" | "unauthorized_client" => push(
+    let (check_status, detail, finding) = match error.as_str() {
+        "invalid_client" | "access_denied" | "unauthorized_client" => (
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
@@ -325,7 +334,7 @@ pub async fn exchange(
                 FIX_CREDENTIAL,
             )),
         ),
-        "invalid_scope" => push(
+        "invalid_scope" => (
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
@@ -334,7 +343,7 @@ pub async fn exchange(
                 "send no scope: the scopes were fixed when the credential was created (create a new credential to change them)",
             )),
         ),
-        _ if status == 429 => push(
+        _ if status == 429 => (
             Status::Fail,
             format!("rate limited: {said}"),
             Some(Finding::new(
@@ -343,15 +352,13 @@ pub async fn exchange(
                 "wait (Retry-After, when given), then retry with backoff; cache the access token for its lifetime instead of exchanging per request",
             ).severity(Severity::Error)),
         ),
-        "" if status >= 500 || parsed.is_none() => {
-            let why = if status >= 500 {
-                format!("answered {status}: a server error, retry later")
-            } else {
-                super::proof::why_unproven(&ex)
-            };
-            push(Status::Error, why, None);
-        }
-        _ => push(
+        "" if status >= 500 => (
+            Status::Error,
+            format!("answered {status}: a server error, retry later"),
+            None,
+        ),
+        "" if parsed.is_none() => (Status::Error, super::proof::why_unproven(&ex), None),
+        _ => (
             Status::Fail,
             format!("refused: {said}"),
             Some(Finding::new(
@@ -360,8 +367,9 @@ pub async fn exchange(
                 "send exactly grant_type=client_credentials, client_id and client_secret as a form body (Content-Type: application/x-www-form-urlencoded); then check the credential in admin.atlassian.com",
             )),
         ),
-    }
-    None
+    };
+    checks.push(Check::new("oauth-exchange", check_status, EXCHANGE_TITLE, detail).with([ex]));
+    findings.extend(finding);
 }
 
 /// The Bearer the gateway probes send: pinned to api.atlassian.com.

@@ -80,26 +80,7 @@ pub async fn check(
         checks.push(Check::new("accessible-resources", Status::Error, title, detail).with([ex]));
         return Reach::default();
     };
-    let list = if sites.is_empty() {
-        "no site".to_string()
-    } else {
-        sites
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} = {} (scopes: {})",
-                    s.url,
-                    s.id,
-                    if s.scopes.is_empty() {
-                        "none listed".to_string()
-                    } else {
-                        s.scopes.join(" ")
-                    }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let list = describe(&sites);
     let url_cloud_id = match &t.surface {
         Surface::Gateway(g) => Some(g.cloud_id.as_str()),
         _ => None,
@@ -143,6 +124,37 @@ pub async fn check(
         };
     }
     checks.push(Check::new("accessible-resources", Status::Fail, title, list.clone()).with([ex]));
+    not_given(url_cloud_id, site, by_site, &list, findings)
+}
+
+/// The sites the token reaches, in a line.
+fn describe(sites: &[Site]) -> String {
+    if sites.is_empty() {
+        return "no site".to_string();
+    }
+    sites
+        .iter()
+        .map(|s| {
+            let scopes = if s.scopes.is_empty() {
+                "none listed".to_string()
+            } else {
+                s.scopes.join(" ")
+            };
+            format!("{} = {} (scopes: {scopes})", s.url, s.id)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The URL's site or cloud ID is not among the sites the token reaches: the cloud ID is the
+/// mistake when the site is there under another (AT204), else the site was not given (AT108).
+fn not_given(
+    url_cloud_id: Option<&str>,
+    site: Option<&str>,
+    by_site: Option<&Site>,
+    list: &str,
+    findings: &mut Vec<Finding>,
+) -> Reach {
     let wanted = match (url_cloud_id, site) {
         (Some(id), Some(s)) => format!("{s}.atlassian.net (cloud ID {id})"),
         (Some(id), None) => format!("cloud ID {id}"),
