@@ -1,25 +1,15 @@
 //! `atlcheck scopes` end to end: the built binary, its output formats and exit codes.
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+use crate::common::{self, stderr, stdout};
+
 fn atlcheck(args: &[&str], dir: Option<&std::path::Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    if let Some(dir) = dir {
-        cmd.current_dir(dir);
-    }
+    let root = common::root();
+    let mut cmd = common::atlcheck(dir.unwrap_or(&root), args);
+    cmd.env("NO_COLOR", "1");
     cmd.output().expect("atlcheck runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::{Value, json};
 
 use crate::tokens_sim;
-use tokens_sim::{KEY, ORG, Sim};
+use tokens_sim::{ORG, Sim};
 
 /// The service account the fixture's nightly sync authenticates as, with a token that
 /// expires in 3 days; and a person's token no automation of the fixture uses.
@@ -171,33 +171,20 @@ fn an_inventory_that_is_a_fifo_is_refused_not_waited_on() {
         eprintln!("mkfifo unavailable: skipped");
         return;
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_atlcheck"))
-        .args([
+    let cmd = tokens_sim::command(
+        None,
+        &[
             "tokens",
             "--org",
             ORG,
             "--inventory",
             fifo.to_str().unwrap(),
-        ])
-        .env("ATLASSIAN_ADMIN_KEY", KEY)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("atlcheck waited on a FIFO given as --inventory");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        ],
+    );
+    // A run that waits on the FIFO is killed after 20 s and fails the test.
+    let (o, _) =
+        crate::common::output_within(cmd, Stdio::null(), std::time::Duration::from_secs(20));
+    let (status, err) = (o.status, String::from_utf8_lossy(&o.stderr).into_owned());
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(
         err.contains("--inventory") && err.contains("not a regular file"),

@@ -85,3 +85,52 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// Run `cmd` with `stdin`, capturing its output (drained on threads, so a large report cannot
+/// block it), and how long it took. A run that outlives `deadline` is killed and fails the
+/// test with what it wrote to standard error: a hang fails one test instead of the suite.
+pub fn output_within(
+    mut cmd: Command,
+    stdin: std::process::Stdio,
+    deadline: std::time::Duration,
+) -> (Output, std::time::Duration) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = cmd
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("atlcheck runs");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let took = start.elapsed();
+            let o = Output {
+                status,
+                stdout: out.join().unwrap(),
+                stderr: err.join().unwrap(),
+            };
+            return (o, took);
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let err = err.join().unwrap();
+            panic!(
+                "{cmd:?} still running after {deadline:?}: {}",
+                String::from_utf8_lossy(&err)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

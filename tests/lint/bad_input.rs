@@ -4,7 +4,7 @@
 //! where SPEC says so (usage, configuration or I/O error).
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -19,50 +19,11 @@ fn secret_line() -> String {
     format!("JIRA_API_TOKEN={}", token())
 }
 
-/// Run `atlcheck` in `dir`, killing it (and failing) after `deadline`.
+/// Run `atlcheck lint ARGS` in `dir`, killing it (and failing) after `deadline`.
 fn lint_within(dir: &Path, args: &[&str], deadline: Duration) -> (Output, Duration) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
-    cmd.current_dir(dir)
-        .arg("lint")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for var in ["NO_COLOR", "CLICOLOR_FORCE", "GITHUB_ACTIONS"] {
-        cmd.env_remove(var);
-    }
-    let start = Instant::now();
-    let mut child = cmd.spawn().unwrap();
-    // Drain the pipes on threads so a large report cannot block the child.
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut so, &mut v).unwrap();
-        v
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut se, &mut v).unwrap();
-        v
-    });
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let took = start.elapsed();
-            let out = Output {
-                status,
-                stdout: t_out.join().unwrap(),
-                stderr: t_err.join().unwrap(),
-            };
-            return (out, took);
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("atlcheck lint {args:?} did not finish within {deadline:?} (blocked?)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut cmd = crate::common::atlcheck(dir, &["lint"]);
+    cmd.args(args);
+    crate::common::output_within(cmd, Stdio::null(), deadline)
 }
 
 fn lint(dir: &Path, args: &[&str]) -> Output {

@@ -6,35 +6,15 @@ use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::atlcheck;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// Run with a deadline; a run that outlives it is killed and fails the test.
-fn run_within(mut cmd: Command, stdin: Stdio) -> Output {
-    let mut child = cmd
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "still running after {DEADLINE:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn run_within(cmd: Command, stdin: Stdio) -> Output {
+    crate::common::output_within(cmd, stdin, DEADLINE).0
 }
 
 fn mkfifo(p: &Path) {

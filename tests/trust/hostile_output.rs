@@ -7,10 +7,9 @@
 //! command and format then runs, and every byte of stdout, stderr and `--output-file` must hold
 //! no whole secret, no raw control character, and no line starting with `::` except the
 //! workflow commands the github format writes for real findings.
-use crate::common;
+use crate::common::{self, text};
 
 use std::path::Path;
-use std::process::Output;
 
 use common::atlcheck;
 
@@ -61,14 +60,6 @@ impl Rng {
             _ => ("legacy token", self.alnum3(24)),
         }
     }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// The invariants every output must keep.
