@@ -27,19 +27,123 @@ pub enum TokenKind {
     Unknown,
 }
 
-impl TokenKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            TokenKind::ApiToken => "Atlassian API token",
-            TokenKind::AccessToken => {
-                "Atlassian access token / organization admin API key (ATCTT3)"
-            }
-            TokenKind::OAuthClientSecret => "OAuth 2.0 client secret (ATOA)",
-            TokenKind::AppPassword => "Bitbucket app password (ATBB)",
-            TokenKind::Legacy => "legacy 24-character API token",
-            TokenKind::Jwt => "JWT (OAuth access token or Connect token)",
-            TokenKind::Unknown => "unrecognised credential",
+/// What every face says about one kind of credential: its name, why it fails where a
+/// Jira/Confluence API token belongs (AT104) and what to do instead. [`TokenKind::describe`]
+/// names kinds with it; lint's AT102 and AT104 and the doctor's credential checks word their
+/// findings with it ([`KindWords::message`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindWords {
+    /// The kind in a sentence: `OAuth 2.0 client secret`.
+    pub name: &'static str,
+    /// The prefix Atlassian gives it, when it has one: `ATOA`.
+    pub prefix: Option<&'static str>,
+    /// What it is not, where an API token belongs: `an API token or access token`.
+    pub not: Option<&'static str>,
+    /// Why it fails there (empty for an API token and an unrecognised value).
+    pub why: &'static str,
+    /// What to do instead (empty where nothing is wrong with the kind).
+    pub fix: &'static str,
+}
+
+impl KindWords {
+    /// `OAuth 2.0 client secret (ATOA)`.
+    pub fn describe(&self) -> String {
+        match self.prefix {
+            Some(p) => format!("{} ({p})", self.name),
+            None => self.name.to_string(),
         }
+    }
+
+    /// The AT104 sentence about a value of this kind (`masked` as [`crate::secret::mask`]
+    /// shows it): `ATOA…3F2A is an OAuth 2.0 client secret (ATOA), not an API token or access
+    /// token: …`.
+    pub fn message(&self, masked: &str) -> String {
+        let article = if self
+            .name
+            .starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
+        {
+            "an"
+        } else {
+            "a"
+        };
+        let not = self.not.map_or(String::new(), |n| format!(", not {n}"));
+        format!(
+            "{masked} is {article} {}{not}: {}",
+            self.describe(),
+            self.why
+        )
+    }
+}
+
+/// An account password. It is no token kind (nothing tells one by its form), but where a face
+/// finds one in place of an API token it is worded like one.
+pub const PASSWORD: KindWords = KindWords {
+    name: "account password",
+    prefix: None,
+    not: Some("an API token"),
+    why: "Atlassian Cloud refuses account passwords for REST calls (Basic auth with passwords was removed in 2019)",
+    fix: "create an API token for the account (id.atlassian.com > Security > API tokens; a service account's in admin.atlassian.com) and send email:token, loaded from the environment or a secret store",
+};
+
+impl TokenKind {
+    /// The one table of credential kinds and their wording.
+    pub fn words(self) -> KindWords {
+        match self {
+            TokenKind::ApiToken => KindWords {
+                name: "Atlassian API token",
+                prefix: None,
+                not: None,
+                why: "",
+                fix: "",
+            },
+            TokenKind::AccessToken => KindWords {
+                name: "Atlassian access token / organization admin API key",
+                prefix: Some("ATCTT3"),
+                not: Some("a Jira/Confluence API token"),
+                why: "organization API keys only work on the admin APIs (api.atlassian.com/admin) with Bearer, Bitbucket access tokens only on Bitbucket",
+                fix: "for Jira and Confluence create an API token (ATATT3…) for the account or service account",
+            },
+            TokenKind::OAuthClientSecret => KindWords {
+                name: "OAuth 2.0 client secret",
+                prefix: Some("ATOA"),
+                not: Some("an API token or access token"),
+                why: "a client secret is exchanged for an access token, never sent to an API",
+                fix: "exchange the client ID and secret for an access token at https://auth.atlassian.com/oauth/token (grant_type=client_credentials) and send that as `Authorization: Bearer`, or use an API token with Basic auth",
+            },
+            TokenKind::AppPassword => KindWords {
+                name: "Bitbucket app password",
+                prefix: Some("ATBB"),
+                not: None,
+                why: "app passwords stopped working on 2026-06-09",
+                fix: "create an API token and use it with the Atlassian account email (Bitbucket REST) or `x-bitbucket-api-token-auth` (git over HTTPS)",
+            },
+            TokenKind::Legacy => KindWords {
+                name: "legacy 24-character API token",
+                prefix: None,
+                not: None,
+                why: "every token created before 2024-12-15 expired by 2026-05-12",
+                fix: "create a new API token (with an expiry) at id.atlassian.com > Security > API tokens (a service account's in admin.atlassian.com) and load it from the environment or a secret store",
+            },
+            TokenKind::Jwt => KindWords {
+                name: "JWT (OAuth access token or Connect token)",
+                prefix: None,
+                not: Some("an API token"),
+                why: "an OAuth access token goes in `Authorization: Bearer`, not in Basic",
+                fix: "send an OAuth access token as `Authorization: Bearer` to api.atlassian.com; Basic needs email:API token",
+            },
+            TokenKind::Unknown => KindWords {
+                name: "unrecognised credential",
+                prefix: None,
+                not: None,
+                why: "",
+                fix: "",
+            },
+        }
+    }
+
+    /// The kind's name with its prefix: `OAuth 2.0 client secret (ATOA)`.
+    pub fn describe(self) -> String {
+        self.words().describe()
     }
 }
 
@@ -270,6 +374,38 @@ mod tests {
         assert_eq!(
             classify("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl").kind,
             TokenKind::Jwt
+        );
+    }
+
+    #[test]
+    fn one_table_of_kinds() {
+        for kind in [
+            TokenKind::AccessToken,
+            TokenKind::OAuthClientSecret,
+            TokenKind::AppPassword,
+            TokenKind::Legacy,
+            TokenKind::Jwt,
+        ] {
+            let w = kind.words();
+            assert!(!w.why.is_empty() && !w.fix.is_empty(), "{kind:?}");
+        }
+        assert!(TokenKind::ApiToken.words().fix.is_empty());
+        assert_eq!(
+            TokenKind::OAuthClientSecret.describe(),
+            "OAuth 2.0 client secret (ATOA)"
+        );
+        assert_eq!(
+            TokenKind::OAuthClientSecret.words().message("ATOA…1A2B"),
+            "ATOA…1A2B is an OAuth 2.0 client secret (ATOA), not an API token or access token: a client secret is exchanged for an access token, never sent to an API"
+        );
+        assert_eq!(
+            TokenKind::Legacy.words().message("Xk93…Yd1"),
+            "Xk93…Yd1 is a legacy 24-character API token: every token created before 2024-12-15 expired by 2026-05-12"
+        );
+        assert!(
+            PASSWORD
+                .message("hu…2")
+                .starts_with("hu…2 is an account password, not an API token: ")
         );
     }
 }

@@ -126,38 +126,36 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
         )),
         _ => {}
     }
-    match info.kind {
-        TokenKind::OAuthClientSecret => a.problems.push((
-            Code::AT104,
-            format!("{} is an OAuth 2.0 client secret (ATOA), not an API token or access token", mask(&clean)),
-            "exchange the client ID and secret for an access token at https://auth.atlassian.com/oauth/token (grant_type=client_credentials) and send it as `Authorization: Bearer`; or create an API token".to_string(),
+    // The kind's words from the one table (token::TokenKind::words), as lint says them.
+    let wrong = match info.kind {
+        TokenKind::OAuthClientSecret
+        | TokenKind::AccessToken
+        | TokenKind::AppPassword
+        | TokenKind::Legacy => Some(info.kind.words().message(&mask(&clean))),
+        TokenKind::Jwt if a.scheme == "basic" => Some(format!(
+            "the Basic password {}",
+            info.kind.words().message(&mask(&clean))
         )),
-        TokenKind::AccessToken => a.problems.push((
+        _ => None,
+    };
+    if let Some(message) = wrong {
+        a.problems
+            .push((Code::AT104, message, info.kind.words().fix.to_string()));
+    } else if info.kind == TokenKind::Unknown
+        && a.scheme == "basic"
+        && clean.len() < 24
+        && !clean.is_empty()
+    {
+        // Short, no prefix: most likely an account password (nothing tells one for sure).
+        a.problems.push((
             Code::AT104,
-            format!("{} is an ATCTT3 credential (organization admin API key or Bitbucket access token), not a Jira/Confluence API token", mask(&clean)),
-            "organization API keys work only on api.atlassian.com/admin; create an API token for the account or service account".to_string(),
-        )),
-        TokenKind::AppPassword => a.problems.push((
-            Code::AT104,
-            format!("{} is a Bitbucket app password; app passwords stopped working on 2026-06-09", mask(&clean)),
-            "create an Atlassian API token".to_string(),
-        )),
-        TokenKind::Legacy => a.problems.push((
-            Code::AT104,
-            format!("{} looks like a legacy 24-character API token; all of them expired by 2026-05-12", mask(&clean)),
-            "create a new API token at id.atlassian.com > Security > API tokens (or a scoped token for a service account)".to_string(),
-        )),
-        TokenKind::Jwt if a.scheme == "basic" => a.problems.push((
-            Code::AT104,
-            "the Basic password is a JWT (an OAuth access token or Connect token), not an API token".to_string(),
-            "send an OAuth access token as `Authorization: Bearer` to api.atlassian.com; Basic needs email:API token".to_string(),
-        )),
-        TokenKind::Unknown if a.scheme == "basic" && clean.len() < 24 && !clean.is_empty() => a.problems.push((
-            Code::AT104,
-            format!("the Basic password {} is short and has no token prefix: an account password?", mask(&clean)),
-            "account passwords no longer work for REST calls (401 since 2019); create an API token".to_string(),
-        )),
-        _ => {}
+            format!(
+                "the Basic password {} is short and has no token prefix: an account password? {}",
+                mask(&clean),
+                token::PASSWORD.why
+            ),
+            token::PASSWORD.fix.to_string(),
+        ));
     }
     clean
 }

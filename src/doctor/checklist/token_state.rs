@@ -264,7 +264,7 @@ pub fn refused(cx: &Cx<'_>, out: &mut Out<'_>) -> Option<Said> {
         out.findings.push(Finding::new(
             Code::AT104,
             "Atlassian answered `Basic authentication with passwords is deprecated`: the credential is an account password, not an API token",
-            "create an API token (id.atlassian.com > Security > API tokens, or a scoped token for a service account) and send it with the account email",
+            crate::token::PASSWORD.fix,
         ));
         offline.push(Code::AT104);
     }

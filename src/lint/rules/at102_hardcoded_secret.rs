@@ -8,23 +8,23 @@ const FIX: &str = "revoke this credential (id.atlassian.com > Security > API tok
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for c in common::prefixed_tokens(cx) {
+        // The kind's name from the one table (token::TokenKind::words); the value shows its
+        // prefix.
+        let name = c.info.kind.words().name;
         let what = match (c.info.kind, c.info.checksum) {
-            (TokenKind::ApiToken, Checksum::Valid) => "Atlassian API token (checksum valid)",
-            (TokenKind::AccessToken, Checksum::Valid) => {
-                "Atlassian access token / org admin API key (checksum valid)"
-            }
-            (TokenKind::OAuthClientSecret, Checksum::Valid) => {
-                "OAuth 2.0 client secret (checksum valid)"
-            }
-            (TokenKind::OAuthClientSecret, _) if c.value.len() >= 60 => "OAuth 2.0 client secret",
-            (TokenKind::AppPassword, _) => "Bitbucket app password",
+            (
+                TokenKind::ApiToken | TokenKind::AccessToken | TokenKind::OAuthClientSecret,
+                Checksum::Valid,
+            ) => format!("{name} (checksum valid)"),
+            (TokenKind::OAuthClientSecret, _) if c.value.len() >= 60 => name.to_string(),
+            (TokenKind::AppPassword, _) => name.to_string(),
             // A long token whose checksum fails is still a literal secret (a character
             // mistyped, or cut short); AT103 reports the broken form as well.
             (TokenKind::ApiToken, _) if c.value.len() >= 100 => {
-                "Atlassian API token (checksum does not match: mistyped or cut)"
+                format!("{name} (checksum does not match: mistyped or cut)")
             }
             (TokenKind::AccessToken, _) if c.value.len() >= 100 => {
-                "Atlassian access token / org admin API key (checksum does not match)"
+                format!("{name} (checksum does not match)")
             }
             _ => continue,
         };
@@ -43,7 +43,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         out.push(
             Hit::new(
                 c.range,
-                format!("hard-coded legacy 24-character Atlassian API token {m}"),
+                format!("hard-coded {} {m}", TokenKind::Legacy.words().name),
                 format!("legacy:{m}"),
             )
             .fix(FIX),

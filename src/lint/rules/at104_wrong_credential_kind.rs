@@ -4,7 +4,7 @@
 use super::common;
 use crate::lint::{Cx, Hit};
 use crate::secret::mask;
-use crate::token::TokenKind;
+use crate::token::{self, TokenKind};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let slot = cx.pattern("api-token-slot");
@@ -12,23 +12,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let m = mask(c.value);
         let before = common::line_prefix(cx, c.range.start);
         let in_slot = slot.is_match(before);
-        let (msg, fix) = match c.info.kind {
-            TokenKind::OAuthClientSecret if in_slot || before.trim_end().ends_with("Bearer") => (
-                format!("OAuth 2.0 client secret {m} used as an API token or access token"),
-                "a client secret is exchanged for an access token at https://auth.atlassian.com/oauth/token (grant_type=client_credentials); send that access token as `Authorization: Bearer`, or use an API token with Basic auth",
-            ),
-            TokenKind::AccessToken if in_slot => (
-                format!(
-                    "ATCTT3 credential {m} (Bitbucket access token or organization admin API key) used where a Jira/Confluence API token belongs"
-                ),
-                "organization API keys only work on the admin APIs (api.atlassian.com/admin) with Bearer; for Jira and Confluence create an API token (ATATT3…) for the account or service account",
-            ),
-            TokenKind::AppPassword if in_slot => (
-                format!("Bitbucket app password {m}: app passwords stopped working on 2026-06-09"),
-                "create an API token and use it with the Atlassian account email (Bitbucket REST) or `x-bitbucket-api-token-auth` (git over HTTPS)",
-            ),
-            _ => continue,
+        // Words from the one table of kinds (token::TokenKind::words), as the doctor says them.
+        let fits = match c.info.kind {
+            TokenKind::OAuthClientSecret => in_slot || before.trim_end().ends_with("Bearer"),
+            TokenKind::AccessToken | TokenKind::AppPassword => in_slot,
+            _ => false,
         };
+        if !fits {
+            continue;
+        }
+        let words = c.info.kind.words();
+        let (msg, fix) = (words.message(&m), words.fix);
         out.push(Hit::new(c.range, msg, format!("{:?}:{m}", c.info.kind)).fix(fix));
     }
     // A literal Basic value: an account password (or an expired legacy token) where an API
@@ -39,25 +33,27 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 continue;
             }
             let m = mask(&b.secret);
-            match crate::token::classify(&b.secret).kind {
-                TokenKind::Legacy => out.push(
-                    Hit::new(b.range, format!("literal Basic header carries a legacy 24-character API token {m}: every token created before 2024-12-15 expired by 2026-05-12"), format!("basic-legacy:{m}"))
-                        .fix("create a new API token (with an expiry) and load it from the environment or a secret store"),
-                ),
-                TokenKind::Unknown if is_password(&b.secret) => out.push(
-                    Hit::new(b.range, format!("literal Basic header for {} carries an account password {m}, not an API token: Atlassian Cloud refuses passwords for REST (basic auth with passwords was removed in 2019)", b.user), format!("basic-password:{}:{m}", b.user))
-                        .fix("create an API token for the account (id.atlassian.com > Security > API tokens; a service account's in admin.atlassian.com) and send email:token, loaded from the environment or a secret store"),
-                ),
-                _ => {}
-            }
+            let (words, key) = match crate::token::classify(&b.secret).kind {
+                TokenKind::Legacy => (TokenKind::Legacy.words(), format!("basic-legacy:{m}")),
+                TokenKind::Unknown if is_password(&b.secret) => {
+                    (token::PASSWORD, format!("basic-password:{}:{m}", b.user))
+                }
+                _ => continue,
+            };
+            out.push(
+                Hit::new(
+                    b.range,
+                    format!("literal Basic header for {}: {}", b.user, words.message(&m)),
+                    key,
+                )
+                .fix(words.fix),
+            );
         }
     }
+    let legacy = TokenKind::Legacy.words();
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
-        out.push(
-            Hit::new(c.range, format!("legacy 24-character API token {m}: every token created before 2024-12-15 expired by 2026-05-12"), format!("legacy:{m}"))
-                .fix("create a new API token (with an expiry) and load it from the environment or a secret store"),
-        );
+        out.push(Hit::new(c.range, legacy.message(&m), format!("legacy:{m}")).fix(legacy.fix));
     }
 }
 
