@@ -131,6 +131,10 @@ pub struct Rule {
     /// lowest priority explains the failure first. Every doctor rule has one, each its own.
     #[serde(default, skip_serializing)]
     pub priority: Option<u32>,
+    /// The severity where the request goes through the API gateway, when it differs from
+    /// `severity` (AT303: a warning there), with the note both lint and the doctor append.
+    #[serde(default, skip_serializing)]
+    pub at_gateway: Option<AtGateway>,
     pub docs: Docs,
     #[serde(default, skip_serializing)]
     pub lint: Option<LintSpec>,
@@ -141,6 +145,15 @@ pub struct Rule {
     /// `atlcheck inventory`'s own code.
     #[serde(default, skip_serializing)]
     pub inventory: Option<InventorySpec>,
+}
+
+/// A rule's severity and note for a request through the API gateway (`[at_gateway]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AtGateway {
+    pub severity: Severity,
+    /// Appended to the finding's message in parentheses.
+    pub note: String,
 }
 
 /// Examples of an inventory rule.

@@ -16,16 +16,17 @@ pub const SITE_FIX: &str = "send the API token with Basic auth: `Authorization: 
 
 const ACCEPTED_NOTE: &str = " (the credential was accepted anyway)";
 
-/// Offline: a Bearer API token aimed at the gateway is a warning (it may work there).
+/// Offline: a finding whose rule has its own severity at the gateway (`[at_gateway]` in its
+/// TOML file: AT303, a Bearer API token, may work there) gets it, and its note.
 pub fn by_surface(t: &Target, findings: &mut [Finding]) {
     if !matches!(t.surface, Surface::Gateway(_)) {
         return;
     }
-    for f in findings.iter_mut().filter(|f| f.rule == Code::AT303) {
-        f.severity = Severity::Warning;
-        f.message.push_str(
-            " (at the gateway, Bearer is reported to work for service-account API tokens; Basic is documented)",
-        );
+    for f in findings.iter_mut() {
+        if let Some(g) = &f.rule.rule().at_gateway {
+            f.severity = g.severity;
+            f.message.push_str(&format!(" ({})", g.note));
+        }
     }
 }
 

@@ -47,9 +47,9 @@ fn data_center(cx: &Cx<'_>) -> bool {
     })
 }
 
-/// AT303's severity by where the Bearer goes (SPEC: an error at a site URL, a warning at the
-/// gateway, where Bearer is reported to work for service-account tokens). The line decides;
-/// else a file that calls only the gateway.
+/// AT303's severity by where the Bearer goes (SPEC: an error at a site URL; at the gateway the
+/// `[at_gateway]` severity and note of its TOML file, as the doctor applies them). The line
+/// decides; else a file that calls only the gateway.
 fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
     let lower = cx.text.to_ascii_lowercase();
     let file_gateway_only =
@@ -62,11 +62,9 @@ fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
         } else {
             l.contains("api.atlassian.com") || file_gateway_only
         };
-        if gateway {
-            hit.severity = Some(crate::catalogue::Severity::Warning);
-            hit.message.push_str(
-                " at the API gateway (Basic is documented there; Bearer is reported to work only for service-account tokens)",
-            );
+        if gateway && let Some(g) = &crate::catalogue::Code::AT303.rule().at_gateway {
+            hit.severity = Some(g.severity);
+            hit.message.push_str(&format!(" ({})", g.note));
         }
     }
 }
