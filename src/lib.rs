@@ -10,6 +10,7 @@ pub mod destination;
 pub mod doctor;
 pub mod input;
 pub mod inventory;
+pub mod lines;
 pub mod lint;
 pub mod output;
 pub mod pattern;

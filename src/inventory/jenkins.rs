@@ -41,11 +41,6 @@ fn res() -> &'static Res {
     })
 }
 
-/// Byte offset of the line start of `at`, and the 1-based line number.
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at].matches('\n').count() + 1
-}
-
 /// The `{ ... }` block that starts at or after `from`: (open, close) byte offsets.
 fn block(text: &str, from: usize) -> Option<(usize, usize)> {
     let open = from + text[from..].find('{')?;
@@ -99,7 +94,7 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
     let code: String = text
         .split('\n')
         .map(|l| {
-            if crate::lint::is_comment_line(l) {
+            if crate::lines::is_comment_line(l) {
                 ""
             } else {
                 l
@@ -119,6 +114,9 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
         u.runs_in.schedule = schedule.clone();
         u
     };
+    // 1-based line numbers; `rest` below keeps every `\n` of `code`, so one index serves both.
+    let index = crate::lines::LineIndex::new(&code);
+    let line_of = |at: usize| index.line_of(at) + 1;
     let mut out = Vec::new();
     // The rest of the file: everything outside withCredentials blocks.
     let mut rest = code.clone().into_bytes();
@@ -132,10 +130,10 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
         let Some((open, close)) = block(&code, start) else {
             continue;
         };
-        let no = line_of(&code, start);
+        let no = line_of(start);
         let mut u = make(no);
         bindings(&code[start..open], no, &mut u);
-        let body_line = line_of(&code, open);
+        let body_line = line_of(open);
         u.snippets.push(Snippet {
             path: path.to_string(),
             line: body_line,
@@ -148,7 +146,7 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
                 name: c[2].to_string(),
                 store: "jenkins-credentials".to_string(),
                 alias: Some(c[1].to_string()),
-                line: line_of(&code, at),
+                line: line_of(at),
                 known_secret: true,
                 inherited: true,
             });
@@ -165,7 +163,7 @@ pub fn units(path: &str, text: &str) -> Vec<Unit> {
     let mut first = None;
     for c in r.env_cred.captures_iter(&rest) {
         let at = c.get(0).map_or(0, |m| m.start());
-        let no = line_of(&rest, at);
+        let no = line_of(at);
         first.get_or_insert(no);
         u.creds.push(CredRef {
             name: c[2].to_string(),

@@ -543,7 +543,7 @@ fn read_tree(input: &Path, opts: &WalkOptions) -> Found {
     walk::walk(&[input.to_path_buf()], opts, &|visit| match visit {
         Visit::File(src) => {
             scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            crate::lint::progress_tick();
+            crate::output::progress::tick();
             let rel = rel_of(src.path);
             let by_name = role(&rel, "") != Role::Other;
             let maybe_k8s = (rel.ends_with(".yml") || rel.ends_with(".yaml"))

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::lint::is_comment_line;
+use crate::lines::{LineIndex, is_comment_line};
 use crate::scopes::extract::{self, FoundCall};
 
 /// A name read at a line.
@@ -250,13 +250,8 @@ pub fn analyze(text: &str, first_line: usize, syntax: Syntax) -> Analysis {
     // What is already listed, so that each addition costs the same however many came before
     // (a Vec searched per addition made a long file quadratic; issue 12, class 5).
     let mut seen = Seen::default();
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    let line_of = |at: usize| newlines.partition_point(|&n| n < at) + 1;
+    let index = LineIndex::new(text);
+    let line_of = |at: usize| index.line_of(at) + 1;
     for (i, line) in text.split('\n').enumerate() {
         if comment_lines[i] {
             continue;

@@ -855,7 +855,7 @@ fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::
     let state = std::sync::Mutex::new(Scanned::default());
     let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
     let visit = |idx: u32, bytes: &[u8]| {
-        super::progress_tick();
+        crate::output::progress::tick();
         if walk::is_binary(bytes) {
             lock().skipped.push((idx, SkipReason::Binary.to_string()));
             return;

@@ -24,6 +24,11 @@ use serde::Serialize;
 
 use crate::catalogue::{self, Mode, Rule, Severity};
 use crate::config::Config;
+/// One line index and one comment-line test for every face ([`crate::lines`]).
+pub use crate::lines::{LineIndex, is_comment_line};
+use crate::lines::{ceil_boundary, floor_boundary};
+/// The code frame lives with the output that shows it; lint builds one per finding.
+pub use crate::output::frame::Frame;
 pub use kind::FileKind;
 use suppress::SuppressionNote;
 use walk::{Visit, WalkOptions};
@@ -59,14 +64,6 @@ impl Hit {
         self.fix = Some(fix.into());
         self
     }
-}
-
-/// The source line shown under a finding, already masked, with the span to underline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Frame {
-    pub text: String,
-    /// Byte range of the underlined part within `text`.
-    pub span: Range<usize>,
 }
 
 /// One reported problem.
@@ -181,10 +178,8 @@ impl<'a> Cx<'a> {
     /// The whole line containing `at` (without its `\n`), found in the line index.
     fn line_range(&self, at: usize) -> Range<usize> {
         let index = self.lines.get_or_init(|| LineIndex::new(self.text));
-        let at = at.min(self.text.len());
-        let line = index.starts.partition_point(|&s| s <= at);
-        let start = index.starts[line - 1];
-        let end = index.starts.get(line).map_or(self.text.len(), |&s| s - 1);
+        let line = index.line_of(at.min(self.text.len()));
+        let (start, end) = (index.start(line), index.end(self.text, line));
         start..end.max(start)
     }
 }
@@ -197,22 +192,6 @@ fn line_window(text: &str, whole: Range<usize>, at: usize) -> Range<usize> {
     let start = floor_boundary(text, whole.start.max(at.saturating_sub(LINE_WINDOW)));
     let end = ceil_boundary(text, whole.end.min(at.saturating_add(LINE_WINDOW)));
     start..end.max(start)
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 /// The lint engine for one run: the enabled rules and the prefilter over their keywords.
@@ -503,7 +482,7 @@ impl Linter {
         let fingerprint = fingerprint(rule.code.as_str(), display, &hit.key, occurrence);
         let frame = self
             .frames
-            .then(|| frame(text, index, hit.range.clone(), &mut memo.masked));
+            .then(|| crate::output::frame::frame(text, index, hit.range.clone(), &mut memo.masked));
         let span = hit.range.clone();
         Finding {
             rule: rule.code.as_str(),
@@ -537,7 +516,7 @@ impl Linter {
 struct Memo {
     path: Option<String>,
     messages: std::collections::HashMap<String, String>,
-    masked: MaskedLines,
+    masked: crate::output::frame::MaskedLines,
 }
 
 impl Memo {
@@ -626,18 +605,6 @@ fn shared_pattern(src: &'static str) -> Result<&'static Regex, regex::Error> {
     Ok(re)
 }
 
-/// Does the line hold only a comment (`#`, `//`, `-- `, `;`, `* `, `/*`, `<!--`, `REM`)? A
-/// shebang is a comment too; `--user` (a curl continuation line) is not.
-pub fn is_comment_line(line: &str) -> bool {
-    let l = line.trim_start();
-    [
-        "#", "//", "-- ", ";", "* ", "*/", "/*", "<!--", "REM ", "rem ", "::",
-    ]
-    .iter()
-    .any(|p| l.starts_with(p))
-        || l == "*"
-}
-
 /// The block comments of a file that open at the start of a line: `/* ... */` (doc comments
 /// included) in C-family languages, `<# ... #>` (comment-based help) in PowerShell. Openers
 /// elsewhere on a line (`"src/**/*.js"`) are not counted. One pass over the text, in order.
@@ -684,131 +651,6 @@ pub fn in_block_comment(text: &str, kind: FileKind, at: usize) -> bool {
     in_ranges(&block_comments(text, kind), at)
 }
 
-/// Byte offsets of line starts, built only for files with hits.
-pub struct LineIndex {
-    starts: Vec<usize>,
-    /// The last position computed (byte offset, 1-based column): the next one on the same
-    /// line counts characters from there, not from the line start, so the columns of many
-    /// findings on one long line cost time linear in the line.
-    last: std::cell::Cell<(usize, usize)>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex {
-            starts,
-            last: std::cell::Cell::new((usize::MAX, 0)),
-        }
-    }
-
-    /// 1-based line and 1-based column counted in characters (Unicode scalar values).
-    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
-        let off = floor_boundary(text, offset);
-        let (last, last_column) = self.last.get();
-        let column = if last < start || last > end {
-            text[start..off].chars().count() + 1
-        } else if last <= off {
-            last_column + text[last..off].chars().count()
-        } else {
-            last_column - text[off..last].chars().count()
-        };
-        self.last.set((off, column));
-        (line, column)
-    }
-
-    /// The 1-based line holding byte offset `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
-    }
-
-    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
-        let start = self.starts[line - 1];
-        let end = self.starts.get(line).map_or(text.len(), |&s| s - 1);
-        let end = if end > start && text.as_bytes()[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        start..end.max(start)
-    }
-}
-
-/// Longest source line shown in a frame; longer lines are cut around the match.
-const FRAME_WIDTH: usize = 160;
-
-/// Lines masked for code frames, each once, whole: a line holding many findings (a generated
-/// one-line file holds 100,000) is masked one time, not once per finding, and every secret on
-/// it is masked whole with all of the line as context (issue 12, class 5).
-#[derive(Default)]
-struct MaskedLines {
-    lines: std::collections::HashMap<usize, (String, crate::secret::Edits)>,
-    bytes: usize,
-}
-
-/// Bytes of masked lines kept for one file before the oldest are dropped.
-const MASKED_LINES_BUDGET: usize = 64 * 1024 * 1024;
-
-impl MaskedLines {
-    fn get(
-        &mut self,
-        text: &str,
-        line: usize,
-        whole: Range<usize>,
-    ) -> &(String, crate::secret::Edits) {
-        if !self.lines.contains_key(&line) {
-            if self.bytes > MASKED_LINES_BUDGET {
-                self.lines.clear();
-                self.bytes = 0;
-            }
-            let masked = crate::secret::redact_with_edits(&text[whole]);
-            self.bytes += masked.0.len();
-            self.lines.insert(line, masked);
-        }
-        &self.lines[&line]
-    }
-}
-
-fn frame(text: &str, index: &LineIndex, range: Range<usize>, masked: &mut MaskedLines) -> Frame {
-    let line = index.line_of(range.start);
-    let whole = index.line_range(text, line);
-    let span_end = range.end.min(whole.end).max(range.start);
-    let (masked, edits) = masked.get(text, line, whole.clone());
-    let start = range.start.max(whole.start) - whole.start;
-    let end = span_end - whole.start;
-    let (mut s, mut e) = (edits.map(start), edits.map(end).max(edits.map(start)));
-    let shown = if masked.len() > FRAME_WIDTH {
-        // Keep a window around the span, on character boundaries.
-        let from = floor_boundary(masked, s.saturating_sub(40));
-        let to = ceil_boundary(
-            masked,
-            (e.max(s + 1) + 40)
-                .min(masked.len())
-                .max((from + FRAME_WIDTH).min(masked.len())),
-        );
-        let prefix = if from > 0 { "…" } else { "" };
-        let suffix = if to < masked.len() { "…" } else { "" };
-        s = s - from + prefix.len();
-        e = (e.min(to) - from) + prefix.len();
-        format!("{prefix}{}{suffix}", &masked[from..to])
-    } else {
-        masked.clone()
-    };
-    Frame {
-        text: shown.replace('\t', " "),
-        span: s..e.max(s),
-    }
-}
-
 /// A stable fingerprint: rule, path, the secret-free match key and its occurrence in the
 /// file, hashed with FNV-1a (64 bit). Moving lines does not change it.
 pub fn fingerprint(code: &str, path: &str, key: &str, occurrence: usize) -> String {
@@ -820,14 +662,6 @@ pub fn fingerprint(code: &str, path: &str, key: &str, occurrence: usize) -> Stri
         }
     }
     format!("{h:016x}")
-}
-
-/// Files read so far by this process; the progress line on a terminal shows it.
-pub static PROGRESS: AtomicUsize = AtomicUsize::new(0);
-
-/// Count one more file read, for the progress line.
-pub fn progress_tick() {
-    PROGRESS.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The outcome of a whole lint run.
@@ -889,7 +723,7 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
             walk::walk(&paths, opts, &|visit| match visit {
                 Visit::File(src) => {
                     scanned.fetch_add(1, Ordering::Relaxed);
-                    progress_tick();
+                    crate::output::progress::tick();
                     let report = linter.lint_bytes(&src.display, src.path, src.bytes);
                     if !report.findings.is_empty() || !report.notes.is_empty() {
                         let mut all = collected.lock().unwrap_or_else(|p| p.into_inner());
@@ -1038,9 +872,8 @@ mod tests {
                 while !text.is_char_boundary(at) {
                     at -= 1;
                 }
-                let (line, _) = idx.position(&text, at);
-                let whole = idx.line_range(&text, line);
-                let whole = whole.start..idx.starts.get(line).map_or(text.len(), |&s| s - 1);
+                let line = idx.line_of(at);
+                let whole = idx.start(line)..idx.end(&text, line);
                 let w = line_window(&text, whole.clone(), at);
                 assert!(
                     w.start >= whole.start && w.end <= whole.end,
@@ -1053,40 +886,6 @@ mod tests {
                 }
                 let _ = &text[w];
             }
-        }
-    }
-
-    #[test]
-    fn a_long_line_frame_is_small_and_masks_secrets_at_its_edges() {
-        let token =
-            crate::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", "aB3dE5gH7j".repeat(17)));
-        for gap in [0usize, 10, 500, 974, 1027, 5000] {
-            // A token at several distances before and after the match, on a 200 KB line.
-            let filler = "w ".repeat(50_000);
-            let text = format!(
-                "{filler}{token}{} https://acme.atlassian.net {}{token} {filler}",
-                " ".repeat(gap),
-                " ".repeat(gap)
-            );
-            let idx = LineIndex::new(&text);
-            let at = text.find("https://").unwrap();
-            let f = frame(
-                &text,
-                &idx,
-                at..at + "https://acme.atlassian.net".len(),
-                &mut MaskedLines::default(),
-            );
-            assert!(f.text.len() < 600, "gap {gap}: {} bytes", f.text.len());
-            assert!(
-                !f.text.contains(&token[..20]) && !f.text.contains(&token[token.len() - 20..]),
-                "gap {gap}: {}",
-                f.text
-            );
-            assert_eq!(
-                &f.text[f.span.clone()],
-                "https://acme.atlassian.net",
-                "gap {gap}"
-            );
         }
     }
 

@@ -290,7 +290,7 @@ pub fn run(
     read_blobs(&files, opts.max_filesize, |file, bytes| {
         let display = walk::display_path(&root.join(&file.path));
         displays.push(display.clone());
-        super::progress_tick();
+        crate::output::progress::tick();
         if bytes.len() as u64 > opts.max_filesize {
             result.skipped.push((
                 display,

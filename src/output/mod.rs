@@ -2,6 +2,7 @@
 pub mod color;
 pub mod concise;
 pub mod doctor;
+pub mod frame;
 pub mod github;
 pub mod human;
 pub mod inventory;

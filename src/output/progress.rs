@@ -3,11 +3,21 @@
 //!
 //! Shown only when stderr is a terminal, the report is human and goes to standard output, and
 //! the run takes longer than [`DELAY`]: short runs, pipes, CI logs and machine formats never see
-//! it. No dependency: a thread reads the counter [`crate::lint::PROGRESS`] ten times a second.
+//! it. No dependency: the scanners count what they read with [`tick`] and a thread reads the
+//! counter ten times a second.
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// Files (or blobs) read so far by this process.
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// Count one more file read, for the progress line (`lint`, `lint --staged`, `lint
+/// --history`, `inventory`).
+pub fn tick() {
+    COUNT.fetch_add(1, Ordering::Relaxed);
+}
 
 /// Runs shorter than this show nothing.
 pub const DELAY: Duration = Duration::from_millis(700);
@@ -45,7 +55,7 @@ impl Progress {
                     break;
                 }
                 if started.elapsed() >= DELAY {
-                    let n = crate::lint::PROGRESS.load(Ordering::Relaxed);
+                    let n = COUNT.load(Ordering::Relaxed);
                     let _ = super::sink::stderr()
                         .terminal_control(&format!("\ratlcheck: {n} {noun} scanned…"));
                     shown = true;

@@ -34,6 +34,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::lines::LineIndex;
+
 /// One call found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundCall {
@@ -184,7 +186,7 @@ pub fn find_calls(text: &str) -> Vec<FoundCall> {
 /// that opens a line)?
 fn in_comment(text: &str, lines: &LineIndex, at: usize) -> bool {
     let line = lines.line_of(at);
-    if crate::lint::is_comment_line(&text[lines.start(line)..lines.end(text, line)]) {
+    if crate::lines::is_comment_line(&text[lines.start(line)..lines.end(text, line)]) {
         return true;
     }
     let before = &text[..at];
@@ -239,39 +241,6 @@ fn stitch(after: &str) -> Option<String> {
     });
     let caps = re.captures(after)?;
     Some(format!("{{…}}{}", caps.get(1)?.as_str()))
-}
-
-/// Byte offsets of line starts.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 0-based line of a byte offset.
-    fn line_of(&self, at: usize) -> usize {
-        self.starts.partition_point(|&s| s <= at) - 1
-    }
-
-    fn start(&self, line: usize) -> usize {
-        self.starts[line]
-    }
-
-    /// End of a line (the offset of its `\n`, or the text length).
-    fn end(&self, text: &str, line: usize) -> usize {
-        self.starts.get(line + 1).map_or(text.len(), |&s| s - 1)
-    }
-
-    fn position(&self, text: &str, at: usize) -> (usize, usize) {
-        let line = self.line_of(at);
-        let column = text[self.starts[line]..at].chars().count() + 1;
-        (line + 1, column)
-    }
 }
 
 fn normalize(method: &str) -> Option<String> {
@@ -378,7 +347,7 @@ fn infer_method(
         top -= 1;
     }
     let mut bottom = lines.line_of(end.saturating_sub(1).max(start));
-    while bottom + 1 < lines.starts.len()
+    while bottom + 1 < lines.len()
         && text[lines.start(bottom)..lines.end(text, bottom)]
             .trim_end()
             .ends_with(['\\', '`'])
@@ -448,7 +417,7 @@ fn infer_method(
     }
     // 4. An options object on the next lines.
     let after_to = lines
-        .end(text, (bottom + 6).min(lines.starts.len() - 1))
+        .end(text, (bottom + 6).min(lines.len() - 1))
         .min(next_start);
     if stmt_to < after_to && assigned_var.is_none() {
         let found = nearest(
@@ -465,7 +434,7 @@ fn infer_method(
     // 5. `url = "…"` then, later, `requests.post(url, …)`.
     if let Some(var) = assigned_var {
         let var = var.rsplit('.').next().unwrap_or(&var).to_string();
-        let use_to = lines.end(text, (bottom + 80).min(lines.starts.len() - 1));
+        let use_to = lines.end(text, (bottom + 80).min(lines.len() - 1));
         let region_from = stmt_to.min(use_to);
         let word = Regex::new(&format!(r"\b{}\b", regex::escape(&var))).expect("valid regex");
         for use_at in word.find_iter(&text[region_from..use_to]) {
@@ -492,7 +461,7 @@ fn infer_method(
                 return (Some(m), Some(ev));
             }
             // `fetch(url, {` with `method: 'POST'` on the next lines.
-            let opts_to = lines.end(text, (line + 6).min(lines.starts.len() - 1));
+            let opts_to = lines.end(text, (line + 6).min(lines.len() - 1));
             if le < opts_to && text[ls..le].contains('(') {
                 let found = nearest(
                     text,

@@ -460,13 +460,7 @@ fn examples_show_every_lint_rule_once() {
 type Said = Vec<(String, String)>;
 
 fn both_faces(url: &str, rule: &str) -> (Said, Said) {
-    faces(
-        "call.sh",
-        &format!("curl -sf \"{url}\""),
-        url,
-        &[],
-        rule,
-    )
+    faces("call.sh", &format!("curl -sf \"{url}\""), url, &[], rule)
 }
 
 /// The findings of `rule` from lint on `file` (named `name`, on standard input) and from

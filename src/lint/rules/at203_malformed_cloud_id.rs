@@ -23,12 +23,9 @@ fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
     prefix.contains(['f', 'F', '$'])
 }
 
-/// Is the offset on a comment line (`#`, `//`, `--`, `*`, `;`, `REM`)?
+/// Is the offset on a comment line (the one test every face uses)?
 fn in_comment(cx: &Cx<'_>, at: usize) -> bool {
-    let l = cx.line_head(at).trim_start();
-    ["#", "//", "--", "*", "/*", ";", "<!--", "REM ", "rem "]
-        .iter()
-        .any(|p| l.starts_with(p))
+    crate::lines::is_comment_line(cx.line_head(at))
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
