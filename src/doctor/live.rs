@@ -175,19 +175,53 @@ async fn futures_join<T>(futs: Vec<BoxFut<'_, T>>) -> Vec<T> {
 /// Run every probe the plan allows.
 pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
     let mut ev = Evidence::default();
-    let t = plan.target;
-    let url_cloud_id = match &t.surface {
+    let url_cloud_id = match &plan.target.surface {
         Surface::Gateway(g) if crate::surface::is_uuid(&g.cloud_id) => Some(g.cloud_id.clone()),
         _ => None,
     };
+    let none = Auth::None;
+    join(
+        first_wave(http, plan, url_cloud_id.as_deref(), &none),
+        &mut ev,
+    )
+    .await;
+
+    // Second wave: the gateway with the cloud ID the site itself reports.
+    ev.tenant_cloud_id = ev
+        .tenant
+        .as_ref()
+        .and_then(super::classify::tenant_cloud_id);
+    if let Some(resolved) = ev.tenant_cloud_id.clone()
+        && url_cloud_id.as_deref().map(str::to_ascii_lowercase)
+            != Some(resolved.to_ascii_lowercase())
+    {
+        let futs = surface_probes(
+            http,
+            plan,
+            &plan.auth,
+            gateway_base(Product::Jira, Some(&resolved)),
+            gateway_base(Product::Confluence, Some(&resolved)),
+            Slot::GwResolved,
+            true,
+        );
+        join(futs, &mut ev).await;
+    }
+    ev
+}
+
+/// The first wave: everything that needs nothing but the URL and the site.
+fn first_wave<'a>(
+    http: &'a Http,
+    plan: &'a Plan<'a>,
+    url_cloud_id: Option<&str>,
+    none: &'a Auth,
+) -> Vec<Fut<'a>> {
+    let t = plan.target;
     // Which surface the target is on, for the permission probes of the first wave.
     let on_site = matches!(t.surface, Surface::Site { .. });
-
-    let none = Auth::None;
-    let mut wave: Vec<Fut<'_>> = Vec::new();
+    let mut wave: Vec<Fut<'a>> = Vec::new();
     if let Some(site) = &plan.site {
         let url = format!("{}/_edge/tenant_info", site_base(site));
-        let none = &none;
         wave.push(Box::pin(async move {
             (Slot::Tenant, http.send("GET", &url, none).await)
         }));
@@ -203,7 +237,7 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             ));
         }
     }
-    if let Some(id) = &url_cloud_id {
+    if let Some(id) = url_cloud_id {
         wave.extend(surface_probes(
             http,
             plan,
@@ -236,65 +270,53 @@ pub async fn run(http: &Http, plan: &Plan<'_>) -> Evidence {
             (Slot::Target, http.send(&method, &url, auth).await)
         }));
     }
-    if let Some(rep) = &plan.repaired {
-        let url = match (&plan.site, &url_cloud_id) {
-            (_, Some(id)) => Some(format!(
-                "{}/rest/api/3/myself",
-                gateway_base(Product::Jira, Some(id))
-            )),
-            (Some(site), None) => Some(format!("{}/rest/api/3/myself", site_base(site))),
-            _ => None,
-        };
-        if let Some(url) = url {
-            wave.push(Box::pin(async move {
-                (Slot::Repaired, http.send("GET", &url, rep).await)
-            }));
-        }
-    }
-    if let Some(cmp) = &plan.compare {
-        if let Some(id) = &url_cloud_id {
-            wave.extend(surface_probes(
-                http,
-                plan,
-                cmp,
-                gateway_base(Product::Jira, Some(id)),
-                gateway_base(Product::Confluence, Some(id)),
-                Slot::Compare,
-                true,
-            ));
-        } else if let Some(site) = &plan.site {
-            wave.extend(surface_probes(
-                http,
-                plan,
-                cmp,
-                site_base(site),
-                site_base(site),
-                Slot::Compare,
-                true,
-            ));
-        }
-    }
-    join(wave, &mut ev).await;
+    wave.extend(repaired(http, plan, url_cloud_id));
+    wave.extend(compared(http, plan, url_cloud_id));
+    wave
+}
 
-    // Second wave: the gateway with the cloud ID the site itself reports.
-    ev.tenant_cloud_id = ev
-        .tenant
-        .as_ref()
-        .and_then(super::classify::tenant_cloud_id);
-    if let Some(resolved) = ev.tenant_cloud_id.clone()
-        && url_cloud_id.as_deref().map(str::to_ascii_lowercase)
-            != Some(resolved.to_ascii_lowercase())
-    {
-        let futs = surface_probes(
+/// The identity probe with the credential's stray characters removed.
+fn repaired<'a>(http: &'a Http, plan: &'a Plan<'a>, url_cloud_id: Option<&str>) -> Option<Fut<'a>> {
+    let rep = plan.repaired.as_ref()?;
+    let url = match (&plan.site, url_cloud_id) {
+        (_, Some(id)) => format!(
+            "{}/rest/api/3/myself",
+            gateway_base(Product::Jira, Some(id))
+        ),
+        (Some(site), None) => format!("{}/rest/api/3/myself", site_base(site)),
+        _ => return None,
+    };
+    Some(Box::pin(async move {
+        (Slot::Repaired, http.send("GET", &url, rep).await)
+    }))
+}
+
+/// `--compare`: the other credential's identity probes, on the URL's surface.
+fn compared<'a>(http: &'a Http, plan: &'a Plan<'a>, url_cloud_id: Option<&str>) -> Vec<Fut<'a>> {
+    let Some(cmp) = &plan.compare else {
+        return Vec::new();
+    };
+    if let Some(id) = url_cloud_id {
+        surface_probes(
             http,
             plan,
-            &plan.auth,
-            gateway_base(Product::Jira, Some(&resolved)),
-            gateway_base(Product::Confluence, Some(&resolved)),
-            Slot::GwResolved,
+            cmp,
+            gateway_base(Product::Jira, Some(id)),
+            gateway_base(Product::Confluence, Some(id)),
+            Slot::Compare,
             true,
-        );
-        join(futs, &mut ev).await;
+        )
+    } else if let Some(site) = &plan.site {
+        surface_probes(
+            http,
+            plan,
+            cmp,
+            site_base(site),
+            site_base(site),
+            Slot::Compare,
+            true,
+        )
+    } else {
+        Vec::new()
     }
-    ev
 }

@@ -74,9 +74,23 @@ pub struct UrlFacts {
     pub operation: Option<scopes::Match>,
 }
 
+/// The offline checks of the URL, in checklist order: its shape and host, the scheme, the
+/// gateway prefix, the API path.
 pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) -> UrlFacts {
-    let mut facts = UrlFacts { operation: None };
-    // Shape and host.
+    let mistyped = url_surface(t, checks, findings);
+    scheme(t, checks, findings);
+    gateway_prefix(t, checks, findings);
+    let operation =
+        if matches!(t.surface, Surface::Site { .. } | Surface::Gateway(_)) && mistyped.is_none() {
+            api_path(t, checks, findings)
+        } else {
+            None
+        };
+    UrlFacts { operation }
+}
+
+/// Whitespace and a missing scheme in the URL as given.
+fn shape_problems(t: &Target) -> Vec<String> {
     let mut problems = Vec::new();
     if t.raw != t.raw.trim() {
         problems.push("the URL has leading or trailing whitespace".to_string());
@@ -87,6 +101,12 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
     if !t.raw.contains("://") {
         problems.push("the URL has no scheme; https:// is assumed".to_string());
     }
+    problems
+}
+
+/// Check `url`: shape and host. Returns the host a mistyped one was meant to be.
+fn url_surface(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) -> Option<String> {
+    let problems = shape_problems(t);
     let mistyped = mistyped_host(&t.host);
     if let Some(meant) = &mistyped {
         findings.push(Finding::new(
@@ -104,16 +124,33 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
             format!("remove /jira: https://{}{}", t.host, &t.path[5..]),
         ));
     }
-    for p in &problems {
-        if !p.contains("no scheme") {
-            findings.push(Finding::new(
-                Code::AT206,
-                p.clone(),
-                "remove the whitespace from the URL".to_string(),
-            ));
-        }
+    let whitespace: Vec<&String> = problems
+        .iter()
+        .filter(|p| !p.contains("no scheme"))
+        .collect();
+    for p in &whitespace {
+        findings.push(Finding::new(
+            Code::AT206,
+            (*p).clone(),
+            "remove the whitespace from the URL".to_string(),
+        ));
     }
-    let (status, detail) = match (&t.surface, &mistyped) {
+    let (status, mut detail) = surface_status(t, mistyped.as_deref());
+    let status = if whitespace.is_empty() {
+        status
+    } else {
+        Status::Fail
+    };
+    if !problems.is_empty() {
+        detail = format!("{detail}; {}", problems.join("; "));
+    }
+    checks.push(Check::new("url", status, "URL surface", detail));
+    mistyped
+}
+
+/// What kind of URL it is.
+fn surface_status(t: &Target, mistyped: Option<&str>) -> (Status, String) {
+    match (&t.surface, mistyped) {
         (_, Some(m)) => (Status::Fail, format!("{} looks like a typo of {m}", t.host)),
         (Surface::Site { site }, _) => (Status::Pass, format!("site URL: {site}.atlassian.net")),
         (Surface::Gateway(g), _) => (
@@ -143,159 +180,165 @@ pub fn check_url(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding
                 t.host
             ),
         ),
-    };
-    let status = if problems.iter().any(|p| !p.contains("no scheme")) {
-        Status::Fail
-    } else {
-        status
-    };
-    let mut detail = detail;
-    if !problems.is_empty() {
-        detail = format!("{detail}; {}", problems.join("; "));
     }
-    checks.push(Check::new("url", status, "URL surface", detail));
+}
 
-    // Scheme.
-    if t.scheme != "https" && t.surface != Surface::Foreign {
-        findings.push(Finding::new(
-            Code::AT205,
-            format!(
-                "{}:// to {}: credentials would travel unencrypted",
-                t.scheme, t.host
-            ),
-            format!("use https://{}{}", t.host, rest_of(t)),
-        ));
-        checks.push(Check::new(
-            "scheme",
-            Status::Fail,
-            "HTTPS",
-            format!("the URL uses {}://", t.scheme),
-        ));
-    } else {
+/// Check `scheme`: https only (AT205).
+fn scheme(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) {
+    if t.scheme == "https" || t.surface == Surface::Foreign {
         checks.push(Check::new("scheme", Status::Pass, "HTTPS", "https://"));
+        return;
     }
+    findings.push(Finding::new(
+        Code::AT205,
+        format!(
+            "{}:// to {}: credentials would travel unencrypted",
+            t.scheme, t.host
+        ),
+        format!("use https://{}{}", t.host, rest_of(t)),
+    ));
+    checks.push(Check::new(
+        "scheme",
+        Status::Fail,
+        "HTTPS",
+        format!("the URL uses {}://", t.scheme),
+    ));
+}
 
-    // Gateway prefix: product and cloud ID.
-    if let Surface::Gateway(g) = &t.surface {
-        // One judgement of the prefix for every face (lint's AT202 and AT203, the same words).
-        let gw_problems = g.problems(&t.path);
-        let status = if gw_problems.is_empty() {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
-        let detail = if gw_problems.is_empty() {
-            format!("{} fits the path", g.prefix())
-        } else {
-            gw_problems
-                .iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        checks.push(Check::new(
-            "gateway-prefix",
-            status,
-            "Gateway product and cloud ID",
-            detail,
-        ));
-        for p in gw_problems {
-            findings.push(Finding::new(p.rule, p.message, p.fix));
+/// Check `gateway-prefix`: product and cloud ID.
+fn gateway_prefix(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) {
+    let Surface::Gateway(g) = &t.surface else {
+        return;
+    };
+    // One judgement of the prefix for every face (lint's AT202 and AT203, the same words).
+    let gw_problems = g.problems(&t.path);
+    let status = if gw_problems.is_empty() {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    let detail = if gw_problems.is_empty() {
+        format!("{} fits the path", g.prefix())
+    } else {
+        gw_problems
+            .iter()
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    checks.push(Check::new(
+        "gateway-prefix",
+        status,
+        "Gateway product and cloud ID",
+        detail,
+    ));
+    for p in gw_problems {
+        findings.push(Finding::new(p.rule, p.message, p.fix));
+    }
+}
+
+/// Check `api-path`: the API path, against Atlassian's OpenAPI specs.
+fn api_path(
+    t: &Target,
+    checks: &mut Vec<Check>,
+    findings: &mut Vec<Finding>,
+) -> Option<scopes::Match> {
+    // For a gateway URL, the path after /ex/{product}/{id}: the prefix was judged above
+    // (an empty id, `/ex/jira//rest/...`, must not shift the path).
+    let lookup_url = match &t.surface {
+        Surface::Gateway(_) => t.path.clone(),
+        _ => t.url.clone(),
+    };
+    match scopes::lookup(&t.method, &lookup_url) {
+        Ok(m) => {
+            checks.push(Check::new(
+                "api-path",
+                Status::Pass,
+                "Documented REST operation",
+                format!(
+                    "{} {} ({}, {})",
+                    m.method,
+                    m.operation.path,
+                    m.operation.operation_id,
+                    m.spec().title
+                ),
+            ));
+            Some(m)
+        }
+        Err(no) => {
+            undocumented(t, &no, checks, findings);
+            None
         }
     }
+}
 
-    // The API path, against Atlassian's OpenAPI specs.
-    if matches!(t.surface, Surface::Site { .. } | Surface::Gateway(_)) && mistyped.is_none() {
-        // For a gateway URL, the path after /ex/{product}/{id}: the prefix was judged above
-        // (an empty id, `/ex/jira//rest/...`, must not shift the path).
-        let lookup_url = match &t.surface {
-            Surface::Gateway(_) => t.path.clone(),
-            _ => t.url.clone(),
-        };
-        match scopes::lookup(&t.method, &lookup_url) {
-            Ok(m) => {
-                checks.push(Check::new(
-                    "api-path",
-                    Status::Pass,
-                    "Documented REST operation",
-                    format!(
-                        "{} {} ({}, {})",
-                        m.method,
-                        m.operation.path,
-                        m.operation.operation_id,
-                        m.spec().title
-                    ),
-                ));
-                facts.operation = Some(m);
-            }
-            Err(no) => {
-                let suggestions: Vec<String> = no
-                    .suggestions
-                    .iter()
-                    .take(3)
-                    .map(|s| s.to_string())
-                    .collect();
-                let hint = if suggestions.is_empty() {
-                    String::new()
-                } else {
-                    format!("; nearest: {}", suggestions.join(", "))
-                };
-                match &no.reason {
-                    scopes::NoMatchReason::MethodNotAllowed { template, allowed } => {
-                        checks.push(Check::new(
-                            "api-path",
-                            Status::Warn,
-                            "Documented REST operation",
-                            format!(
-                                "{template} is documented for {} only, not {}",
-                                allowed.join(", "),
-                                t.method
-                            ),
-                        ));
-                        findings.push(
-                            Finding::new(
-                                Code::AT206,
-                                format!(
-                                    "{} {template}: the API documents only {}",
-                                    t.method,
-                                    allowed.join(", ")
-                                ),
-                                format!("use one of {} for this path", allowed.join(", ")),
-                            )
-                            .severity(Severity::Warning),
-                        );
-                    }
-                    _ if findings.iter().any(|f| f.rule == Code::AT202) => checks.push(Check::new(
-                        "api-path",
-                        Status::Warn,
-                        "Documented REST operation",
-                        format!(
-                            "not judged: the gateway prefix does not fit the path ({}){hint}",
-                            no.path
-                        ),
-                    )),
-                    _ => {
-                        checks.push(Check::new(
-                            "api-path",
-                            Status::Fail,
-                            "Documented REST operation",
-                            format!("no Atlassian REST API has {}{hint}", no.path),
-                        ));
-                        let fix = match no.suggestions.first() {
-                            Some(s) => format!("check the path; the nearest documented path is {} {}", s.methods.join("|"), s.path),
-                            None => "check the path against the REST API reference (atlcheck scopes lists operations)".to_string(),
-                        };
-                        findings.push(Finding::new(
-                            Code::AT206,
-                            format!("no Atlassian REST API has the path {}", no.path),
-                            fix,
-                        ));
-                    }
-                }
-            }
+/// The path is not documented: for this method (a warning), or at all (AT206).
+fn undocumented(
+    t: &Target,
+    no: &scopes::NoMatch,
+    checks: &mut Vec<Check>,
+    findings: &mut Vec<Finding>,
+) {
+    let suggestions: Vec<String> = no
+        .suggestions
+        .iter()
+        .take(3)
+        .map(|s| s.to_string())
+        .collect();
+    let hint = if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; nearest: {}", suggestions.join(", "))
+    };
+    let title = "Documented REST operation";
+    match &no.reason {
+        scopes::NoMatchReason::MethodNotAllowed { template, allowed } => {
+            let allowed = allowed.join(", ");
+            checks.push(Check::new(
+                "api-path",
+                Status::Warn,
+                title,
+                format!(
+                    "{template} is documented for {allowed} only, not {}",
+                    t.method
+                ),
+            ));
+            findings.push(
+                Finding::new(
+                    Code::AT206,
+                    format!("{} {template}: the API documents only {allowed}", t.method),
+                    format!("use one of {allowed} for this path"),
+                )
+                .severity(Severity::Warning),
+            );
+        }
+        _ if findings.iter().any(|f| f.rule == Code::AT202) => checks.push(Check::new(
+            "api-path",
+            Status::Warn,
+            title,
+            format!(
+                "not judged: the gateway prefix does not fit the path ({}){hint}",
+                no.path
+            ),
+        )),
+        _ => {
+            checks.push(Check::new(
+                "api-path",
+                Status::Fail,
+                title,
+                format!("no Atlassian REST API has {}{hint}", no.path),
+            ));
+            let fix = match no.suggestions.first() {
+                Some(s) => format!("check the path; the nearest documented path is {} {}", s.methods.join("|"), s.path),
+                None => "check the path against the REST API reference (atlcheck scopes lists operations)".to_string(),
+            };
+            findings.push(Finding::new(
+                Code::AT206,
+                format!("no Atlassian REST API has the path {}", no.path),
+                fix,
+            ));
         }
     }
-    facts
 }
 
 fn rest_of(t: &Target) -> String {
