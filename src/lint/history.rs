@@ -2,16 +2,18 @@
 //!
 //! Every blob reachable from any ref (or, with `--history-range`, every blob the range's commits
 //! introduced) is read once and scanned with the lint engine, restricted to the secret rules
-//! (AT102, AT103, AT104). Two pipelines of git processes run side by side, whatever the size of
-//! the history:
+//! (AT102, AT103, AT104). Two things run side by side, whatever the size of the history:
 //!
-//! - what each blob holds: `git rev-list --objects --filter=object:type=blob --all` (or the
-//!   range) lists every blob once; `git cat-file --batch-check` asks their sizes, and blobs
-//!   over `--max-filesize` are skipped without being read; one `git cat-file --batch` reads the
-//!   others through one pipe (a reader thread hands them over in chunks to one scanning worker
-//!   per core, so git inflates while atlcheck scans); binary blobs (a NUL byte in the first
-//!   8 KiB) are skipped, and [`may_hold_secret`] spares the detectors the blobs that cannot
-//!   hold a secret;
+//! - what each blob holds: the pack files are read in-process ([`pack`]), one worker per
+//!   core, each delta tree walked once from its base, so every version is inflated once;
+//!   for a whole-history scan every blob of the packs is read without waiting for the listing
+//!   (what the listing does not name, an unreachable blob a pack still keeps, is dropped), for
+//!   a range only the blobs the listing names. Blobs over `--max-filesize` are skipped without
+//!   being inflated, binary blobs (a NUL byte in the first 8 KiB) after, and
+//!   [`may_hold_secret`] spares the detectors the blobs that cannot hold a secret; a blob that
+//!   needs the detectors needs its path, so it waits (a bounded amount of them) for the
+//!   listing. The listed blobs no pack gave (loose objects, alternates, packs the reader
+//!   leaves) go through `git cat-file --batch-check` (sizes) and `git cat-file --batch`;
 //! - where and when each blob appeared: `git rev-list --topo-order --reverse --all` (parents
 //!   before children) into `git diff-tree --stdin -r -c --root --no-renames -z`, which prints,
 //!   per commit, the blobs it introduced and where (for a merge, `-c` lists only what differs
@@ -773,137 +775,162 @@ fn secret_digest(rule: &str, text: &str, span: &std::ops::Range<usize>) -> [u8; 
 
 const HISTORY_FIX: &str = "revoke or rotate this credential now: it stays in every clone, fork and cache of the repository whatever the working tree says (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts and admin keys); then, optionally, remove it from history (git filter-repo --replace-text, force-push, and have every clone re-cloned)";
 
-/// `git rev-list --objects --filter=object:type=blob`: every blob reachable from the refs
-/// (or the range), once, with a path it is reachable at (for the file kind).
-fn objects(repo: &Repo, range: Option<&[&str]>) -> anyhow::Result<Objects> {
-    let mut child = rev_list(repo, &["--objects", "--filter=object:type=blob"], range)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(spawn_error)?;
-    let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
-    let mut objects = Objects::default();
-    let mut path_ids: HashMap<Box<str>, u32> = HashMap::new();
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if read_field(&mut reader, b'\n', &mut line)? == 0 {
-            break;
+/// An object ID from the raw bytes of a pack index.
+fn oid_from(raw: &[u8]) -> Oid {
+    let mut oid = [0u8; 32];
+    oid[..raw.len()].copy_from_slice(raw);
+    oid
+}
+
+/// The listing's table, once [`list`] has built it. Scanning does not wait for it unless it
+/// must: a blob that needs the engine (the gate passed) needs its path.
+struct Ready {
+    table: std::sync::OnceLock<anyhow::Result<Table>>,
+    lock: std::sync::Mutex<()>,
+    cv: std::sync::Condvar,
+}
+
+impl Ready {
+    fn new() -> Ready {
+        Ready {
+            table: std::sync::OnceLock::new(),
+            lock: std::sync::Mutex::new(()),
+            cv: std::sync::Condvar::new(),
         }
-        let line = line.strip_suffix(b"\n").unwrap_or(&line);
-        // Commits come without a path; blobs as `OID PATH`.
-        let Some(space) = line.iter().position(|&b| b == b' ') else {
-            continue;
-        };
-        let Some(oid) = parse_oid(&line[..space]) else {
-            continue;
-        };
-        let path = String::from_utf8_lossy(&line[space + 1..]);
-        let id = match path_ids.get(&*path) {
-            Some(&id) => id,
-            None => {
-                let id = objects.paths.len() as u32;
-                objects.paths.push(path.clone().into());
-                path_ids.insert(path.into(), id);
-                id
+    }
+
+    fn set(&self, table: anyhow::Result<Table>) {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = self.table.set(table);
+        self.cv.notify_all();
+    }
+
+    /// The table, if the listing is over; `Err(())` if it failed (the run reports why).
+    fn now(&self) -> Option<Result<&Table, ()>> {
+        self.table.get().map(|t| t.as_ref().map_err(|_| ()))
+    }
+
+    fn wait(&self) -> Result<&Table, ()> {
+        let mut guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(t) = self.now() {
+                return t;
             }
-        };
-        objects.oids.push(oid);
-        objects.path_of.push(id);
+            guard = self.cv.wait(guard).unwrap_or_else(|p| p.into_inner());
+        }
     }
-    let mut err = Vec::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_end(&mut err);
+
+    fn take(self) -> anyhow::Result<Table> {
+        self.table
+            .into_inner()
+            .unwrap_or_else(|| Err(anyhow::anyhow!("--history: the listing did not finish")))
     }
-    if !child.wait()?.success() {
-        return Err(match range {
-            Some(_) => anyhow::anyhow!(
-                "--history-range: git rev-list rejected the range ({})",
-                first_line(&err)
-            ),
-            None => anyhow::anyhow!("--history: git rev-list failed ({})", first_line(&err)),
-        });
-    }
-    Ok(objects)
 }
 
-/// The blobs to read, in `git rev-list --objects` order.
-#[derive(Default)]
-struct Objects {
-    oids: Vec<Oid>,
-    path_of: Vec<u32>,
-    paths: Vec<Box<str>>,
-}
+/// Bytes of blobs that passed the gate kept aside until the listing says their path; past
+/// this, scanning waits for the listing instead.
+const DEFER_BYTES: usize = 16 << 20;
 
-/// What reading and scanning the blobs found, by index into [`Objects`].
+/// What reading and scanning the blobs found, by object ID. Blobs the listing does not know
+/// (unreachable ones a pack still holds, symbolic links, excluded paths) are dropped later.
 #[derive(Default)]
 struct Scanned {
-    findings: Vec<(u32, [u8; 32], Finding)>,
-    skipped: Vec<(u32, String)>,
-    suppressed: usize,
-    scanned: usize,
+    findings: Vec<(Oid, [u8; 32], Finding)>,
+    skipped: Vec<(Oid, String)>,
+    /// Blobs scanned, each with the findings the configuration suppressed there.
+    scanned: Vec<(Oid, usize)>,
+    deferred: Vec<(Oid, Vec<u8>)>,
+    deferred_bytes: usize,
     from_packs: usize,
     through_git: usize,
     pack_notes: Vec<String>,
 }
 
-/// Read and scan every blob of `objects`: first from the pack files, in-process on every
-/// core ([`pack`]), then what they did not hold (loose objects, alternates, anything the pack
-/// reader leaves) through `git cat-file --batch-check` (sizes: blobs over `--max-filesize`
-/// are skipped without being read) and `git cat-file --batch`.
-fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::Result<Scanned> {
+/// Read and scan the blobs, while the listing runs: first from the pack files, in-process on
+/// every core ([`pack`]) (every blob of the packs for a whole-history scan; for a range, only
+/// the blobs the listing found, so that one waits for it), then the listed blobs the packs
+/// did not hold (loose objects, alternates, anything the pack reader leaves) through
+/// `git cat-file --batch-check` (sizes: blobs over `--max-filesize` are skipped without being
+/// read) and `git cat-file --batch`.
+fn scan(
+    repo: &Repo,
+    linter: &Linter,
+    ready: &Ready,
+    range: bool,
+    limit: u64,
+) -> anyhow::Result<Scanned> {
     let state = std::sync::Mutex::new(Scanned::default());
     let lock = || state.lock().unwrap_or_else(|p| p.into_inner());
-    let visit = |idx: u32, bytes: &[u8]| {
-        crate::output::progress::tick();
-        if walk::is_binary(bytes) {
-            lock().skipped.push((idx, SkipReason::Binary.to_string()));
+    let lint = |table: &Table, oid: Oid, bytes: &[u8]| {
+        let Some(&b) = table.blob_ids.get(&oid) else {
             return;
-        }
-        if !may_hold_secret(bytes) {
-            lock().scanned += 1;
-            return;
-        }
-        let path = &objects.paths[objects.path_of[idx as usize] as usize];
+        };
+        let path = &table.paths[table.blobs[b as usize].path as usize];
         let (report, text) = linter.lint_blob(path, Path::new(&**path), bytes);
         let keyed: Vec<_> = match &text {
             Some(text) => report
                 .findings
                 .into_iter()
-                .map(|f| (idx, secret_digest(f.rule, text, &f.span), f))
+                .map(|f| (oid, secret_digest(f.rule, text, &f.span), f))
                 .collect(),
             None => Vec::new(),
         };
         let mut st = lock();
-        st.scanned += 1;
-        st.suppressed += report.suppressed;
+        st.scanned.push((oid, report.suppressed));
         st.findings.extend(keyed);
     };
-    let done: Vec<std::sync::atomic::AtomicBool> = objects
-        .oids
-        .iter()
-        .map(|_| std::sync::atomic::AtomicBool::new(false))
-        .collect();
+    let visit = |oid: Oid, bytes: &[u8]| {
+        crate::output::progress::tick();
+        if walk::is_binary(bytes) {
+            lock().skipped.push((oid, SkipReason::Binary.to_string()));
+            return;
+        }
+        if !may_hold_secret(bytes) {
+            lock().scanned.push((oid, 0));
+            return;
+        }
+        let table = match ready.now() {
+            Some(table) => table,
+            None => {
+                let mut st = lock();
+                if st.deferred_bytes + bytes.len() <= DEFER_BYTES {
+                    st.deferred_bytes += bytes.len();
+                    st.deferred.push((oid, bytes.to_vec()));
+                    return;
+                }
+                drop(st);
+                ready.wait()
+            }
+        };
+        if let Ok(table) = table {
+            lint(table, oid, bytes);
+        }
+    };
+    let done: std::sync::Mutex<HashSet<Oid>> = std::sync::Mutex::new(HashSet::new());
+    let done_lock = || done.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(dir) = &repo.objects {
-        let index: HashMap<&[u8], u32> = objects
-            .oids
-            .iter()
-            .enumerate()
-            .map(|(i, oid)| (&oid[..repo.hex_len / 2], i as u32))
-            .collect();
+        let listed = if range { ready.wait().ok() } else { None };
+        if range && listed.is_none() {
+            // The listing failed: the run reports why.
+            return Ok(Scanned::default());
+        }
+        let wanted = |raw: &[u8]| {
+            let oid = oid_from(raw);
+            listed.is_none_or(|t| t.blob_ids.contains_key(&oid)) && !done_lock().contains(&oid)
+        };
         // A pack the reader refuses is read through git below: same result, git's speed.
         let refused = pack::read(
             dir,
             repo.hex_len / 2,
-            &|oid| index.get(oid).copied(),
-            &done,
+            &wanted,
+            &|raw| done_lock().insert(oid_from(raw)),
             limit,
             workers(),
-            &|idx, got| match got {
-                pack::Got::Content(bytes) => visit(idx, bytes),
+            &|raw, got| match got {
+                pack::Got::Content(bytes) => visit(oid_from(raw), bytes),
                 pack::Got::TooLarge(size) => lock()
                     .skipped
-                    .push((idx, SkipReason::TooLarge(size).to_string())),
+                    .push((oid_from(raw), SkipReason::TooLarge(size).to_string())),
             },
         );
         lock().pack_notes = refused
@@ -914,37 +941,63 @@ fn scan(repo: &Repo, linter: &Linter, objects: &Objects, limit: u64) -> anyhow::
             })
             .collect();
     }
-    let rest: Vec<u32> = (0..objects.oids.len() as u32)
-        .filter(|&i| !done[i as usize].load(std::sync::atomic::Ordering::Relaxed))
-        .collect();
+    let Ok(table) = ready.wait() else {
+        return Ok(Scanned::default());
+    };
+    let deferred = std::mem::take(&mut lock().deferred);
+    for (oid, bytes) in deferred {
+        lint(table, oid, &bytes);
+    }
+    let rest: Vec<Oid> = {
+        let done = done_lock();
+        table
+            .blobs
+            .iter()
+            .map(|b| b.oid)
+            .filter(|oid| !done.contains(oid))
+            .collect()
+    };
     {
         let mut st = lock();
-        st.from_packs = objects.oids.len() - rest.len();
+        st.from_packs = table.blobs.len() - rest.len();
         st.through_git = rest.len();
     }
+    read_rest(repo, &rest, limit, &lock, &visit)?;
+    Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// The listed blobs the packs did not give: sizes through `git cat-file --batch-check`, then
+/// the ones within the limit through `git cat-file --batch`.
+fn read_rest<'a>(
+    repo: &Repo,
+    rest: &[Oid],
+    limit: u64,
+    lock: &dyn Fn() -> std::sync::MutexGuard<'a, Scanned>,
+    visit: &(dyn Fn(Oid, &[u8]) + Sync),
+) -> anyhow::Result<()> {
     if rest.is_empty() {
-        return Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()));
+        return Ok(());
     }
-    let rest_oids: Vec<Oid> = rest.iter().map(|&i| objects.oids[i as usize]).collect();
-    let sizes = sizes(repo, &rest_oids)?;
+    let sizes = sizes(repo, rest)?;
     let mut wanted = Vec::new();
     {
         let mut st = lock();
-        for (&i, size) in rest.iter().zip(&sizes) {
+        for (i, (oid, size)) in rest.iter().zip(&sizes).enumerate() {
             match size {
                 Size::Blob(size) if *size > limit => st
                     .skipped
-                    .push((i, SkipReason::TooLarge(*size).to_string())),
-                Size::Blob(_) => wanted.push(i),
+                    .push((*oid, SkipReason::TooLarge(*size).to_string())),
+                Size::Blob(_) => wanted.push(i as u32),
                 Size::NotBlob => {}
                 Size::Missing => st
                     .skipped
-                    .push((i, "blob missing from the clone".to_string())),
+                    .push((*oid, "blob missing from the clone".to_string())),
             }
         }
     }
-    read_blobs(repo, &objects.oids, wanted, limit, &visit)?;
-    Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()))
+    read_blobs(repo, rest, wanted, limit, &|i, bytes| {
+        visit(rest[i as usize], bytes)
+    })
 }
 
 /// Scanning threads: one per core, at most 8.
@@ -954,9 +1007,9 @@ fn workers() -> usize {
 
 /// Scan the history of the repository at `opts.repo`.
 ///
-/// Two pipelines run side by side: `rev-list | diff-tree` (which commit introduced each blob,
-/// where) and `rev-list --objects` → `cat-file --batch-check` → `cat-file --batch` → the
-/// engine (what each blob holds). Their results meet by object ID.
+/// Two things run side by side: `rev-list | diff-tree` (which commit introduced each blob,
+/// where) and reading the packs into the engine (what each blob holds). Their results meet
+/// by object ID.
 pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     let repo = Repo::open(opts.repo, opts.explicit)?;
     let revs = opts.range.map(parse_range).transpose()?;
@@ -966,20 +1019,28 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             walk::is_excluded(&exclude_root.join(path), set, &opts.walk.exclude_root)
         })
     };
-    let (table, scanned) = std::thread::scope(|s| {
-        let listing = s.spawn(|| list(&repo, revs.as_deref(), &exclude));
-        let scanned = objects(&repo, revs.as_deref())
-            .and_then(|objs| Ok((scan(&repo, linter, &objs, opts.walk.max_filesize)?, objs)));
-        let table = listing
-            .join()
+    let ready = Ready::new();
+    let scanned = std::thread::scope(|s| {
+        s.spawn(|| {
+            let table = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                list(&repo, revs.as_deref(), &exclude)
+            }))
             .unwrap_or_else(|_| Err(anyhow::anyhow!("--history: the listing thread panicked")));
-        (table, scanned)
+            ready.set(table);
+        });
+        scan(
+            &repo,
+            linter,
+            &ready,
+            revs.is_some(),
+            opts.walk.max_filesize,
+        )
     });
-    let table = table?;
-    let (scanned, objects) = scanned?;
+    let table = ready.take()?;
+    let scanned = scanned?;
 
     let mut result = LintResult::default();
-    let blob_of = |obj: u32| table.blob_ids.get(&objects.oids[obj as usize]).copied();
+    let blob_of = |oid: Oid| table.blob_ids.get(&oid).copied();
     let display_at = |b: &Blob| {
         format!(
             "{}@{}",
@@ -996,7 +1057,12 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
                 .push((display_at(&table.blobs[b as usize]), reason.clone()));
         }
     }
-    result.suppressed = scanned.suppressed;
+    result.suppressed = scanned
+        .scanned
+        .iter()
+        .filter(|(oid, _)| blob_of(*oid).is_some())
+        .map(|(_, n)| n)
+        .sum();
     let mut groups: HashMap<(&'static str, [u8; 32]), Group> = HashMap::new();
     for (obj, digest, finding) in scanned.findings {
         let Some(idx) = blob_of(obj) else { continue };
@@ -1028,7 +1094,11 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     }
     let (from_packs, through_git) = (scanned.from_packs, scanned.through_git);
     let pack_notes = scanned.pack_notes;
-    let scanned = scanned.scanned;
+    let scanned = scanned
+        .scanned
+        .iter()
+        .filter(|(oid, _)| blob_of(*oid).is_some())
+        .count();
 
     let head = if groups.is_empty() {
         HashSet::new()

@@ -14,18 +14,18 @@
 //! limit that other versions are deltas of, a chain that would hold more than
 //! [`HELD_BYTES`] at once, an index too large to load ([`MAX_INDEX_BYTES`]), an unknown index
 //! or pack version, and any read or format error (a pack deleted by a concurrent `git gc`).
-//! The caller reads the blobs [`read`] did not mark done through `git cat-file --batch`.
+//! The caller reads the blobs [`read`] did not hand over through `git cat-file --batch`.
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// A pack's index larger than this is left to git: loading it would cost more memory than
-/// `--history` promises.
-const MAX_INDEX_BYTES: u64 = 64 << 20;
+/// A pack's index larger than this (about 600,000 objects) is left to git: its layout (about
+/// 50 bytes an object) would cost more memory than `--history` promises.
+const MAX_INDEX_BYTES: u64 = 16 << 20;
 /// Bytes of blob versions one worker holds at once along a delta chain; the versions under
 /// a deeper link are left to git.
-pub const HELD_BYTES: usize = 32 << 20;
+pub const HELD_BYTES: usize = 16 << 20;
 
 const NONE: u32 = u32::MAX;
 const OBJ_BLOB: u8 = 3;
@@ -71,15 +71,20 @@ struct Entry {
     /// The entry (by offset order) this one is a delta of; [`NONE`] for a whole object or a
     /// base outside the pack.
     base: u32,
-    /// Index into the caller's wanted list, or [`NONE`].
-    wanted: u32,
-    /// This entry or one of its deltas is wanted and not yet done.
+    /// Its object ID's place in the index.
+    oid: u32,
+    /// The caller wants it (asked once, while the pack is laid out).
+    wanted: bool,
+    /// This entry or one of its deltas is wanted.
     needed: bool,
 }
 
 /// A pack with its entries linked: `children[first[i]..first[i + 1]]` are the deltas of `i`.
 struct Layout {
     path: PathBuf,
+    /// The index's object IDs, `hash` bytes each.
+    oids: Vec<u8>,
+    hash: usize,
     entries: Vec<Entry>,
     first: Vec<u32>,
     children: Vec<u32>,
@@ -90,11 +95,7 @@ fn be32(b: &[u8]) -> u32 {
 }
 
 /// Parse `PACK.idx` (version 2) and the pack's entry headers.
-fn layout(
-    pack: &Path,
-    hash: usize,
-    wanted: &dyn Fn(&[u8]) -> Option<u32>,
-) -> std::io::Result<Layout> {
+fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::Result<Layout> {
     let idx_path = pack.with_extension("idx");
     let idx_len = std::fs::metadata(&idx_path)?.len();
     if idx_len > MAX_INDEX_BYTES {
@@ -213,13 +214,15 @@ fn layout(
             _ => return Err(bad("unknown pack entry type")),
         }
         pos = offset + read;
+        let at = by_offset[k].1;
         entries.push(Entry {
             data: pos,
             end,
             kind,
             size,
             base,
-            wanted: wanted(oid(by_offset[k].1 as usize)).unwrap_or(NONE),
+            oid: at,
+            wanted: wanted(oid(at as usize)),
             needed: false,
         });
     }
@@ -254,20 +257,21 @@ fn layout(
     }
     Ok(Layout {
         path: pack.to_path_buf(),
+        oids: idx[oids_at..oids_at + n * hash].to_vec(),
+        hash,
         entries,
         first,
         children,
     })
 }
 
-/// Mark every entry on the way from a wanted, not yet done blob to its chain's root; return
-/// the roots that are whole blobs.
-fn mark_needed(layout: &mut Layout, done: &[AtomicBool]) -> Vec<u32> {
+/// Mark every entry on the way from a wanted object to its chain's root; return the roots
+/// that are whole blobs.
+fn mark_needed(layout: &mut Layout) -> Vec<u32> {
     let n = layout.entries.len();
     let mut roots = Vec::new();
     for i in 0..n {
-        let w = layout.entries[i].wanted;
-        if w == NONE || done[w as usize].load(Ordering::Relaxed) {
+        if !layout.entries[i].wanted {
             continue;
         }
         let mut at = i as u32;
@@ -302,10 +306,22 @@ impl Worker {
         self.file.read_exact(&mut self.compressed)?;
         let size = usize::try_from(e.size).map_err(|_| bad("object too large"))?;
         let mut out = Vec::with_capacity(size);
-        self.inflater.reset(true);
+        // The zlib header is checked here and the deflate data inflated raw: git's own
+        // checksum of the object is its ID, so the Adler-32 trailer is not recomputed.
+        let [cmf, flg, ..] = self.compressed[..] else {
+            return Err(bad("truncated zlib stream"));
+        };
+        if cmf & 0x0f != 8 || flg & 0x20 != 0 || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
+            return Err(bad("not a zlib stream"));
+        }
+        self.inflater.reset(false);
         let status = self
             .inflater
-            .decompress_vec(&self.compressed, &mut out, flate2::FlushDecompress::Finish)
+            .decompress_vec(
+                &self.compressed[2..],
+                &mut out,
+                flate2::FlushDecompress::Finish,
+            )
             .map_err(|err| bad(format!("bad zlib stream: {err}")))?;
         if status != flate2::Status::StreamEnd || out.len() != size {
             return Err(bad("zlib stream does not match its size"));
@@ -393,25 +409,27 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Read every wanted blob this pack can give, on `workers` threads. A wanted blob is handed
-/// to `each` once over all packs: `done` is claimed before the call. Errors stop the pack;
-/// the blobs not done are the caller's to read another way.
+/// Read every wanted blob this pack can give, on `workers` threads, handing each one that
+/// `claim` accepts to `each`. Errors stop the pack; the blobs not handed over are the
+/// caller's to read another way.
 fn read_pack(
     layout: &Layout,
     roots: &[u32],
     limit: u64,
     workers: usize,
-    done: &[AtomicBool],
-    each: &(dyn Fn(u32, Got<'_>) + Sync),
+    claim: &(dyn Fn(&[u8]) -> bool + Sync),
+    each: &(dyn Fn(&[u8], Got<'_>) + Sync),
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let walk = |worker: &mut Worker, root: u32| -> std::io::Result<()> {
         let entries = &layout.entries;
         let deliver = |i: u32, got: Got<'_>| {
-            let w = entries[i as usize].wanted;
-            if w != NONE && !done[w as usize].swap(true, Ordering::Relaxed) {
-                each(w, got);
+            let e = &entries[i as usize];
+            let at = e.oid as usize * layout.hash;
+            let oid = &layout.oids[at..at + layout.hash];
+            if e.wanted && claim(oid) {
+                each(oid, got);
             }
         };
         let root_entry = &entries[root as usize];
@@ -464,7 +482,7 @@ fn read_pack(
                 scope.spawn(|| -> std::io::Result<()> {
                     let mut worker = Worker {
                         file: File::open(&layout.path)?,
-                        inflater: flate2::Decompress::new(true),
+                        inflater: flate2::Decompress::new(false),
                         compressed: Vec::new(),
                     };
                     loop {
@@ -494,27 +512,25 @@ fn read_pack(
     result.map(|_| ())
 }
 
-/// Read the wanted blobs (`wanted` finds an object ID's index, below `done.len()`) from the
-/// packs of the object folder `objects` with `workers` threads, calling `each` once per blob
-/// read and setting its `done` flag. Returns the packs it could not read, with why, for
-/// `--verbose`; the blobs still not done are for the caller to read through git.
+/// Read the blobs `wanted` accepts from the packs of the object folder `objects` with
+/// `workers` threads, calling `each` with the object ID and content of every blob that
+/// `claim` (called once per blob read, from any thread) accepts: the caller's record of
+/// what is done, so a blob in two packs is handed over once. Returns the packs it could not
+/// read, with why; the blobs they held are for the caller to read through git.
 pub fn read(
     objects: &Path,
     hash: usize,
-    wanted: &dyn Fn(&[u8]) -> Option<u32>,
-    done: &[AtomicBool],
+    wanted: &dyn Fn(&[u8]) -> bool,
+    claim: &(dyn Fn(&[u8]) -> bool + Sync),
     limit: u64,
     workers: usize,
-    each: &(dyn Fn(u32, Got<'_>) + Sync),
+    each: &(dyn Fn(&[u8], Got<'_>) + Sync),
 ) -> Vec<(PathBuf, std::io::Error)> {
     let mut failures = Vec::new();
     for pack in packs(objects) {
-        if done.iter().all(|d| d.load(Ordering::Relaxed)) {
-            break;
-        }
         let result = layout(&pack, hash, wanted).and_then(|mut layout| {
-            let roots = mark_needed(&mut layout, done);
-            read_pack(&layout, &roots, limit, workers, done, each)
+            let roots = mark_needed(&mut layout);
+            read_pack(&layout, &roots, limit, workers, claim, each)
         });
         if let Err(e) = result {
             failures.push((pack, e));
