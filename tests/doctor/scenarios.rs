@@ -991,6 +991,12 @@ fn verbose_prints_the_checklist_trail() {
     );
     assert!(trail.contains("      GET https://acme.atlassian.net/_edge/tenant_info → 200"));
     assert!(trail.contains("  endpoint: site URL or gateway: refused on acme.atlassian.net, accepted through the gateway: use https://api.atlassian.com/ex/jira/"));
+    // AT201 was known offline (a service account on the site URL): the unit gives its fix
+    // the resolved cloud ID.
+    assert!(
+        trail.contains("/rest/api/3/issue/OPS-1 → AT201\n"),
+        "{trail}"
+    );
     assert!(
         trail.contains("  the request itself: answered 401\n"),
         "{trail}"

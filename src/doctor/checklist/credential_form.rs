@@ -54,4 +54,19 @@ mod tests {
             assert_eq!(said.is_some(), *want == Severity::Warning);
         }
     }
+
+    /// The trail names the finding the unit changed.
+    #[test]
+    fn the_trail_names_the_lowered_finding() {
+        let mut run = Run::site("https://acme.atlassian.net/rest/api/3/issue/OPS-1");
+        run.findings
+            .push(Finding::new(Code::AT103, "a stray newline", "trim it"));
+        run.accepted_on_site();
+        let (_, trail) = run.checklist();
+        let step = trail
+            .iter()
+            .find(|s| s.unit == "credential form, once accepted")
+            .expect("the unit applied");
+        assert_eq!(step.found, [Code::AT103]);
+    }
 }

@@ -125,7 +125,7 @@ impl Said {
 }
 
 /// One line of the trail: a unit that applied, what it probed, how it concluded and the
-/// findings it added.
+/// findings it added or changed (a fix with the resolved cloud ID, a lowered severity).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub unit: &'static str,
@@ -300,17 +300,26 @@ impl Out<'_> {
 pub fn run(cx: &Cx<'_>, out: &mut Out<'_>) -> Vec<Step> {
     let mut trail = Vec::new();
     for unit in CHECKLIST {
-        let before = out.findings.len();
+        let before: Vec<String> = out.findings.iter().map(fingerprint).collect();
         if let Some(said) = (unit.run)(cx, out) {
+            let found = (out.findings.iter().enumerate())
+                .filter(|(i, f)| before.get(*i) != Some(&fingerprint(f)))
+                .map(|(_, f)| f.rule)
+                .collect();
             trail.push(Step {
                 unit: unit.name,
                 probed: said.probed,
                 because: said.because,
-                found: out.findings[before..].iter().map(|f| f.rule).collect(),
+                found,
             });
         }
     }
     trail
+}
+
+/// What a unit may change in a finding.
+fn fingerprint(f: &Finding) -> String {
+    format!("{} {} {} {}", f.rule, f.severity, f.message, f.fix)
 }
 
 /// `accessible-resources`: is the URL's cloud ID among the sites the credential reaches?
