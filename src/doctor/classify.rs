@@ -303,6 +303,85 @@ mod tests {
         );
     }
 
+    /// (status, headers, body) of Jira's `myself` → what the answer says (facts sheet §3).
+    #[test]
+    #[allow(clippy::type_complexity)] // table rows
+    fn every_kind_of_answer() {
+        let table: &[(u16, &[(&str, &str)], &str, Answer)] = &[
+            (
+                200,
+                &[("x-aaccountid", "5b10")],
+                r#"{"accountId":"5b10"}"#,
+                Answer::Ok,
+            ),
+            // No X-AAccountId: Jira answered as anonymous.
+            (200, &[], r#"{"accountId":"5b10"}"#, Answer::Anonymous),
+            (
+                200,
+                &[("content-type", "text/html")],
+                "<html>log in</html>",
+                Answer::Unproven,
+            ),
+            (204, &[("x-aaccountid", "5b10")], "", Answer::Unproven),
+            (
+                302,
+                &[("location", "https://id.atlassian.com/login")],
+                "",
+                Answer::Redirect,
+            ),
+            (
+                401,
+                &[("x-failure-category", "FAILURE_CLIENT_SCOPE_CHECK")],
+                "",
+                Answer::ScopeMismatch,
+            ),
+            (
+                401,
+                &[(
+                    "www-authenticate",
+                    "OAuth realm=\"https%3A%2F%2Facme.atlassian.net\"",
+                )],
+                "",
+                Answer::Unauthenticated,
+            ),
+            (
+                403,
+                &[],
+                r#"{"errorMessages":["no"],"errors":{}}"#,
+                Answer::Forbidden,
+            ),
+            (
+                403,
+                &[("x-seraph-loginreason", "AUTHENTICATION_DENIED")],
+                "",
+                Answer::Captcha,
+            ),
+            (
+                404,
+                &[],
+                r#"{"errorMessages":["no"],"errors":{}}"#,
+                Answer::NotFound,
+            ),
+            (410, &[], "", Answer::Gone),
+            (
+                429,
+                &[("x-ratelimit-reset", "2026-09-01T10:00Z")],
+                "",
+                Answer::RateLimited,
+            ),
+            (503, &[("retry-after", "30")], "", Answer::ServerError),
+            (418, &[], "", Answer::Other),
+        ];
+        for (status, headers, body, want) in table {
+            let mut e = ex(*status, headers, body);
+            e.url = "https://acme.atlassian.net/rest/api/3/myself".into();
+            assert_eq!(classify(&e), *want, "{status} {headers:?} {body}");
+        }
+        let mut silent = ex(200, &[], "");
+        silent.status = None;
+        assert_eq!(classify(&silent), Answer::NoAnswer);
+    }
+
     #[test]
     fn reads_identity() {
         let e = ex(
