@@ -35,7 +35,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             let m = mask(&b.secret);
             let (words, key) = match crate::token::classify(&b.secret).kind {
                 TokenKind::Legacy => (TokenKind::Legacy.words(), format!("basic-legacy:{m}")),
-                TokenKind::Unknown if is_password(&b.secret) => {
+                TokenKind::Unknown if common::is_password(&b.secret) => {
                     (token::PASSWORD, format!("basic-password:{}:{m}", b.user))
                 }
                 _ => continue,
@@ -50,28 +50,29 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
+    // A literal account password handed to Basic auth (directly, or through variables the
+    // file assigns literally). A user that is not an email is a Data Center login unless the
+    // file calls a Cloud site.
+    if cx.atlassian_context() {
+        let cloud = cx.text.contains(".atlassian.net");
+        for p in common::literal_pairs(cx) {
+            if !common::is_password(&p.secret) || !(crate::account::is_email(&p.user) || cloud) {
+                continue;
+            }
+            let m = mask(&p.secret);
+            out.push(
+                Hit::new(
+                    p.range,
+                    format!("Basic auth for {}: {}", p.user, token::PASSWORD.message(&m)),
+                    format!("pair-password:{}:{m}", p.user),
+                )
+                .fix(token::PASSWORD.fix),
+            );
+        }
+    }
     let legacy = TokenKind::Legacy.words();
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
         out.push(Hit::new(c.range, legacy.message(&m), format!("legacy:{m}")).fix(legacy.fix));
     }
-}
-
-/// Does a decoded Basic secret look like a password someone typed (and not a placeholder,
-/// a variable or a token of a known kind)?
-fn is_password(secret: &str) -> bool {
-    let lower = secret.to_ascii_lowercase();
-    secret.len() >= 6
-        && !crate::account::is_placeholder(secret)
-        && !crate::account::is_variable(secret)
-        && ![
-            "password", "passwd", "secret", "token", "example", "sample", "dummy", "pass123",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-        && secret
-            .chars()
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-            >= 4
 }

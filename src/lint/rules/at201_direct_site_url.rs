@@ -177,6 +177,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut uses_rest: Option<bool> = None;
     let mut has_credential: Option<bool> = None;
     let mut fenced = None;
+    let mut joined: Vec<(String, bool)> = Vec::new();
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
             continue;
@@ -252,6 +253,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             // `SITE_URL = "https://acme.atlassian.net"` beside `API_TOKEN = ...`: the
             // settings of an API client, whichever file then uses them.
             report(out, "API client base URL set to the site URL");
+        } else if let Some(name) = cx
+            .pattern("assigned-to")
+            .captures(before)
+            .and_then(|c| c.name("name"))
+            .map(|n| n.as_str())
+            && joined_with_rest(cx, name, &mut joined)
+        {
+            // `JIRA = "https://acme.atlassian.net"` ... `JIRA + "/rest/api/3/myself"`.
+            report(out, "REST URL built on the site URL");
         }
     }
     // A bare host handed straight to an HTTP client: `HTTPSConnection("acme.atlassian.net")`.
@@ -369,6 +379,25 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
+}
+
+/// Is the variable `name` joined with a REST path somewhere in the file (`name + "/rest/...`,
+/// `f"{name}/rest/..."`, `"${name}/wiki/rest/..."`, `$name . '/rest/...'`)? Each name is
+/// looked up once, at most 16.
+fn joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> bool {
+    if let Some((_, found)) = seen.iter().find(|(n, _)| n == name) {
+        return *found;
+    }
+    if seen.len() >= 16 {
+        return false;
+    }
+    let n = regex::escape(name);
+    let found = regex::Regex::new(&format!(
+        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`]/?(?:wiki/)?(?:rest|api)/|\{{\s*{n}\s*\}}/?(?:wiki/)?(?:rest|api)/|\$\{{?{n}\}}?/?(?:wiki/)?(?:rest|api)/|\$\({n}\)/?(?:wiki/)?(?:rest|api)/|\${n}\b\s*\.\s*["']/?(?:wiki/)?(?:rest|api)/"#
+    ))
+    .is_ok_and(|re| re.is_match(cx.text));
+    seen.push((name.to_string(), found));
+    found
 }
 
 /// Is every URL use of `$VAR` the tenant-info lookup (how one gets the cloud ID)?

@@ -145,11 +145,23 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let fences = (cx.kind == FileKind::Markdown).then(|| common::markdown_fences(cx.text));
     let mut self_hosted: Option<bool> = None;
     let mut resolved = Resolved::new();
+    let mut base: Option<&str> = None;
     for caps in cx.pattern("rest-path").captures_iter(cx.text) {
         let Some(p) = caps.name("path") else { continue };
         // `/rest/api/3/search` but not `/rest/api/3/search/jql`: the path must end here.
         let path = p.as_str().trim_end_matches('/');
         let Some(e) = removed::lookup(None, path) else {
+            // A Cloud REST API base (`https://api.atlassian.com/ex/jira/<id>/rest/api/3/`) that
+            // relative endpoints are joined to.
+            if base.is_none() && p.as_str().ends_with('/') && API_BASES.contains(&path) {
+                let (line, line_start) = cx.line_at(p.start());
+                let at = p.start() - line_start;
+                let from = at.saturating_sub(NEAR);
+                let before = line.get(from..at).unwrap_or("");
+                if host_before(cx, before, &mut resolved) == Some(true) {
+                    base = Some(path);
+                }
+            }
             continue;
         };
         // A method named on the same line that the table does not list (POST to a path whose
@@ -212,4 +224,39 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let (msg, fix) = removed::describe(e, &method, path);
         out.push(Hit::new(p.range(), msg, format!("removed:{path}")).fix(fix));
     }
+    // Relative endpoints joined to that base: Retrofit `@GET("search")`,
+    // `SEARCH_END_POINT = "search"`.
+    let Some(base) = base else { return };
+    for caps in cx.pattern("relative-endpoint").captures_iter(cx.text) {
+        let Some(rel) = caps.name("rel") else {
+            continue;
+        };
+        let path = format!("{base}/{}", rel.as_str());
+        // `@POST("space")` creates a space: only a removed method counts.
+        let declared = caps
+            .name("method")
+            .map(|m| m.as_str())
+            .filter(|m| *m != "HTTP");
+        let Some(e) = removed::lookup(declared, &path) else {
+            continue;
+        };
+        let method = e.methods.join("|");
+        let (msg, fix) = removed::describe(e, &method, &path);
+        out.push(
+            Hit::new(
+                rel.range(),
+                format!("{msg} (`{}` joined to the API base {base}/)", rel.as_str()),
+                format!("removed:{path}"),
+            )
+            .fix(fix),
+        );
+    }
 }
+
+/// REST API bases that relative endpoint paths are joined to.
+const API_BASES: &[&str] = &[
+    "/rest/api/2",
+    "/rest/api/3",
+    "/rest/api/latest",
+    "/wiki/rest/api",
+];

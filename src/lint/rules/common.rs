@@ -144,6 +144,119 @@ fn literal_base64_of<'a>(cx: &Cx<'a>, var: &str) -> Option<regex::Match<'a>> {
     re.captures(cx.text)?.name("b64")
 }
 
+/// A literal `user, secret` pair handed to Basic auth (the `pair-call` and `pair-user`
+/// patterns): the secret is not a token of a known kind (those have their own findings).
+pub struct LiteralPair {
+    /// The secret's range.
+    pub range: Range<usize>,
+    pub user: String,
+    pub secret: String,
+}
+
+/// Every literal (email, secret) pair given to a Basic-auth call, `-u`, or credential object,
+/// where the user is a real-looking email and the secret is not a variable or placeholder.
+pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
+    let mut out: Vec<LiteralPair> = Vec::new();
+    for id in ["pair-call", "pair-user"] {
+        for caps in cx.pattern(id).captures_iter(cx.text) {
+            let (Some(u), Some(m)) = (caps.name("user"), caps.name("secret")) else {
+                continue;
+            };
+            let (user, secret) = (u.as_str(), m.as_str());
+            if !crate::account::is_email(user)
+                || crate::account::is_placeholder(user)
+                || token::classify(secret).kind != TokenKind::Unknown
+                || crate::account::is_placeholder(secret)
+                || crate::account::is_variable(secret)
+                || out.iter().any(|p| p.range == m.range())
+            {
+                continue;
+            }
+            out.push(LiteralPair {
+                range: m.range(),
+                user: user.to_string(),
+                secret: secret.to_string(),
+            });
+        }
+    }
+    // Both given as variables: resolved through the file's literal assignments.
+    let mut resolved: Vec<(String, Option<(Range<usize>, String)>)> = Vec::new();
+    for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
+        let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
+            .iter()
+            .find_map(|(u, s)| Some((caps.name(u)?, caps.name(s)?)));
+        let Some((u, s)) = names else { continue };
+        let Some((_, user)) = literal_value(cx, u.as_str(), &mut resolved) else {
+            continue;
+        };
+        let Some((range, secret)) = literal_value(cx, s.as_str(), &mut resolved) else {
+            continue;
+        };
+        if user.is_empty()
+            || crate::account::is_placeholder(&user)
+            || crate::account::is_variable(&user)
+            || token::classify(&secret).kind != TokenKind::Unknown
+            || crate::account::is_placeholder(&secret)
+            || crate::account::is_variable(&secret)
+            || out.iter().any(|p| p.range == range)
+        {
+            continue;
+        }
+        out.push(LiteralPair {
+            range,
+            user,
+            secret,
+        });
+    }
+    out
+}
+
+/// The literal string a variable is assigned in the file (`$password = 'x';`,
+/// `const user = "x"`, `password: "x"`), with its range. Each name is looked up once, at most 16.
+fn literal_value(
+    cx: &Cx<'_>,
+    name: &str,
+    cache: &mut Vec<(String, Option<(Range<usize>, String)>)>,
+) -> Option<(Range<usize>, String)> {
+    if let Some((_, v)) = cache.iter().find(|(n, _)| n == name) {
+        return v.clone();
+    }
+    if cache.len() >= 16 {
+        return None;
+    }
+    let found = regex::Regex::new(&format!(
+        r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
+        regex::escape(name)
+    ))
+    .ok()
+    .and_then(|re| {
+        re.captures(cx.text)
+            .and_then(|c| c.name("v"))
+            .map(|m| (m.range(), m.as_str().to_string()))
+    });
+    cache.push((name.to_string(), found.clone()));
+    found
+}
+
+/// Does a secret look like a password someone typed (and not a placeholder, a variable or a
+/// token of a known kind)?
+pub fn is_password(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    secret.len() >= 6
+        && !crate::account::is_placeholder(secret)
+        && !crate::account::is_variable(secret)
+        && ![
+            "password", "passwd", "secret", "token", "example", "sample", "dummy", "pass123",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        && secret
+            .chars()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+            >= 4
+}
+
 /// Decode a base64 value to a `user:secret` pair (no control characters).
 pub fn decode_pair(b64: &str) -> Option<(String, String)> {
     let decoded = decode_b64(b64)?;
