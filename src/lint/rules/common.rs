@@ -180,7 +180,7 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
         }
     }
     // Both given as variables: resolved through the file's literal assignments.
-    let mut resolved: Vec<(String, Option<(Range<usize>, String)>)> = Vec::new();
+    let mut resolved: Literals = Vec::new();
     for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
         let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
             .iter()
@@ -211,13 +211,12 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     out
 }
 
+/// Variables looked up by [`literal_value`], with the literal each holds (if any).
+type Literals = Vec<(String, Option<(Range<usize>, String)>)>;
+
 /// The literal string a variable is assigned in the file (`$password = 'x';`,
 /// `const user = "x"`, `password: "x"`), with its range. Each name is looked up once, at most 16.
-fn literal_value(
-    cx: &Cx<'_>,
-    name: &str,
-    cache: &mut Vec<(String, Option<(Range<usize>, String)>)>,
-) -> Option<(Range<usize>, String)> {
+fn literal_value(cx: &Cx<'_>, name: &str, cache: &mut Literals) -> Option<(Range<usize>, String)> {
     if let Some((_, v)) = cache.iter().find(|(n, _)| n == name) {
         return v.clone();
     }
