@@ -695,7 +695,8 @@ pub fn parse_range(range: &str) -> anyhow::Result<Vec<&str>> {
 /// prefix (`ATATT3`, `ATCTT3`, `ATOA`, `ATBB`), the word `basic` in any case (a literal
 /// `Basic` header), or a run of exactly 24 ASCII letters and digits between
 /// non-alphanumerics (the shape every legacy-token pattern captures); UTF-16 text is always
-/// handed on. The unit test
+/// handed on; and for literal passwords (AT104) a word that hands credentials to Basic auth
+/// (`auth`, `userpwd`, `credential`, `login`, `-u`, `--user`). The unit test
 /// `gate_passes_everything_the_rules_find` runs every rule example through the engine and
 /// fails if a finding comes from bytes this gate would skip, so a new secret shape cannot be
 /// dropped silently.
@@ -748,7 +749,18 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
         // The next run starts after `end`.
         i = end.div_ceil(24) * 24;
     }
-    false
+    // A literal password handed to Basic auth (AT104): the call, `-u`, `CURLOPT_USERPWD`
+    // or credential object names it, in any case.
+    static CREDENTIAL_WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> =
+        std::sync::OnceLock::new();
+    CREDENTIAL_WORDS
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(["auth", "userpwd", "credential", "login", "--user", "-u "])
+                .expect("fixed patterns build")
+        })
+        .is_match(bytes)
 }
 
 /// One scanned occurrence of a secret.
@@ -1244,6 +1256,9 @@ mod tests {
         }
         assert!(found >= 10, "only {found} samples with secrets");
         assert!(!may_hold_secret(b"let value = config.request(jira, 42);\n"));
+        assert!(may_hold_secret(
+            b"curl_setopt($ch, CURLOPT_USERPWD, \"$u:$p\");"
+        ));
         assert!(may_hold_secret(b"JIRA_TOKEN=abcdefghij0123456789abcd\n"));
         assert!(!may_hold_secret(b"JIRA_TOKEN=abcdefghij0123456789abcde\n"));
         assert!(may_hold_secret(b"Authorization: BASIC x"));

@@ -186,6 +186,13 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
             .iter()
             .find_map(|(u, s)| Some((caps.name(u)?, caps.name(s)?)));
         let Some((u, s)) = names else { continue };
+        // `"$a:$b"` and `a + ":" + b` are Basic credentials only where the line says so.
+        if caps.name("u3").is_none() {
+            let whole = caps.get(0).map_or(0, |m| m.start());
+            if !cx.pattern("pair-context").is_match(cx.line_at(whole).0) {
+                continue;
+            }
+        }
         let Some((_, user)) = literal_value(cx, u.as_str(), &mut resolved) else {
             continue;
         };
