@@ -22,6 +22,10 @@ pub enum User {
 
 pub const SERVICE_ACCOUNT_DOMAIN: &str = "@serviceaccount.atlassian.com";
 
+/// AT101's fix, the same in lint and the doctor (offline and live): run as a service account,
+/// or say that this account is one.
+pub const PERSON_FIX: &str = "run automations as a service account (admin.atlassian.com > Directory > Service accounts): give it product access and a project role, create a scoped API token for it and call https://api.atlassian.com/ex/{jira|confluence}/{cloudId}; if this address already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
+
 const PLACEHOLDER_DOMAINS: &[&str] = &[
     "example.com",
     "example.org",

@@ -427,7 +427,7 @@ pub fn check_credential(
             findings.push(Finding::new(
                 Code::AT101,
                 format!("the automation authenticates as {u}, {what}"),
-                "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}",
+                crate::account::PERSON_FIX,
             ));
         }
         _ => {}

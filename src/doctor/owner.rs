@@ -8,7 +8,8 @@ use super::report::{Check, Finding, Status};
 use crate::account::{self, User};
 use crate::catalogue::Code;
 
-pub const AT101_FIX: &str = "create a service account (admin.atlassian.com > Directory > Service accounts), grant it product access and project roles, and use its scoped API token through https://api.atlassian.com/ex/{product}/{cloudId}; if this account already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
+/// AT101's fix: [`account::PERSON_FIX`], as lint gives it.
+pub const AT101_FIX: &str = account::PERSON_FIX;
 
 /// Check: "the live identity is a person's account".
 pub fn confirmed_person(

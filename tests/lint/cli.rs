@@ -551,6 +551,23 @@ fn lint_and_doctor_word_credential_kinds_alike() {
         assert_eq!(lint.len(), 1, "{token}: {lint:?}");
         assert_eq!(lint, doctor, "{token}: lint and doctor --offline differ");
     }
+    // A person's account: each face says it in its own frame (a setting in a file, the
+    // account the doctor authenticates as), with one fix (account::PERSON_FIX).
+    let (lint, doctor) = faces(
+        ".env",
+        &format!(
+            "JIRA_URL=https://acme.atlassian.net\nJIRA_EMAIL=jane.doe@acme.com\nJIRA_API_TOKEN={legacy}"
+        ),
+        "https://acme.atlassian.net/rest/api/3/myself",
+        &[
+            ("ATLASSIAN_EMAIL", "jane.doe@acme.com"),
+            ("ATLASSIAN_API_TOKEN", legacy),
+        ],
+        "AT101",
+    );
+    let fixes = |s: &Said| s.iter().map(|f| f.1.clone()).collect::<Vec<_>>();
+    assert_eq!(lint.len(), 1, "{lint:?}");
+    assert_eq!(fixes(&lint), fixes(&doctor));
 }
 
 #[test]
@@ -653,8 +670,15 @@ fn lint_and_doctor_judge_urls_alike() {
             false,
         ),
     ];
-    for (url, rule, expected) in &cases {
-        let (lint, doctor) = both_faces(url, rule);
+    // The cases run side by side: each is two short processes.
+    let said: Vec<(Said, Said)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = cases
+            .iter()
+            .map(|(url, rule, _)| scope.spawn(move || both_faces(url, rule)))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for ((url, rule, expected), (lint, doctor)) in cases.iter().zip(&said) {
         assert_eq!(
             lint, doctor,
             "{rule} for {url}: lint and doctor --offline differ"
@@ -665,7 +689,7 @@ fn lint_and_doctor_judge_urls_alike() {
             "{rule} for {url}: {lint:?}"
         );
     }
-    let (lint, _) = both_faces(&cases[0].0, "AT202");
+    let lint = &said[0].0;
     assert_eq!(
         lint[0].1,
         format!(

@@ -13,7 +13,7 @@ use super::common::{basic_values, unquote};
 use crate::account::{User, classify_user};
 use crate::lint::{Cx, FileKind, Hit};
 
-const FIX: &str = "run automations as a service account (admin.atlassian.com > Directory > Service accounts): give it product access and a project role, create a scoped API token for it and call https://api.atlassian.com/ex/{jira|confluence}/{cloudId}; if this address already is a dedicated automation account, add it to `service-accounts` in .atlcheck.toml";
+use crate::account::PERSON_FIX as FIX;
 
 enum KeyKind {
     /// Names Atlassian: `JIRA_USER_EMAIL`, `confluence.username`.
