@@ -481,6 +481,33 @@ pub fn cloud_id_problem(product: &str, id: &str) -> Option<Problem> {
     })
 }
 
+/// Where to get a cloud ID instead of an organization ID (AT204).
+pub const ORG_ID_FIX: &str = "organization IDs (admin.atlassian.com/o/{orgId}) only serve the admin APIs; use the site's cloud ID, from curl https://SITE.atlassian.net/_edge/tenant_info or admin.atlassian.com/s/{cloudId}";
+
+/// Where an organization ID was learned, for [`org_id_problem`]'s message.
+pub const ORG_ID_FROM_CONFIG: &str = "listed in `org-ids` of the configuration";
+
+/// AT204: the id after `/ex/{product}/` is one of the organization IDs known, not a cloud ID.
+/// `source` says where they come from ([`ORG_ID_FROM_CONFIG`], or the file lint reads).
+pub fn org_id_problem(
+    product: &str,
+    id: &str,
+    org_ids: &[String],
+    source: &str,
+) -> Option<Problem> {
+    if !org_ids.iter().any(|o| o.eq_ignore_ascii_case(id)) {
+        return None;
+    }
+    Some(Problem {
+        rule: Code::AT204,
+        message: format!(
+            "organization ID {id} ({source}) used as the cloud ID after /ex/{}/",
+            GatewayProduct::parse(product)
+        ),
+        fix: ORG_ID_FIX.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

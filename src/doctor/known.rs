@@ -75,25 +75,23 @@ pub fn org_id_from_config(
     checks: &mut Vec<Check>,
     findings: &mut Vec<Finding>,
 ) {
-    let Surface::Gateway(surface::Gateway { cloud_id, product }) = &t.surface else {
+    let Surface::Gateway(g) = &t.surface else {
         return;
     };
-    if !org_ids.iter().any(|o| o.eq_ignore_ascii_case(cloud_id)) {
+    // Lint's judgement and words (surface::org_id_problem).
+    let Some(p) = surface::org_id_problem(
+        g.product.as_str(),
+        &g.cloud_id,
+        org_ids,
+        surface::ORG_ID_FROM_CONFIG,
+    ) else {
         return;
-    }
+    };
     checks.push(Check::new(
         "org-id",
         Status::Fail,
         "Cloud ID is not an organization ID",
-        format!("{cloud_id} is listed in `org-ids` of the configuration"),
+        format!("{} is listed in `org-ids` of the configuration", g.cloud_id),
     ));
-    findings.push(Finding::new(
-        Code::AT204,
-        format!(
-            "the URL's cloud ID {cloud_id} is an organization ID (listed in `org-ids` of the configuration), not a site's cloud ID"
-        ),
-        format!(
-            "use the site's cloud ID after /ex/{product}/: curl https://SITE.atlassian.net/_edge/tenant_info (or pass --site SITE)"
-        ),
-    ));
+    findings.push(Finding::new(p.rule, p.message, p.fix));
 }

@@ -466,28 +466,40 @@ fn both_faces(url: &str, rule: &str) -> (Said, Said) {
 /// The findings of `rule` from lint on `file` (named `name`, on standard input) and from
 /// `doctor --offline URL` with the credential environment `env`.
 fn faces(name: &str, file: &str, url: &str, env: &[(&str, &str)], rule: &str) -> (Said, Said) {
+    faces_with(name, file, url, env, None, rule)
+}
+
+/// [`faces`], both reading the configuration file `config` (else none).
+fn faces_with(
+    name: &str,
+    file: &str,
+    url: &str,
+    env: &[(&str, &str)],
+    config: Option<&str>,
+    rule: &str,
+) -> (Said, Said) {
     use std::io::Write as _;
     use std::process::Stdio;
-    let mut child = atlcheck(
-        &root(),
-        &[
-            "lint",
-            "-",
-            "--stdin-filename",
-            name,
-            "--isolated",
-            "--format",
-            "json",
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .spawn()
-    .unwrap();
+    let config_args = match config {
+        Some(c) => vec!["--config", c],
+        None => vec!["--isolated"],
+    };
+    let mut lint_args = vec!["lint", "-", "--stdin-filename", name, "--format", "json"];
+    lint_args.extend(&config_args);
+    let mut child = atlcheck(&root(), &lint_args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     writeln!(child.stdin.take().unwrap(), "{file}").unwrap();
     let lint: serde_json::Value =
         serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
-    let mut doctor = atlcheck(&root(), &["doctor", "--offline", "--format", "json", url]);
+    let mut doctor_args = vec!["doctor", "--offline", "--format", "json"];
+    if let Some(c) = config {
+        doctor_args.extend(["--config", c]);
+    }
+    doctor_args.push(url);
+    let mut doctor = atlcheck(&root(), &doctor_args);
     doctor
         .env_remove("ATLASSIAN_API_TOKEN")
         .env_remove("ATLASSIAN_EMAIL")
@@ -568,6 +580,28 @@ fn lint_and_doctor_word_credential_kinds_alike() {
     let fixes = |s: &Said| s.iter().map(|f| f.1.clone()).collect::<Vec<_>>();
     assert_eq!(lint.len(), 1, "{lint:?}");
     assert_eq!(fixes(&lint), fixes(&doctor));
+}
+
+#[test]
+fn lint_and_doctor_judge_org_ids_alike() {
+    // An organization ID from the configuration's `org-ids` in the gateway prefix: one
+    // judgement (surface::org_id_problem), the same AT204 message and fix.
+    const ORG: &str = "1b2c3d4e-1111-4222-8333-444455556666";
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("atlcheck.toml");
+    std::fs::write(&config, format!("org-ids = [\"{ORG}\"]\n")).unwrap();
+    let url = format!("https://api.atlassian.com/ex/Jira/{ORG}/rest/api/3/myself");
+    let (lint, doctor) = faces_with(
+        "call.sh",
+        &format!("curl -sf \"{url}\""),
+        &url,
+        &[],
+        Some(config.to_str().unwrap()),
+        "AT204",
+    );
+    assert_eq!(lint.len(), 1, "{lint:?}");
+    assert_eq!(lint, doctor);
+    assert!(lint[0].0.ends_with("after /ex/jira/"), "{lint:?}");
 }
 
 #[test]

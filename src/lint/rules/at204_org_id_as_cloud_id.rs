@@ -5,7 +5,7 @@
 use crate::lint::{Cx, Hit};
 use crate::surface;
 
-const FIX: &str = "organization IDs (admin.atlassian.com/o/{orgId}) only serve the admin APIs; use the site's cloud ID, from curl https://SITE.atlassian.net/_edge/tenant_info or admin.atlassian.com/s/{cloudId}";
+use surface::ORG_ID_FIX as FIX;
 
 fn org_ids(cx: &Cx<'_>) -> Vec<String> {
     let mut ids: Vec<String> = cx.config.org_ids.clone();
@@ -27,18 +27,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let id = idm.as_str();
-        if surface::is_uuid(id) && orgs.contains(&id.to_ascii_lowercase()) {
-            out.push(
-                Hit::new(
-                    idm.range(),
-                    format!(
-                        "organization ID {id} used as the cloud ID after /ex/{}/",
-                        product.as_str()
-                    ),
-                    format!("org:{id}"),
-                )
-                .fix(FIX),
-            );
+        // The doctor's judgement and words (surface::org_id_problem).
+        let source = if cx.config.org_ids.iter().any(|o| o.eq_ignore_ascii_case(id)) {
+            surface::ORG_ID_FROM_CONFIG
+        } else {
+            "from this file's admin.atlassian.com/o/ URL or org-ID setting"
+        };
+        if let Some(p) = surface::is_uuid(id)
+            .then(|| surface::org_id_problem(product.as_str(), id, &orgs, source))
+            .flatten()
+        {
+            out.push(Hit::new(idm.range(), p.message, format!("org:{id}")).fix(p.fix));
         } else if org_var.is_match(id) {
             out.push(
                 Hit::new(
