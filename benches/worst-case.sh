@@ -20,6 +20,8 @@
 #   hostvar  `JIRA_DN=sN.atlassian.net` assignments (AT201 host variables)
 #   removed  `curl "${BN}/rest/api/3/search" ` (AT207: base variables resolved once each, at most 16)
 #   basicvar `-H "Authorization: Basic ${CN}" ` (Basic values through variables, at most 16 looked up)
+#   legacy   `JIRA_TOKEN="<24 random characters>"`, a different token each (AT102 legacy tokens)
+#   scope    `scope=manage:jira-user` (AT405)
 #   inventory  a workflow whose `run:` block names N scripts and modules (inventory)
 #
 # Usage:   benches/worst-case.sh                  # builds release, then about 5 minutes
@@ -30,7 +32,7 @@ export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
-ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar inventory"}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar legacy scope inventory"}
 BUILD=${BUILD:-1}
 TIMEOUT=${TIMEOUT:-120}
 OUT=$ROOT/target/bench/worst-case
@@ -46,6 +48,10 @@ gen() { # gen NAME BYTES LINES(0|1) FILE
 import sys
 name, size, lines, path = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
 sep = "\n" if lines else " "
+def legacy(i):  # a distinct random-looking 24-character legacy token per unit
+    import random
+    r = random.Random(i)
+    return "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24))
 unit = {
     "site": lambda i: "curl https://acme.atlassian.net/rest/api/3/myself",
     "gateway": lambda i: "https://api.atlassian.com/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daafx/rest/api/3/myself",
@@ -58,6 +64,8 @@ unit = {
     "hostvar": lambda i: f"JIRA_D{i}=s{i}.atlassian.net",
     "removed": lambda i: f'curl "${{B{i}}}/rest/api/3/search"',
     "basicvar": lambda i: f'-H "Authorization: Basic ${{C{i}}}" jira',
+    "legacy": lambda i: f'JIRA_TOKEN="{legacy(i)}"',
+    "scope": lambda i: "scope=manage:jira-user",
 }
 out, n, i = [], 0, 0
 if name == "inventory":

@@ -499,8 +499,8 @@ impl Linter {
             column,
             end_line,
             end_column,
-            message: memo.message(&hit.message),
-            fix: hit.fix.map(|f| memo.message(&f)),
+            message: memo.message(&hit.message, 0),
+            fix: hit.fix.map(|f| memo.message(&f, 1)),
             fingerprint,
             history: None,
             frame,
@@ -516,19 +516,30 @@ impl Linter {
 struct Memo {
     path: Option<String>,
     messages: std::collections::HashMap<String, String>,
+    last: [Option<(String, String)>; 2],
     masked: crate::output::frame::MaskedLines,
 }
 
 impl Memo {
     /// [`crate::secret::safe_message`], remembered for the file's first 4,096 distinct texts.
-    fn message(&mut self, text: &str) -> String {
-        if let Some(done) = self.messages.get(text) {
+    fn message(&mut self, text: &str, slot: usize) -> String {
+        // A rule's findings in a row mostly share their message (slot 0) and fix (slot 1).
+        if let Some((raw, done)) = &self.last[slot]
+            && raw == text
+        {
             return done.clone();
         }
-        let done = crate::secret::safe_message(text);
-        if self.messages.len() < 4096 {
-            self.messages.insert(text.to_string(), done.clone());
-        }
+        let done = match self.messages.get(text) {
+            Some(done) => done.clone(),
+            None => {
+                let done = crate::secret::safe_message(text);
+                if self.messages.len() < 4096 {
+                    self.messages.insert(text.to_string(), done.clone());
+                }
+                done
+            }
+        };
+        self.last[slot] = Some((text.to_string(), done.clone()));
         done
     }
 }

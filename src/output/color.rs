@@ -47,10 +47,25 @@ pub fn enabled() -> bool {
 
 /// Style `value` when colour is on for this run; plain text otherwise.
 pub fn paint(value: impl std::fmt::Display, style: owo_colors::Style) -> String {
-    if enabled() {
-        owo_colors::OwoColorize::style(&value, style).to_string()
-    } else {
-        value.to_string()
+    painted(value, style).to_string()
+}
+
+/// [`paint`] without making a string: formatted where it is written (a lint report of 100,000
+/// findings paints a million pieces).
+pub fn painted<T: std::fmt::Display>(value: T, style: owo_colors::Style) -> Painted<T> {
+    Painted(value, style)
+}
+
+/// A value [`paint`]ed: `Display` writes it styled or plain as the run's colour setting says.
+pub struct Painted<T>(T, owo_colors::Style);
+
+impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if enabled() {
+            owo_colors::OwoColorize::style(&self.0, self.1).fmt(f)
+        } else {
+            self.0.fmt(f)
+        }
     }
 }
 

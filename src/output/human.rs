@@ -9,7 +9,7 @@ use std::io::Write;
 
 use owo_colors::Style;
 
-use super::color::paint;
+use super::color::{paint, painted};
 
 use crate::catalogue::{Rule, Severity};
 use crate::lint::{Finding, LintResult};
@@ -27,56 +27,56 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     writeln!(
         out,
         "{}{}",
-        paint(
-            format!("{}[{}]", f.severity, f.rule),
+        painted(
+            format_args!("{}[{}]", f.severity, f.rule),
             severity_style(f.severity)
         ),
-        paint(format!(": {}", f.message), Style::new().bold())
+        painted(format_args!(": {}", f.message), Style::new().bold())
     )?;
     let gutter = f.line.to_string().len();
     let pad = " ".repeat(gutter);
     writeln!(
         out,
         "{pad}{} {}:{}:{}",
-        paint("-->", blue),
+        painted("-->", blue),
         f.path,
         f.line,
         f.column
     )?;
     if let Some(frame) = &f.frame {
-        writeln!(out, "{pad} {}", paint("|", blue))?;
+        writeln!(out, "{pad} {}", painted("|", blue))?;
         writeln!(
             out,
             "{} {} {}",
-            paint(f.line, blue),
-            paint("|", blue),
+            painted(f.line, blue),
+            painted("|", blue),
             frame.text
         )?;
         let lead = frame.text[..frame.span.start].chars().count();
         let width = frame.text[frame.span.clone()].chars().count().max(1);
         writeln!(
             out,
-            "{pad} {} {}{} {}",
-            paint("|", blue),
-            " ".repeat(lead),
-            paint("^".repeat(width), severity_style(f.severity)),
-            paint(f.name, severity_style(f.severity))
+            "{pad} {} {:lead$}{} {}",
+            painted("|", blue),
+            "",
+            painted(format_args!("{:^<width$}", ""), severity_style(f.severity)),
+            painted(f.name, severity_style(f.severity))
         )?;
-        writeln!(out, "{pad} {}", paint("|", blue))?;
+        writeln!(out, "{pad} {}", painted("|", blue))?;
     }
     if let Some(fix) = &f.fix {
         writeln!(
             out,
             "{pad} {} {}: {fix}",
-            paint("=", blue),
-            paint("fix", Style::new().bold())
+            painted("=", blue),
+            painted("fix", Style::new().bold())
         )?;
     }
     writeln!(
         out,
         "{pad} {} {}: atlcheck explain {}",
-        paint("=", blue),
-        paint("docs", Style::new().bold()),
+        painted("=", blue),
+        painted("docs", Style::new().bold()),
         f.rule
     )?;
     writeln!(out)

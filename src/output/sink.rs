@@ -229,7 +229,11 @@ impl Sink {
         }
         let rest = self.pending.split_off(cut);
         let chunk = std::mem::replace(&mut self.pending, rest);
-        let text = String::from_utf8_lossy(&chunk);
+        // Valid UTF-8 (nearly always) is checked by the fast validator and borrowed.
+        let text = match std::str::from_utf8(&chunk) {
+            Ok(t) => Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(&chunk),
+        };
         let key = (
             crate::secret::registry_generation(),
             crate::output::color::enabled(),

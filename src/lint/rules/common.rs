@@ -45,6 +45,9 @@ pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 /// `legacy`, group `token`): 24 random-looking alphanumerics; an all-hex value is a hash.
 pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
+    // Ranges already taken (several patterns find the same token): a set, not a scan of
+    // `out`, which made a file of many tokens quadratic (issue 12, class 5).
+    let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for id in [
         "legacy-assign",
         "legacy-user",
@@ -71,7 +74,7 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
                 continue;
             }
             let info = token::classify(v);
-            if info.kind == TokenKind::Legacy && !out.iter().any(|c| c.range == m.range()) {
+            if info.kind == TokenKind::Legacy && taken.insert((m.start(), m.end())) {
                 out.push(Candidate {
                     range: m.range(),
                     value: v,
@@ -306,6 +309,12 @@ pub fn unquote(s: &str) -> &str {
 pub fn line_prefix<'a>(cx: &Cx<'a>, at: usize) -> &'a str {
     let (_, start) = cx.line_at(at);
     &cx.text[start..at]
+}
+
+/// Does one of `ranges` (in order, not overlapping) hold offset `at`? Binary search.
+pub fn in_sorted(ranges: &[std::ops::Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.contains(&at))
 }
 
 /// The fenced blocks of a Markdown file (```` ```yaml ````, `~~~ini`), with the configuration
