@@ -129,6 +129,58 @@ pub fn register(value: &str) {
     }
 }
 
+/// Hold as a secret every part of `value` that has a credential's form (an `ATATT3…` token,
+/// a legacy 24-character token, a client secret, a JWT; [`crate::token::classify`]), though
+/// it was given where no secret belongs (`doctor --site`). Such a value is echoed transformed
+/// (a site name lower-cased, inside a URL), and a lower-cased token no longer looks random to
+/// the patterns; held, it is masked in any letter case and encoding wherever it appears.
+pub fn hold_credential_shaped(value: &str) {
+    let v = value.trim();
+    let parts = std::iter::once(v).chain(
+        v.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=' | '+'))),
+    );
+    for p in parts {
+        if p.len() >= MIN_REGISTERED_LEN
+            && crate::token::classify(p).kind != crate::token::TokenKind::Unknown
+        {
+            register(p);
+        }
+    }
+}
+
+/// Identifiers atlcheck shows in full though they look random: OAuth 2.0 client IDs.
+static PUBLIC_IDS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Show `id`, an OAuth 2.0 client ID, in full wherever it appears in output. A client ID is
+/// not a secret (RFC 6749, 2.2: it is public and goes with every token request; SPEC's
+/// security invariants list the client secret, not the ID), and a user comparing the doctor's
+/// answer or a `tokens` report with admin.atlassian.com needs to see which client it was; but
+/// it is 32 random letters and digits, which the patterns would mask. Only a value of exactly
+/// that form is accepted, and never one this process holds as a secret or one that has a
+/// credential's form (a secret pasted as the ID stays masked). Returns whether it was accepted.
+pub fn show_client_id(id: &str) -> bool {
+    let id = id.trim();
+    let form = id.len() == 32 && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !form
+        || crate::token::classify(id).kind != crate::token::TokenKind::Unknown
+        || scrub_registered(id) != id
+    {
+        return false;
+    }
+    let mut ids = PUBLIC_IDS.write().unwrap_or_else(|e| e.into_inner());
+    if !ids.iter().any(|x| x == id) {
+        ids.push(id.to_string());
+        GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    true
+}
+
+/// Is `s` exactly an identifier [`show_client_id`] accepted?
+fn is_public_id(s: &str) -> bool {
+    let ids = PUBLIC_IDS.read().unwrap_or_else(|e| e.into_inner());
+    !ids.is_empty() && ids.iter().any(|x| x == s)
+}
+
 static GENERATION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Changes whenever a secret is registered: output cleaned before may now need masking.
@@ -648,6 +700,7 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
             }
         }
     }
+    ranges.retain(|r| !is_public_id(&text[r.clone()]));
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in ranges {
@@ -885,6 +938,27 @@ mod tests {
         assert!(!output_needs_scrub(
             "src/a.sh:1:5: AT201 [error] Jira REST call to https://acme.atlassian.net/rest/api/3/myself …"
         ));
+    }
+
+    #[test]
+    fn a_client_id_is_shown_but_nothing_else_of_its_shape() {
+        let id = "Zr4Tq8Wm2Kx6Nb0Vc3Hd7Jf1Lp5Sg9Ya";
+        let line = format!("client ID {id} and secret");
+        assert_ne!(
+            scrub_output(&line),
+            line,
+            "random-looking: masked by default"
+        );
+        assert!(show_client_id(id));
+        assert_eq!(scrub_output(&line), line);
+        assert_eq!(redact_message(&line), line);
+        // Only that exact value: another of its shape, a held secret, a token stay masked.
+        let other = format!("client ID {} x", "Qw3Er5Ty7Ui9Op1As2Df4Gh6Jk8Lz0Xc");
+        assert_ne!(scrub_output(&other), other);
+        let held = Secret::new("Mn1Bv2Cx3Za4Sd5Fg6Hj7Kl8Qw9Er0Ty");
+        assert!(!show_client_id(held.expose()));
+        assert!(!show_client_id("ATOAabcdefghijklmnopqrstuvwxyz12"));
+        assert!(!show_client_id("aB3dE5gH7jK9mN1pQ3sT5vW7"));
     }
 
     #[test]

@@ -222,6 +222,15 @@ fn is_token_endpoint(t: &Target) -> bool {
         && t.path_only().trim_end_matches('/') == "/oauth/token"
 }
 
+/// `--site` as given. A token pasted there (a legacy token is 24 letters and digits, which
+/// passes for a site name) would be echoed lower-cased, and a lower-cased token escapes the
+/// patterns that recognise secrets: it is held as a secret first, so the sink masks it in any
+/// case wherever the site appears.
+fn held_site(site: &str) -> &str {
+    crate::secret::hold_credential_shaped(site);
+    site
+}
+
 fn gather(args: &DoctorArgs, warnings: &mut Vec<String>) -> anyhow::Result<Gathered> {
     let mut own_warnings = Vec::new();
     let (target, credential, source) = gather_credential(args, &mut own_warnings)?;
@@ -449,6 +458,10 @@ fn lint_config(args: &DoctorArgs) -> anyhow::Result<Config> {
 pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> {
     let mut warnings = Vec::new();
     let g = gather(&args, &mut warnings)?;
+    if let Some(c) = &g.client {
+        // The client ID names which service-account credential was diagnosed: shown in full.
+        crate::secret::show_client_id(&c.id);
+    }
     let compare = match (&args.compare_email, &args.compare_token_env) {
         (Some(e), Some(name)) => {
             let tok = env_secret(name).ok_or_else(|| {
@@ -465,7 +478,7 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
         anyhow::bail!("--timeout must be between 0 and 600 seconds");
     }
     let site = match &args.site {
-        Some(s) => Some(doctor::normalise_site(s).ok_or_else(|| {
+        Some(s) => Some(doctor::normalise_site(held_site(s)).ok_or_else(|| {
             anyhow::anyhow!("--site `{s}` is not a site name such as acme or acme.atlassian.net")
         })?),
         None => None,

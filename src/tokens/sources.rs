@@ -293,6 +293,8 @@ pub fn sa_api_token(item: &Value, owner: &Owner, index: usize) -> Credential {
 pub fn oauth_client(item: &Value, owner: &Owner, index: usize) -> Credential {
     let mut notes = Vec::new();
     let id = id(item, &["clientId", "id"], index, &mut notes);
+    // Reported (and baselined) in full: a client ID is not a secret.
+    crate::secret::show_client_id(&id);
     Credential {
         kind: Kind::OauthClient,
         source: SourceName::OauthClients,

@@ -778,3 +778,31 @@ fn human_checklist_for_a_pasted_exchange_with_a_scope() {
     let text = human(&c, &[], &["--", &line], &[&s, &tok]);
     insta::assert_snapshot!("human_at106", text);
 }
+
+/// A client ID is not a secret (RFC 6749 2.2; SPEC lists the client secret): the doctor names
+/// the service-account client it diagnosed in full, though the ID looks random enough for the
+/// output patterns. A secret pasted where the ID belongs stays masked.
+#[test]
+fn the_client_id_is_shown_in_full_and_the_secret_is_not() {
+    let c = Cloud::new();
+    let s = secret();
+    let r = doctor(
+        &c,
+        &[("ATLASSIAN_CLIENT_SECRET", &s)],
+        &["--offline", "--client-id", CLIENT_ID, &gw_myself()],
+        None,
+        &[&s],
+    );
+    assert_eq!(r.json["credential"]["user"], CLIENT_ID, "{}", r.json);
+    let source = r.json["credential"]["source"].as_str().unwrap();
+    assert!(source.contains(CLIENT_ID), "{source}");
+    // Swapped: the secret given as the ID, the ID as the secret.
+    let r = doctor(
+        &c,
+        &[("ATLASSIAN_CLIENT_SECRET", CLIENT_ID)],
+        &["--offline", "--client-id", &s, &gw_myself()],
+        None,
+        &[&s],
+    );
+    assert_ne!(r.json["credential"]["user"], s.as_str());
+}

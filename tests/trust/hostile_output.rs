@@ -422,3 +422,45 @@ fn echoed_held_secrets_never_reach_any_output() {
         }
     }
 }
+
+/// A legacy token pasted as `--site` passes for a site name (24 letters and digits) and was
+/// echoed lower-cased, which the patterns no longer see as random: it is held as a secret, and
+/// held secrets are masked in any letter case (red-team finding, issue 12 class 2).
+#[test]
+fn a_token_given_as_the_site_is_masked_in_any_case() {
+    let mut r = Rng(2024);
+    let tmp = tempfile::tempdir().unwrap();
+    for _ in 0..3 {
+        let legacy = r.alnum3(24);
+        let forms = vec![
+            legacy.clone(),
+            legacy.to_ascii_lowercase(),
+            legacy.to_ascii_uppercase(),
+        ];
+        for format in ["json", "human"] {
+            for url in [
+                "https://api.atlassian.com/ex/jira/35273b54-3f06-40d2-880f-dd28cf8daaf1/rest/api/3/myself",
+                "https://acme.atlassian.net/rest/api/3/myself",
+            ] {
+                let o = atlcheck(
+                    tmp.path(),
+                    &[
+                        "doctor",
+                        "--offline",
+                        "--site",
+                        &legacy,
+                        "--format",
+                        format,
+                        url,
+                    ],
+                )
+                .env("NETRC", "/nonexistent")
+                .env_remove("ATLASSIAN_API_TOKEN")
+                .env_remove("ATLASSIAN_EMAIL")
+                .output()
+                .unwrap();
+                assert_clean("doctor --site <legacy token>", &text(&o), &forms, false);
+            }
+        }
+    }
+}
