@@ -451,6 +451,11 @@ pub struct TokensArgs {
     /// Seconds to wait for each request.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,
+    /// Pages read in all, over every source and service account, before the run stops and
+    /// reports itself incomplete (exit 2): a bound on its time and memory.
+    #[arg(long, value_name = "N", default_value_t = crate::tokens::client::MAX_TOTAL_PAGES,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_pages: u32,
     /// Which sources to read, comma-separated (default: all).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
     pub sources: Vec<crate::tokens::SourceName>,

@@ -99,7 +99,11 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
         client::PAGE_CAP,
         "tokens",
     )?;
-    let mut client = Client::new(http, &key, Limits::default());
+    let limits = Limits {
+        max_total_pages: args.max_pages as usize,
+        ..Limits::default()
+    };
+    let mut client = Client::new(http, &key, limits);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -46,6 +46,10 @@ fn describe(e: &FetchError, source: SourceName, org: &str, what: &str, p: Progre
             format!("no answer reading {what}{got} ({error}; {attempts} attempts)")
         }
         FetchError::Malformed(why) => format!("could not read {what}{got}: {why}"),
+        FetchError::Budget { pages } => format!(
+            "stopped reading {what}{got}: the run had read {} in all, its limit (--max-pages), so this source is incomplete; raise --max-pages or read fewer sources with --sources",
+            plural(*pages, "page")
+        ),
         FetchError::Refused(why) => format!("stopped reading {what}{got}: {why}"),
     }
 }

@@ -29,7 +29,14 @@ pub struct Limits {
     pub rate_attempts: u32,
     /// Pages per listing before giving up (a server that never stops paging).
     pub max_pages: usize,
+    /// Pages over all listings of the run (`--max-pages`): each service account has listings
+    /// of its own, so a per-listing cap alone does not bound a run.
+    pub max_total_pages: usize,
 }
+
+/// Default of `tokens --max-pages`: pages read in all before a run stops (10 pages of 1,000
+/// tokens read about 3.6 MB; 20,000 pages is far beyond any organization Atlassian allows).
+pub const MAX_TOTAL_PAGES: u32 = 20_000;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -39,6 +46,7 @@ impl Default for Limits {
             rate_wait_budget: Duration::from_secs(60),
             rate_attempts: 5,
             max_pages: 10_000,
+            max_total_pages: MAX_TOTAL_PAGES as usize,
         }
     }
 }
@@ -67,6 +75,8 @@ pub enum FetchError {
     Malformed(String),
     /// atlcheck refused to send the request (pagination to another host, plain http, ...).
     Refused(String),
+    /// The run's page budget over all listings (`--max-pages`) is spent.
+    Budget { pages: usize },
 }
 
 /// How far a listing got.
@@ -81,6 +91,8 @@ pub struct Client {
     auth: Auth,
     limits: Limits,
     rate_waited: Duration,
+    /// Pages read so far over every listing (against [`Limits::max_total_pages`]).
+    pages_read: usize,
     /// Every request made, for `--verbose`.
     pub log: Vec<String>,
 }
@@ -185,6 +197,7 @@ impl Client {
             ),
             limits,
             rate_waited: Duration::ZERO,
+            pages_read: 0,
             log: Vec::new(),
         }
     }
@@ -317,7 +330,16 @@ impl Client {
                     progress,
                 ));
             }
+            if self.pages_read >= self.limits.max_total_pages {
+                return Err((
+                    FetchError::Budget {
+                        pages: self.pages_read,
+                    },
+                    progress,
+                ));
+            }
             let page = self.get(&url).await.map_err(|e| (e, progress))?;
+            self.pages_read += 1;
             progress.pages += 1;
             progress.items += page.items.len();
             let empty = page.items.is_empty();

@@ -827,3 +827,39 @@ fn hostile_labels_cannot_forge_output() {
         }
     }
 }
+
+/// One budget over the whole run (`--max-pages`), not only per listing: each service account
+/// has listings of its own, so the per-listing cap alone bounds nothing (red-team finding,
+/// issue 12). The run stops asking, reports what it read, and exits 2 as incomplete.
+#[test]
+fn the_page_budget_covers_every_listing_of_the_run() {
+    let sim = acme();
+    // 3 pages of managed-account tokens, then 2 of service accounts, then one budget page:
+    // 6 in all, so the first service account's tokens are read and nothing after them.
+    let (code, v, out) = json_run(&sim, &["--max-pages", "6"]);
+    assert_eq!(code, 2, "{}", stderr(&out));
+    assert_eq!(v["complete"], false);
+    assert_eq!(sim.requests().len(), 6);
+    let api = source(&v, "api-tokens");
+    assert_eq!(
+        (api["status"].as_str(), api["pages"].as_u64()),
+        (Some("read"), Some(3))
+    );
+    for name in ["service-accounts", "oauth-clients", "admin-keys"] {
+        let s = source(&v, name);
+        assert_eq!(s["status"], "failed", "{s}");
+        let err = s["error"].as_str().unwrap();
+        assert!(
+            err.contains("the run had read 6 pages in all, its limit (--max-pages)"),
+            "{name}: {err}"
+        );
+    }
+    // What was read is still reported: 5 managed-account tokens and the first account's token.
+    assert_eq!(v["credentials"].as_array().unwrap().len(), 6);
+    // The human report says so too, and a budget of 0 is a usage error.
+    let o = run(&sim, &["--org", ORG, "--max-pages", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("--max-pages") || stderr(&o).contains("--max-pages"));
+    let o = run(&sim, &["--org", ORG, "--max-pages", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
