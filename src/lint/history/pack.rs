@@ -105,6 +105,11 @@ fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::
     if idx.len() < 8 + 1024 || idx[..4] != [0xff, b't', b'O', b'c'] || be32(&idx[4..]) != 2 {
         return Err(bad("not a version 2 pack index"));
     }
+    // git refuses an index whose fan-out table is not monotonic ("non-monotonic index"),
+    // and its lookups rely on it: so does this reader.
+    if (0..255).any(|b| be32(&idx[8 + b * 4..]) > be32(&idx[8 + (b + 1) * 4..])) {
+        return Err(bad("pack index fan-out is not monotonic"));
+    }
     let n = be32(&idx[8 + 255 * 4..]) as usize;
     let oids_at = 8 + 1024;
     let offsets_at = oids_at + n * hash + n * 4;
@@ -214,6 +219,10 @@ fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::
             _ => return Err(bad("unknown pack entry type")),
         }
         pos = offset + read;
+        if pos > end {
+            // The header runs into the next entry (or the trailer).
+            return Err(bad("pack entry header runs past its end"));
+        }
         let at = by_offset[k].1;
         entries.push(Entry {
             data: pos,
@@ -298,35 +307,92 @@ struct Worker {
 }
 
 impl Worker {
-    /// Inflate entry `e`'s zlib stream, which must come to exactly `e.size` bytes.
+    /// Inflate entry `e`'s zlib stream, which must come to exactly `e.size` bytes. The stream
+    /// is read [`READ_CHUNK`] bytes at a time, so memory is the object's size plus one chunk
+    /// whatever the distance to the next entry (an index may list a few entries of a large
+    /// pack), and inflating stops when the object is full (a stream that would inflate past
+    /// its declared size is an error, not a larger buffer).
     fn inflate(&mut self, e: &Entry) -> std::io::Result<Vec<u8>> {
-        let len = (e.end - e.data) as usize;
-        self.compressed.resize(len, 0);
-        self.file.seek(SeekFrom::Start(e.data))?;
-        self.file.read_exact(&mut self.compressed)?;
         let size = usize::try_from(e.size).map_err(|_| bad("object too large"))?;
+        let mut left = e
+            .end
+            .checked_sub(e.data)
+            .ok_or_else(|| bad("pack entry header runs past its end"))?;
         let mut out = Vec::with_capacity(size);
+        self.file.seek(SeekFrom::Start(e.data))?;
+        self.compressed.resize(READ_CHUNK, 0);
+        let first = left.min(READ_CHUNK as u64) as usize;
+        self.file.read_exact(&mut self.compressed[..first])?;
+        left -= first as u64;
         // The zlib header is checked here and the deflate data inflated raw: git's own
-        // checksum of the object is its ID, so the Adler-32 trailer is not recomputed.
-        let [cmf, flg, ..] = self.compressed[..] else {
+        // checksum of the object is its ID ([`is_blob`] checks it before a blob is handed
+        // over), so the Adler-32 trailer is not recomputed.
+        let [cmf, flg, ..] = self.compressed[..first] else {
             return Err(bad("truncated zlib stream"));
         };
         if cmf & 0x0f != 8 || flg & 0x20 != 0 || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 {
             return Err(bad("not a zlib stream"));
         }
         self.inflater.reset(false);
-        let status = self
-            .inflater
-            .decompress_vec(
-                &self.compressed[2..],
-                &mut out,
-                flate2::FlushDecompress::Finish,
-            )
-            .map_err(|err| bad(format!("bad zlib stream: {err}")))?;
-        if status != flate2::Status::StreamEnd || out.len() != size {
+        let (mut at, mut len) = (2usize, first);
+        loop {
+            if at == len {
+                let want = left.min(READ_CHUNK as u64) as usize;
+                if want == 0 {
+                    return Err(bad("zlib stream runs past its entry"));
+                }
+                self.file.read_exact(&mut self.compressed[..want])?;
+                left -= want as u64;
+                (at, len) = (0, want);
+            }
+            let (read_before, out_before) = (self.inflater.total_in(), out.len());
+            let status = self
+                .inflater
+                .decompress_vec(
+                    &self.compressed[at..len],
+                    &mut out,
+                    flate2::FlushDecompress::None,
+                )
+                .map_err(|err| bad(format!("bad zlib stream: {err}")))?;
+            at += (self.inflater.total_in() - read_before) as usize;
+            if status == flate2::Status::StreamEnd {
+                break;
+            }
+            if self.inflater.total_in() == read_before && out.len() == out_before {
+                // No progress: the object is full and the stream wants to go on.
+                return Err(bad("zlib stream does not match its size"));
+            }
+        }
+        if out.len() != size {
             return Err(bad("zlib stream does not match its size"));
         }
         Ok(out)
+    }
+}
+
+/// Compressed bytes a worker reads at a time.
+const READ_CHUNK: usize = 64 << 10;
+
+/// Does `content` hash to the object ID `oid` as a blob (`hash` bytes: SHA-1, or SHA-256)?
+/// An index can say anything about what lies at an offset, and a pack entry can inflate to
+/// anything: a blob handed over is one whose content is its ID, or it is left to git.
+fn is_blob(hash: usize, oid: &[u8], content: &[u8]) -> bool {
+    use sha2::Digest;
+    let header = format!("blob {}\0", content.len());
+    match hash {
+        20 => {
+            let mut h = sha1::Sha1::new();
+            h.update(header.as_bytes());
+            h.update(content);
+            h.finalize()[..] == *oid
+        }
+        32 => {
+            let mut h = sha2::Sha256::new();
+            h.update(header.as_bytes());
+            h.update(content);
+            h.finalize()[..] == *oid
+        }
+        _ => false,
     }
 }
 
@@ -422,13 +488,24 @@ fn read_pack(
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
+    let mismatched = AtomicUsize::new(0);
     let walk = |worker: &mut Worker, root: u32| -> std::io::Result<()> {
         let entries = &layout.entries;
         let deliver = |i: u32, got: Got<'_>| {
             let e = &entries[i as usize];
             let at = e.oid as usize * layout.hash;
             let oid = &layout.oids[at..at + layout.hash];
-            if e.wanted && claim(oid) {
+            if !e.wanted {
+                return;
+            }
+            // Content that is not its ID's is never handed over: git reads that blob.
+            if let Got::Content(bytes) = got
+                && !is_blob(layout.hash, oid, bytes)
+            {
+                mismatched.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            if claim(oid) {
                 each(oid, got);
             }
         };
@@ -509,7 +586,13 @@ fn read_pack(
             })
             .collect::<std::io::Result<Vec<()>>>()
     });
-    result.map(|_| ())
+    result?;
+    match mismatched.into_inner() {
+        0 => Ok(()),
+        n => Err(bad(format!(
+            "{n} objects do not hash to their ID (left to git)"
+        ))),
+    }
 }
 
 /// Read the blobs `wanted` accepts from the packs of the object folder `objects` with
@@ -538,6 +621,10 @@ pub fn read(
     }
     failures
 }
+
+#[cfg(test)]
+#[path = "pack_hostile.rs"]
+mod hostile;
 
 #[cfg(test)]
 mod tests {
