@@ -5,6 +5,9 @@
 //! monotonic, truncations and bit flips), and every case must end without a panic or a hang,
 //! with bounded memory, and hand over no blob whose content is not its object ID (what the
 //! reader cannot read is left to git and named in the pack notes).
+// Unit tests only (`pack.rs` includes this file under `#[cfg(test)]`); the attribute below
+// also tells the source audit (`tests/trust/sink_audit.rs`) that fixtures are written here.
+#[cfg(test)]
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Mutex;
