@@ -359,6 +359,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ))
             .is_ok_and(|re| re.is_match(cx.text))
         };
+        // Handed straight to a client that takes a host (`HTTPSConnection(host)`,
+        // `Uri.https(host, path)`): an HTTP client on the site, whatever the variable's name.
+        let host_client = regex::Regex::new(&format!(
+            r"(?:HTTPSConnection|HTTPConnection|HttpHost|\bUri\.https?)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{}\b",
+            regex::escape(var)
+        ))
+        .is_ok_and(|re| re.is_match(cx.text));
         if strong
             && (config_at(cx, &mut fenced, site.start())
                 || cx.pattern("rest-usage").is_match(cx.text))
@@ -367,6 +374,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 && config_at(cx, &mut fenced, site.start())
                 && nested_in_atlassian_section(cx, site.start())
             || in_client_call
+            || host_client
         {
             let site = site.as_str();
             out.push(
