@@ -164,6 +164,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for (id, how) in [
         ("email-colon", "the Basic-auth user is"),
         ("user-arg", "the API client user is"),
+        ("positional-user", "the API client user is"),
     ] {
         // Package manifests carry author emails under the same key names.
         if id == "user-arg" && matches!(cx.kind, FileKind::Toml | FileKind::Json) {
