@@ -481,6 +481,18 @@ pub fn cloud_id_problem(product: &str, id: &str) -> Option<Problem> {
     })
 }
 
+/// AT205: a credential-bearing URL to an Atlassian host without TLS (`http://`). `rest` is
+/// what follows the host (path and query), as far as the face knows it.
+pub fn insecure_scheme_problem(scheme: &str, host: &str, rest: &str) -> Problem {
+    Problem {
+        rule: Code::AT205,
+        message: format!(
+            "plain {scheme}:// to {host}: credentials and data would travel unencrypted"
+        ),
+        fix: format!("use https://{host}{rest}"),
+    }
+}
+
 /// Where to get a cloud ID instead of an organization ID (AT204).
 pub const ORG_ID_FIX: &str = "organization IDs (admin.atlassian.com/o/{orgId}) only serve the admin APIs; use the site's cloud ID, from curl https://SITE.atlassian.net/_edge/tenant_info or admin.atlassian.com/s/{cloudId}";
 

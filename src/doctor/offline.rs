@@ -189,14 +189,9 @@ fn scheme(t: &Target, checks: &mut Vec<Check>, findings: &mut Vec<Finding>) {
         checks.push(Check::new("scheme", Status::Pass, "HTTPS", "https://"));
         return;
     }
-    findings.push(Finding::new(
-        Code::AT205,
-        format!(
-            "{}:// to {}: credentials would travel unencrypted",
-            t.scheme, t.host
-        ),
-        format!("use https://{}{}", t.host, rest_of(t)),
-    ));
+    // Lint's judgement and words (surface::insecure_scheme_problem).
+    let p = crate::surface::insecure_scheme_problem(&t.scheme, &t.host, &rest_of(t));
+    findings.push(Finding::new(p.rule, p.message, p.fix));
     checks.push(Check::new(
         "scheme",
         Status::Fail,

@@ -703,6 +703,22 @@ fn lint_and_doctor_judge_urls_alike() {
             "AT202",
             false,
         ),
+        // Plain http (surface::insecure_scheme_problem): the fix keeps path and query.
+        (
+            "http://acme.atlassian.net/rest/api/3/search/jql?jql=project=OPS".to_string(),
+            "AT205",
+            true,
+        ),
+        (
+            format!("http://api.atlassian.com/ex/jira/{ID}/rest/api/3/myself"),
+            "AT205",
+            true,
+        ),
+        (
+            format!("https://api.atlassian.com/ex/jira/{ID}/rest/api/3/myself"),
+            "AT205",
+            false,
+        ),
     ];
     // The cases run side by side: each is two short processes.
     let said: Vec<(Said, Said)> = std::thread::scope(|scope| {

@@ -1,5 +1,6 @@
 //! AT205 insecure-http: `http://` to an Atlassian API host.
 use crate::lint::{Cx, Hit};
+use crate::surface;
 
 /// Test files feed `http://` URLs to validators on purpose, to see them rejected.
 fn is_test_file(path: &str) -> bool {
@@ -27,13 +28,27 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let host = host.as_str();
+        // The path and query after the host, to the end of the URL as written.
+        let after = cx.text.get(whole.end()..).unwrap_or("");
+        let end = after
+            .find(|c: char| c.is_whitespace() || "\"'`<>)]\\|,;".contains(c))
+            .unwrap_or(after.len())
+            .min(2048);
+        let rest = after.get(..end).unwrap_or("");
+        let rest = if rest.starts_with(['/', '?']) {
+            rest
+        } else {
+            ""
+        };
+        // The doctor's judgement and words (surface::insecure_scheme_problem).
+        let p = surface::insecure_scheme_problem("http", host, rest);
         out.push(
             Hit::new(
                 whole.range(),
-                format!("plain http:// to {host}: credentials and data would travel unencrypted"),
+                p.message,
                 format!("http:{}", host.to_ascii_lowercase()),
             )
-            .fix(format!("use https://{host}")),
+            .fix(p.fix),
         );
     }
 }
