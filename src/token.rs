@@ -160,6 +160,26 @@ pub enum Checksum {
     NotApplicable,
 }
 
+impl Checksum {
+    /// AT103: a broken tail in a sentence, `malformed Atlassian token ATATT3…: its CRC-32 tail
+    /// does not match: …`, as lint and the doctor both say it; `None` for a sound tail.
+    pub fn problem(self, masked: &str) -> Option<String> {
+        let why = match self {
+            Checksum::Mismatch => {
+                "its CRC-32 tail does not match: a character was changed or the token was cut and a wrong tail pasted"
+            }
+            Checksum::NoTail => {
+                "it does not end in `=` and 8 upper-case hex digits: it was truncated, or extra characters were pasted after it"
+            }
+            Checksum::Valid | Checksum::NotApplicable => return None,
+        };
+        Some(format!("malformed Atlassian token {masked}: {why}"))
+    }
+}
+
+/// AT103's fix for a broken tail.
+pub const MALFORMED_FIX: &str = "copy the whole token again from where it was created (it is shown only once; otherwise create a new one); Atlassian says token length varies, so check the form, not the length";
+
 /// What the offline check learned about a credential value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {

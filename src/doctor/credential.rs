@@ -113,18 +113,18 @@ fn check_token(raw: &str, a: &mut Analysis) -> String {
     a.checksum = Some(info.checksum);
     a.token_kind = Some(info.kind.describe().to_string());
     a.token_masked = Some(mask(&clean));
-    match (info.kind, info.checksum) {
-        (TokenKind::ApiToken | TokenKind::AccessToken | TokenKind::OAuthClientSecret, Checksum::Mismatch) => a.problems.push((
-            Code::AT103,
-            format!("the token {}'s CRC-32 tail does not match: a character was changed, or the token is incomplete", mask(&clean)),
-            "copy the whole token again from where it was created, or create a new one".to_string(),
-        )),
-        (TokenKind::ApiToken | TokenKind::AccessToken, Checksum::NoTail) => a.problems.push((
-            Code::AT103,
-            format!("the token {} does not end in `=` and 8 hex digits: it was truncated or has extra characters", mask(&clean)),
-            "copy the whole token again; API tokens end in `=` followed by 8 upper-case hex digits".to_string(),
-        )),
-        _ => {}
+    // Lint's AT103 words (token::Checksum::problem).
+    let tail_judged = match info.kind {
+        TokenKind::ApiToken | TokenKind::AccessToken => true,
+        TokenKind::OAuthClientSecret => info.checksum == Checksum::Mismatch,
+        _ => false,
+    };
+    if let Some(message) = tail_judged
+        .then(|| info.checksum.problem(&mask(&clean)))
+        .flatten()
+    {
+        a.problems
+            .push((Code::AT103, message, token::MALFORMED_FIX.to_string()));
     }
     // The kind's words from the one table (token::TokenKind::words), as lint says them.
     let wrong = match info.kind {

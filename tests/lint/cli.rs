@@ -563,6 +563,25 @@ fn lint_and_doctor_word_credential_kinds_alike() {
         assert_eq!(lint.len(), 1, "{token}: {lint:?}");
         assert_eq!(lint, doctor, "{token}: lint and doctor --offline differ");
     }
+    // A token cut short, and one with a character changed: AT103 from token::Checksum.
+    let api = atlcheck::token::with_crc_tail(&format!("ATATT3xFfGF0{}=", body(170)));
+    let mut changed = api.clone().into_bytes();
+    changed[40] = if changed[40] == b'a' { b'b' } else { b'a' };
+    let changed = String::from_utf8(changed).unwrap();
+    for token in [&api[..150], changed.as_str()] {
+        let (lint, doctor) = faces(
+            ".env",
+            &format!("JIRA_URL=https://acme.atlassian.net\nJIRA_API_TOKEN={token}"),
+            "https://acme.atlassian.net/rest/api/3/myself",
+            &[
+                ("ATLASSIAN_EMAIL", "jane@acme.com"),
+                ("ATLASSIAN_API_TOKEN", token),
+            ],
+            "AT103",
+        );
+        assert_eq!(lint.len(), 1, "{token}: {lint:?}");
+        assert_eq!(lint, doctor, "{token}: lint and doctor --offline differ");
+    }
     // A person's account: each face says it in its own frame (a setting in a file, the
     // account the doctor authenticates as), with one fix (account::PERSON_FIX).
     let (lint, doctor) = faces(

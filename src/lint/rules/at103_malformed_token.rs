@@ -3,7 +3,7 @@
 use super::common;
 use crate::lint::{Cx, Hit};
 use crate::secret::mask;
-use crate::token::{Checksum, TokenKind};
+use crate::token::{self, TokenKind};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for c in common::prefixed_tokens(cx) {
@@ -11,19 +11,11 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let m = mask(c.value);
-        let why = match c.info.checksum {
-            Checksum::Mismatch => {
-                "its CRC-32 tail does not match: a character was changed or the token was cut and a wrong tail pasted"
-            }
-            Checksum::NoTail => {
-                "it does not end in `=` and 8 upper-case hex digits: it was truncated, or extra characters were pasted after it"
-            }
-            _ => continue,
+        // The doctor's words too (token::Checksum::problem).
+        let Some(message) = c.info.checksum.problem(&m) else {
+            continue;
         };
-        out.push(
-            Hit::new(c.range, format!("malformed Atlassian token {m}: {why}"), format!("crc:{m}"))
-                .fix("copy the whole token again from where it was created (it is shown only once; otherwise create a new one); Atlassian says token length varies, so check the form, not the length"),
-        );
+        out.push(Hit::new(c.range, message, format!("crc:{m}")).fix(token::MALFORMED_FIX));
     }
     for caps in cx.pattern("glued").captures_iter(cx.text) {
         let (Some(t), Some(junk)) = (caps.name("token"), caps.name("junk")) else {
