@@ -227,12 +227,39 @@ fn encoded_forms(v: &str) -> Vec<String> {
             }
         })
         .collect();
+    // HTML forms write a space as `+`.
+    out.push(pct_all.replace("%20", "+"));
+    out.push(pct.replace("%20", "+"));
     out.push(lower_hex_escapes(&pct_all));
     out.push(pct_all);
     out.push(pct.clone());
     out.push(lower_hex_escapes(&pct));
     if let Ok(json) = serde_json::to_string(v) {
-        out.push(json[1..json.len() - 1].to_string());
+        let json = &json[1..json.len() - 1];
+        // JSON encoders differ too (defaults): PHP writes `\/` and `\u00e9`, Go `\u0026`,
+        // `\u003c`, `\u003e`, .NET also `\u0027`, `\u002B`, `\u0022` and `\u00E9`.
+        let unicode = |s: &str| -> String {
+            s.encode_utf16()
+                .map(|u| match char::from_u32(u32::from(u)) {
+                    Some(c) if c.is_ascii() => c.to_string(),
+                    _ => format!("\\u{u:04x}"),
+                })
+                .collect()
+        };
+        let go = json
+            .replace('&', "\\u0026")
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e");
+        let net = go
+            .replace('\'', "\\u0027")
+            .replace('+', "\\u002b")
+            .replace("\\\"", "\\u0022");
+        out.push(json.replace('/', "\\/"));
+        out.push(unicode(&json.replace('/', "\\/")));
+        out.push(unicode(json));
+        out.push(unicode(&net));
+        out.push(go);
+        out.push(json.to_string());
     }
     out.push(
         v.replace('&', "&amp;")

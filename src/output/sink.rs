@@ -168,9 +168,11 @@ impl Sink {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect();
+        // Secrets are masked before the escaping: a held secret with `%`, `:` or `,` in it is
+        // no registered form once escaped.
         let props: Vec<String> = properties
             .iter()
-            .map(|(k, v)| format!("{k}={}", escape_property(v)))
+            .map(|(k, v)| format!("{k}={}", escape_property(&crate::secret::scrub_output(v))))
             .collect();
         let mut line = format!("::{command}");
         if !props.is_empty() {
@@ -178,7 +180,7 @@ impl Sink {
             line.push_str(&props.join(","));
         }
         line.push_str("::");
-        line.push_str(&escape_data(message));
+        line.push_str(&escape_data(&crate::secret::scrub_output(message)));
         let clean = clean_line(&line, true);
         self.emit(clean.as_bytes())?;
         self.emit(b"\n")

@@ -11,4 +11,5 @@ mod canary;
 mod fuzz_regressions;
 mod hostile_output;
 mod sink_audit;
+mod sink_fast_path;
 mod url_differential;
