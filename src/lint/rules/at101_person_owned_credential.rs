@@ -184,7 +184,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Configuration keys: a key that names Atlassian (`JIRA_USER_EMAIL`) always; a generic
     // one (`email`, `user`) only in a file that also configures a token or password.
     let mut has_token_key: Option<bool> = None;
-    for caps in cx.pattern("config-user").captures_iter(cx.text) {
+    let kv = cx.pattern("kv-user").captures_iter(cx.text);
+    for caps in cx.pattern("config-user").captures_iter(cx.text).chain(kv) {
         let (Some(k), Some(m)) = (caps.name("key"), caps.name("user")) else {
             continue;
         };
@@ -192,6 +193,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             KeyKind::Atlassian => true,
             KeyKind::Generic => {
                 *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
+                    || cx.kind.is_config() && under_atlassian_heading(cx, k.start())
             }
             KeyKind::Other => false,
         };
@@ -233,6 +235,40 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .fix(FIX),
         );
     }
+}
+
+/// In a configuration file, is the key under a heading that names the product: a parent by
+/// indentation (`jira:` / `"confluence": {` above a more indented key) or the INI section
+/// (`[atlassian]`)? Looks at most 40 lines up.
+fn under_atlassian_heading(cx: &Cx<'_>, at: usize) -> bool {
+    let names = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        ["jira", "confluence", "atlassian"]
+            .iter()
+            .any(|w| l.contains(w))
+    };
+    let (line, line_start) = cx.line_at(at);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut level = indent(line);
+    for l in cx.text[..line_start].lines().rev().take(40) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('[') && t.ends_with(']') {
+            return names(t);
+        }
+        if indent(l) < level {
+            if names(t) {
+                return true;
+            }
+            level = indent(l);
+            if level == 0 {
+                return false;
+            }
+        }
+    }
+    false
 }
 
 fn capitalize(s: &str) -> String {

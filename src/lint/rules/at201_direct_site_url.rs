@@ -50,7 +50,13 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
         .next()
         .unwrap_or(cx.path)
         .to_ascii_lowercase();
-    if WORDS.iter().any(|w| name.contains(w)) {
+    // A Postman environment or collection, a REST Client file: variables for API requests.
+    if WORDS.iter().any(|w| name.contains(w))
+        || name.ends_with(".postman_environment.json")
+        || name.ends_with(".postman_collection.json")
+        || name.ends_with(".http")
+        || name.ends_with(".rest")
+    {
         return true;
     }
     // The INI / TOML section the key is in (`[jira]`), however far above.
@@ -128,6 +134,36 @@ fn inside_atlassian_call(cx: &Cx<'_>, at: usize) -> bool {
         }
     }
     false
+}
+
+/// A pretty-printed key/value pair (Postman environments, n8n, many JSON settings):
+/// `"key": "baseUrl",` on a line above `"value": "https://...`. Reduced to `"baseUrl": "`.
+fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<String> {
+    let t = before.trim_start();
+    if !(t.starts_with("\"value\"") && t.trim_end_matches(['"', ' ']).ends_with(':')) {
+        return None;
+    }
+    let mut from = line_start.saturating_sub(300);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let above = cx.text[from..line_start].lines().rev().take(4);
+    for l in above {
+        let l = l.trim();
+        if let Some(rest) = l.strip_prefix("\"key\"") {
+            let k = rest
+                .trim_start()
+                .strip_prefix(':')?
+                .trim()
+                .trim_end_matches(',');
+            let k = k.trim_matches('"');
+            return Some(format!("\"{k}\": \""));
+        }
+        if l.starts_with('{') || l.starts_with('}') {
+            return None;
+        }
+    }
+    None
 }
 
 /// The line before a URL, reduced to `KEY=` when the URL is the fallback of an
@@ -216,7 +252,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let (line, line_start) = cx.line_at(url.start());
-        let before = assignment_before(&cx.text[line_start..url.start()]);
+        let before = key_value_before(cx, line_start, &cx.text[line_start..url.start()])
+            .unwrap_or_else(|| assignment_before(&cx.text[line_start..url.start()]));
         let before = before.as_str();
         let after = line.get(url.end() - line_start..).unwrap_or("");
         let hint = product_hint(before).or(product_hint(base_path));

@@ -57,6 +57,7 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
         "legacy-pair",
         "legacy-positional",
         "legacy-array",
+        "legacy-kv",
     ] {
         // Outside a key that names Atlassian, the file itself must be about Atlassian.
         if id != "legacy-assign" && !cx.atlassian_context() {
