@@ -177,6 +177,11 @@ impl Checksum {
     }
 }
 
+/// AT301's fix: a Basic value that encodes a trailing newline. `tr -d '\n'`: GNU base64 also
+/// wraps its output every 76 characters, and an API token's `email:token` is longer than
+/// that (the doctor said `base64 -w0`, which BSD/macOS base64 does not take).
+pub const BASIC_NEWLINE_FIX: &str = "encode without the newline: printf '%s' \"$EMAIL:$TOKEN\" | base64 | tr -d '\\n' (or echo -n), or let the client build the header: curl -u \"$EMAIL:$TOKEN\"";
+
 /// AT103's fix for a broken tail.
 pub const MALFORMED_FIX: &str = "copy the whole token again from where it was created (it is shown only once; otherwise create a new one); Atlassian says token length varies, so check the form, not the length";
 

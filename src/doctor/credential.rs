@@ -260,8 +260,7 @@ fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &
         a.problems.push((
             Code::AT301,
             "the encoded email:token ends in a line break (`echo` without -n)".to_string(),
-            "encode without the newline: printf '%s' \"$EMAIL:$TOKEN\" | base64 -w0 (or echo -n)"
-                .to_string(),
+            token::BASIC_NEWLINE_FIX.to_string(),
         ));
     }
     let body = decoded.trim_end_matches(['\n', '\r']);

@@ -602,6 +602,49 @@ fn lint_and_doctor_word_credential_kinds_alike() {
 }
 
 #[test]
+fn lint_and_doctor_fix_a_basic_newline_alike() {
+    // A literal Basic value whose email:token ends in a newline: lint reads it in the file,
+    // the doctor in the pasted curl; each words where it saw it, both give one fix
+    // (token::BASIC_NEWLINE_FIX).
+    use base64::Engine as _;
+    let url = "https://acme.atlassian.net/rest/api/3/myself";
+    let value = base64::engine::general_purpose::STANDARD
+        .encode("jane@acme.com:Xk93jfLq0Pz7Rm2Tb8Wc4Yd1\n");
+    let curl = format!("curl -H \"Authorization: Basic {value}\" {url}");
+    let (lint, _) = faces("call.sh", &curl, url, &[], "AT301");
+    let o = atlcheck(
+        &root(),
+        &[
+            "doctor",
+            "--offline",
+            "--format",
+            "json",
+            "--",
+            "curl",
+            "-H",
+            &format!("Authorization: Basic {value}"),
+            url,
+        ],
+    )
+    .env_remove("ATLASSIAN_API_TOKEN")
+    .env_remove("ATLASSIAN_EMAIL")
+    .env("HOME", "/nonexistent")
+    .stdin(std::process::Stdio::null())
+    .output()
+    .unwrap();
+    let doctor: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fixes: Vec<&str> = doctor["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "AT301")
+        .filter_map(|f| f["fix"].as_str())
+        .collect();
+    assert_eq!(lint.len(), 1, "{lint:?}");
+    assert_eq!(fixes, vec![lint[0].1.as_str()]);
+}
+
+#[test]
 fn lint_and_doctor_judge_org_ids_alike() {
     // An organization ID from the configuration's `org-ids` in the gateway prefix: one
     // judgement (surface::org_id_problem), the same AT204 message and fix.

@@ -4,7 +4,8 @@
 use super::common::basic_values;
 use crate::lint::{Cx, Hit};
 
-const FIX: &str = "encode without the newline: printf '%s' \"$EMAIL:$TOKEN\" | base64 (or echo -n), or let the client build the header: curl -u \"$EMAIL:$TOKEN\"";
+// The doctor gives the same fix.
+use crate::token::BASIC_NEWLINE_FIX as FIX;
 
 fn echo_has_n(args: &str) -> bool {
     args.split_whitespace()
