@@ -616,6 +616,26 @@ fn shared_pattern(src: &'static str) -> Result<&'static Regex, regex::Error> {
     Ok(re)
 }
 
+/// A pattern a detector builds from what it read (a variable's name: `\bJIRA_URL\b\s*=...`),
+/// compiled once per process: the same names recur from file to file (`url`, `host`, `token`),
+/// and compiling was a third of the CPU time of a lint over a 440 MiB tree. Up to 2,048 distinct
+/// texts are kept; past that each is compiled where it is used. `None` when it does not compile.
+pub fn built_pattern(src: String) -> Option<std::sync::Arc<Regex>> {
+    type Cache = Mutex<std::collections::HashMap<String, std::sync::Arc<Regex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&src) {
+        return Some(re.clone());
+    }
+    // Compiled outside the lock: the other threads go on linting meanwhile.
+    let re = std::sync::Arc::new(regex::Regex::new(&src).ok()?);
+    let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if c.len() < 2048 {
+        c.insert(src, re.clone());
+    }
+    Some(re)
+}
+
 /// The block comments of a file that open at the start of a line: `/* ... */` (doc comments
 /// included) in C-family languages, `<# ... #>` (comment-based help) in PowerShell. Openers
 /// elsewhere on a line (`"src/**/*.js"`) are not counted. One pass over the text, in order.

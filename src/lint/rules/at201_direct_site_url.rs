@@ -342,7 +342,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             r#"https?://(?:\$\{{|\$|\{{){}\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
             regex::escape(var.as_str())
         );
-        let Ok(re) = regex::Regex::new(&uses) else {
+        let Some(re) = crate::lint::built_pattern(uses) else {
             continue;
         };
         for u in re.captures_iter(cx.text) {
@@ -391,10 +391,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             } else {
                 ""
             };
-            regex::Regex::new(&format!(
+            crate::lint::built_pattern(format!(
                 r"(?:HTTPSConnection|HTTPConnection|HttpHost|UriBuilder|setHost|withHost|Host)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{v}\b|\bhost\s*[:=]\s*(?:self\.|this\.)?{v}\b{shorthand}"
             ))
-            .is_ok_and(|re| re.is_match(cx.text))
+            .is_some_and(|re| re.is_match(cx.text))
         };
         // Handed straight to a client that takes a host (`HTTPSConnection(host)`,
         // `Uri.https(host, path)`): an HTTP client on the site, whatever the variable's name.
@@ -437,10 +437,10 @@ fn joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> 
         return false;
     }
     let n = regex::escape(name);
-    let found = regex::Regex::new(&format!(
+    let found = crate::lint::built_pattern(format!(
         r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`]/?(?:wiki/)?(?:rest|api)/|\{{\s*{n}\s*\}}/?(?:wiki/)?(?:rest|api)/|\$\{{?{n}\}}?/?(?:wiki/)?(?:rest|api)/|\$\({n}\)/?(?:wiki/)?(?:rest|api)/|\${n}\b\s*\.\s*["']/?(?:wiki/)?(?:rest|api)/"#
     ))
-    .is_ok_and(|re| re.is_match(cx.text));
+    .is_some_and(|re| re.is_match(cx.text));
     seen.push((name.to_string(), found));
     found
 }

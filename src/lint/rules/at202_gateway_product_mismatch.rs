@@ -40,7 +40,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             r#"(?:\$\{{|\$|\{{|\b){}\}}?(?:["'`]?\s*\+\s*["'`])?(?P<rest>/[^\s"'`<>)\]\\|,;]*)"#,
             regex::escape(var.as_str())
         );
-        let Ok(re) = regex::Regex::new(&uses) else {
+        let Some(re) = crate::lint::built_pattern(uses) else {
             continue;
         };
         for u in re.captures_iter(cx.text) {

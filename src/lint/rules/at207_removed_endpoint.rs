@@ -106,11 +106,10 @@ fn resolve(cx: &Cx<'_>, var: &str, cache: &mut Resolved) -> Option<bool> {
 }
 
 fn resolve_uncached(cx: &Cx<'_>, var: &str) -> Option<bool> {
-    let re = regex::Regex::new(&format!(
+    let re = crate::lint::built_pattern(format!(
         r#"\b{}["']?\s*(?:=|:=|:|=>)\s*(?:[fr]?["'`])?(?:\$\{{\w+:-)?https?://(?P<host>[^/\s"'`]+)"#,
         regex::escape(var)
-    ))
-    .ok()?;
+    ))?;
     let host = re.captures(cx.text)?.name("host")?.as_str().to_string();
     if cloud_host(&host) || host.to_ascii_lowercase().contains(".atlassian.net") {
         Some(true)

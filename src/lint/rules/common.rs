@@ -140,11 +140,10 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
 
 /// The literal base64 value a variable is assigned in the file (`creds = 'amFuZUBh...'`).
 fn literal_base64_of<'a>(cx: &Cx<'a>, var: &str) -> Option<regex::Match<'a>> {
-    let re = regex::Regex::new(&format!(
+    let re = crate::lint::built_pattern(format!(
         r#"(?:^|[^\w.]){}["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`](?P<b64>[A-Za-z0-9+/]{{16,}}={{0,2}})["'`]"#,
         regex::escape(var)
-    ))
-    .ok()?;
+    ))?;
     re.captures(cx.text)?.name("b64")
 }
 
@@ -234,11 +233,10 @@ fn literal_value(cx: &Cx<'_>, name: &str, cache: &mut Literals) -> Option<(Range
     if cache.len() >= 16 {
         return None;
     }
-    let found = regex::Regex::new(&format!(
+    let found = crate::lint::built_pattern(format!(
         r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
         regex::escape(name)
     ))
-    .ok()
     .and_then(|re| {
         re.captures(cx.text)
             .and_then(|c| c.name("v"))
