@@ -226,7 +226,7 @@ pub fn analyse(cred: &Credential, allowed_service_accounts: &[String]) -> Analys
 }
 
 fn analyse_basic(b64: &str, a: &mut Analysis, set_user: &dyn Fn(&mut Analysis, &str)) {
-    const FIX: &str = "build the header from the email and the token: printf '%s' \"$EMAIL:$TOKEN\" | base64 -w0, or curl -u \"$EMAIL:$TOKEN\"";
+    const FIX: &str = "build the header from the email and the token: printf '%s' \"$EMAIL:$TOKEN\" | base64 | tr -d '\\n', or curl -u \"$EMAIL:$TOKEN\"";
     let Some(bytes) = b64_decode(b64) else {
         a.problems.push((
             Code::AT304,
