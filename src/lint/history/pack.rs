@@ -54,7 +54,12 @@ pub fn packs(objects: &Path) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "pack"))
         .filter(|p| p.with_extension("idx").is_file())
-        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
+        // Regular files only, as git (`add_packed_git`): opening a FIFO named `*.pack` would
+        // block for ever, and a device such as `/dev/zero` never ends.
+        .filter_map(|p| {
+            let meta = std::fs::metadata(&p).ok()?;
+            meta.is_file().then(|| (meta.len(), p))
+        })
         .collect();
     packs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     packs.into_iter().map(|(_, p)| p).collect()
@@ -101,7 +106,14 @@ fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::
     if idx_len > MAX_INDEX_BYTES {
         return Err(bad("pack index too large to load"));
     }
-    let idx = std::fs::read(&idx_path)?;
+    // At most the cap, whatever the size said (a file can grow, or be one whose size is 0).
+    let mut idx = Vec::new();
+    File::open(&idx_path)?
+        .take(MAX_INDEX_BYTES + 1)
+        .read_to_end(&mut idx)?;
+    if idx.len() as u64 > MAX_INDEX_BYTES {
+        return Err(bad("pack index too large to load"));
+    }
     if idx.len() < 8 + 1024 || idx[..4] != [0xff, b't', b'O', b'c'] || be32(&idx[4..]) != 2 {
         return Err(bad("not a version 2 pack index"));
     }

@@ -509,3 +509,42 @@ fn truncations_and_flips_never_give_a_wrong_answer() {
         all_true(&run(&p, &i, &wanted, 1 << 20));
     }
 }
+
+/// A `.pack` that is a FIFO or a symlink to `/dev/zero` beside a valid index: skipped (git
+/// skips what is not a regular file), never opened; opening the FIFO blocked for ever.
+#[cfg(unix)]
+#[test]
+fn a_special_file_named_pack_is_skipped() {
+    let (_, idx, blobs) = honest();
+    for special in ["fifo", "/dev/zero"] {
+        let dir = tempfile::tempdir().unwrap();
+        let packs = dir.path().join("pack");
+        std::fs::create_dir_all(&packs).unwrap();
+        std::fs::write(packs.join("pack-x.idx"), &idx).unwrap();
+        let pack = packs.join("pack-x.pack");
+        if special == "fifo" {
+            let c = std::ffi::CString::new(pack.to_str().unwrap()).unwrap();
+            // SAFETY: mkfifo with a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        } else {
+            std::os::unix::fs::symlink(special, &pack).unwrap();
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let objects = dir.path().to_path_buf();
+        let wanted: Vec<Oid> = blobs.iter().map(|(o, _)| *o).collect();
+        std::thread::spawn(move || {
+            let failures = read(
+                &objects,
+                20,
+                &|oid| wanted.iter().any(|w| w[..] == *oid),
+                &|_| true,
+                1 << 20,
+                1,
+                &|_, _| panic!("nothing can be read"),
+            );
+            let _ = tx.send(failures.len());
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(3));
+        assert_eq!(got, Ok(0), "{special}: not skipped (or it blocked)");
+    }
+}
