@@ -33,7 +33,12 @@ fn evidence(out: &mut dyn Write, ex: &Exchange, verbose: bool) -> std::io::Resul
     writeln!(out, "      {}", paint(ex.summary(), Style::new().dimmed()))?;
     for h in SHOWN {
         if let Some(v) = ex.header(h) {
-            writeln!(out, "        {h}: {}", crate::secret::redact_message(v))?;
+            // A server's words stay on their line and cannot colour or hide what follows.
+            writeln!(
+                out,
+                "        {h}: {}",
+                super::sink::one_line(&crate::secret::redact_message(v))
+            )?;
         }
     }
     if !ex.body.is_empty() && ex.status.is_some_and(|s| s >= 300 || verbose) {
@@ -42,7 +47,7 @@ fn evidence(out: &mut dyn Write, ex: &Exchange, verbose: bool) -> std::io::Resul
             .chars()
             .take(if verbose { 300 } else { 120 })
             .collect();
-        writeln!(out, "        body: {body}")?;
+        writeln!(out, "        body: {}", super::sink::one_line(&body))?;
     }
     Ok(())
 }

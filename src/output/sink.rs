@@ -349,7 +349,7 @@ pub fn escape_controls(s: &str, allow_sgr: bool) -> Cow<'_, str> {
                     .bytes()
                     .take_while(|b| b.is_ascii_digit() || *b == b';')
                     .count();
-                (t.as_bytes().get(n) == Some(&b'm')).then_some(n + 3)
+                (t.as_bytes().get(n) == Some(&b'm') && palette(&t[..n])).then_some(n + 3)
             });
             if let Some(n) = seq_len {
                 out.push_str(&rest[..n]);
@@ -365,6 +365,20 @@ pub fn escape_controls(s: &str, allow_sgr: bool) -> Cow<'_, str> {
         rest = &rest[c.len_utf8()..];
     }
     Cow::Owned(out)
+}
+
+/// Is `params` (`1;31`) made only of what atlcheck's own colours use: reset, bold, dim,
+/// italic, underline, their resets and a foreground colour (not black)? Conceal, reverse,
+/// blink, backgrounds and 256/RGB colours (which can hide text: black on black) are escaped
+/// even while colour is on, so a server's answer shown by the doctor cannot hide what follows.
+fn palette(params: &str) -> bool {
+    params.split(';').all(|p| {
+        p.is_empty()
+            || matches!(
+                p.parse::<u16>(),
+                Ok(0..=4 | 22..=24 | 39 | 31..=37 | 91..=97)
+            )
+    })
 }
 
 /// Escape control characters in a value (a path, a message) so it stays on one line:
@@ -445,6 +459,14 @@ mod tests {
             "\u{1b}[1;31mred\u{1b}[0m"
         );
         assert_eq!(escape_controls("\u{1b}[2J", true), "\\u001b[2J");
+        // Colour on: only the palette's sequences pass (not conceal, reverse, backgrounds).
+        assert_eq!(
+            escape_controls("\u{1b}[0m\u{1b}[m", true),
+            "\u{1b}[0m\u{1b}[m"
+        );
+        assert_eq!(escape_controls("\u{1b}[8mx", true), "\\u001b[8mx");
+        assert_eq!(escape_controls("\u{1b}[30;40m", true), "\\u001b[30;40m");
+        assert_eq!(escape_controls("\u{1b}[38;5;0m", true), "\\u001b[38;5;0m");
         assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
     }
 

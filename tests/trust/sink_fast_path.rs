@@ -325,7 +325,6 @@ fn other_encoders_forms_of_a_held_secret_are_masked() {
 /// none reaches the output, in either format.
 #[test]
 fn the_doctor_masks_other_encoders_echoes_of_the_token() {
-    use std::io::Read;
     let mut rng = Rng(0x600d_cafe_0000_0003);
     let secret = format!("c0rrect horse/{}&<x>'", rng.alnum(10));
     let form: String = secret
@@ -349,47 +348,12 @@ fn the_doctor_masks_other_encoders_echoes_of_the_token() {
         .replace('\'', "\\u0027");
     let body = format!("{{\"a\":\"{form}\",\"b\":\"{php}\",\"c\":\"{go}\",\"d\":\"{net}\"}}");
     let header = secret.to_uppercase();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let answer = format!(
         "HTTP/1.1 401 Unauthorized\r\nx-echo: {header}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
-    std::thread::spawn(move || {
-        for s in listener.incoming() {
-            let Ok(mut s) = s else { continue };
-            let mut buf = [0u8; 8192];
-            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-            let _ = s.read(&mut buf);
-            let _ = s.write_all(answer.as_bytes());
-        }
-    });
-    let tmp = tempfile::tempdir().unwrap();
     for format in ["human", "json"] {
-        let o = crate::common::atlcheck(
-            tmp.path(),
-            &[
-                "doctor",
-                "--verbose",
-                "--timeout",
-                "5",
-                "--format",
-                format,
-                "https://acme.atlassian.net/rest/api/3/myself",
-            ],
-        )
-        .env("ATLASSIAN_EMAIL", "jane@acme.com")
-        .env("ATLASSIAN_API_TOKEN", &secret)
-        .env("NETRC", "/nonexistent")
-        .env(
-            "ATLCHECK_CONNECT_TO",
-            format!(
-                "acme.atlassian.net=http://127.0.0.1:{port},api.atlassian.com=http://127.0.0.1:{port}"
-            ),
-        )
-        .output()
-        .unwrap();
-        let out = crate::common::text(&o);
+        let out = doctor_against(&answer, &secret, &["--format", format]);
         assert!(
             out.contains("401"),
             "{format}: the answer was not read:\n{out}"
@@ -401,5 +365,67 @@ fn the_doctor_masks_other_encoders_echoes_of_the_token() {
                 "{format}: `{echoed}` reached the output:\n{out}"
             );
         }
+    }
+}
+
+/// `doctor --verbose` with `token` as the API token against a local server that gives
+/// `answer` to every request; stdout and stderr.
+fn doctor_against(answer: &str, token: &str, extra: &[&str]) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = answer.to_string();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut buf = [0u8; 8192];
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let mut args = vec!["doctor", "--verbose", "--timeout", "5"];
+    args.extend_from_slice(extra);
+    args.push("https://acme.atlassian.net/rest/api/3/myself");
+    let o = crate::common::atlcheck(tmp.path(), &args)
+        .env("ATLASSIAN_EMAIL", "jane@acme.com")
+        .env("ATLASSIAN_API_TOKEN", token)
+        .env("NETRC", "/nonexistent")
+        .env(
+            "ATLCHECK_CONNECT_TO",
+            format!(
+                "acme.atlassian.net=http://127.0.0.1:{port},api.atlassian.com=http://127.0.0.1:{port}"
+            ),
+        )
+        .output()
+        .unwrap();
+    crate::common::text(&o)
+}
+
+/// A server's body and headers, shown by `doctor --verbose`, cannot colour or hide what
+/// follows (`ESC[8m` is a colour sequence, which the sink lets through while colour is on) nor
+/// forge lines of the report with newlines.
+#[test]
+fn a_server_answer_cannot_forge_or_hide_doctor_lines() {
+    let body = "{\"message\":\"\u{1b}[8mhidden\u{1b}[0m\n[\u{2713}] Credential on the site: valid\r\n::error::x\"}";
+    let answer = format!(
+        "HTTP/1.1 401 Unauthorized\r\nx-failure-category: AUTH\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let out = doctor_against(&answer, "abcdefgh12345678", &["--color", "always"]);
+    assert!(out.contains("hidden"), "the body was not shown:\n{out}");
+    assert!(
+        !out.contains("\u{1b}[8m"),
+        "a server's colour sequence reached the terminal:\n{out}"
+    );
+    for line in out.lines() {
+        assert!(
+            !line
+                .trim_start()
+                .starts_with("[\u{2713}] Credential on the site: valid"),
+            "a forged report line: {line:?}"
+        );
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
     }
 }

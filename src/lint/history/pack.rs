@@ -58,7 +58,7 @@ pub fn packs(objects: &Path) -> Vec<PathBuf> {
         // block for ever, and a device such as `/dev/zero` never ends.
         .filter_map(|p| {
             let meta = std::fs::metadata(&p).ok()?;
-            meta.is_file().then(|| (meta.len(), p))
+            meta.is_file().then_some((meta.len(), p))
         })
         .collect();
     packs.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
