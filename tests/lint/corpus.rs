@@ -18,6 +18,8 @@ use atlcheck::config::{Config, Overrides};
 use atlcheck::lint::{FileKind, Finding, Linter};
 use regex::Regex;
 
+use crate::scoring::{self, Score};
+
 const OVERALL_MIN: f64 = 0.9;
 const PER_RULE_MIN: f64 = 0.8;
 const PER_RULE_MIN_SUPPORT: usize = 3;
@@ -57,29 +59,11 @@ fn labels() -> BTreeMap<String, BTreeSet<String>> {
 
 /// Every file under the corpus (hidden files included), `/`-separated and relative.
 fn corpus_files() -> BTreeSet<String> {
-    fn walk(dir: &Path, root: &Path, out: &mut BTreeSet<String>) {
-        for entry in fs::read_dir(dir).expect("read corpus dir") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                walk(&path, root, out);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if rel != "labels.toml" {
-                    out.insert(rel);
-                }
-            }
-        }
-    }
     let root = corpus_dir();
-    let mut out = BTreeSet::new();
-    walk(&root, &root, &mut out);
-    out
+    let mut out = Vec::new();
+    scoring::corpus_files(&root, &root, &|rel| rel != "labels.toml", &mut out)
+        .expect("read corpus dir");
+    out.into_iter().collect()
 }
 
 struct Linted {
@@ -104,33 +88,6 @@ fn lint_corpus() -> Vec<Linted> {
             }
         })
         .collect()
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
-    }
-    fn support(self) -> usize {
-        self.tp + self.fn_
-    }
 }
 
 fn lint_codes() -> BTreeSet<String> {
@@ -179,27 +136,12 @@ fn corpus_file_level_precision_and_recall() {
     let labels = labels();
     let linted = lint_corpus();
 
-    let mut per_rule: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut score = Score::default();
     let mut mismatches = Vec::new();
-    let (mut any_tp, mut any_fp, mut any_fn) = (0usize, 0usize, 0usize);
     for file in &linted {
         let expected = &labels[&file.path];
         let found: BTreeSet<String> = file.findings.iter().map(|f| f.rule.to_string()).collect();
-        for r in expected.union(&found) {
-            let c = per_rule.entry(r.clone()).or_default();
-            match (expected.contains(r), found.contains(r)) {
-                (true, true) => c.tp += 1,
-                (false, true) => c.fp += 1,
-                (true, false) => c.fn_ += 1,
-                (false, false) => unreachable!(),
-            }
-        }
-        match (!expected.is_empty(), !found.is_empty()) {
-            (true, true) => any_tp += 1,
-            (false, true) => any_fp += 1,
-            (true, false) => any_fn += 1,
-            (false, false) => {}
-        }
+        score.add(expected, &found);
         if *expected != found {
             let missing: Vec<_> = expected.difference(&found).cloned().collect();
             let extra: Vec<_> = found.difference(expected).cloned().collect();
@@ -222,16 +164,7 @@ fn corpus_file_level_precision_and_recall() {
         }
     }
 
-    let total = per_rule.values().fold(Counts::default(), |a, c| Counts {
-        tp: a.tp + c.tp,
-        fp: a.fp + c.fp,
-        fn_: a.fn_ + c.fn_,
-    });
-    let any = Counts {
-        tp: any_tp,
-        fp: any_fp,
-        fn_: any_fn,
-    };
+    let (per_rule, total, any) = (&score.per_rule, score.overall, score.any);
 
     let mut table = String::new();
     table.push_str(&format!(
@@ -243,7 +176,7 @@ fn corpus_file_level_precision_and_recall() {
         "{:<8} {:>4} {:>4} {:>4} {:>8} {:>10} {:>7}\n",
         "rule", "TP", "FP", "FN", "support", "precision", "recall"
     ));
-    for (rule, c) in &per_rule {
+    for (rule, c) in per_rule {
         table.push_str(&format!(
             "{:<8} {:>4} {:>4} {:>4} {:>8} {:>10.3} {:>7.3}\n",
             rule,
@@ -286,7 +219,7 @@ fn corpus_file_level_precision_and_recall() {
             total.recall()
         ));
     }
-    for (rule, c) in &per_rule {
+    for (rule, c) in per_rule {
         if c.support() >= PER_RULE_MIN_SUPPORT {
             if c.precision() < PER_RULE_MIN {
                 failures.push(format!(

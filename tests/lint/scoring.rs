@@ -196,6 +196,27 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// 1.0 when nothing was found.
+    pub fn precision(self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    /// 1.0 when nothing was expected.
+    pub fn recall(self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+    /// How many were expected.
+    pub fn support(self) -> usize {
+        self.tp + self.fn_
+    }
+
     fn add(&mut self, expected: bool, found: bool) {
         match (expected, found) {
             (true, true) => self.tp += 1,
