@@ -134,3 +134,30 @@ pub fn output_within(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Run the calling test (`name` in `module`, given as `module_path!()`) again in a child process
+/// of this test binary, alone (`--exact`, one thread), unless this process is that child. For
+/// tests that change process-wide state other tests of the binary share (the environment), or
+/// that depend on it (the secret registry every `Secret` of any test fills, which slows the
+/// sink down for all). True in the child: run the test's body. False in the parent, once the
+/// child passed: return at once. A failing child fails the test with its output.
+pub fn in_own_process(module: &str, name: &str) -> bool {
+    const VAR: &str = "ATLCHECK_TEST_OWN_PROCESS";
+    let module = module.split_once("::").map_or("", |(_, m)| m);
+    let test = format!("{module}::{name}");
+    if std::env::var(VAR).is_ok_and(|v| v == test) {
+        return true;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(VAR, &test)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("test result: ok. 1 passed"),
+        "{test} failed in its own process:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}

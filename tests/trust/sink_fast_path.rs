@@ -173,6 +173,14 @@ fn assert_safe(out: &str, secrets: &[String]) {
 
 #[test]
 fn fast_path_matches_the_full_cleaning_on_hostile_lines() {
+    // The secret registry is process-wide: the secrets other tests of this binary hold would
+    // make every cleaning here slow (minutes, not a second).
+    if !crate::common::in_own_process(
+        module_path!(),
+        "fast_path_matches_the_full_cleaning_on_hostile_lines",
+    ) {
+        return;
+    }
     let mut rng = Rng(0x5eed_0ffa_5700_a7e1);
     let secrets = held(&mut rng);
     for s in &secrets {
@@ -207,6 +215,14 @@ fn fast_path_matches_the_full_cleaning_on_hostile_lines() {
 /// and glued to the word before it.
 #[test]
 fn a_held_secret_across_the_64_kib_boundary_is_masked() {
+    // The secret registry is process-wide: the secrets other tests of this binary hold would
+    // make every cleaning here slow (minutes, not a second).
+    if !crate::common::in_own_process(
+        module_path!(),
+        "a_held_secret_across_the_64_kib_boundary_is_masked",
+    ) {
+        return;
+    }
     let mut rng = Rng(0x0bad_5eed_1234_5678);
     let secrets = held(&mut rng);
     for s in &secrets {
@@ -263,6 +279,14 @@ fn pct_decode(s: &str, plus: bool) -> String {
 /// it is escaped, or the escaped form (which is no registered form) carries it whole.
 #[test]
 fn a_held_secret_is_masked_before_workflow_command_escaping() {
+    // The secret registry is process-wide: the secrets other tests of this binary hold would
+    // make every cleaning here slow (minutes, not a second).
+    if !crate::common::in_own_process(
+        module_path!(),
+        "a_held_secret_is_masked_before_workflow_command_escaping",
+    ) {
+        return;
+    }
     let mut rng = Rng(0x600d_cafe_0000_0001);
     let secret = format!("p%4x&y:z,w/{}", rng.alnum(8));
     let _ = Secret::new(secret.clone());
@@ -292,6 +316,14 @@ fn a_held_secret_is_masked_before_workflow_command_escaping() {
 /// PHP, Go or Java encoders do (`\/`, `\u0026`, `\u003c`): still a form of the secret.
 #[test]
 fn other_encoders_forms_of_a_held_secret_are_masked() {
+    // The secret registry is process-wide: the secrets other tests of this binary hold would
+    // make every cleaning here slow (minutes, not a second).
+    if !crate::common::in_own_process(
+        module_path!(),
+        "other_encoders_forms_of_a_held_secret_are_masked",
+    ) {
+        return;
+    }
     let mut rng = Rng(0x600d_cafe_0000_0002);
     // Not `word rest`: a secret shaped like `Scheme value` also registers its rest.
     let secret = format!("c0rrect horse/{}&<x>'", rng.alnum(8));

@@ -6,7 +6,7 @@
 //! `HTTPS_PROXY`: for an https URL it asks the proxy `CONNECT host:port`, which names exactly
 //! where it would connect. The client reads its proxy from the process environment, which the
 //! children other tests of this binary spawn inherit: the test runs itself again in a child
-//! process (this test binary, filtered to this one test) and only that child sets the proxy.
+//! process (`common::in_own_process`) and only that child sets the proxy.
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -103,28 +103,11 @@ const CORPUS: &[&str] = &[
     "//acme.atlassian.net/x",
 ];
 
-/// Set in the child process that runs the differential.
-const CHILD: &str = "ATLCHECK_URL_DIFFERENTIAL_CHILD";
-
 #[test]
 fn the_host_checked_is_the_host_connected_to() {
-    if std::env::var_os(CHILD).is_some() {
-        return differential();
+    if crate::common::in_own_process(module_path!(), "the_host_checked_is_the_host_connected_to") {
+        differential();
     }
-    // This test's name as libtest knows it: the module path without the crate's name.
-    let module = module_path!().split_once("::").unwrap().1;
-    let name = format!("{module}::the_host_checked_is_the_host_connected_to");
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([name.as_str(), "--exact", "--test-threads=1", "--nocapture"])
-        .env(CHILD, "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("test result: ok. 1 passed"),
-        "the differential failed in its child process:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn differential() {
