@@ -510,12 +510,17 @@ fn read_pack(
             if !e.wanted {
                 return;
             }
-            // Content that is not its ID's is never handed over: git reads that blob.
-            if let Got::Content(bytes) = got
-                && !is_blob(layout.hash, oid, bytes)
-            {
-                mismatched.fetch_add(1, Ordering::Relaxed);
-                return;
+            match got {
+                // Content that is not its ID's is never handed over: git reads that blob.
+                Got::Content(bytes) if !is_blob(layout.hash, oid, bytes) => {
+                    mismatched.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                // A size is this pack's word, which no ID checks (an index can point a
+                // wanted ID at an entry declaring 2^40 bytes to have it skipped): git sizes
+                // that blob (`cat-file --batch-check`) and skips it if it really is too large.
+                Got::TooLarge(_) => return,
+                Got::Content(_) => {}
             }
             if claim(oid) {
                 each(oid, got);
