@@ -36,7 +36,8 @@ const OBJ_REF_DELTA: u8 = 7;
 pub enum Got<'a> {
     /// The blob's bytes.
     Content(&'a [u8]),
-    /// The blob is larger than the limit: not inflated.
+    /// The blob is larger than the limit by the pack's word: not inflated, and never handed to
+    /// `each` (no ID checks a size; git sizes that blob).
     TooLarge(u64),
 }
 
