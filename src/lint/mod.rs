@@ -133,6 +133,9 @@ pub struct Cx<'a> {
     context: bool,
     /// The file's line starts, built on first use and shared by every rule.
     lines: &'a std::cell::OnceCell<LineIndex>,
+    /// The file's legacy-token candidates, found on first use and shared by AT102 and AT104
+    /// (both run the same shared `legacy-*` patterns; issue 12, class 5).
+    legacy: &'a std::cell::OnceCell<Vec<rules::common::Candidate<'a>>>,
 }
 
 impl<'a> Cx<'a> {
@@ -150,6 +153,14 @@ impl<'a> Cx<'a> {
         cell.get_or_init(|| {
             shared_pattern(src).unwrap_or_else(|e| panic!("rule {code} pattern `{id}`: {e}"))
         })
+    }
+
+    /// The file's legacy-token candidates, computed by `init` on the first call for the file.
+    pub(crate) fn legacy_cache(
+        &self,
+        init: impl FnOnce() -> Vec<rules::common::Candidate<'a>>,
+    ) -> &'a [rules::common::Candidate<'a>] {
+        self.legacy.get_or_init(init)
     }
 
     /// Does the file mention Atlassian, Jira, Confluence or carry an Atlassian token?
@@ -393,6 +404,7 @@ impl Linter {
         let mut findings = Vec::new();
         let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
         let block_ranges: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
+        let legacy = std::cell::OnceCell::new();
         let mut memo = Memo::default();
         for rule in &self.rules {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
@@ -412,6 +424,7 @@ impl Linter {
                 rule,
                 context,
                 lines: &lines,
+                legacy: &legacy,
             };
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);

@@ -42,7 +42,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let m = mask(c.value);
         out.push(
             Hit::new(
-                c.range,
+                c.range.clone(),
                 format!("hard-coded {} {m}", TokenKind::Legacy.words().name),
                 format!("legacy:{m}"),
             )

@@ -73,6 +73,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let legacy = TokenKind::Legacy.words();
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
-        out.push(Hit::new(c.range, legacy.message(&m), format!("legacy:{m}")).fix(legacy.fix));
+        out.push(
+            Hit::new(c.range.clone(), legacy.message(&m), format!("legacy:{m}")).fix(legacy.fix),
+        );
     }
 }

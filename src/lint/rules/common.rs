@@ -43,7 +43,13 @@ pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 
 /// Legacy 24-character tokens beside an Atlassian keyword (patterns whose id starts with
 /// `legacy`, group `token`): 24 random-looking alphanumerics; an all-hex value is a hash.
-pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
+/// Found once per file and shared by the rules that ask (AT102, AT104): the `legacy-*`
+/// patterns are shared patterns, the same for every rule (issue 12, class 5).
+pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> &'a [Candidate<'a>] {
+    cx.legacy_cache(|| find_legacy_tokens(cx))
+}
+
+fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
     // Ranges already taken (several patterns find the same token): a set, not a scan of
     // `out`, which made a file of many tokens quadratic (issue 12, class 5).
@@ -102,6 +108,8 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
     let mut out: Vec<BasicValue> = Vec::new();
     // Variables completing a `Basic ` header, each looked up once, at most 16.
     let mut looked_up: Vec<String> = Vec::new();
+    // Ranges already decoded: a set, not a scan of `out` (issue 12, class 5).
+    let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for caps in cx.pattern("basic").captures_iter(cx.text) {
         let m = match (caps.name("b64"), caps.name("var")) {
             (Some(m), _) => m,
@@ -111,7 +119,7 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
                 }
                 looked_up.push(v.as_str().to_string());
                 match literal_base64_of(cx, v.as_str()) {
-                    Some(m) if !out.iter().any(|b| b.range == m.range()) => m,
+                    Some(m) if !taken.contains(&(m.start(), m.end())) => m,
                     _ => continue,
                 }
             }
@@ -128,6 +136,7 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
         if user.is_empty() || secret.is_empty() || decoded.chars().any(|c| c.is_control()) {
             continue;
         }
+        taken.insert((m.start(), m.end()));
         out.push(BasicValue {
             range: m.range(),
             user: user.to_string(),
@@ -160,6 +169,9 @@ pub struct LiteralPair {
 /// where the user is a real-looking email and the secret is not a variable or placeholder.
 pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     let mut out: Vec<LiteralPair> = Vec::new();
+    // Secret ranges already taken: a set, not a scan of `out`, which made a file of many
+    // pairs quadratic (issue 12, class 5).
+    let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for id in ["pair-call", "pair-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
             let (Some(u), Some(m)) = (caps.name("user"), caps.name("secret")) else {
@@ -171,7 +183,7 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
                 || token::classify(secret).kind != TokenKind::Unknown
                 || crate::account::is_placeholder(secret)
                 || crate::account::is_variable(secret)
-                || out.iter().any(|p| p.range == m.range())
+                || !taken.insert((m.start(), m.end()))
             {
                 continue;
             }
@@ -208,7 +220,7 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
             || token::classify(&secret).kind != TokenKind::Unknown
             || crate::account::is_placeholder(&secret)
             || crate::account::is_variable(&secret)
-            || out.iter().any(|p| p.range == range)
+            || !taken.insert((range.start, range.end))
         {
             continue;
         }
