@@ -85,8 +85,29 @@ pub fn closest(scope: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn unknown_hit(range: std::ops::Range<usize>, scope: &str, how: &str) -> Hit {
-    let hint = closest(scope).map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+/// [`closest`] for the file's first 4,096 distinct unknown scopes, each computed once: it
+/// scans the whole catalogue, which a file repeating one unknown scope made the hot spot
+/// (issue 12, class 5).
+#[derive(Default)]
+struct Hints(std::collections::HashMap<String, Option<&'static str>>);
+
+impl Hints {
+    fn closest(&mut self, scope: &str) -> Option<&'static str> {
+        if let Some(c) = self.0.get(scope) {
+            return *c;
+        }
+        let c = closest(scope);
+        if self.0.len() < 4096 {
+            self.0.insert(scope.to_string(), c);
+        }
+        c
+    }
+}
+
+fn unknown_hit(hints: &mut Hints, range: std::ops::Range<usize>, scope: &str, how: &str) -> Hit {
+    let hint = hints
+        .closest(scope)
+        .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
     Hit::new(
         range,
         format!("{how}`{scope}` is not an Atlassian OAuth 2.0 scope{hint}"),
@@ -129,6 +150,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         return;
     }
     let known = known();
+    let mut hints = Hints::default();
     let mut in_urls: Vec<std::ops::Range<usize>> = Vec::new();
     // 3LO authorize URLs.
     for caps in cx.pattern("authorize-url").captures_iter(cx.text) {
@@ -184,6 +206,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 for scope in decoded.split([' ', ',']).filter(|s| !s.is_empty()) {
                     if about_checked_product(scope) && !known.contains(scope) {
                         out.push(unknown_hit(
+                            &mut hints,
                             whole.clone(),
                             scope,
                             "the 3LO authorize URL asks for ",
@@ -233,7 +256,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             continue;
         }
-        out.push(unknown_hit(m.start()..m.start() + scope.len(), scope, ""));
+        out.push(unknown_hit(
+            &mut hints,
+            m.start()..m.start() + scope.len(),
+            scope,
+            "",
+        ));
     }
 }
 
