@@ -81,7 +81,12 @@ pub fn frame(
         masked.clone()
     };
     Frame {
-        text: shown.replace('\t', " "),
+        // One copy per finding, not two: most lines hold no tab.
+        text: if shown.contains('\t') {
+            shown.replace('\t', " ")
+        } else {
+            shown
+        },
         span: s..e.max(s),
     }
 }

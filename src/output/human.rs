@@ -5,6 +5,7 @@
 //! computed here (carets must sit under the masked text), and a fixed layout keeps the
 //! reviewed snapshots stable across crate upgrades (ruff forked annotate-snippets for the
 //! same reason).
+use std::fmt::Write as _;
 use std::io::Write;
 
 use owo_colors::Style;
@@ -33,8 +34,9 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
         ),
         painted(format_args!(": {}", f.message), Style::new().bold())
     )?;
-    let gutter = f.line.to_string().len();
-    let pad = " ".repeat(gutter);
+    // No string per finding for the gutter's padding (issue 12, class 5: a report may hold
+    // 500,000 findings).
+    let pad = Run(' ', digits(f.line));
     writeln!(
         out,
         "{pad}{} {}:{}:{}",
@@ -56,10 +58,10 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
         let width = frame.text[frame.span.clone()].chars().count().max(1);
         writeln!(
             out,
-            "{pad} {} {:lead$}{} {}",
+            "{pad} {} {}{} {}",
             painted("|", blue),
-            "",
-            painted(format_args!("{:^<width$}", ""), severity_style(f.severity)),
+            Run(' ', lead),
+            painted(Run('^', width), severity_style(f.severity)),
             painted(f.name, severity_style(f.severity))
         )?;
         writeln!(out, "{pad} {}", painted("|", blue))?;
@@ -80,6 +82,44 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
         f.rule
     )?;
     writeln!(out)
+}
+
+/// `n` copies of an ASCII character, written from a static run in slices rather than one
+/// `write_char` per character as `{:^<n$}` padding does.
+struct Run(char, usize);
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SPACES: &str = "                                                                ";
+        const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+        let run = match self.0 {
+            ' ' => SPACES,
+            '^' => CARETS,
+            c => {
+                for _ in 0..self.1 {
+                    f.write_char(c)?;
+                }
+                return Ok(());
+            }
+        };
+        let mut left = self.1;
+        while left > 0 {
+            let n = left.min(run.len());
+            f.write_str(&run[..n])?;
+            left -= n;
+        }
+        Ok(())
+    }
+}
+
+/// Decimal digits of `n` (the width of a line number in the gutter).
+fn digits(mut n: usize) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
 }
 
 fn plural(n: usize, word: &str) -> String {
