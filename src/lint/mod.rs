@@ -552,7 +552,17 @@ impl Memo {
                 done
             }
         };
-        self.last[slot] = Some((text.to_string(), done.clone()));
+        // The remembered pair's buffers are reused: a file of distinct messages (one token
+        // each) would otherwise allocate two more strings per finding.
+        match &mut self.last[slot] {
+            Some((raw, last)) => {
+                raw.clear();
+                raw.push_str(text);
+                last.clear();
+                last.push_str(&done);
+            }
+            None => self.last[slot] = Some((text.to_string(), done.clone())),
+        }
         done
     }
 }
