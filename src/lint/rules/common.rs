@@ -80,6 +80,11 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             if v.bytes().all(|b| b.is_ascii_hexdigit()) {
                 continue;
             }
+            // A token another pattern already found is not classified again (classifying
+            // computes its entropy; several patterns find most tokens).
+            if taken.contains(&(m.start(), m.end())) {
+                continue;
+            }
             let info = token::classify(v);
             if info.kind == TokenKind::Legacy && taken.insert((m.start(), m.end())) {
                 out.push(Candidate {
