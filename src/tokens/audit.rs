@@ -62,6 +62,42 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// Read one organization-level listing (managed accounts' API tokens, admin API keys) into
+/// `credentials`, recording pages, count and any failure in `st`. True when the key was
+/// refused (401), which would fail every later source too.
+async fn read_org_listing(
+    client: &mut Client,
+    org: &str,
+    (source, what): (SourceName, &str),
+    url: &str,
+    parse: fn(&serde_json::Value, usize) -> Credential,
+    st: &mut SourceStatus,
+    credentials: &mut Vec<Credential>,
+) -> bool {
+    let mut n = 0;
+    let r = client
+        .list(url, |items| {
+            for item in items {
+                credentials.push(parse(&item, n));
+                n += 1;
+            }
+        })
+        .await;
+    st.credentials = n;
+    match r {
+        Ok(p) => {
+            st.pages = p.pages;
+            false
+        }
+        Err((e, p)) => {
+            st.pages = p.pages;
+            st.status = SourceState::Failed;
+            st.error = Some(describe(&e, source, org, what, p));
+            e == FetchError::Unauthorized
+        }
+    }
+}
+
 /// Read `selected` sources of `org`; the others are listed as skipped.
 pub async fn collect(client: &mut Client, org: &str, selected: &[SourceName]) -> Collected {
     let mut credentials = Vec::new();
@@ -86,34 +122,16 @@ pub async fn collect(client: &mut Client, org: &str, selected: &[SourceName]) ->
 
     // Managed accounts' API tokens.
     if selected.contains(&SourceName::ApiTokens) {
-        let st = &mut status[idx(SourceName::ApiTokens)];
-        let mut n = 0;
-        let r = client
-            .list(&sources::api_tokens_url(org), |items| {
-                for item in items {
-                    credentials.push(sources::api_token(&item, n));
-                    n += 1;
-                }
-            })
-            .await;
-        st.credentials = n;
-        match r {
-            Ok(p) => st.pages = p.pages,
-            Err((e, p)) => {
-                st.pages = p.pages;
-                key_refused = e == FetchError::Unauthorized;
-                fail(
-                    st,
-                    describe(
-                        &e,
-                        SourceName::ApiTokens,
-                        org,
-                        "managed accounts' API tokens",
-                        p,
-                    ),
-                );
-            }
-        }
+        key_refused = read_org_listing(
+            client,
+            org,
+            (SourceName::ApiTokens, "managed accounts' API tokens"),
+            &sources::api_tokens_url(org),
+            sources::api_token,
+            &mut status[idx(SourceName::ApiTokens)],
+            &mut credentials,
+        )
+        .await;
     }
 
     // Service accounts, then each one's API tokens and OAuth clients.
@@ -226,28 +244,16 @@ pub async fn collect(client: &mut Client, org: &str, selected: &[SourceName]) ->
 
     // The organization's admin API keys.
     if selected.contains(&SourceName::AdminKeys) && !key_refused {
-        let st = &mut status[idx(SourceName::AdminKeys)];
-        let mut n = 0;
-        let r = client
-            .list(&sources::admin_keys_url(org), |items| {
-                for item in items {
-                    credentials.push(sources::admin_key(&item, n));
-                    n += 1;
-                }
-            })
-            .await;
-        st.credentials = n;
-        match r {
-            Ok(p) => st.pages = p.pages,
-            Err((e, p)) => {
-                st.pages = p.pages;
-                key_refused = e == FetchError::Unauthorized;
-                fail(
-                    st,
-                    describe(&e, SourceName::AdminKeys, org, "the admin API keys", p),
-                );
-            }
-        }
+        key_refused = read_org_listing(
+            client,
+            org,
+            (SourceName::AdminKeys, "the admin API keys"),
+            &sources::admin_keys_url(org),
+            sources::admin_key,
+            &mut status[idx(SourceName::AdminKeys)],
+            &mut credentials,
+        )
+        .await;
     }
 
     if key_refused {
