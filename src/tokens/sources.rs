@@ -193,10 +193,49 @@ fn owner_type_for(email: Option<&OwnerEmail>, default: OwnerType) -> OwnerType {
     }
 }
 
+/// Where one listing keeps each field of a credential (schemas partly OPEN: the names are
+/// tried in order) and what to say when a time is missing.
+struct Fields {
+    id: &'static [&'static str],
+    label: &'static [&'static str],
+    expiry: &'static [&'static str],
+    expiry_unknown: &'static str,
+    last_use: &'static [&'static str],
+    last_use_unknown: &'static str,
+}
+
+const UNPUBLISHED_EXPIRY: &str =
+    "expiry unknown: this listing (schema not published) did not include `expiresAt`";
+const UNPUBLISHED_LAST_USE: &str =
+    "last use unknown: this listing (schema not published) did not include `lastActiveAt`";
+
+/// One credential of a listing, read through `f`.
+fn listed(
+    item: &Value,
+    (kind, source): (Kind, SourceName),
+    owner: Owner,
+    index: usize,
+    f: &Fields,
+) -> Credential {
+    let mut notes = Vec::new();
+    let id = id(item, f.id, index, &mut notes);
+    Credential {
+        kind,
+        source,
+        label: text(item, f.label),
+        owner,
+        created_at: created(item, &mut notes),
+        expires_at: time_field(item, f.expiry, "expiry", f.expiry_unknown, &mut notes),
+        last_active_at: time_field(item, f.last_use, "last use", f.last_use_unknown, &mut notes),
+        status: text(item, &["status"]),
+        id,
+        notes,
+    }
+}
+
 /// An item of `/orgs/{orgId}/api-tokens` (documented: `id`, `label`, `status`, `createdAt`,
 /// `expiresAt`, `lastActiveAt`, `user{id, orgId, name, email}`).
 pub fn api_token(item: &Value, index: usize) -> Credential {
-    let mut notes = Vec::new();
     let user = item.get("user").unwrap_or(&Value::Null);
     let email = text(user, &["email", "emailAddress"]).and_then(|e| OwnerEmail::parse(&e));
     let owner = Owner {
@@ -205,31 +244,20 @@ pub fn api_token(item: &Value, index: usize) -> Credential {
         email,
         name: text(user, &["name", "displayName"]),
     };
-    let id = id(item, &["id"], index, &mut notes);
-    Credential {
-        kind: Kind::ApiToken,
-        source: SourceName::ApiTokens,
-        label: text(item, &["label", "name"]),
+    listed(
+        item,
+        (Kind::ApiToken, SourceName::ApiTokens),
         owner,
-        created_at: created(item, &mut notes),
-        expires_at: time_field(
-            item,
-            &["expiresAt"],
-            "expiry",
-            "expiry unknown: the listing left out `expiresAt`",
-            &mut notes,
-        ),
-        last_active_at: time_field(
-            item,
-            &["lastActiveAt"],
-            "last use",
-            "last use unknown: the listing left out `lastActiveAt`",
-            &mut notes,
-        ),
-        status: text(item, &["status"]),
-        id,
-        notes,
-    }
+        index,
+        &Fields {
+            id: &["id"],
+            label: &["label", "name"],
+            expiry: &["expiresAt"],
+            expiry_unknown: "expiry unknown: the listing left out `expiresAt`",
+            last_use: &["lastActiveAt"],
+            last_use_unknown: "last use unknown: the listing left out `lastActiveAt`",
+        },
+    )
 }
 
 /// A service account of `/orgs/{orgId}/service-accounts` (documented, experimental: `id`,
@@ -260,95 +288,60 @@ pub fn service_account(item: &Value) -> Option<ServiceAccount> {
 /// An item of `/orgs/{orgId}/service-accounts/{id}/api-tokens` (schema OPEN: the API-token
 /// field names are tried).
 pub fn sa_api_token(item: &Value, owner: &Owner, index: usize) -> Credential {
-    let mut notes = Vec::new();
-    let id = id(item, &["id", "tokenId"], index, &mut notes);
-    Credential {
-        kind: Kind::ServiceAccountApiToken,
-        source: SourceName::ServiceAccounts,
-        label: text(item, &["label", "name", "tokenLabel"]),
-        owner: owner.clone(),
-        created_at: created(item, &mut notes),
-        expires_at: time_field(
-            item,
-            &["expiresAt", "expiry", "expirationDate"],
-            "expiry",
-            "expiry unknown: this listing (schema not published) did not include `expiresAt`",
-            &mut notes,
-        ),
-        last_active_at: time_field(
-            item,
-            &["lastActiveAt", "lastAccess", "lastUsedAt"],
-            "last use",
-            "last use unknown: this listing (schema not published) did not include `lastActiveAt`",
-            &mut notes,
-        ),
-        status: text(item, &["status"]),
-        id,
-        notes,
-    }
+    listed(
+        item,
+        (Kind::ServiceAccountApiToken, SourceName::ServiceAccounts),
+        owner.clone(),
+        index,
+        &Fields {
+            id: &["id", "tokenId"],
+            label: &["label", "name", "tokenLabel"],
+            expiry: &["expiresAt", "expiry", "expirationDate"],
+            expiry_unknown: UNPUBLISHED_EXPIRY,
+            last_use: &["lastActiveAt", "lastAccess", "lastUsedAt"],
+            last_use_unknown: UNPUBLISHED_LAST_USE,
+        },
+    )
 }
 
 /// An OAuth client of a service account (documented sample: `clientId`, `name`, `createdAt`
 /// and `updatedAt` in epoch milliseconds, `status`; no expiry and no last use).
 pub fn oauth_client(item: &Value, owner: &Owner, index: usize) -> Credential {
-    let mut notes = Vec::new();
-    let id = id(item, &["clientId", "id"], index, &mut notes);
+    let c = listed(
+        item,
+        (Kind::OauthClient, SourceName::OauthClients),
+        owner.clone(),
+        index,
+        &Fields {
+            id: &["clientId", "id"],
+            label: &["name", "label", "clientName"],
+            expiry: &["expiresAt"],
+            expiry_unknown: "expiry unknown: Atlassian's OAuth client listing does not report whether the client secret expires",
+            last_use: &["lastActiveAt", "lastUsedAt"],
+            last_use_unknown: "last use unknown: Atlassian's OAuth client listing does not report it",
+        },
+    );
     // Reported (and baselined) in full: a client ID is not a secret.
-    crate::secret::show_client_id(&id);
-    Credential {
-        kind: Kind::OauthClient,
-        source: SourceName::OauthClients,
-        label: text(item, &["name", "label", "clientName"]),
-        owner: owner.clone(),
-        created_at: created(item, &mut notes),
-        expires_at: time_field(
-            item,
-            &["expiresAt"],
-            "expiry",
-            "expiry unknown: Atlassian's OAuth client listing does not report whether the client secret expires",
-            &mut notes,
-        ),
-        last_active_at: time_field(
-            item,
-            &["lastActiveAt", "lastUsedAt"],
-            "last use",
-            "last use unknown: Atlassian's OAuth client listing does not report it",
-            &mut notes,
-        ),
-        status: text(item, &["status"]),
-        id,
-        notes,
-    }
+    crate::secret::show_client_id(&c.id);
+    c
 }
 
 /// An item of `/orgs/{orgId}/api-keys` (schema OPEN; keys belong to the organization).
 pub fn admin_key(item: &Value, index: usize) -> Credential {
-    let mut notes = Vec::new();
-    let id = id(item, &["id", "keyId"], index, &mut notes);
-    Credential {
-        kind: Kind::AdminKey,
-        source: SourceName::AdminKeys,
-        label: text(item, &["name", "label"]),
-        owner: Owner::org(),
-        created_at: created(item, &mut notes),
-        expires_at: time_field(
-            item,
-            &["expiresAt", "expiry", "expirationDate"],
-            "expiry",
-            "expiry unknown: this listing (schema not published) did not include `expiresAt`",
-            &mut notes,
-        ),
-        last_active_at: time_field(
-            item,
-            &["lastActiveAt", "lastUsedAt", "lastAccess"],
-            "last use",
-            "last use unknown: this listing (schema not published) did not include `lastActiveAt`",
-            &mut notes,
-        ),
-        status: text(item, &["status"]),
-        id,
-        notes,
-    }
+    listed(
+        item,
+        (Kind::AdminKey, SourceName::AdminKeys),
+        Owner::org(),
+        index,
+        &Fields {
+            id: &["id", "keyId"],
+            label: &["name", "label"],
+            expiry: &["expiresAt", "expiry", "expirationDate"],
+            expiry_unknown: UNPUBLISHED_EXPIRY,
+            last_use: &["lastActiveAt", "lastUsedAt", "lastAccess"],
+            last_use_unknown: UNPUBLISHED_LAST_USE,
+        },
+    )
 }
 
 /// Parse one item of `source` the way a listing of it is parsed (rule examples and tests).
