@@ -21,17 +21,7 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
             );
             continue;
         };
-        let fails = spec
-            .examples
-            .iter()
-            .filter(|e| e.expect == Expect::Fail)
-            .count();
-        let passes = spec.examples.len() - fails;
-        assert!(
-            fails >= 1 && passes >= 1,
-            "{} needs at least one fail and one pass example",
-            rule.code
-        );
+        assert_pass_and_fail(rule.code, spec.examples.iter().map(|e| e.expect));
         for (i, ex) in spec.examples.iter().enumerate() {
             let path = Path::new(&ex.path);
             let kind = FileKind::detect(path, ex.code.lines().next().unwrap_or(""));
@@ -53,11 +43,7 @@ fn every_lint_rule_has_pass_and_fail_examples_that_hold() {
                     f.message
                 ));
             }
-            let ok = match (ex.expect, ex.count) {
-                (Expect::Pass, _) => mine.is_empty(),
-                (Expect::Fail, Some(n)) => mine.len() == n,
-                (Expect::Fail, None) => !mine.is_empty(),
-            };
+            let ok = holds(ex.expect, ex.count, mine.len());
             if !ok {
                 failures.push(format!(
                     "{} example #{} ({:?}, {}): got {:?}",
@@ -98,16 +84,7 @@ fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
             .inventory
             .as_ref()
             .unwrap_or_else(|| panic!("{} has no [inventory] examples", rule.code));
-        let fails = spec
-            .examples
-            .iter()
-            .filter(|e| e.expect == Expect::Fail)
-            .count();
-        assert!(
-            fails >= 1 && spec.examples.len() > fails,
-            "{} needs at least one fail and one pass example",
-            rule.code
-        );
+        assert_pass_and_fail(rule.code, spec.examples.iter().map(|e| e.expect));
         for (i, ex) in spec.examples.iter().enumerate() {
             let tree =
                 Tree::from_files(ex.files.iter().map(|f| (f.path.as_str(), f.code.as_str())));
@@ -123,11 +100,7 @@ fn every_inventory_rule_has_pass_and_fail_examples_that_hold() {
                 rule.code,
                 i + 1
             );
-            let ok = match (ex.expect, ex.count) {
-                (Expect::Pass, _) => mine == 0,
-                (Expect::Fail, Some(n)) => mine == n,
-                (Expect::Fail, None) => mine > 0,
-            };
+            let ok = holds(ex.expect, ex.count, mine);
             assert!(
                 ok,
                 "{} example #{} ({:?}): {mine} findings: {:?}",
@@ -165,16 +138,7 @@ fn every_tokens_rule_has_pass_and_fail_examples_that_hold() {
             .tokens
             .as_ref()
             .unwrap_or_else(|| panic!("{} is a tokens rule without examples", rule.code));
-        let fails = spec
-            .examples
-            .iter()
-            .filter(|e| e.expect == Expect::Fail)
-            .count();
-        assert!(
-            fails >= 1 && spec.examples.len() > fails,
-            "{} needs at least one fail and one pass example",
-            rule.code
-        );
+        assert_pass_and_fail(rule.code, spec.examples.iter().map(|e| e.expect));
         for (i, ex) in spec.examples.iter().enumerate() {
             checked += 1;
             let item: serde_json::Value = serde_json::from_str(&ex.item).unwrap_or_else(|e| {
@@ -226,4 +190,29 @@ fn every_tokens_rule_has_pass_and_fail_examples_that_hold() {
     );
     assert!(checked >= 16, "only {checked} tokens examples ran");
     insta::assert_snapshot!("tokens_example_findings", transcript);
+}
+
+/// A rule's examples hold at least one fail and one pass.
+fn assert_pass_and_fail(code: impl std::fmt::Display, expects: impl Iterator<Item = Expect>) {
+    let (mut fails, mut passes) = (0, 0);
+    for e in expects {
+        if e == Expect::Fail {
+            fails += 1;
+        } else {
+            passes += 1;
+        }
+    }
+    assert!(
+        fails >= 1 && passes >= 1,
+        "{code} needs at least one fail and one pass example"
+    );
+}
+
+/// An example holds: a pass finds nothing, a fail finds its `count` findings (or some).
+fn holds(expect: Expect, count: Option<usize>, found: usize) -> bool {
+    match (expect, count) {
+        (Expect::Pass, _) => found == 0,
+        (Expect::Fail, Some(n)) => found == n,
+        (Expect::Fail, None) => found > 0,
+    }
 }
