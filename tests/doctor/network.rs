@@ -317,6 +317,20 @@ fn response_bodies_are_read_up_to_a_cap() {
 }
 
 // ---- faults ------------------------------------------------------------------------------------
+/// The doctor, with a 2 s timeout against `server` on both hosts, ends `inconclusive` within
+/// the timeout, saying it got no answer in time.
+fn assert_times_out(server: &Server) {
+    let r = doctor(
+        &both_hosts(&server.base()),
+        "2",
+        &["--site", "acme", &gateway_url()],
+    );
+    assert_inconclusive(
+        &r,
+        Duration::from_secs(2),
+        &["no answer within", "timed out"],
+    );
+}
 
 /// The doctor gave up cleanly: inconclusive, exit 2, within the timeout and a margin, with the
 /// reason in the summary.
@@ -405,16 +419,7 @@ fn server_accepts_and_never_answers() {
         std::thread::sleep(Duration::from_secs(30));
         drop(s);
     });
-    let r = doctor(
-        &both_hosts(&server.base()),
-        "2",
-        &["--site", "acme", &gateway_url()],
-    );
-    assert_inconclusive(
-        &r,
-        Duration::from_secs(2),
-        &["no answer within", "timed out"],
-    );
+    assert_times_out(&server);
     assert!(server.connections.load(Ordering::SeqCst) <= 30);
 }
 
@@ -428,16 +433,7 @@ fn server_drips_a_byte_a_second_in_the_status_line() {
             std::thread::sleep(Duration::from_secs(1));
         }
     });
-    let r = doctor(
-        &both_hosts(&head.base()),
-        "2",
-        &["--site", "acme", &gateway_url()],
-    );
-    assert_inconclusive(
-        &r,
-        Duration::from_secs(2),
-        &["no answer within", "timed out"],
-    );
+    assert_times_out(&head);
     assert_bounded(&head);
 }
 
@@ -453,16 +449,7 @@ fn server_drips_a_byte_a_second_in_the_body() {
             std::thread::sleep(Duration::from_secs(1));
         }
     });
-    let r = doctor(
-        &both_hosts(&body.base()),
-        "2",
-        &["--site", "acme", &gateway_url()],
-    );
-    assert_inconclusive(
-        &r,
-        Duration::from_secs(2),
-        &["no answer within", "timed out"],
-    );
+    assert_times_out(&body);
     assert_bounded(&body);
 }
 
