@@ -579,6 +579,26 @@ fn a_client_secret_sent_as_a_token_goes_nowhere() {
 
 // ---- part 2: a Bearer access token given directly
 
+/// The gateway refuses the token: Jira answers 401, Confluence 403 (no product access), and
+/// accessible-resources 401.
+fn gateway_refuses_the_token(c: &Cloud) {
+    c.gateway.mock(|w, t| {
+        w.path_includes("/ex/jira/");
+        t.status(401)
+            .body(r#"{"code":401,"message":"Unauthorized"}"#);
+    });
+    c.gateway.mock(|w, t| {
+        w.path_includes("/ex/confluence/");
+        t.status(403)
+            .body(r#"{"message":"Current user not permitted to use Confluence","statusCode":403}"#);
+    });
+    c.gateway.mock(|w, t| {
+        w.path("/oauth/token/accessible-resources");
+        t.status(401)
+            .body(r#"{"code":401,"message":"Unauthorized"}"#);
+    });
+}
+
 fn header_run(c: &Cloud, header: &str, now: &str, url: &str) -> Run {
     let tok = header.trim_start_matches("Bearer ").to_string();
     doctor(
@@ -618,21 +638,7 @@ fn at107_an_expired_access_token_offline_and_live() {
 #[test]
 fn an_opaque_access_token_has_no_claims_and_a_refusal_stays_at105() {
     let c = Cloud::new();
-    c.gateway.mock(|w, t| {
-        w.path_includes("/ex/jira/");
-        t.status(401)
-            .body(r#"{"code":401,"message":"Unauthorized"}"#);
-    });
-    c.gateway.mock(|w, t| {
-        w.path_includes("/ex/confluence/");
-        t.status(403)
-            .body(r#"{"message":"Current user not permitted to use Confluence","statusCode":403}"#);
-    });
-    c.gateway.mock(|w, t| {
-        w.path("/oauth/token/accessible-resources");
-        t.status(401)
-            .body(r#"{"code":401,"message":"Unauthorized"}"#);
-    });
+    gateway_refuses_the_token(&c);
     let r = header_run(
         &c,
         "Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0ZyXwVuTsRq",
@@ -734,21 +740,7 @@ fn human_checklist_for_a_service_account_without_the_site() {
 #[test]
 fn json_for_an_expired_access_token() {
     let c = Cloud::new();
-    c.gateway.mock(|w, t| {
-        w.path_includes("/ex/jira/");
-        t.status(401)
-            .body(r#"{"code":401,"message":"Unauthorized"}"#);
-    });
-    c.gateway.mock(|w, t| {
-        w.path_includes("/ex/confluence/");
-        t.status(403)
-            .body(r#"{"message":"Current user not permitted to use Confluence","statusCode":403}"#);
-    });
-    c.gateway.mock(|w, t| {
-        w.path("/oauth/token/accessible-resources");
-        t.status(401)
-            .body(r#"{"code":401,"message":"Unauthorized"}"#);
-    });
+    gateway_refuses_the_token(&c);
     let tok = jwt(r#"{"exp":1795989600,"scope":"read:jira-work"}"#);
     let r = header_run(
         &c,
