@@ -14,57 +14,16 @@
 //!
 //! Scores are a report, never asserted. The test fails only when a half does not load (see
 //! `scoring::load`). Until the corpus lands, an absent folder or half is skipped.
-use std::path::{Path, PathBuf};
-
-use atlcheck::config::{Config, Overrides};
-use atlcheck::lint::Linter;
-
 use crate::scoring as scorer;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/heldout3")
-}
-
-fn linter() -> Linter {
-    Linter::new(Config::resolve(None, &Overrides::default()).unwrap())
-        .unwrap()
-        .without_frames()
-}
-
-fn describe(h: &scorer::Half) -> String {
-    let sources: Vec<String> = h.sources.iter().map(|(f, n)| format!("{f}: {n}")).collect();
-    format!("{} files ({})", h.files.len(), sources.join(", "))
-}
 
 #[test]
 fn heldout3_tune_half() {
-    let Some(tune) = scorer::load(&root(), "tune") else {
-        println!("heldout3/tune: not present yet (no labels*.toml); skipped");
-        return;
-    };
-    println!("heldout3/tune: {}", describe(&tune));
-    let m = scorer::measure(&tune, "fixtures/heldout3/tune", &linter());
-    scorer::print_table("HELDOUT3 tune", &m.score);
-    println!("\nMISMATCHES in tune ({}):", m.mismatches.len());
-    for line in &m.mismatches {
-        println!("  {line}");
-    }
+    scorer::round::tune("heldout3");
 }
 
 #[test]
 fn heldout3_report_half() {
-    let Some(report) = scorer::load(&root(), "report") else {
-        println!("heldout3/report: not present yet (no labels*.toml); skipped");
-        return;
-    };
-    println!("heldout3/report: {} (labels checked)", describe(&report));
-    if std::env::var_os("HELDOUT3_REPORT").is_none_or(|v| v != "1") {
-        println!("heldout3/report: frozen; not linted (set HELDOUT3_REPORT=1 for the one run)");
-        return;
-    }
-    let m = scorer::measure(&report, "fixtures/heldout3/report", &linter());
-    // Scores only: the reporting half's per-file mismatches are deliberately not printed.
-    scorer::print_table("HELDOUT3 report (frozen)", &m.score);
+    scorer::round::report("heldout3");
 }
 
 #[test]
@@ -136,7 +95,7 @@ mod loader {
         assert_eq!(h.files.len(), 2);
         assert_eq!(h.labels.len(), 2);
         assert_eq!(h.sources.len(), 2);
-        let m = scorer::measure(&h, "t", &super::linter());
+        let m = scorer::measure(&h, "t", &scorer::round::linter());
         let m = m.score;
         let c = m.per_rule["AT201"];
         assert_eq!((c.tp, c.fp, c.fn_), (1, 0, 0));

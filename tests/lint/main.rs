@@ -12,6 +12,7 @@ mod corpus;
 mod heldout;
 mod heldout2;
 mod heldout3;
+mod heldout4;
 mod history;
 mod removed_endpoints;
 mod rule_examples;

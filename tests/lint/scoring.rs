@@ -1,4 +1,4 @@
-//! Scoring of the labelled held-out corpora (`heldout`, `heldout2`, `heldout3`): walking a
+//! Scoring of the labelled held-out corpora (`heldout` to `heldout4`): walking a
 //! corpus, tallying file x rule pairs and files flagged at all, printing precision and recall
 //! tables; and for corpora split into a `tune` and a `report` half (the protocol of
 //! `fixtures/heldout2/README.md` and `fixtures/heldout3/README.md`), loading and checking a half's
@@ -381,4 +381,66 @@ pub fn print_table(title: &str, m: &Score) {
         "clean files flagged: {} of {}",
         m.clean_flagged, m.clean_files
     );
+}
+
+/// One held-out round split into halves (`fixtures/<round>/{tune,report}`): the default linter the
+/// rounds are scored with, and the two tests every round runs.
+pub mod round {
+    use std::path::{Path, PathBuf};
+
+    use atlcheck::config::{Config, Overrides};
+    use atlcheck::lint::Linter;
+
+    fn root(round: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(round)
+    }
+
+    pub fn linter() -> Linter {
+        Linter::new(Config::resolve(None, &Overrides::default()).unwrap())
+            .unwrap()
+            .without_frames()
+    }
+
+    fn describe(h: &super::Half) -> String {
+        let sources: Vec<String> = h.sources.iter().map(|(f, n)| format!("{f}: {n}")).collect();
+        format!("{} files ({})", h.files.len(), sources.join(", "))
+    }
+
+    /// The tuning half: scores and every mismatch are printed (run with `--nocapture`).
+    pub fn tune(round: &str) {
+        let Some(tune) = super::load(&root(round), "tune") else {
+            println!("{round}/tune: not present yet (no labels*.toml); skipped");
+            return;
+        };
+        println!("{round}/tune: {}", describe(&tune));
+        let m = super::measure(&tune, &format!("fixtures/{round}/tune"), &linter());
+        super::print_table(&format!("{} tune", round.to_uppercase()), &m.score);
+        println!("\nMISMATCHES in tune ({}):", m.mismatches.len());
+        for line in &m.mismatches {
+            println!("  {line}");
+        }
+    }
+
+    /// The frozen reporting half: its labels are always loaded and checked; its files are linted
+    /// and scored only when `<ROUND>_REPORT=1` is set, and its per-file mismatches are never
+    /// printed.
+    pub fn report(round: &str) {
+        let Some(report) = super::load(&root(round), "report") else {
+            println!("{round}/report: not present yet (no labels*.toml); skipped");
+            return;
+        };
+        println!("{round}/report: {} (labels checked)", describe(&report));
+        let var = format!("{}_REPORT", round.to_uppercase());
+        if std::env::var_os(&var).is_none_or(|v| v != "1") {
+            println!("{round}/report: frozen; not linted (set {var}=1 for the one run)");
+            return;
+        }
+        let m = super::measure(&report, &format!("fixtures/{round}/report"), &linter());
+        super::print_table(
+            &format!("{} report (frozen)", round.to_uppercase()),
+            &m.score,
+        );
+    }
 }
