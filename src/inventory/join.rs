@@ -135,6 +135,13 @@ impl Joinable {
 
 /// `used by .github/workflows/nightly-sync.yml (sync), schedule 0 2 * * *, owners @ops`.
 pub fn describe(used: &[UsedBy]) -> String {
+    format!("used by {}", places(used))
+}
+
+/// Where the automations of `used` run, `; `-separated: each place's path, job and schedule,
+/// with the owners after the last place of each integration. One wording for the human line,
+/// the CSV cell and the Markdown column.
+pub fn places(used: &[UsedBy]) -> String {
     let mut parts = Vec::new();
     for u in used {
         for r in &u.runs_in {
@@ -153,7 +160,7 @@ pub fn describe(used: &[UsedBy]) -> String {
             last.push_str(&format!(", owners {}", u.owners.join(" ")));
         }
     }
-    format!("used by {}", parts.join("; "))
+    parts.join("; ")
 }
 
 #[cfg(test)]

@@ -142,6 +142,56 @@ fn an_expiring_token_names_the_automations_that_stop() {
     );
     let doc: Value = serde_json::from_slice(&plain.stdout).unwrap();
     assert!(doc["credentials"][0].get("used_by").is_none());
+
+    // CSV and Markdown carry the same automations: a `used_by` cell, a "Used by" column.
+    let tokens = |format: &str, inventory: bool| {
+        let mut args = vec![
+            "tokens",
+            "--org",
+            ORG,
+            "--format",
+            format,
+            "--sources",
+            "service-accounts,api-tokens",
+        ];
+        if inventory {
+            args.extend(["--inventory", inv.to_str().unwrap()]);
+        }
+        String::from_utf8_lossy(&atlcheck(&args, Some(&sim)).stdout).into_owned()
+    };
+    let place = "fixtures/inventory/acme-ops/.github/workflows/nightly-sync.yml (sync), schedule 0 2 * * *; \
+                 fixtures/inventory/acme-ops/.github/workflows/release.yml (publish), owners @acme/ci @jane @acme/ops";
+    let csv = tokens("csv", true);
+    assert!(
+        csv.lines().next().unwrap().ends_with(",source,used_by"),
+        "{csv}"
+    );
+    let st1 = csv.lines().find(|l| l.contains(",st-1,")).unwrap();
+    assert!(st1.ends_with(&format!(",\"{place}\"")), "{st1}");
+    let t1 = csv.lines().find(|l| l.contains(",t-1,")).unwrap();
+    assert!(
+        t1.ends_with(",api-tokens,"),
+        "no automation uses Jane's token: {t1}"
+    );
+    let csv = tokens("csv", false);
+    assert!(
+        csv.lines().nth(1).unwrap().ends_with(','),
+        "empty without --inventory: {csv}"
+    );
+
+    let md = tokens("markdown", true);
+    assert!(
+        md.contains("| Owner | Used by |\n|---:|---|---|---|---|---|---|---|\n"),
+        "{md}"
+    );
+    let st1 = md.lines().find(|l| l.contains("| st-1 |")).unwrap();
+    // Markdown-escaped: `*` of the schedule, a zero-width space after `@` so no one is mentioned.
+    let escaped = place.replace('*', "\\*").replace(" @", " @\u{200B}");
+    assert!(st1.ends_with(&format!(" | {escaped} |")), "{st1}");
+    let t1 = md.lines().find(|l| l.contains("| t-1 |")).unwrap();
+    assert!(t1.ends_with(" | none found |"), "{t1}");
+    let md = tokens("markdown", false);
+    assert!(!md.contains("Used by"), "{md}");
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! `--format csv`: one row per credential (RFC 4180), for spreadsheets. Text cells that a
 //! spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the start) are
-//! prefixed with `'`: labels are chosen by whoever created the token.
+//! prefixed with `'`: labels are chosen by whoever created the token. With `--inventory`,
+//! `used_by` names the automations that authenticate as the credential's owner (empty without
+//! `--inventory` or when none does).
 use std::io::Write;
 
 use super::days_text;
+use crate::inventory::join::places;
 use crate::tokens::report::Report;
 
-pub const HEADER: &str = "kind,id,label,owner_type,owner_email,owner_name,owner_id,status,created_at,expires_at,last_active_at,days_left,findings,severity,source";
+pub const HEADER: &str = "kind,id,label,owner_type,owner_email,owner_name,owner_id,status,created_at,expires_at,last_active_at,days_left,findings,severity,source,used_by";
 
 fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -47,7 +50,7 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             };
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 c.kind,
                 text(&c.id),
                 text(c.label.as_deref().unwrap_or("")),
@@ -62,7 +65,8 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
                 days_text(l),
                 rules.join(" "),
                 severity,
-                c.source
+                c.source,
+                text(&l.used_by.as_deref().map_or(String::new(), places))
             )?;
         }
     }

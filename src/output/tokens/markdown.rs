@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::{date_text, days_text, owner_tag};
+use crate::inventory::join::places;
 use crate::tokens::report::{Report, SourceState};
 
 /// Escape text for a table cell.
@@ -99,11 +100,18 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
     if r.credentials.is_empty() {
         writeln!(out, "No credentials were listed.")?;
     } else {
+        // With `--inventory`, one more column: the automations that authenticate as the owner.
+        let joined = r.credentials.iter().any(|l| l.used_by.is_some());
         writeln!(
             out,
-            "| Days left | Expires | Last used | Kind | Label | ID | Owner |"
+            "| Days left | Expires | Last used | Kind | Label | ID | Owner |{}",
+            if joined { " Used by |" } else { "" }
         )?;
-        writeln!(out, "|---:|---|---|---|---|---|---|")?;
+        writeln!(
+            out,
+            "|---:|---|---|---|---|---|---|{}",
+            if joined { "---|" } else { "" }
+        )?;
         // One list by days left (unknown and no expiry last), unlike the owner groups of
         // the human report: a summary is read top down for what to rotate first.
         let mut flat: Vec<usize> = r.order().into_iter().flatten().collect();
@@ -113,9 +121,14 @@ pub fn write(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
                 let l = &r.credentials[i];
                 let c = &l.credential;
                 let tag = owner_tag(l);
+                let used = match l.used_by.as_deref() {
+                    _ if !joined => String::new(),
+                    Some(u) if !u.is_empty() => format!(" {} |", cell(&places(u))),
+                    _ => " none found |".to_string(),
+                };
                 writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {}{} |",
+                    "| {} | {} | {} | {} | {} | {} | {}{} |{used}",
                     days_text(l),
                     date_text(c.expires_at, "never"),
                     date_text(c.last_active_at, "never"),
