@@ -137,7 +137,7 @@ impl FileKind {
             "json" | "jsonc" | "json5" => FileKind::Json,
             "toml" => FileKind::Toml,
             "tf" | "tfvars" | "hcl" | "nomad" => FileKind::Hcl,
-            "ini" | "cfg" | "conf" | "properties" | "netrc" => FileKind::Ini,
+            "ini" | "cfg" | "conf" | "hocon" | "properties" | "netrc" => FileKind::Ini,
             "xml" | "config" | "csproj" | "pom" => FileKind::Xml,
             "md" | "markdown" | "mdx" | "rst" | "txt" | "adoc" => FileKind::Markdown,
             _ => {

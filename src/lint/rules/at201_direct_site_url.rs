@@ -30,6 +30,13 @@ fn clean_path(path: &str) -> &str {
         _ => path,
     };
     let path = path.trim_end_matches(['.', ':']);
+    // `${URL:=https://acme.atlassian.net/wiki}`: the placeholder's closing brace.
+    let opened = path.matches('{').count();
+    let path = if path.ends_with('}') && path.matches('}').count() > opened {
+        path.trim_end_matches('}')
+    } else {
+        path
+    };
     // `{{host}}//rest/api/3/...` (REST Client files join a base and a path with a slash).
     let trimmed = path.trim_start_matches('/');
     if path.len() - trimmed.len() > 1 {
@@ -85,9 +92,31 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
     let (_, line_start) = cx.line_at(at);
     // The value's own line may be longer than the window: then nothing above is in it.
     let above = cx.text[from.min(line_start)..line_start].to_ascii_lowercase();
-    ["jira", "confluence", "atlassian"]
-        .iter()
-        .any(|w| above.contains(w))
+    // The word must name a section or key (`jira:`, `"confluence": {`, `jira {`,
+    // `JIRA_USER=`) or stand in a comment; in a value (`title: Jira`, an earlier
+    // `url: https://acme.atlassian.net`) it names a link, not the section.
+    above.lines().any(|l| {
+        let t = l.trim_start();
+        if t.starts_with(['#', ';']) || t.starts_with("//") {
+            return WORDS.iter().any(|w| t.contains(w));
+        }
+        let (key, value) = t.split_once([':', '=']).unwrap_or((t, ""));
+        // An entry named for the product (`- id: jira`, `name: confluence`) is its section too.
+        let naming = [
+            "id",
+            "name",
+            "type",
+            "provider",
+            "service",
+            "kind",
+            "integration",
+            "app",
+        ]
+        .contains(&key.trim_start_matches(['-', ' ']).trim_matches(['"', '\'']));
+        WORDS
+            .iter()
+            .any(|w| key.contains(w) || naming && value.trim().trim_matches(['"', '\'', ',']) == *w)
+    })
 }
 
 /// Is offset `at` in configuration: a configuration file, or a fenced configuration block
@@ -140,6 +169,17 @@ fn inside_atlassian_call(cx: &Cx<'_>, at: usize) -> bool {
 /// `"key": "baseUrl",` on a line above `"value": "https://...`. Reduced to `"baseUrl": "`.
 fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<String> {
     let t = before.trim_start();
+    // A Kubernetes / compose env list: `- name: JIRA_URL` above `value: https://...`.
+    if t.starts_with("value:") && t.trim_end_matches(['"', '\'', ' ']) == "value:" {
+        let mut from = line_start.saturating_sub(200);
+        while !cx.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let above = cx.text[from..line_start].lines().next_back()?.trim();
+        let name = above.trim_start_matches(['-', ' ']).strip_prefix("name:")?;
+        let name = name.trim().trim_matches(['"', '\'']);
+        return Some(format!("{name}="));
+    }
     if !(t.starts_with("\"value\"") && t.trim_end_matches(['"', ' ']).ends_with(':')) {
         return None;
     }
@@ -170,6 +210,26 @@ fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<Stri
 /// assignment: `host = process.env.JIRA_HOST || '`, `JIRA_URL = os.getenv("JIRA_URL", "`,
 /// `: "${JIRA_URL:-`. Otherwise the line as it is.
 fn assignment_before(before: &str) -> String {
+    // The default of a placeholder: shell `${JIRA_URL:-`, `${JIRA_URL:=`, `${JIRA_URL-`,
+    // Spring `${jira.url:`. The default is what runs when the variable is unset.
+    if let Some(open) = before.rfind("${") {
+        let inner = before[open + 2..].trim_start_matches('?');
+        let name_end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
+            .unwrap_or(inner.len());
+        let (mut name, op) = inner.split_at(name_end);
+        let mut op = op;
+        // `${JIRA_URL-https://...}`: the `-` was read as part of the name.
+        if op.is_empty()
+            && let Some(n) = name.strip_suffix('-')
+        {
+            name = n;
+            op = "-";
+        }
+        if !name.is_empty() && [":-", ":=", ":", "-", "="].contains(&op) {
+            return format!("{name}=");
+        }
+    }
     let trimmed = before.trim_end_matches(['"', '\'', '`', ' ']);
     let fallback = trimmed.ends_with("||")
         || trimmed.ends_with("??")
@@ -219,6 +279,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let path = clean_path(caps.name("path").map_or("", |p| p.as_str()));
+        let site = display_site(site.as_str());
         let site = site.as_str();
         if surface::api_family(path).is_some() {
             // `"self": "https://acme.atlassian.net/rest/api/3/issue/10001"` is data that
@@ -276,6 +337,19 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             report(out, "REST URL built on the site URL");
         } else if cx.pattern("strong-base-key").is_match(before) {
             report(out, "Atlassian API base URL set to the site URL");
+        } else if let Some(name) = cx
+            .pattern("assigned-to")
+            .captures(before)
+            .and_then(|c| c.name("name"))
+            .map(|n| n.as_str())
+            && joined_only_outside_api(cx, name)
+        {
+            // `SITE = "https://acme.atlassian.net"` joined only with `/_edge/tenant_info` or
+            // `/browse/...`: how the cloud ID is found, or links for people.
+        } else if client_call_with_credentials(cx, url.start(), url.end()) {
+            // `NewAPI("https://acme.atlassian.net/wiki", "bot@acme.com", token)`,
+            // `new Client(url, user, process.env.TOKEN)`: an API client built on the site.
+            report(out, "API client built on the site URL");
         } else if (cx.pattern("base-key").is_match(before)
             || cx.pattern("base-call").is_match(before))
             && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
@@ -326,10 +400,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut searched = std::collections::HashSet::new();
     let gateway_used = cx.text.contains("api.atlassian.com/ex/");
     for caps in cx.pattern("host-var").captures_iter(cx.text) {
-        let (Some(var), Some(site)) = (caps.name("var"), caps.name("site")) else {
+        let (Some(var_m), Some(site)) = (caps.name("var"), caps.name("site")) else {
             continue;
         };
-        if searched.len() >= 64 || !searched.insert((var.as_str(), site.as_str())) {
+        // A Postman / JSON variable list: `"key": "host", "value": "acme.atlassian.net"`.
+        let keyed = (var_m.as_str() == "value")
+            .then(|| value_key(cx, var_m.start()))
+            .flatten();
+        let var_name = keyed.unwrap_or(var_m.as_str());
+        if searched.len() >= 64 || !searched.insert((var_name, site.as_str())) {
             continue;
         }
         let host_end = site.end() + ".atlassian.net".len();
@@ -337,10 +416,26 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if cx.text[host_end..].starts_with(['/', '.', '-', '@']) {
             continue;
         }
+        // `{ hostname: 'acme.atlassian.net', path: '/rest/api/3/myself' }`, `UriBuilder { Host =
+        // ..., Path = "rest/api/3/..." }`: the host and a REST path in one request.
+        let generic_key = ["host", "hostname"].contains(&var_name.to_ascii_lowercase().as_str());
+        if generic_key && rest_path_near(cx, var_m.start(), host_end) {
+            let site = site.as_str();
+            out.push(
+                Hit::new(
+                    site_start(host_end, site)..host_end,
+                    format!("Request to the site host {site}.atlassian.net with a REST path"),
+                    format!("hostpath:{var_name}:{site}"),
+                )
+                .fix(fix_for(site, "/rest/api/3", None)),
+            );
+            continue;
+        }
+        let var = var_m;
         let before_reported = out.len();
         let uses = format!(
-            r#"https?://(?:\$\{{|\$|\{{){}\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
-            regex::escape(var.as_str())
+            r#"https?://(?:\$\{{|\$|\{{\{{?\s*){}\s*\}}?\}}?(?P<path>/[^\s"'`<>)\]\\|,;]*)"#,
+            regex::escape(var_name)
         );
         let Some(re) = crate::lint::built_pattern(uses) else {
             continue;
@@ -356,8 +451,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             out.push(
                 Hit::new(
                     whole.start..p.start() + path.len(),
-                    format!("REST call to the site URL https://{site}.atlassian.net{path} (through `{}`)", var.as_str()),
-                    format!("hostvar:{}:{site}{path}", var.as_str()),
+                    format!("REST call to the site URL https://{site}.atlassian.net{path} (through `{var_name}`)"),
+                    format!("hostvar:{var_name}:{site}{path}"),
                 )
                 .fix(fix_for(site, path, None)),
             );
@@ -365,7 +460,6 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if out.len() > before_reported {
             continue;
         }
-        let var_name = var.as_str();
         let generic = ["host", "hostname", "server", "domain", "site", "jira_host"]
             .iter()
             .any(|k| var_name.to_ascii_lowercase().ends_with(k));
@@ -379,7 +473,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // the product (`JIRA_HOST=acme.atlassian.net`), or when it is handed to an HTTP client
         // (`host = "acme.atlassian.net"` ... `HTTPSConnection(host)`, `{ host }`).
         let key_line = cx.line_at(var.start()).0;
-        let var = var.as_str();
+        let var = var_name;
         if key_line.contains("_edge/tenant_info") || is_tenant_info_only(cx, var) {
             continue;
         }
@@ -459,4 +553,178 @@ fn is_tenant_info_only(cx: &Cx<'_>, var: &str) -> bool {
         }
     }
     uses > 0 && uses == tenant
+}
+
+/// The site as the message shows it: a concatenated name (`" + domain + "`) as `{domain}`.
+fn display_site(site: &str) -> String {
+    if !site.starts_with(['"', '\'', '`']) {
+        return site.to_string();
+    }
+    let name = site
+        .trim_matches(|c: char| c == '"' || c == '\'' || c == '`' || c == ' ')
+        .trim_matches(|c: char| c == '+' || c == '.' || c == '&' || c == ' ')
+        .trim_start_matches('$');
+    format!("{{{name}}}")
+}
+
+/// Where a site name that ends at `host_end` starts.
+fn site_start(host_end: usize, site: &str) -> usize {
+    host_end - ".atlassian.net".len() - site.len()
+}
+
+/// The key of a JSON variable entry whose `"value"` key starts at `at`: `"key": "host",
+/// "value": ...` on one line, or `"key"` on one of the lines just above.
+fn value_key<'a>(cx: &Cx<'a>, at: usize) -> Option<&'a str> {
+    let (_, line_start) = cx.line_at(at);
+    let mut from = line_start.saturating_sub(300);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &cx.text[from..at];
+    let i = before.rfind("\"key\"")?;
+    // Not past the start of the entry.
+    if before[i..].contains(['{', '}']) {
+        return None;
+    }
+    let rest = before[i + 5..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    Some(&rest[..end])
+}
+
+/// Is there a REST API path literal (`'/rest/api/3/myself'`, `"rest/api/2/issue/"`,
+/// `'/wiki/api/v2/pages'`) within a few lines of a host setting (`start..end`)?
+fn rest_path_near(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    let mut from = start.saturating_sub(200);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (end + 300).min(cx.text.len());
+    while !cx.text.is_char_boundary(to) {
+        to -= 1;
+    }
+    cx.pattern("rest-path-literal").is_match(&cx.text[from..to])
+}
+
+/// Is the URL at `start..end` an argument of a call that is also given a credential: an email
+/// literal, or an argument named for a token, password, secret or key (`NewAPI(url,
+/// "bot@acme.com", token)`, `Client(url, user, process.env.API_TOKEN)`)? Steps out of one
+/// wrapper (`URI("...")`, `new Uri(...)`). Calls that open a page (`page.goto`, `open`) are not
+/// API clients. Looks at most 400 bytes each way.
+fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    if !cx
+        .pattern("arg-start")
+        .is_match(common::line_prefix(cx, start))
+    {
+        return false;
+    }
+    let mut from = start.saturating_sub(400);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (end + 400).min(cx.text.len());
+    while !cx.text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let before = &cx.text[from..start];
+    let after = &cx.text[end..to];
+    // The opening parentheses that enclose the URL, innermost first (at most two).
+    let mut opens = Vec::new();
+    let mut depth = 0usize;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth > 0 => depth -= 1,
+            '(' => {
+                opens.push(i);
+                if opens.len() == 2 {
+                    break;
+                }
+            }
+            ';' | '{' | '}' if depth == 0 => break,
+            _ => {}
+        }
+    }
+    // The matching closing parentheses after the URL, innermost first.
+    let mut closes = Vec::new();
+    let mut depth = 0usize;
+    for (i, c) in after.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            ')' => {
+                closes.push(i);
+                if closes.len() == opens.len() {
+                    break;
+                }
+            }
+            ';' | '{' | '}' if depth == 0 => break,
+            _ => {}
+        }
+    }
+    for (level, (&o, &c)) in opens.iter().zip(closes.iter()).enumerate() {
+        let head = before[..o].trim_end();
+        let name_start = head
+            .char_indices()
+            .rev()
+            .find(|&(_, ch)| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.'))
+            .map_or(0, |(p, ch)| p + ch.len_utf8());
+        let name = head[name_start..].to_ascii_lowercase();
+        let args = format!("{} {}", &before[o + 1..], &after[..c]);
+        let wrapper = ["uri", "url", "uri.create", "uri.parse", "url.parse"]
+            .iter()
+            .any(|w| name == *w || name.ends_with(&format!(".{w}")))
+            || head[..name_start].trim_end().ends_with("new")
+                && ["uri", "url"].contains(&name.as_str());
+        if level == 0 && wrapper {
+            continue;
+        }
+        let page = [
+            "goto", "navigate", "visit", "open", "browse", "login", "click", "print",
+        ]
+        .iter()
+        .any(|w| name.rsplit('.').next().is_some_and(|n| n.contains(w)));
+        return !page && cx.pattern("credential-arg").is_match(&args);
+    }
+    false
+}
+
+/// Is `name`, a variable holding the site URL, joined only with paths outside the REST API
+/// (`f"{SITE}/_edge/tenant_info"`, `SITE + "/browse/" + key`)? False when it is never joined
+/// or is joined with a REST path.
+fn joined_only_outside_api(cx: &Cx<'_>, name: &str) -> bool {
+    let n = regex::escape(name);
+    let Some(re) = crate::lint::built_pattern(format!(
+        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`](?P<a>/?[\w./\-]*)|\{{\s*{n}\s*\}}(?P<b>/?[\w./\-]*)|\$\{{?{n}\}}?(?P<c>/?[\w./\-]*)"#
+    )) else {
+        return false;
+    };
+    let mut any = false;
+    for caps in re.captures_iter(cx.text).take(64) {
+        let Some(p) = caps.name("a").or(caps.name("b")).or(caps.name("c")) else {
+            continue;
+        };
+        let p = p.as_str().trim_start_matches('/');
+        if p.is_empty() {
+            continue;
+        }
+        let outside = [
+            "_edge/tenant_info",
+            "browse/",
+            "wiki/spaces/",
+            "jira/",
+            "servicedesk/customer/",
+            "secure/",
+            "plugins/servlet/",
+            "people/",
+        ]
+        .iter()
+        .any(|w| p.starts_with(w))
+            || p == "browse";
+        if !outside {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
