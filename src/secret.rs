@@ -13,6 +13,8 @@ use base64::Engine;
 
 use regex::Regex;
 
+mod view;
+
 /// The masked form of a secret: `ATATT3…AB12`, or `****` when shorter than 20 characters.
 pub fn mask(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
@@ -70,6 +72,11 @@ struct Registry {
     /// (form as it may appear in output, mask to print instead).
     forms: Vec<(String, String)>,
     matcher: Option<aho_corasick::AhoCorasick>,
+    /// (held value, its mask): what [`view`] looks for inside decoded base64.
+    values: Vec<(String, String)>,
+    value_matcher: Option<aho_corasick::AhoCorasick>,
+    /// Length of the longest held value.
+    longest: usize,
 }
 
 fn registry() -> &'static RwLock<Registry> {
@@ -102,11 +109,13 @@ pub fn register(value: &str) {
         }
     }
     let mut forms = Vec::new();
+    let mut raw = Vec::new();
     for v in values {
         if v.chars().count() < MIN_REGISTERED_LEN {
             continue;
         }
         let m = mask(&v);
+        raw.push((v.clone(), m.clone()));
         for form in encoded_forms(&v) {
             if form.chars().count() >= MIN_REGISTERED_LEN {
                 forms.push((form, m.clone()));
@@ -117,14 +126,21 @@ pub fn register(value: &str) {
         return;
     }
     let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
-    let before = reg.forms.len();
+    let before = reg.forms.len() + reg.values.len();
     for f in forms {
         if !reg.forms.iter().any(|(have, _)| *have == f.0) {
             reg.forms.push(f);
         }
     }
-    if reg.forms.len() != before {
+    for v in raw {
+        if !reg.values.iter().any(|(have, _)| *have == v.0) {
+            reg.longest = reg.longest.max(v.0.len());
+            reg.values.push(v);
+        }
+    }
+    if reg.forms.len() + reg.values.len() != before {
         reg.matcher = None;
+        reg.value_matcher = None;
         GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
@@ -316,6 +332,12 @@ fn held_matcher() -> Option<(
                 .build(w.forms.iter().map(|(f, _)| f.as_str()))
                 .expect("secret forms build a matcher");
             w.matcher = Some(m);
+            let v = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(w.values.iter().map(|(v, _)| v.as_str()))
+                .expect("secret values build a matcher");
+            w.value_matcher = Some(v);
         }
     }
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
@@ -323,13 +345,63 @@ fn held_matcher() -> Option<(
     Some((m, reg))
 }
 
-/// Replace every registered secret form in `text` by the secret's mask, in any ASCII letter
-/// case.
+/// Replace every held secret in `text` by the secret's mask: every registered form in any
+/// ASCII letter case, and the value found in the decoded view of the text ([`view`]: percent,
+/// JSON and XML escapes decoded, terminal escape sequences, line breaks and code-frame
+/// gutters dropped, base64 runs decoded at every alignment).
 pub fn scrub_registered(text: &str) -> Cow<'_, str> {
-    match held_matcher() {
-        Some((m, reg)) => scrub_with(&m, &reg.forms, text),
-        None => Cow::Borrowed(text),
+    scrub_held(text, false).0
+}
+
+/// [`scrub_registered`] for a chunk of output that may be continued (`settle`): only the
+/// whole lines that no held secret can still run on into are taken: those before the last
+/// ones a held value's longest encoded form could span (and before any secret found across
+/// that cut). Returns the masked text of what was taken and how many bytes of `text` that was
+/// (all of it unless `settle`). While nothing is held, `text` is taken as it is.
+pub fn scrub_held(text: &str, settle: bool) -> (Cow<'_, str>, usize) {
+    let Some((m, reg)) = held_matcher() else {
+        return (Cow::Borrowed(text), text.len());
+    };
+    let Some(values) = reg.value_matcher.clone() else {
+        return (Cow::Borrowed(text), text.len());
+    };
+    let (whole, spans) = scrub_in(text, &m, &reg, &values);
+    if !settle {
+        return (whole, text.len());
     }
+    // A form is at most 6 bytes per byte of the value (`\u0041`), plus breaks and gutters.
+    let reach = reg.longest * 8 + 256;
+    let line_start = |at: usize| {
+        let at = (0..=at)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        text[..at].rfind('\n').map_or(0, |i| i + 1)
+    };
+    let mut cut = line_start(text.len().saturating_sub(reach));
+    while let Some(s) = spans.iter().find(|s| s.start < cut && s.end > cut) {
+        cut = line_start(s.start);
+    }
+    if cut == text.len() {
+        return (whole, cut);
+    }
+    (scrub_in(&text[..cut], &m, &reg, &values).0, cut)
+}
+
+/// The held secrets in `text` masked, in its view then as registered forms; with the ranges of
+/// `text` where the view found one.
+fn scrub_in<'a>(
+    text: &'a str,
+    forms: &aho_corasick::AhoCorasick,
+    reg: &Registry,
+    values: &aho_corasick::AhoCorasick,
+) -> (Cow<'a, str>, Vec<Range<usize>>) {
+    let (viewed, spans) = view::scrub(text, (forms, &reg.forms), (values, &reg.values));
+    let out = match viewed {
+        Cow::Borrowed(t) => scrub_with(forms, &reg.forms, t),
+        Cow::Owned(o) => Cow::Owned(scrub_with(forms, &reg.forms, &o).into_owned()),
+    };
+    (out, spans)
 }
 
 /// Does `text` hold any registered secret form (in any ASCII letter case)? One pass over a

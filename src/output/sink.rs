@@ -162,7 +162,8 @@ impl Sink {
     ) -> io::Result<()> {
         if !self.pending.is_empty() {
             self.pending.push(b'\n');
-            self.process_pending(false)?;
+            // All of it: a line held back for a secret it may continue must go out first.
+            self.process_pending(true)?;
         }
         let command: String = command
             .chars()
@@ -232,10 +233,21 @@ impl Sink {
         let rest = self.pending.split_off(cut);
         let chunk = std::mem::replace(&mut self.pending, rest);
         // Valid UTF-8 (nearly always) is checked by the fast validator and borrowed.
-        let text = match std::str::from_utf8(&chunk) {
+        let original = match std::str::from_utf8(&chunk) {
             Ok(t) => Cow::Borrowed(t),
             Err(_) => String::from_utf8_lossy(&chunk),
         };
+        // Held secrets are looked for in the decoded view of the whole chunk (a form may run
+        // across lines); the last lines wait while a held secret could still continue in them.
+        let (text, used) = crate::secret::scrub_held(&original, !all);
+        if used < original.len() {
+            let mut back = original.as_bytes()[used..].to_vec();
+            back.append(&mut self.pending);
+            self.pending = back;
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
         let key = (
             crate::secret::registry_generation(),
             crate::output::color::enabled(),

@@ -72,7 +72,7 @@ fn assert_absent(what: &str, secret: &str, text: &str) {
     }
 }
 
-fn atlcheck(dir: &Path) -> Command {
+pub(crate) fn atlcheck(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlcheck"));
     cmd.current_dir(dir);
     for var in [
@@ -94,21 +94,21 @@ fn atlcheck(dir: &Path) -> Command {
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 #[allow(dead_code)]
-struct Seen {
-    line: String,
-    headers: Vec<(String, String)>,
+pub(crate) struct Seen {
+    pub(crate) line: String,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
-type Reply = dyn Fn(&Seen) -> Vec<u8> + Send + Sync;
+pub(crate) type Reply = dyn Fn(&Seen) -> Vec<u8> + Send + Sync;
 
 /// A raw HTTP/1.1 server on 127.0.0.1: answers every request with `reply`, records what it saw.
-struct Server {
+pub(crate) struct Server {
     port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Server {
-    fn start(reply: Box<Reply>) -> Server {
+    pub(crate) fn start(reply: Box<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -124,7 +124,7 @@ impl Server {
         Server { port, seen }
     }
     /// `ATLCHECK_CONNECT_TO` mapping every Atlassian host the doctor uses to this server.
-    fn connect_to(&self) -> String {
+    pub(crate) fn connect_to(&self) -> String {
         [
             "acme.atlassian.net",
             "api.atlassian.com",
@@ -178,7 +178,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Seen>>, reply: &Reply) {
 }
 
 /// A complete HTTP response.
-fn response(status: &str, headers: &[(&str, String)], body: &str) -> Vec<u8> {
+pub(crate) fn response(status: &str, headers: &[(&str, String)], body: &str) -> Vec<u8> {
     let mut r = format!("HTTP/1.1 {status}\r\n");
     for (k, v) in headers {
         r.push_str(&format!("{k}: {v}\r\n"));
@@ -191,7 +191,7 @@ fn response(status: &str, headers: &[(&str, String)], body: &str) -> Vec<u8> {
 }
 
 /// The `user:secret` a request carried as Basic, decoded.
-fn basic_pair(seen: &Seen) -> String {
+pub(crate) fn basic_pair(seen: &Seen) -> String {
     seen.headers
         .iter()
         .find(|(k, _)| k == "authorization")

@@ -9,6 +9,7 @@ mod adversarial;
 mod bounded_input;
 mod canary;
 mod fuzz_regressions;
+mod held_forms;
 mod hostile_output;
 mod sink_audit;
 mod sink_fast_path;

@@ -1,0 +1,373 @@
+//! Held secrets found in a decoded view of the output, not in a list of their encodings.
+//!
+//! Listing the forms a secret may take (base64 at three alignments, percent-encoding with
+//! upper- or lower-case hex, JSON as four encoders write it) misses the next one: a server
+//! escaping some of the characters as `\u0041`, hex in mixed case, base64 of the value
+//! upper-cased or wrapped at 76 columns, a colour sequence or a code frame's line break in the
+//! middle (issue 12, class 2). Here the text is decoded once into a view, each byte of which
+//! knows the bytes of the text it came from:
+//! - `%XX` (any hex case), JSON escapes (`\uXXXX` with surrogate pairs, `\"`, `\\`, `\/`,
+//!   `\t`; `\n` and `\r` are line breaks) and XML entities (`&amp;`, `&#65;`, `&#x41;`) are
+//!   decoded;
+//! - terminal escape sequences (ESC, CSI `ESC [ … final`, OSC `ESC ] … BEL`) are dropped,
+//!   also when they arrive JSON-escaped (`\u001b[1m`);
+//! - line breaks are dropped, with a code frame's gutter (`  12 | `, `    │ `) after one.
+//!
+//! Every registered form of every held secret (the value itself first) is looked for in the
+//! view in any ASCII letter case, and every run of base64 characters of the view is decoded
+//! (both alphabets, each of the four alignments) and searched for the held values in any
+//! letter case. A match masks the bytes of the text it came from: the first stretch of them is
+//! replaced by the secret's mask, later stretches (past a line break, a colour sequence) are
+//! removed; what lay between them (the line break, the gutter, the sequence) stays.
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// The decoded view of a text: its bytes and, for each, the range of the text it came from.
+struct View {
+    bytes: Vec<u8>,
+    from: Vec<Range<usize>>,
+}
+
+/// One decoded unit of the text.
+enum Unit {
+    /// Bytes (one character) and how many bytes of the text they took.
+    Bytes([u8; 4], usize, usize),
+    /// A line break (raw or escaped) of this many bytes.
+    Break(usize),
+    /// Nothing to look at (an escape with no text: `\b`, `\f`).
+    Skip(usize),
+}
+
+fn hex(b: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(b).ok()?;
+    u32::from_str_radix(s, 16).ok()
+}
+
+fn char_unit(c: char, len: usize) -> Unit {
+    let mut buf = [0u8; 4];
+    let n = c.encode_utf8(&mut buf).len();
+    Unit::Bytes(buf, n, len)
+}
+
+/// `\uXXXX` at the start of `t`, as a UTF-16 unit.
+fn json_u(t: &[u8]) -> Option<u32> {
+    if t.len() >= 6 && t[0] == b'\\' && t[1] == b'u' {
+        hex(&t[2..6])
+    } else {
+        None
+    }
+}
+
+/// Decode the unit at the start of `t` (non-empty).
+fn unit(t: &[u8]) -> Unit {
+    match t[0] {
+        b'%' if t.len() >= 3 => match hex(&t[1..3]) {
+            Some(b) => Unit::Bytes([b as u8, 0, 0, 0], 1, 3),
+            None => Unit::Bytes([b'%', 0, 0, 0], 1, 1),
+        },
+        b'\\' if t.len() >= 2 => match t[1] {
+            b'u' => match json_u(t) {
+                Some(hi @ 0xD800..=0xDBFF) => match json_u(&t[6..]) {
+                    Some(lo @ 0xDC00..=0xDFFF) => {
+                        let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        char::from_u32(c).map_or(Unit::Skip(12), |c| char_unit(c, 12))
+                    }
+                    _ => Unit::Skip(6),
+                },
+                Some(0x0A | 0x0D) => Unit::Break(6),
+                Some(u) => char::from_u32(u).map_or(Unit::Skip(6), |c| char_unit(c, 6)),
+                None => Unit::Bytes([b'\\', 0, 0, 0], 1, 1),
+            },
+            b'n' | b'r' => Unit::Break(2),
+            b'b' | b'f' => Unit::Skip(2),
+            b't' => Unit::Bytes([b'\t', 0, 0, 0], 1, 2),
+            c @ (b'"' | b'\\' | b'/' | b'\'') => Unit::Bytes([c, 0, 0, 0], 1, 2),
+            _ => Unit::Bytes([b'\\', 0, 0, 0], 1, 1),
+        },
+        b'&' => entity(t).unwrap_or(Unit::Bytes([b'&', 0, 0, 0], 1, 1)),
+        b'\n' | b'\r' => Unit::Break(1),
+        b => Unit::Bytes([b, 0, 0, 0], 1, 1),
+    }
+}
+
+/// An XML/HTML entity at the start of `t`.
+fn entity(t: &[u8]) -> Option<Unit> {
+    let end = t.iter().take(12).position(|&b| b == b';')?;
+    let name = std::str::from_utf8(&t[1..end]).ok()?;
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(h) => u32::from_str_radix(h, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some(char_unit(c, end + 1))
+}
+
+/// The length of a code frame's gutter at the start of `t` (after a line break): blanks,
+/// a line number, blanks, a bar (`|` or `│`) and one blank; 0 when there is none.
+fn gutter(t: &[u8]) -> usize {
+    let mut i = 0;
+    let blanks = |i: &mut usize| {
+        while *i < t.len() && matches!(t[*i], b' ' | b'\t') {
+            *i += 1;
+        }
+    };
+    blanks(&mut i);
+    while i < t.len() && t[i].is_ascii_digit() {
+        i += 1;
+    }
+    blanks(&mut i);
+    let bar = if t[i..].starts_with(b"|") {
+        1
+    } else if t[i..].starts_with("│".as_bytes()) {
+        "│".len()
+    } else {
+        return 0;
+    };
+    i += bar;
+    if i < t.len() && t[i] == b' ' {
+        i += 1;
+    }
+    i
+}
+
+/// Where a terminal escape sequence is, while the view is built.
+#[derive(Clone, Copy, PartialEq)]
+enum Esc {
+    None,
+    /// After ESC.
+    Start,
+    /// Inside `ESC [`: parameters and intermediates, then a final byte.
+    Csi,
+    /// Inside `ESC ]` up to BEL (or the next ESC): at most this many more bytes.
+    Osc(u16),
+}
+
+fn build(text: &str) -> View {
+    let t = text.as_bytes();
+    let mut bytes = Vec::with_capacity(t.len());
+    let mut from = Vec::with_capacity(t.len());
+    let mut esc = Esc::None;
+    let mut i = 0;
+    while i < t.len() {
+        let (buf, n, len) = match unit(&t[i..]) {
+            Unit::Bytes(buf, n, len) => (buf, n, len),
+            Unit::Skip(len) => {
+                i += len;
+                continue;
+            }
+            Unit::Break(len) => {
+                let raw_newline = t[i] == b'\n';
+                i += len;
+                if raw_newline {
+                    i += gutter(&t[i..]);
+                }
+                continue;
+            }
+        };
+        let range = i..i + len;
+        i += len;
+        for &b in &buf[..n] {
+            esc = match (esc, b) {
+                (_, 0x1b) => Esc::Start,
+                (Esc::Start, b'[') => Esc::Csi,
+                (Esc::Start, b']') => Esc::Osc(256),
+                (Esc::Start, _) => Esc::None,
+                (Esc::Csi, 0x20..=0x3f) => Esc::Csi,
+                (Esc::Csi, 0x40..=0x7e) => Esc::None,
+                (Esc::Osc(_), 0x07) | (Esc::Osc(0), _) => Esc::None,
+                (Esc::Osc(k), _) => Esc::Osc(k - 1),
+                (Esc::Csi, _) | (Esc::None, _) => {
+                    bytes.push(b);
+                    from.push(range.clone());
+                    Esc::None
+                }
+            };
+        }
+    }
+    View { bytes, from }
+}
+
+/// The base64 value of a character of either alphabet.
+fn b64_value(c: u8) -> Option<u8> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    })
+}
+
+/// Decode base64 characters (no padding), keeping whole bytes only.
+fn b64_decode(chars: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(chars.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in chars {
+        let Some(v) = b64_value(c) else { break };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+/// Shortest base64 run looked into: 8 characters hold 6 bytes, the shortest held value.
+const MIN_B64_RUN: usize = 8;
+
+/// Ranges of the view's base64 runs whose decoding holds a held value, with the value's index.
+fn base64_hits(v: &[u8], values: &aho_corasick::AhoCorasick, out: &mut Vec<(Range<usize>, usize)>) {
+    let mut i = 0;
+    while i < v.len() {
+        if b64_value(v[i]).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < v.len() && b64_value(v[i]).is_some() {
+            i += 1;
+        }
+        if i - start < MIN_B64_RUN {
+            continue;
+        }
+        for skip in 0..4 {
+            let run = &v[start + skip..i];
+            let decoded = b64_decode(run);
+            for m in values.find_iter(&decoded) {
+                // Decoded byte k lies in characters [8k/6, (8k+7)/6] of the run.
+                let a = start + skip + 8 * m.start() / 6;
+                let b = start + skip + (8 * m.end() - 1) / 6 + 1;
+                out.push((a..b.min(i), m.pattern().as_usize()));
+            }
+        }
+    }
+}
+
+/// Mask every held secret found in the view of `text`. `forms` are (form, mask) with their
+/// matcher; `values` the held values (value, mask) with theirs.
+pub(super) fn scrub<'a>(
+    text: &'a str,
+    forms: (&aho_corasick::AhoCorasick, &[(String, String)]),
+    values: (&aho_corasick::AhoCorasick, &[(String, String)]),
+) -> (Cow<'a, str>, Vec<Range<usize>>) {
+    let view = build(text);
+    // (view range, mask)
+    let mut hits: Vec<(Range<usize>, &str)> = forms
+        .0
+        .find_iter(&view.bytes)
+        .map(|m| (m.range(), forms.1[m.pattern().as_usize()].1.as_str()))
+        .collect();
+    let mut b64 = Vec::new();
+    base64_hits(&view.bytes, values.0, &mut b64);
+    hits.extend(b64.into_iter().map(|(r, k)| (r, values.1[k].1.as_str())));
+    if hits.is_empty() {
+        return (Cow::Borrowed(text), Vec::new());
+    }
+    hits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    // Each byte of the text that a hit came from, with the hit that claims it.
+    let mut owner: Vec<u32> = vec![0; text.len()];
+    let mut spans = Vec::new();
+    for (k, (r, _)) in hits.iter().enumerate() {
+        let mut lo = usize::MAX;
+        let mut hi = 0;
+        for f in &view.from[r.clone()] {
+            let f = floor(text, f.start)..ceil(text, f.end);
+            lo = lo.min(f.start);
+            hi = hi.max(f.end);
+            for o in &mut owner[f] {
+                if *o == 0 {
+                    *o = k as u32 + 1;
+                }
+            }
+        }
+        spans.push(lo..hi);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut shown = vec![false; hits.len()];
+    let mut i = 0;
+    while i < text.len() {
+        let o = owner[i];
+        if o == 0 {
+            let next = owner[i..]
+                .iter()
+                .position(|&o| o != 0)
+                .map_or(text.len(), |p| i + p);
+            out.push_str(&text[i..next]);
+            i = next;
+            continue;
+        }
+        let k = (o - 1) as usize;
+        if !shown[k] {
+            out.push_str(hits[k].1);
+            shown[k] = true;
+        }
+        while i < text.len() && owner[i] == o {
+            i += 1;
+        }
+    }
+    (Cow::Owned(out), spans)
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(s: &str) -> String {
+        String::from_utf8_lossy(&build(s).bytes).into_owned()
+    }
+
+    #[test]
+    fn the_view_decodes_and_drops_what_a_reader_does_not_see() {
+        assert_eq!(view("a%41%4a\\u0042\\u00e9&amp;&#67;&#x44;"), "aAJBé&CD");
+        assert_eq!(view("ab\u{1b}[1;31mcd\u{1b}[0mef"), "abcdef");
+        assert_eq!(view("ab\\u001b[1mcd"), "abcd");
+        assert_eq!(view("ab\n  12 | cd\r\nef\n│ gh"), "abcdefgh");
+        assert_eq!(view("ab\\ncd\\\\e"), "abcd\\e");
+        assert_eq!(view("\\ud83d\\ude00x"), "😀x");
+        assert_eq!(view("100% sure & 5\\x"), "100% sure & 5\\x");
+    }
+
+    #[test]
+    fn base64_is_decoded_at_every_alignment() {
+        let values = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["secret-value"])
+            .unwrap();
+        for prefix in ["", "a", "ab", "abc"] {
+            use base64::Engine;
+            let enc = base64::engine::general_purpose::STANDARD
+                .encode(format!("{prefix}SECRET-VALUE tail"));
+            let mut hits = Vec::new();
+            base64_hits(enc.as_bytes(), &values, &mut hits);
+            assert!(!hits.is_empty(), "{prefix:?} {enc}");
+        }
+    }
+}
