@@ -12,7 +12,7 @@
 //! `client.get("rest/api/3/myself")`) count when the string starts with the API prefix, and
 //! PowerShell subexpressions (`/issue/$($issue.key)/comment`) are placeholders. Calls on comment
 //! lines, inside block comments and doc comments (`/* */`, `/** */`, `<# .EXAMPLE #>`, Python
-//! docstrings) are examples, never counted.
+//! docstrings) are examples, never counted (and `scopes --from-code` skips documentation files).
 //!
 //! The method is inferred from the code around the URL, in this order; when none of them says,
 //! the method is unknown (`None`) and the caller takes every method the path has:
@@ -72,10 +72,16 @@ fn method_res() -> &'static [(Regex, Kind)] {
             (re(r#"(?i)\bmethod['"]?\s*(?:[:=]|=>)\s*['"`]([A-Za-z]+)['"`]"#), Kind::Option),
             (re(r#"["'`](GET|POST|PUT|PATCH|DELETE|HEAD)["'`]"#), Kind::Quoted),
             (re(r"\bhttp\.Method(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
+            // .NET `HttpMethod.Post`, Spring `HttpMethod.POST`, RestSharp `Method.Post`.
+            (re(r"\b(?:HttpMethod|Method)\.(?i:(get|post|put|patch|delete|head))\b"), Kind::Quoted),
+            // Apache HttpClient: `new HttpPost(url)`.
+            (re(r"\bnew\s+Http(Get|Post|Put|Patch|Delete|Head)\s*\("), Kind::Call),
+            // OkHttp's builder after `.url(...)`: `.post(body)`, `.delete()`.
+            (re(r"\.(post|put|patch|delete)\(\s*(?:\w*[Bb]ody\w*)?\s*\)"), Kind::Option),
             (re(r"Net::HTTP::(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
             // Java's HttpRequest builder: `.POST(body)` anywhere in the statement.
             (re(r"\.(GET|POST|PUT|PATCH|DELETE|HEAD)\s*\("), Kind::Option),
-            (re(r"(?i)\.(get|post|put|patch|delete|head)(?:AsJson)?(?:Async|_async)?\s*(?:<[^>()]*>)?\s*\("), Kind::Call),
+            (re(r"(?i)\.(get|post|put|patch|delete|head)(?:AsJson|ForObject|ForEntity|ForLocation)?(?:Async|_async)?\s*(?:<[^>()]*>)?\s*\("), Kind::Call),
         ]
     })
 }
@@ -337,7 +343,8 @@ fn infer_method(
     let assigned_var = assign
         .captures(&text[lines.start(first)..start])
         .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_string());
+        .map(|m| m.as_str().to_string())
+        .filter(|_| !in_initializer(text, lines, first));
     let mut top = first;
     while top > 0
         && text[lines.start(top - 1)..lines.end(text, top - 1)]
@@ -482,6 +489,26 @@ fn infer_method(
         return (Some("GET".to_string()), Some(tool.to_string()));
     }
     (None, None)
+}
+
+/// Is line `line` a key of a PowerShell hashtable (`$params = @{` ... `Uri = "..."`) or a .NET
+/// object initializer (`new HttpRequestMessage {` ... `RequestUri = ...`)? Then `Key = value`
+/// is a part of one request, not a variable: the method is read from the block around it.
+fn in_initializer(text: &str, lines: &LineIndex, line: usize) -> bool {
+    static OPEN: OnceLock<Regex> = OnceLock::new();
+    let open = OPEN.get_or_init(|| {
+        Regex::new(r"(?:@\{|\bnew\b[\w.\s]*(?:\(\s*\))?\s*\{)$").expect("valid regex")
+    });
+    for above in (line.saturating_sub(4)..line).rev() {
+        let l = text[lines.start(above)..lines.end(text, above)].trim();
+        if open.is_match(l) {
+            return true;
+        }
+        if l.ends_with('}') || l.ends_with(';') {
+            return false;
+        }
+    }
+    false
 }
 
 /// A command in `stmt` that sends GET when nothing else is said.
@@ -690,8 +717,58 @@ mod tests {
         );
     }
 
+    /// Issue 16, class 8, across languages: the method of the call that sends the URL.
+    #[test]
+    fn methods_in_java_dotnet_powershell_go_kotlin_ruby() {
+        // Apache HttpClient, with the URL built in a variable first.
+        assert_eq!(
+            one("String url = base + \"/rest/api/3/issue\";\nHttpPost post = new HttpPost(url);\n")
+                .0,
+            "POST"
+        );
+        assert_eq!(
+            one("HttpPut put = new HttpPut(base + \"/rest/api/3/issue/\" + key);").0,
+            "PUT"
+        );
+        // Spring RestTemplate.
+        assert_eq!(one("restTemplate.postForObject(base + \"/rest/api/3/issue/\" + key + \"/comment\", body, String.class);").0, "POST");
+        assert_eq!(one("restTemplate.exchange(base + \"/rest/api/3/issue/\" + key + \"/transitions\", HttpMethod.POST, entity, String.class);").0, "POST");
+        // OkHttp's builder: the method after the URL.
+        assert_eq!(one("Request r = new Request.Builder().url(base + \"/rest/api/3/issue/\" + key + \"/worklog\").post(body).build();").0, "POST");
+        assert_eq!(one("Request r = new Request.Builder()\n    .url(base + \"/rest/api/3/issue/\" + key)\n    .delete()\n    .build();").0, "DELETE");
+        // .NET: HttpRequestMessage, RestSharp.
+        assert_eq!(one("var req = new HttpRequestMessage(HttpMethod.Put, $\"{baseUrl}/rest/api/3/issue/{key}\");").0, "PUT");
+        assert_eq!(
+            one(
+                "var rr = new RestRequest(\"rest/api/3/issue/\" + key + \"/comment\", Method.Post);"
+            )
+            .0,
+            "POST"
+        );
+        // PowerShell splatting: `Method = 'Post'` in the hashtable.
+        assert_eq!(one("$params = @{\n  Uri = \"$base/rest/api/3/issue\"\n  Method = 'Post'\n}\nInvoke-RestMethod @params\n").0, "POST");
+        // Go: fmt.Sprintf into a variable, then NewRequest.
+        assert_eq!(one("u := fmt.Sprintf(\"%s/rest/api/3/issue/%s\", base, key)\nr, _ := http.NewRequest(\"DELETE\", u, nil)\n").0, "DELETE");
+        // Kotlin (Ktor) and Ruby.
+        assert_eq!(
+            one("val url = \"$base/rest/api/3/issue/$key\"\nclient.delete(url)\n").0,
+            "DELETE"
+        );
+        assert_eq!(
+            one("HTTParty.put(\"#{base}/rest/api/3/issue/#{key}\", body: b)").0,
+            "PUT"
+        );
+        // A method held in a variable is not known: no guess.
+        assert_eq!(
+            one("url = f\"{BASE}/rest/api/3/issue/{key}\"\nresp = requests.request(method, url)\n")
+                .0,
+            "?"
+        );
+    }
+
     #[test]
     fn comments_and_docs_are_not_calls() {
+        assert!(find_calls("/// <example>\n/// client.DeleteAsync(\"/rest/api/3/issue/OPS-1\");\n/// </example>\npublic void X() {}\n").is_empty());
         assert!(find_calls("# curl -X POST https://acme.atlassian.net/rest/api/3/issue\n// GET /rest/api/3/myself\n").is_empty());
         assert!(
             find_calls(

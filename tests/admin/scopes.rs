@@ -342,3 +342,57 @@ fn from_code_reads_calls_as_the_code_makes_them() {
             .any(|s| s == "write:jira-work")
     );
 }
+
+/// Issue 16 class 8: documentation is not code. A README's `curl -X DELETE` example, a
+/// C# `///` doc example and a PowerShell help block add nothing; the PowerShell splat's
+/// `Method = 'Post'` and a Java `new HttpPost(url)` are read as the methods they send.
+#[test]
+fn from_code_skips_documentation_and_reads_more_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("README.md"),
+        "# Tool\n\n```sh\ncurl -X DELETE https://acme.atlassian.net/rest/api/3/project/OPS\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("Client.cs"),
+        "/// <example>\n/// client.DeleteAsync(\"/rest/api/3/issue/OPS-1\");\n/// </example>\npublic void X() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("New-Issue.ps1"),
+        "<#\n.EXAMPLE\n    Invoke-JiraMethod -Method Delete -Uri 'rest/api/2/issue/OPS-1'\n#>\n$params = @{\n  Uri = \"$base/rest/api/3/issue\"\n  Method = 'Post'\n}\nInvoke-RestMethod @params\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("Comment.java"),
+        "String url = base + \"/rest/api/3/issue/\" + key + \"/comment\";\nHttpPost post = new HttpPost(url);\n",
+    )
+    .unwrap();
+    let o = atlcheck(&["scopes", "--from-code", ".", "--format", "json"], Some(p));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<(String, String)> = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap_or("null").to_string(),
+                r["template"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "POST".to_string(),
+                "/rest/api/3/issue/{issueIdOrKey}/comment".to_string()
+            ),
+            ("POST".to_string(), "/rest/api/3/issue".to_string()),
+        ],
+        "{v:#}"
+    );
+}
