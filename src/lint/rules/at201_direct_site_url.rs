@@ -628,7 +628,9 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
     }
     let before = &cx.text[from..start];
     let after = &cx.text[end..to];
-    // The opening parentheses that enclose the URL, innermost first (at most two).
+    // The opening parentheses that enclose the URL, innermost first (at most two). Braces
+    // inside the arguments (`Auth{User: ...}`, `{ url, token }`) are part of them; a `;` or a
+    // block that closed before the URL ends the statement.
     let mut opens = Vec::new();
     let mut depth = 0usize;
     for (i, c) in before.char_indices().rev() {
@@ -641,7 +643,7 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
                     break;
                 }
             }
-            ';' | '{' | '}' if depth == 0 => break,
+            ';' | '}' if depth == 0 => break,
             _ => {}
         }
     }
@@ -658,7 +660,7 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
                     break;
                 }
             }
-            ';' | '{' | '}' if depth == 0 => break,
+            ';' if depth == 0 => break,
             _ => {}
         }
     }

@@ -132,10 +132,21 @@ fn self_hosted_file(cx: &Cx<'_>) -> bool {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
             .collect();
+        let rest = &lower[i + 3 + host.len()..];
+        // A base the code appends paths to (`fmt.Sprintf("https://issues.redhat.com%s", path)`,
+        // `"https://jira.corp" + path`, `https://host/rest/...`): the host the requests go to,
+        // whatever its name.
+        let base = ["%s", "%v", "{", "${", "$", "/rest/"]
+            .iter()
+            .any(|p| rest.starts_with(p))
+            || rest
+                .strip_prefix(['"', '\'', '`'])
+                .is_some_and(|r| r.trim_start().starts_with('+'));
         host.contains('.')
-            && ["jira", "confluence", "wiki"]
-                .iter()
-                .any(|w| host.contains(w))
+            && (base
+                || ["jira", "confluence", "wiki"]
+                    .iter()
+                    .any(|w| host.contains(w)))
             && !host.ends_with("atlassian.com")
     })
 }
