@@ -224,7 +224,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                         .fix("set `audience=api.atlassian.com` in the authorize URL"),
                 );
             }
-            None if complete => {
+            // Concatenated in code (`"...authorize?client_id=" + id + "&scope=..."`): the rest of
+            // the query is not in the literal, but a file that never names `audience` cannot add it.
+            None if complete
+                || continued
+                    && params.iter().any(|(k, _)| *k == "client_id")
+                    && !cx.text.contains("audience") =>
+            {
                 out.push(
                     Hit::new(whole.clone(), "3LO authorize URL without `audience=api.atlassian.com`: the authorization server refuses the request", "authorize:no-audience")
                         .fix("add `audience=api.atlassian.com` to the authorize URL's query"),
