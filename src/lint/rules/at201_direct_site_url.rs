@@ -335,7 +335,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             || after.contains("/wiki/api")
         {
             report(out, "REST URL built on the site URL");
-        } else if cx.pattern("strong-base-key").is_match(before) {
+        } else if cx.pattern("strong-base-key").is_match(before)
+            || cx
+                .pattern("strong-base-key")
+                .is_match(&cx.text[line_start..url.start()])
+            || enclosing_block_named(cx, url.start(), before)
+        {
             report(out, "Atlassian API base URL set to the site URL");
         } else if let Some(name) = cx
             .pattern("assigned-to")
@@ -729,4 +734,47 @@ fn joined_only_outside_api(cx: &Cx<'_>, name: &str) -> bool {
         any = true;
     }
     any
+}
+
+/// Is the URL a value inside a block named for the product: a `server`/`url`/... key of an
+/// object or dict whose own name says Jira, Confluence or Atlassian (`JIRA_OPTIONS = {` ...
+/// `"server": "https://..."`), or the `default` of a setting named for the product's URL
+/// (Terraform `variable "jira_url" { default = "https://..." }`)? Looks back at most 400
+/// bytes for the innermost unclosed `{`, `(` or `[`.
+fn enclosing_block_named(cx: &Cx<'_>, at: usize, before: &str) -> bool {
+    let default = cx.pattern("default-key").is_match(before);
+    if !(default || cx.pattern("base-key").is_match(before)) {
+        return false;
+    }
+    let mut from = at.saturating_sub(400);
+    while !cx.text.is_char_boundary(from) {
+        from += 1;
+    }
+    let text = &cx.text[from..at];
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices().rev() {
+        match c {
+            '}' | ')' | ']' => depth += 1,
+            '{' | '(' | '[' if depth > 0 => depth -= 1,
+            '{' | '(' | '[' => {
+                let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let head = &text[line_start..i];
+                return if default {
+                    cx.pattern("strong-base-key").is_match(&format!(
+                        "{}=",
+                        head.trim_end().trim_end_matches(['"', '\'', ' '])
+                    )) || cx.pattern("named-block").is_match(head) && {
+                        let h = head.to_ascii_lowercase();
+                        ["url", "uri", "host", "server", "site", "base", "endpoint"]
+                            .iter()
+                            .any(|w| h.contains(w))
+                    }
+                } else {
+                    cx.pattern("named-block").is_match(head)
+                };
+            }
+            _ => {}
+        }
+    }
+    false
 }
