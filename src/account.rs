@@ -188,6 +188,37 @@ const EXAMPLE_LABELS: &[&str] = &[
     "company",
     "domain",
     "domaine",
+    "sample",
+    "demo",
+    "test",
+    "testing",
+    "dummy",
+    "fake",
+    // Words that stand in for "some domain": `foo@bar.baz`, `anyone@anywhere.com`.
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "somewhere",
+    "anywhere",
+    "nowhere",
+    "whatever",
+    "place",
+    "home",
+    "world",
+    // Microsoft's fictitious companies, the placeholders of .NET and PowerShell documentation.
+    "contoso",
+    "fabrikam",
+    "northwindtraders",
+    "adventure-works",
+    "adventureworks",
+    "tailspintoys",
+    "wingtiptoys",
+    "litwareinc",
+    "woodgrovebank",
+    "proseware",
+    "fourthcoffee",
+    "wideworldimporters",
 ];
 
 /// Local parts that stand for "the reader's address", in many languages.
@@ -230,11 +261,39 @@ fn placeholder_local(local: &str) -> bool {
         "yourname",
         "firstname",
         "lastname",
+        "example",
+        "sample",
+        "demo",
+        "person",
+        "anyone",
+        "anybody",
+        "mein",
+        "meine",
+        "my",
+        "mon",
+        "ma",
+        "ihr",
+        "tua",
+        "vostro",
     ];
     local
         .split(['.', '-', '_', '+'])
         .filter(|w| !w.is_empty())
         .all(|w| WORDS.contains(&w) || PLACEHOLDER_LOCALS.contains(&w))
+}
+
+/// A local part made only of placeholder words that says "your" or "my" in some language
+/// (`ihre.email`, `seu_email`, `votre.email`, `mein.name`): a placeholder on any domain,
+/// `gmail.com` and `web.de` included.
+fn possessive_placeholder_local(local: &str) -> bool {
+    const POSSESSIVE: &[&str] = &[
+        "your", "my", "ihre", "ihr", "dein", "deine", "mein", "meine", "seu", "sua", "tu", "su",
+        "votre", "mon", "ma", "tuo", "tua", "vostro",
+    ];
+    placeholder_local(local)
+        && local
+            .split(['.', '-', '_', '+'])
+            .any(|w| POSSESSIVE.contains(&w))
 }
 
 /// Is the value an obvious placeholder?
@@ -272,6 +331,9 @@ pub fn is_placeholder(s: &str) -> bool {
             || domain.ends_with(".tld")
             || !domain.contains('.')
             || local.len() == 1 && first_label.len() == 1
+            // `demo@demo.com`, `abc@abc.de`: the same made-up word twice.
+            || local == first_label
+            || possessive_placeholder_local(local)
             || placeholder_local(local)
                 && PLACEHOLDER_DOMAIN_WORDS.iter().any(|w| domain.contains(w));
     }
@@ -358,6 +420,22 @@ pub fn is_shared_mailbox(email: &str) -> bool {
         "mailbox",
         "shared",
         "dummy",
+        "notify",
+        "notifier",
+        "notifications",
+        "reports",
+        "reporting",
+        "reporter",
+        "technical",
+        "functional",
+        "generic",
+        "team",
+        "tickets",
+        "ticketing",
+        "tracker",
+        "webhook",
+        "workflow",
+        "wiki",
     ];
     WHOLE.contains(&local.as_str())
         || PART.contains(&local.as_str())
@@ -450,6 +528,18 @@ mod tests {
             "tu_correo@ejemplo.com",
             "john@doe.com",
             "utente@esempio.it",
+            "demo@demo.com",
+            "sample@sample.org",
+            "max.mustermann@beispiel.de",
+            "ihre.email@web.de",
+            "seu_email@gmail.com",
+            "example@gmail.com",
+            "someone@contoso.com",
+            "admin@contoso.onmicrosoft.com",
+            "jdoe@fabrikam.com",
+            "foo@bar.baz",
+            "anyone@anywhere.com",
+            "hello@world.com",
         ] {
             assert!(!matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }
@@ -457,6 +547,9 @@ mod tests {
             "jane.smith@acme.com",
             "support@acme.com",
             "m.rossi@azienda-vera.it",
+            "tu.nguyen@acme.com",
+            "ma.li@acme.com",
+            "helpdesk@contoso-it.com",
         ] {
             assert!(matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }
@@ -475,6 +568,9 @@ mod tests {
             "jira-bot@acme.com",
             "release-bot@acme.com",
             "ci.automation@acme.com",
+            "jira-reports@acme.com",
+            "build-notify@acme.com",
+            "infra.team@acme.com",
         ] {
             assert!(is_shared_mailbox(m), "{m}");
         }

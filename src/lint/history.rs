@@ -750,14 +750,29 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
         i = end.div_ceil(24) * 24;
     }
     // A literal password handed to Basic auth (AT104): the call, `-u`, `CURLOPT_USERPWD`
-    // or credential object names it, in any case.
+    // or credential object names it, in any case; or it sits in a `password`/`pass`/`pwd` slot,
+    // `ConvertTo-SecureString`, a URL's user info (`%40`), an encoded `"email:secret"`.
     static CREDENTIAL_WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> =
         std::sync::OnceLock::new();
     CREDENTIAL_WORDS
         .get_or_init(|| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .build(["auth", "userpwd", "credential", "login", "--user", "-u "])
+                .build([
+                    "auth",
+                    "userpwd",
+                    "credential",
+                    "login",
+                    "--user",
+                    "-u ",
+                    "pass",
+                    "pwd",
+                    "securestring",
+                    "%40",
+                    "base64",
+                    "b64",
+                    "btoa",
+                ])
                 .expect("fixed patterns build")
         })
         .is_match(bytes)

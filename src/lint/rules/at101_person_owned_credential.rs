@@ -51,6 +51,8 @@ fn credential_user_key(key: &str) -> KeyKind {
         "auth_user",
         "auth_email",
         "account_email",
+        "url_username",
+        "url_user",
     ]
     .contains(&generic.as_str());
     let other = [
@@ -122,6 +124,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     raw: &str,
                     how: String,
                     cands: &mut Vec<(Range<usize>, String, String)>| {
+        // The default of `${JIRA_USER:-jane@acme.com}` read as an assignment keeps its `-`.
+        let raw = raw.trim_start_matches(['-', '=']);
         if let User::Person(email) = classify_user(raw, allowed) {
             // Point at the address itself, not at its quotes.
             let text = &cx.text[range.clone()];
@@ -165,19 +169,27 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("email-colon", "the Basic-auth user is"),
         ("user-arg", "the API client user is"),
         ("positional-user", "the API client user is"),
+        ("pair-inline", "the Basic-auth user is"),
+        ("pair-colon", "the Basic-auth user is"),
+        ("ps-user", "the credential's user is"),
     ] {
         // Package manifests carry author emails under the same key names.
         if id == "user-arg" && matches!(cx.kind, FileKind::Toml | FileKind::Json) {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            if let Some(m) = caps.name("user") {
-                consider(
-                    m.range(),
-                    unquote(m.as_str()),
-                    how.to_string(),
-                    &mut candidates,
-                );
+            // A bare `"email:secret"` string is a credential only where the line says so.
+            if id == "pair-colon"
+                && !cx
+                    .pattern("pair-context")
+                    .is_match(cx.line_at(caps.get(0).map_or(0, |m| m.start())).0)
+            {
+                continue;
+            }
+            if let Some(m) = caps.name("user").or(caps.name("nuser")) {
+                // A URL's user info encodes the email's `@`.
+                let user = unquote(m.as_str()).replace("%40", "@");
+                consider(m.range(), &user, how.to_string(), &mut candidates);
             }
         }
     }
@@ -185,15 +197,31 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // one (`email`, `user`) only in a file that also configures a token or password.
     let mut has_token_key: Option<bool> = None;
     let kv = cx.pattern("kv-user").captures_iter(cx.text);
-    for caps in cx.pattern("config-user").captures_iter(cx.text).chain(kv) {
-        let (Some(k), Some(m)) = (caps.name("key"), caps.name("user")) else {
+    let keyed = cx.pattern("pair-key-user").captures_iter(cx.text);
+    let defaults = cx.pattern("default-user").captures_iter(cx.text);
+    let xml = cx.pattern("xml-user").captures_iter(cx.text);
+    let all = cx.pattern("config-user").captures_iter(cx.text);
+    // A configuration file that points at a Cloud site configures its user.
+    let cloud_config =
+        (cx.kind.is_config() || cx.kind == FileKind::Xml) && cx.text.contains(".atlassian.net");
+    for caps in all.chain(kv).chain(keyed).chain(defaults).chain(xml) {
+        let key = ["key", "key2", "key3"].iter().find_map(|g| caps.name(g));
+        let user = ["user", "user2", "user3"].iter().find_map(|g| caps.name(g));
+        let (Some(k), Some(m)) = (key, user) else {
             continue;
         };
         let key_ok = match credential_user_key(k.as_str()) {
             KeyKind::Atlassian => true,
             KeyKind::Generic => {
                 *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
-                    || cx.kind.is_config() && under_atlassian_heading(cx, k.start())
+                    || cx.kind.is_config()
+                        && match heading(cx, k.start()) {
+                            Heading::Atlassian => true,
+                            // A top-level key of a file that points at a Cloud site.
+                            Heading::TopLevel => cloud_config,
+                            Heading::Other => false,
+                        }
+                    || cx.kind == FileKind::Xml && cloud_config
             }
             KeyKind::Other => false,
         };
@@ -237,10 +265,20 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
 }
 
+/// Where a configuration key sits.
+enum Heading {
+    /// Under a heading that names the product.
+    Atlassian,
+    /// Under another heading (`notifications:`, `[smtp]`).
+    Other,
+    /// At the top level of the file.
+    TopLevel,
+}
+
 /// In a configuration file, is the key under a heading that names the product: a parent by
 /// indentation (`jira:` / `"confluence": {` above a more indented key) or the INI section
 /// (`[atlassian]`)? Looks at most 40 lines up.
-fn under_atlassian_heading(cx: &Cx<'_>, at: usize) -> bool {
+fn heading(cx: &Cx<'_>, at: usize) -> Heading {
     let names = |l: &str| {
         let l = l.to_ascii_lowercase();
         ["jira", "confluence", "atlassian"]
@@ -250,25 +288,35 @@ fn under_atlassian_heading(cx: &Cx<'_>, at: usize) -> bool {
     let (line, line_start) = cx.line_at(at);
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut level = indent(line);
+    let mut parent = false;
     for l in cx.text[..line_start].lines().rev().take(40) {
         let t = l.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
         if t.starts_with('[') && t.ends_with(']') {
-            return names(t);
+            return if names(t) {
+                Heading::Atlassian
+            } else {
+                Heading::Other
+            };
         }
         if indent(l) < level {
             if names(t) {
-                return true;
+                return Heading::Atlassian;
             }
+            parent = true;
             level = indent(l);
             if level == 0 {
-                return false;
+                break;
             }
         }
     }
-    false
+    if parent || level > 0 {
+        Heading::Other
+    } else {
+        Heading::TopLevel
+    }
 }
 
 fn capitalize(s: &str) -> String {

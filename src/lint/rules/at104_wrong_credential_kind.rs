@@ -28,8 +28,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // A literal Basic value: an account password (or an expired legacy token) where an API
     // token belongs.
     if cx.atlassian_context() {
+        // Cloud's Basic user is an email; a bare login is a Cloud account only in a file that
+        // calls a Cloud site.
+        let cloud = cx.text.contains(".atlassian.net");
         for b in common::basic_values(cx) {
-            if !crate::account::is_email(&b.user) || crate::account::is_placeholder(&b.user) {
+            if !(crate::account::is_email(&b.user) || cloud)
+                || crate::account::is_placeholder(&b.user)
+                || crate::account::is_variable(&b.user)
+            {
                 continue;
             }
             let m = mask(&b.secret);
@@ -55,16 +61,71 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // file calls a Cloud site.
     if cx.atlassian_context() {
         let cloud = cx.text.contains(".atlassian.net");
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for p in common::literal_pairs(cx) {
             if !common::is_password(&p.secret) || !(crate::account::is_email(&p.user) || cloud) {
                 continue;
             }
+            taken.push(p.range.clone());
             let m = mask(&p.secret);
             out.push(
                 Hit::new(
                     p.range,
                     format!("Basic auth for {}: {}", p.user, token::PASSWORD.message(&m)),
                     format!("pair-password:{}:{m}", p.user),
+                )
+                .fix(token::PASSWORD.fix),
+            );
+        }
+        // A typed password in an API token's slot (`apiToken: 'Summer#2024'`) beside the
+        // email of its user: letters, digits and a symbol no token kind carries.
+        for caps in cx.pattern("token-slot-literal").captures_iter(cx.text) {
+            let Some(v) = caps.name("secret") else {
+                continue;
+            };
+            let secret = v.as_str();
+            let typed = secret.bytes().any(|b| b.is_ascii_alphabetic())
+                && secret.bytes().any(|b| b.is_ascii_digit())
+                && secret.bytes().any(|b| b"!#%^&*?@~+,;".contains(&b));
+            if !typed
+                || !common::is_password(secret)
+                || crate::token::classify(secret).kind != TokenKind::Unknown
+                || taken.iter().any(|r| r.start < v.end() && v.start() < r.end)
+            {
+                continue;
+            }
+            let window = common::lines_around(cx, v.start(), 4);
+            let Some(user) = common::email_in(cx.pattern("slot-user-email"), window) else {
+                continue;
+            };
+            taken.push(v.range());
+            let m = mask(secret);
+            out.push(
+                Hit::new(
+                    v.range(),
+                    format!(
+                        "API token slot for {user} holds a password: {}",
+                        token::PASSWORD.message(&m)
+                    ),
+                    format!("slot-password:{user}:{m}"),
+                )
+                .fix(token::PASSWORD.fix),
+            );
+        }
+        // The same in a credential's secret slot written as keys or arguments.
+        for p in common::password_slots(cx) {
+            if taken
+                .iter()
+                .any(|r| r.start < p.range.end && p.range.start < r.end)
+            {
+                continue;
+            }
+            let m = mask(&p.secret);
+            out.push(
+                Hit::new(
+                    p.range,
+                    format!("password for {}: {}", p.user, token::PASSWORD.message(&m)),
+                    format!("slot-password:{}:{m}", p.user),
                 )
                 .fix(token::PASSWORD.fix),
             );

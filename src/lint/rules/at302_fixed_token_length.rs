@@ -17,8 +17,17 @@ const TOKEN_WORDS: &[&str] = &[
     "confluence",
 ];
 
+/// Words that name a token itself (not just the product): what a length check on a variable
+/// of any name needs around it.
+const STRICT_TOKEN_WORDS: &[&str] = &["token", "api_key", "apikey", "api-key", "atatt"];
+
 /// Does the line at `at`, or one of the two before it, talk about a token?
 fn about_token(cx: &Cx<'_>, at: usize) -> bool {
+    near(cx, at, TOKEN_WORDS)
+}
+
+/// Does the line at `at`, or one of the two before it, hold one of `words`?
+fn near(cx: &Cx<'_>, at: usize, words: &[&str]) -> bool {
     let (line, mut start) = cx.line_at(at);
     let end = start + line.len();
     for _ in 0..2 {
@@ -28,7 +37,7 @@ fn about_token(cx: &Cx<'_>, at: usize) -> bool {
         start = cx.line_at(start - 1).1;
     }
     let window = cx.text[start..end].to_ascii_lowercase();
-    TOKEN_WORDS.iter().any(|w| window.contains(w))
+    words.iter().any(|w| window.contains(w))
 }
 
 /// A character class that only holds hex digits or digits (`[0-9a-f]`, `[0-9]`): an object
@@ -68,6 +77,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
     }
     for id in [
+        "len-known",
         "slice",
         "quantifier",
         "legacy-form",
@@ -87,7 +97,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             {
                 continue;
             }
-            if !about_token(cx, whole.start()) {
+            if !about_token(cx, whole.start())
+                || id == "len-known" && !near(cx, whole.start(), STRICT_TOKEN_WORDS)
+            {
+                continue;
+            }
+            // A length check the patterns above already reported.
+            if out
+                .iter()
+                .any(|h| h.range.start < whole.end() && whole.start() < h.range.end)
+            {
                 continue;
             }
             let n = if id == "legacy-form" {

@@ -69,6 +69,17 @@ fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
     }
 }
 
+/// The environment variable a variable is read from in the file: `token =
+/// System.getenv("CONFLUENCE_TOKEN")`, `tok := os.Getenv("JIRA_TOKEN")`, `token =
+/// os.environ["JIRA_API_TOKEN"]`, `$token = $env:JIRA_TOKEN`.
+fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
+    let re = crate::lint::built_pattern(format!(
+        r#"(?:^|[^\w.]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
+        regex::escape(var)
+    ))?;
+    Some(re.captures(cx.text)?.name("env")?.as_str().to_string())
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let first = out.len();
     check_all(cx, out);
@@ -119,16 +130,23 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
             continue;
         };
-        if !atlassian_token_name(var.as_str()) {
-            continue;
-        }
+        // The name, or the environment variable the file reads into it
+        // (`token = System.getenv("CONFLUENCE_TOKEN")`).
+        let shown = if atlassian_token_name(var.as_str()) {
+            var.as_str().to_string()
+        } else {
+            match env_source(cx, var.as_str()) {
+                Some(env) if atlassian_token_name(&env) => format!("{} (from {env})", var.as_str()),
+                _ => continue,
+            }
+        };
         if !cloud && *dc.get_or_insert_with(|| data_center(cx)) {
             continue;
         }
         out.push(
             Hit::new(
                 whole.range(),
-                format!("API token `{}` sent as a Bearer token", var.as_str()),
+                format!("API token `{shown}` sent as a Bearer token"),
                 format!("var:{}", var.as_str()),
             )
             .fix(FIX),

@@ -64,16 +64,24 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
         "legacy-positional",
         "legacy-array",
         "legacy-kv",
+        "secret-slot",
     ] {
         // Outside a key that names Atlassian, the file itself must be about Atlassian.
         if id != "legacy-assign" && !cx.atlassian_context() {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = caps.name("token") else {
+            // `secret-slot` names the value by where it sits; a legacy token is 24 alphanumerics.
+            let slot = ["token", "secret", "bare", "ps", "netrc", "xml", "attr"]
+                .iter()
+                .find_map(|g| caps.name(g));
+            let Some(m) = slot else {
                 continue;
             };
             let v = m.as_str();
+            if v.len() != 24 || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                continue;
+            }
             // All hex is a hash or an ID, not a token. (Real legacy tokens end in four hex
             // digits, but copies in the wild are often re-typed or sanitised, so the form is
             // not required.)
@@ -177,12 +185,24 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     // Secret ranges already taken: a set, not a scan of `out`, which made a file of many
     // pairs quadratic (issue 12, class 5).
     let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-    for id in ["pair-call", "pair-user"] {
+    for id in ["pair-call", "pair-user", "pair-inline", "pair-colon"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let (Some(u), Some(m)) = (caps.name("user"), caps.name("secret")) else {
+            // A bare `"email:secret"` string is a credential only where the line says so.
+            if id == "pair-colon" {
+                let at = caps.get(0).map_or(0, |m| m.start());
+                if !cx.pattern("pair-context").is_match(cx.line_at(at).0) {
+                    continue;
+                }
+            }
+            let (Some(u), Some(m)) = (
+                caps.name("user").or(caps.name("nuser")),
+                caps.name("secret").or(caps.name("nsecret")),
+            ) else {
                 continue;
             };
-            let (user, secret) = (u.as_str(), m.as_str());
+            // A URL's user info encodes the `@` of an email.
+            let user = u.as_str().replace("%40", "@");
+            let (user, secret) = (user.as_str(), m.as_str());
             if !crate::account::is_email(user)
                 || crate::account::is_placeholder(user)
                 || token::classify(secret).kind != TokenKind::Unknown
@@ -238,6 +258,146 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     out
 }
 
+/// How a `password` / `pass` / `pwd` key names what it holds.
+#[derive(PartialEq)]
+enum SlotKey {
+    /// `jira.password`, `CONFLUENCE_PASS`, `atlassianPwd`.
+    Atlassian,
+    /// `password`, `pass`, `api_password`, `user_password`: whose depends on the user beside it.
+    Generic,
+    /// Another service's password: `db_password`, `smtp.pass`, `keystore.password`.
+    Other,
+}
+
+fn slot_key(key: &str) -> SlotKey {
+    let k = key.to_ascii_lowercase();
+    if ["jira", "confluence", "atlassian", "wiki"]
+        .iter()
+        .any(|w| k.contains(w))
+    {
+        return SlotKey::Atlassian;
+    }
+    let mut rest: String = k.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    // Qualifiers that still mean the API user's password.
+    for prefix in [
+        "api", "auth", "basic", "user", "login", "account", "http", "rest",
+    ] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r.to_string();
+        }
+    }
+    if ["password", "passwd", "pass", "pwd"].contains(&rest.as_str()) {
+        SlotKey::Generic
+    } else {
+        SlotKey::Other
+    }
+}
+
+/// An account password in the secret slot of a credential written as keys or arguments (the
+/// `secret-slot` pattern): `jira.password=...`, `password: "..."` beside the user, `password =
+/// "..."` in a Jira client section, `ConvertTo-SecureString "..." -AsPlainText`, a `.netrc`
+/// `password`. An account password is a finding only for Atlassian Cloud, where API tokens
+/// replace it: the file calls a Cloud site, or a real email (Cloud's Basic user) sits within
+/// four lines. A generic key needs a user beside it; another service's key is never one.
+/// Known token kinds, placeholders and variables are left to their own findings.
+pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
+    let mut out = Vec::new();
+    let cloud = cx.text.contains(".atlassian.net");
+    let email = cx.pattern("slot-user-email");
+    for caps in cx.pattern("secret-slot").captures_iter(cx.text) {
+        let value = match caps.name("bare") {
+            // Unquoted values are read in configuration files only.
+            Some(m) if cx.kind.is_config() => m,
+            Some(_) => continue,
+            None => match ["secret", "ps", "netrc", "xml", "attr"]
+                .iter()
+                .find_map(|g| caps.name(g))
+            {
+                Some(m) => m,
+                None => continue,
+            },
+        };
+        let secret = value.as_str();
+        if !is_password(secret) || token::classify(secret).kind != TokenKind::Unknown {
+            continue;
+        }
+        let key = ["key", "xkey", "akey"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .map_or(SlotKey::Atlassian, |k| slot_key(k.as_str()));
+        if key == SlotKey::Other {
+            continue;
+        }
+        // The four lines either side: where a client or a section puts the user.
+        let window = lines_around(cx, value.start(), 4);
+        let user = email_in(email, window);
+        let user_key = || cx.pattern("slot-user-key").is_match(window);
+        let accepted = match (user, &key) {
+            (Some(_), _) => true,
+            (None, SlotKey::Atlassian) => cloud,
+            (None, _) => cloud && user_key(),
+        };
+        if !accepted {
+            continue;
+        }
+        out.push(LiteralPair {
+            range: value.range(),
+            user: user.unwrap_or("the account").to_string(),
+            secret: secret.to_string(),
+        });
+    }
+    out
+}
+
+/// The first real (non-placeholder) email address in `text`, found by the rule's
+/// `slot-user-email` pattern: the Cloud Basic user beside a secret.
+pub fn email_in<'a>(email: &regex::Regex, text: &'a str) -> Option<&'a str> {
+    email
+        .captures_iter(text)
+        .filter_map(|c| c.name("email"))
+        .map(|m| m.as_str())
+        .find(|e| {
+            crate::account::is_email(e)
+                && !crate::account::is_placeholder(e)
+                && !e.to_ascii_lowercase().ends_with(".atlassian.net")
+        })
+}
+
+/// The text of the `n` lines before and after the line holding `at` (and that line).
+pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
+    let text = cx.text;
+    let mut start = at.min(text.len());
+    for _ in 0..=n {
+        match text[..start].rfind('\n') {
+            Some(i) => start = i,
+            None => {
+                start = 0;
+                break;
+            }
+        }
+    }
+    let mut end = at.min(text.len());
+    for _ in 0..=n {
+        match text[end..].find('\n') {
+            Some(i) => end += i + 1,
+            None => {
+                end = text.len();
+                break;
+            }
+        }
+    }
+    // At most a few kilobytes either side, on character boundaries (minified files).
+    let mut s = start.max(at.saturating_sub(2048));
+    while !text.is_char_boundary(s) {
+        s += 1;
+    }
+    let mut e = end.min(at + 2048).min(text.len());
+    while !text.is_char_boundary(e) {
+        e -= 1;
+    }
+    &text[s..e]
+}
+
 /// Variables looked up by [`literal_value`], with the literal each holds (if any).
 type Literals = Vec<(String, Option<(Range<usize>, String)>)>;
 
@@ -271,7 +431,19 @@ pub fn is_password(secret: &str) -> bool {
         && !crate::account::is_placeholder(secret)
         && !crate::account::is_variable(secret)
         && ![
-            "password", "passwd", "secret", "token", "example", "sample", "dummy", "pass123",
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "example",
+            "sample",
+            "dummy",
+            "pass123",
+            "api-key",
+            "api_key",
+            "apikey",
+            "changeit",
+            "placeholder",
         ]
         .iter()
         .any(|w| lower.contains(w))
