@@ -294,6 +294,10 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
                 h.from_packs,
                 h.through_git
             );
+            crate::errln!(
+                "atlcheck: note: history: commits listed by {}",
+                crate::secret::safe_text(&h.listing)
+            );
             for note in &h.pack_notes {
                 crate::errln!(
                     "atlcheck: note: history: pack left to git: {}",

@@ -5,7 +5,8 @@
 //! (AT102, AT103, AT104). Two things run side by side, whatever the size of the history:
 //!
 //! - what each blob holds: the pack files are read in-process ([`pack`]), one worker per
-//!   core, each delta tree walked once from its base, so every version is inflated once;
+//!   core (at most [`pack::MAX_WORKERS`], for the memory promise: [`pack::worst_case`]),
+//!   each delta tree walked once from its base, so every version is inflated once;
 //!   for a whole-history scan every blob of the packs is read without waiting for the listing
 //!   (what the listing does not name, an unreachable blob a pack still keeps, is dropped), for
 //!   a range only the blobs the listing names. Blobs over `--max-filesize` are skipped without
@@ -15,13 +16,18 @@
 //!   listing. The listed blobs no pack gave (loose objects, alternates, packs the reader
 //!   leaves) go through `git cat-file --batch-check` (sizes) and `git cat-file --batch`;
 //! - where and when each blob appeared: `git rev-list --topo-order --reverse --all` (parents
-//!   before children) into `git diff-tree --stdin -r -c --root --no-renames -z`, which prints,
-//!   per commit, the blobs it introduced and where (for a merge, `-c` lists only what differs
-//!   from every parent: a conflict resolution, not what a side branch brought, which its own
-//!   commits introduced). The first commit that lists a blob is where it first appeared in
-//!   ancestry order; every path a blob has in any commit's tree is listed by some commit, so
-//!   the paths are complete too. Regular files only: symbolic links and submodules are not
-//!   content, and a path the configuration's `exclude` matches does not count.
+//!   before children) gives the commits, each with its tree and parents, and each commit's
+//!   tree is compared in-process with its first parent's, the trees read from the packs
+//!   ([`list_in_process`]: unchanged folders and folders already walked at the same path are
+//!   skipped whole). Where that walk cannot read (an alternate object store, a pack the
+//!   reader refuses), and for `--history-range`, git lists instead: `rev-list` into
+//!   `git diff-tree --stdin -r -c --root --no-renames -z`, which prints, per commit, the blobs
+//!   it introduced and where (for a merge, `-c` lists only what differs from every parent: a
+//!   conflict resolution, not what a side branch brought, which its own commits introduced).
+//!   Both give the same table: the first commit that holds a blob is where it first appeared
+//!   in ancestry order; every path a blob has in any commit's tree is recorded, so the paths
+//!   are complete too. Regular files only: symbolic links and submodules are not content,
+//!   and a path the configuration's `exclude` matches does not count.
 //!
 //! Findings are grouped by rule and the SHA-256 of the secret's text: one finding per distinct
 //! secret, at the blob, line and column where it first appeared, with the commit, whether
@@ -82,6 +88,10 @@ pub struct Coverage {
     /// Pack files the in-process reader left to git, with why (for `--verbose`).
     #[serde(skip)]
     pub pack_notes: Vec<String>,
+    /// How the commits' trees were read (for `--verbose`): in-process, or through
+    /// `git diff-tree` and why.
+    #[serde(skip)]
+    pub listing: String,
 }
 
 /// What to scan.
@@ -251,6 +261,8 @@ struct Table {
     /// Other paths a blob was seen at.
     extra: HashSet<(u32, u32)>,
     walked: usize,
+    /// Who listed the commits' blobs (for `--verbose`).
+    listing: String,
 }
 
 impl Table {
@@ -458,6 +470,285 @@ fn list(
     Ok(table)
 }
 
+/// What a tree entry is, by its mode (as git's `canon_mode`: any regular file is a file,
+/// anything unknown a submodule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Tree,
+    /// A symbolic link or a submodule: not content.
+    Other,
+}
+
+/// One entry of a tree object: `MODE NAME\0OID`.
+struct TreeEntry<'a> {
+    kind: EntryKind,
+    name: &'a [u8],
+    oid: &'a [u8],
+}
+
+/// The entries of a tree object, in its order; an error on a malformed one.
+fn tree_entries(tree: &[u8], hash: usize) -> impl Iterator<Item = anyhow::Result<TreeEntry<'_>>> {
+    let mut rest = tree;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let entry = (|| {
+            let space = memchr::memchr(b' ', rest).filter(|&i| i > 0 && i <= 7)?;
+            let mut mode = 0u32;
+            for &c in &rest[..space] {
+                if !(b'0'..=b'7').contains(&c) {
+                    return None;
+                }
+                mode = mode * 8 + u32::from(c - b'0');
+            }
+            let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
+            let name = &rest[space + 1..nul];
+            let oid = rest.get(nul + 1..nul + 1 + hash)?;
+            if name.is_empty() {
+                return None;
+            }
+            let kind = match mode & 0o170000 {
+                0o100000 => EntryKind::File,
+                0o040000 => EntryKind::Tree,
+                _ => EntryKind::Other,
+            };
+            rest = &rest[nul + 1 + hash..];
+            Some(TreeEntry { kind, name, oid })
+        })();
+        match entry {
+            Some(e) => Some(Ok(e)),
+            None => {
+                rest = &[];
+                Some(Err(anyhow::anyhow!("malformed tree entry")))
+            }
+        }
+    })
+}
+
+/// Git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
+fn tree_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    a.name[..n].cmp(&b.name[..n]).then_with(|| {
+        let end = |e: &TreeEntry<'_>| match e.name.get(n) {
+            Some(&c) => c,
+            None if e.kind == EntryKind::Tree => b'/',
+            None => 0,
+        };
+        end(a).cmp(&end(b))
+    })
+}
+
+/// Deepest folder nesting the in-process walk follows (git refuses deeper trees too, from
+/// `core.maxTreeDepth`, 2048 by default); deeper, git lists the history.
+const MAX_TREE_DEPTH: usize = 2048;
+
+/// The history listed in-process: which commit introduced each blob, and where, with the
+/// same table as [`list`] (`rev-list | diff-tree`) gives, without `diff-tree`.
+///
+/// `git rev-list --topo-order --reverse --all --format='%T %P'` still gives the commits in
+/// ancestry order, each with its tree and parents (git's own order, the one [`list`] uses).
+/// Then each commit's tree is compared with its first parent's, as `diff-tree` would, the
+/// trees read from the packs ([`pack::Trees`]): an entry equal to the parent's is skipped
+/// whole (a folder with the same ID holds the same blobs at the same paths, already
+/// recorded when the parent was walked), and so is a folder already walked at the same path
+/// in any earlier commit (the seen set). What is left is what the commit changed, read once.
+///
+/// That gives the same table: a blob's first commit in ancestry order is the first whose tree
+/// holds it, and that commit differs from all its parents there (they come before it and
+/// do not hold it), so `diff-tree -c` lists it there too; every (blob, path) pair of every
+/// commit's tree is recorded, as `diff-tree` lists each in some commit. A merge is compared
+/// with its first parent only: what it differs in from the first parent but not from
+/// another was recorded when that other parent was walked. `--history-range` stays with
+/// [`list`]: a range's commits are compared with parents the range does not walk.
+fn list_in_process(repo: &Repo, exclude: &dyn Fn(&str) -> bool) -> anyhow::Result<Table> {
+    let objects = repo
+        .objects
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("no object folder"))?;
+    let hash = repo.hex_len / 2;
+    let mut walk = TreeWalk {
+        trees: pack::Trees::open(objects, hash)?,
+        hash,
+        table: Table::default(),
+        seen: HashSet::new(),
+        folders: HashMap::new(),
+        exclude,
+        path: Vec::new(),
+        ancestors: Vec::new(),
+        holding: 0,
+    };
+    let mut rev_list = rev_list(repo, &["--topo-order", "--reverse", "--format=%T %P"], None)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_error)?;
+    let mut reader = BufReader::with_capacity(1 << 16, rev_list.stdout.take().expect("piped"));
+    let mut tree_of: HashMap<Oid, Oid> = HashMap::new();
+    let mut line = Vec::new();
+    let walked = (|| -> anyhow::Result<usize> {
+        let mut walked = 0;
+        loop {
+            line.clear();
+            if read_field(&mut reader, b'\n', &mut line)? == 0 {
+                return Ok(walked);
+            }
+            let commit = line
+                .strip_prefix(b"commit ")
+                .and_then(|l| parse_oid(l.strip_suffix(b"\n").unwrap_or(l)))
+                .ok_or_else(|| anyhow::anyhow!("unexpected rev-list output"))?;
+            line.clear();
+            read_field(&mut reader, b'\n', &mut line)?;
+            let mut fields = line
+                .strip_suffix(b"\n")
+                .unwrap_or(&line)
+                .split(|&b| b == b' ')
+                .filter(|f| !f.is_empty());
+            let tree = fields
+                .next()
+                .and_then(parse_oid)
+                .ok_or_else(|| anyhow::anyhow!("unexpected rev-list output"))?;
+            let parent = match fields.next() {
+                Some(p) => {
+                    let p = parse_oid(p).ok_or_else(|| anyhow::anyhow!("bad parent"))?;
+                    // Every parent of a whole-history walk comes before its child.
+                    Some(
+                        *tree_of
+                            .get(&p)
+                            .ok_or_else(|| anyhow::anyhow!("a parent after its child"))?,
+                    )
+                }
+                None => None,
+            };
+            walked += 1;
+            tree_of.insert(commit, tree);
+            walk.table.commits.push(commit);
+            walk.commit(&tree, parent.as_ref())?;
+        }
+    })();
+    if walked.is_err() {
+        let _ = rev_list.kill();
+    }
+    let status = rev_list.wait()?;
+    let walked = walked?;
+    if !status.success() {
+        let mut err = Vec::new();
+        if let Some(mut e) = rev_list.stderr.take() {
+            let _ = e.read_to_end(&mut err);
+        }
+        anyhow::bail!("git rev-list failed ({})", first_line(&err));
+    }
+    walk.table.walked = walked;
+    Ok(walk.table)
+}
+
+/// The state of [`list_in_process`].
+struct TreeWalk<'a> {
+    trees: pack::Trees,
+    hash: usize,
+    table: Table,
+    /// Folders walked: (tree ID, folder path's number in `folders`).
+    seen: HashSet<(Oid, u32)>,
+    folders: HashMap<Vec<u8>, u32>,
+    exclude: &'a dyn Fn(&str) -> bool,
+    /// The folder being walked (`a/b/`), and the trees above it (a tree that holds itself is
+    /// an error: only a lying pack can say so).
+    path: Vec<u8>,
+    ancestors: Vec<Oid>,
+    /// Bytes of the trees held along that path ([`pack::PATH_TREE_BYTES`] at most).
+    holding: usize,
+}
+
+impl TreeWalk<'_> {
+    fn commit(&mut self, tree: &Oid, parent: Option<&Oid>) -> anyhow::Result<()> {
+        if parent == Some(tree) {
+            return Ok(());
+        }
+        self.path.clear();
+        self.folder(tree, parent.copied())
+    }
+
+    /// Walk the folder `tree` at `self.path`, against `old` (the parent's folder there), unless
+    /// it was walked there before.
+    fn folder(&mut self, tree: &Oid, old: Option<Oid>) -> anyhow::Result<()> {
+        let next = self.folders.len() as u32;
+        let folder = *self.folders.entry(self.path.clone()).or_insert(next);
+        if !self.seen.insert((*tree, folder)) {
+            return Ok(());
+        }
+        if self.ancestors.len() >= MAX_TREE_DEPTH || self.ancestors.contains(tree) {
+            anyhow::bail!("trees nested too deep (or a tree inside itself)");
+        }
+        let h = self.hash;
+        let new = self.trees.tree(&tree[..h])?;
+        let old = match old {
+            Some(o) => Some(self.trees.tree(&o[..h])?),
+            None => None,
+        };
+        let size = new.len() + old.as_ref().map_or(0, |o| o.len());
+        if self.holding + size > pack::PATH_TREE_BYTES {
+            anyhow::bail!("trees too large along one path");
+        }
+        self.holding += size;
+        let mut olds = old.as_deref().map(|t| tree_entries(t, h).peekable());
+        self.ancestors.push(*tree);
+        let depth = self.path.len();
+        for entry in tree_entries(&new, h) {
+            let entry = entry?;
+            // The parent's entry of the same name and kind (folder or not), if any.
+            let mut same = None;
+            if let Some(olds) = olds.as_mut() {
+                while let Some(o) = olds.peek() {
+                    let o = match o {
+                        Ok(o) => o,
+                        Err(_) => anyhow::bail!("malformed tree entry"),
+                    };
+                    match tree_order(o, &entry) {
+                        std::cmp::Ordering::Less => {
+                            olds.next();
+                        }
+                        std::cmp::Ordering::Equal => {
+                            let o = olds.next().expect("peeked")?;
+                            same = Some((o.kind, oid_from(o.oid)));
+                            break;
+                        }
+                        std::cmp::Ordering::Greater => break,
+                    }
+                }
+            }
+            let oid = oid_from(entry.oid);
+            if same == Some((entry.kind, oid)) {
+                continue;
+            }
+            match entry.kind {
+                EntryKind::File => {
+                    self.path.extend_from_slice(entry.name);
+                    let path = String::from_utf8_lossy(&self.path);
+                    let id = self.table.path_id(&path, self.exclude);
+                    self.table.add(oid, id);
+                    self.path.truncate(depth);
+                }
+                EntryKind::Tree => {
+                    self.path.extend_from_slice(entry.name);
+                    self.path.push(b'/');
+                    let old = match same {
+                        Some((EntryKind::Tree, o)) => Some(o),
+                        _ => None,
+                    };
+                    let walked = self.folder(&oid, old);
+                    self.path.truncate(depth);
+                    walked?;
+                }
+                EntryKind::Other => {}
+            }
+        }
+        self.ancestors.pop();
+        self.holding -= size;
+        Ok(())
+    }
+}
+
 /// What `git cat-file --batch-check` says of an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Size {
@@ -605,7 +896,9 @@ fn read_blobs(
     // the workers take whole chunks (the order they finish in does not matter: the caller
     // keeps the first occurrence by blob index).
     let rx = std::sync::Mutex::new(rx);
-    let workers = workers();
+    // Each worker holds a chunk (about CHUNK_BYTES, or one blob of up to the limit) besides
+    // the ones in flight: two are enough to keep up with one `git cat-file`.
+    let workers = workers().min(2);
     let failure = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -856,7 +1149,7 @@ impl Ready {
 
 /// Bytes of blobs that passed the gate kept aside until the listing says their path; past
 /// this, scanning waits for the listing instead.
-const DEFER_BYTES: usize = 16 << 20;
+const DEFER_BYTES: usize = 8 << 20;
 
 /// What reading and scanning the blobs found, by object ID. Blobs the listing does not know
 /// (unreachable ones a pack still holds, symbolic links, excluded paths) are dropped later.
@@ -1027,9 +1320,16 @@ fn read_rest<'a>(
     })
 }
 
-/// Scanning threads: one per core, at most 8.
+/// Scanning threads: one per core, at most [`pack::MAX_WORKERS`], so that peak memory stays
+/// within [`pack::MEMORY_PROMISE`] on a machine with any number of cores
+/// ([`pack::worst_case`]).
 fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    let workers = pack::workers_for(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    debug_assert!(
+        pack::worst_case(workers, walk::DEFAULT_MAX_FILESIZE) <= pack::MEMORY_PROMISE,
+        "the memory plan"
+    );
+    workers
 }
 
 /// Scan the history of the repository at `opts.repo`.
@@ -1050,7 +1350,24 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     let scanned = std::thread::scope(|s| {
         s.spawn(|| {
             let table = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                list(&repo, revs.as_deref(), &exclude)
+                if revs.is_some() {
+                    let mut table = list(&repo, revs.as_deref(), &exclude)?;
+                    table.listing = "git diff-tree (a range)".to_string();
+                    return Ok(table);
+                }
+                // In-process, and whatever it cannot do (an alternate object store, a
+                // pack it cannot lay out, anything unusual) through git, from the start.
+                match list_in_process(&repo, &exclude) {
+                    Ok(mut table) => {
+                        table.listing = "trees walked in-process".to_string();
+                        Ok(table)
+                    }
+                    Err(e) => {
+                        let mut table = list(&repo, None, &exclude)?;
+                        table.listing = format!("git diff-tree (the in-process walk stopped: {e})");
+                        Ok(table)
+                    }
+                }
             }))
             .unwrap_or_else(|_| Err(anyhow::anyhow!("--history: the listing thread panicked")));
             ready.set(table);
@@ -1189,6 +1506,7 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
         from_packs,
         through_git,
         pack_notes,
+        listing: table.listing.clone(),
     });
     // Two secrets at one place (a token replaced in another commit) sort by fingerprint, so
     // the order does not depend on the order the workers finished in.
@@ -1341,6 +1659,163 @@ mod tests {
         for pad in 0..50 {
             assert!(may_hold_secret(&at(pad)), "run at {pad}");
         }
+    }
+
+    /// `git` in `dir`, with no user or system configuration; its trimmed stdout.
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// A table as comparable values: commits, blobs in order (ID, commit, path), extra paths.
+    type Plain = (
+        Vec<Oid>,
+        Vec<(Oid, u32, String)>,
+        BTreeSet<(Oid, String)>,
+        usize,
+    );
+
+    fn plain(t: &Table) -> Plain {
+        let blobs = t
+            .blobs
+            .iter()
+            .map(|b| (b.oid, b.commit, t.paths[b.path as usize].to_string()))
+            .collect();
+        let extra = t
+            .extra
+            .iter()
+            .map(|&(b, p)| (t.blobs[b as usize].oid, t.paths[p as usize].to_string()))
+            .collect();
+        (t.commits.clone(), blobs, extra, t.walked)
+    }
+
+    /// The in-process walk gives exactly the table `rev-list | diff-tree` gives: the same
+    /// commits, the same blobs in the same order with the same first commit and path, the
+    /// same other paths; on a history with folders, renames, a file that becomes a folder,
+    /// mode changes, a symbolic link that becomes a file, a submodule, a revert, an empty
+    /// commit, merges (one resolving a conflict, one bringing a folder back), a side branch,
+    /// a tag-only commit and an excluded folder; packed, half packed and loose.
+    #[test]
+    fn the_in_process_walk_lists_what_diff_tree_lists() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        let g = |args: &[&str]| git(d, args);
+        let write = |f: &str, c: &str| {
+            let p = d.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, c).unwrap();
+        };
+        let commit = |m: &str| {
+            g(&["add", "-A"]);
+            g(&["commit", "-q", "--allow-empty", "-m", m]);
+        };
+        g(&["init", "-q", "-b", "main"]);
+        write("a.txt", "one\n");
+        write("src/x/deep.rs", "deep\n");
+        write("src/y.rs", "y\n");
+        write("vendor/lib.rs", "one\n");
+        commit("root");
+        write("src/x/deep.rs", "deep 2\n");
+        write("b.txt", "one\n");
+        commit("edit and copy");
+        g(&["mv", "src/y.rs", "src/z.rs"]);
+        commit("rename");
+        std::fs::set_permissions(
+            d.join("a.txt"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        commit("mode");
+        std::os::unix::fs::symlink("a.txt", d.join("link")).unwrap();
+        commit("symlink");
+        std::fs::remove_file(d.join("link")).unwrap();
+        write("link", "a.txt");
+        commit("the link becomes a file with the same content");
+        let blob = g(&["hash-object", "-w", "a.txt"]);
+        g(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{blob},sub"),
+        ]);
+        g(&["commit", "-q", "-m", "submodule"]);
+        commit("empty");
+        g(&["checkout", "-q", "-b", "side"]);
+        write("src/x/deep.rs", "side\n");
+        write("side/only.txt", "side only\n");
+        commit("side 1");
+        g(&["checkout", "-q", "main"]);
+        write("src/x/deep.rs", "main\n");
+        g(&["rm", "-q", "b.txt"]);
+        write("b.txt/inner", "now a folder\n");
+        commit("main 1");
+        let _ = Command::new("git")
+            .current_dir(d)
+            .args(["merge", "-q", "side"])
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output();
+        write("src/x/deep.rs", "resolved\n");
+        commit("merge resolving a conflict");
+        write("src/x/deep.rs", "deep 2\n");
+        commit("revert to an earlier version");
+        g(&["checkout", "-q", "-b", "tagged", "HEAD~3"]);
+        write("tagged.txt", "tag only\n");
+        commit("tagged");
+        g(&["tag", "t1"]);
+        g(&["checkout", "-q", "main"]);
+        g(&["branch", "-q", "-D", "tagged"]);
+        g(&["checkout", "-q", "-b", "back", "HEAD~4"]);
+        write("side/only.txt", "side only\n");
+        commit("the side folder again, separately");
+        g(&["checkout", "-q", "main"]);
+        g(&["merge", "-q", "--no-edit", "back"]);
+
+        let exclude = |p: &str| p.starts_with("vendor/");
+        let compare = |what: &str| {
+            let repo = Repo::open(d, true).unwrap();
+            let by_git = plain(&list(&repo, None, &exclude).unwrap());
+            let walked = plain(&list_in_process(&repo, &exclude).unwrap());
+            assert!(by_git.0.len() >= 15 && by_git.1.len() >= 10, "{what}");
+            assert_eq!(by_git, walked, "{what}");
+        };
+        compare("loose");
+        g(&["gc", "-q"]);
+        compare("packed");
+        write("late.txt", "late\n");
+        commit("loose after the pack");
+        compare("half packed");
+    }
+
+    /// No tree reader at all (objects in an alternate store): the walk says so, and the run
+    /// falls back to git (tested end to end in tests/lint/history.rs).
+    #[test]
+    fn the_walk_fails_where_it_cannot_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let origin = tmp.path().join("origin");
+        std::fs::create_dir(&origin).unwrap();
+        git(&origin, &["init", "-q", "-b", "main"]);
+        std::fs::write(origin.join("f"), "x\n").unwrap();
+        git(&origin, &["add", "f"]);
+        git(&origin, &["commit", "-q", "-m", "c"]);
+        git(tmp.path(), &["clone", "-q", "--shared", "origin", "clone"]);
+        let repo = Repo::open(&tmp.path().join("clone"), true).unwrap();
+        assert!(list_in_process(&repo, &|_| false).is_err());
+        assert_eq!(list(&repo, None, &|_| false).unwrap().blobs.len(), 1);
     }
 
     #[test]

@@ -669,3 +669,78 @@ fn packed_objects_are_read_in_process_with_the_same_findings_as_loose_ones() {
     );
     assert_eq!(report(&old), report(&mixed));
 }
+
+/// The commits' trees are walked in-process from the packs and loose objects; where that
+/// walk cannot read (a clone whose objects live in another repository's store, an index of
+/// version 1), git lists the history instead, with the same findings; a range is always
+/// listed by git.
+#[test]
+fn trees_are_walked_in_process_and_git_lists_what_the_walk_cannot_read() {
+    let r = Repo::new();
+    let (t1, t2, t3) = (token(30), token(31), token(32));
+    r.write("app/config/jira.env", format!("JIRA_API_TOKEN={t1}\n"));
+    r.write("app/main.py", "print('hi')\n");
+    let first = r.commit("first");
+    r.write("app/config/jira.env", "JIRA_API_TOKEN=from-the-vault\n");
+    r.commit("remove it");
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write("deploy/ci/sync.sh", format!("export JIRA_API_TOKEN={t2}\n"));
+    let side = r.commit("side");
+    r.git(&["checkout", "-q", "main"]);
+    r.write("app/main.py", "print('hello')\n");
+    r.commit("main");
+    r.git(&["merge", "-q", "--no-edit", "side"]);
+    r.git(&["mv", "deploy", "ops"]);
+    r.write("ops/ci/late.sh", format!("export JIRA_API_TOKEN={t3}\n"));
+    let late = r.commit("rename the folder, add another");
+    r.git(&["gc", "-q"]);
+    let args = ["--verbose"];
+    let walked = r.lint(&args);
+    assert!(
+        stderr(&walked).contains("commits listed by trees walked in-process"),
+        "{}",
+        stderr(&walked)
+    );
+    let f = findings(&walked);
+    assert_eq!(f.len(), 3, "{f:#?}");
+    let at = |c: &str| f.iter().find(|x| x["commit"] == c).expect("a finding");
+    assert_eq!(at(&first)["path"], "app/config/jira.env");
+    assert_eq!(at(&first)["in_head"], false);
+    assert_eq!(at(&side)["path"], "deploy/ci/sync.sh");
+    assert_eq!(at(&side)["paths"], serde_json::json!(["ops/ci/sync.sh"]));
+    assert_eq!(at(&late)["path"], "ops/ci/late.sh");
+    assert_masked(&walked, &[&t1, &t2, &t3]);
+
+    // A clone that borrows the objects of the first (`--shared`: objects/info/alternates).
+    let clone = r.path.parent().unwrap().join("clone");
+    git_at(
+        r.path.parent().unwrap(),
+        &["clone", "-q", "--shared", "--no-checkout", "repo", "clone"],
+    );
+    let borrowed = run(
+        &clone,
+        &[
+            "lint",
+            "--history",
+            "--isolated",
+            "--format",
+            "json",
+            "--verbose",
+        ],
+    );
+    assert!(
+        stderr(&borrowed).contains("commits listed by git diff-tree (the in-process walk stopped"),
+        "{}",
+        stderr(&borrowed)
+    );
+    assert_eq!(report(&borrowed).0, report(&walked).0);
+
+    let range = format!("{first}..HEAD");
+    let ranged = r.lint(&["--verbose", "--history-range", &range]);
+    assert!(
+        stderr(&ranged).contains("commits listed by git diff-tree (a range)"),
+        "{}",
+        stderr(&ranged)
+    );
+    assert_eq!(findings(&ranged).len(), 2);
+}

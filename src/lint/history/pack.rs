@@ -11,10 +11,21 @@
 //!
 //! Anything this reader cannot do is left to git, never guessed: loose objects, objects of
 //! an alternate object store, a delta whose base is in another pack, a blob over the size
-//! limit that other versions are deltas of, a chain that would hold more than
-//! [`HELD_BYTES`] at once, an index too large to load ([`MAX_INDEX_BYTES`]), an unknown index
-//! or pack version, and any read or format error (a pack deleted by a concurrent `git gc`).
-//! The caller reads the blobs [`read`] did not hand over through `git cat-file --batch`.
+//! limit that other versions are deltas of, a chain that would hold more than a worker's
+//! share of [`HELD_BYTES`] at once, an index too large to load ([`MAX_INDEX_BYTES`]), an
+//! unknown index or pack version, and any read or format error (a pack deleted by a
+//! concurrent `git gc`). The caller reads the blobs [`read`] did not hand over through
+//! `git cat-file --batch`.
+//!
+//! Memory: `--history` promises a peak under [`MEMORY_PROMISE`] (128 MiB) with the default
+//! `--max-filesize`, on any machine. The workers are one per core but at most
+//! [`MAX_WORKERS`]; they share one budget for the versions held along delta chains
+//! ([`HELD_BYTES`]); and a delta tree with a version (or delta) over [`SMALL_VERSION`] is read
+//! by one worker at a time. [`worst_case`] adds it up and a unit test checks it for every
+//! core count.
+//!
+//! [`Trees`] reads commits' trees by ID for the caller's walk of the history (packs and
+//! loose objects; what it cannot read ends that walk, and git lists the history instead).
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -23,9 +34,44 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// A pack's index larger than this (about 600,000 objects) is left to git: its layout (about
 /// 50 bytes an object) would cost more memory than `--history` promises.
 const MAX_INDEX_BYTES: u64 = 16 << 20;
-/// Bytes of blob versions one worker holds at once along a delta chain; the versions under
-/// a deeper link are left to git.
-pub const HELD_BYTES: usize = 16 << 20;
+/// Bytes of blob versions the workers hold at once along their delta chains, shared out
+/// evenly ([`held_per_worker`]); the versions under a deeper link are left to git.
+pub const HELD_BYTES: usize = 24 << 20;
+/// A version up to this size (and its delta) is read by every worker at once; a tree with
+/// a larger one is read by one worker at a time (the others go on with small ones), which may
+/// then hold up to [`LARGE_HELD`] along its chain.
+pub const SMALL_VERSION: u64 = 1 << 20;
+pub const LARGE_HELD: usize = 8 << 20;
+/// Most pack workers, whatever the number of cores.
+pub const MAX_WORKERS: usize = 8;
+/// What `--history` promises of its peak memory (with the default `--max-filesize`).
+pub const MEMORY_PROMISE: u64 = 128 << 20;
+/// Memory outside the pack workers: the program and the engine, the listing's tables, the
+/// tree reader ([`TREE_CACHE_BYTES`] and the trees of the folder being walked), the blobs
+/// kept aside for the listing, and git's output buffers.
+pub const RESERVE: u64 = 48 << 20;
+
+/// Pack workers for a machine with `cores` cores: one per core, at most [`MAX_WORKERS`], so
+/// that [`worst_case`] stays within [`MEMORY_PROMISE`] on any machine (the unit test
+/// `memory_stays_within_the_promise_on_any_machine` checks every count up to 4096).
+pub fn workers_for(cores: usize) -> usize {
+    cores.clamp(1, MAX_WORKERS)
+}
+
+/// Bytes of chain versions each of `workers` workers may hold.
+pub fn held_per_worker(workers: usize) -> usize {
+    HELD_BYTES / workers.max(1)
+}
+
+/// The most the process holds at once with `workers` pack workers and the size limit
+/// `limit`: [`RESERVE`]; per worker its chain, and a small version in flight three times (the
+/// version, its delta, the engine's work on it); and the one worker reading a large tree:
+/// its chain and a version of up to `limit` three times.
+pub fn worst_case(workers: usize, limit: u64) -> u64 {
+    let per_worker = held_per_worker(workers) as u64 + 3 * SMALL_VERSION;
+    let large = (LARGE_HELD as u64).max(limit) + 3 * limit.max(SMALL_VERSION);
+    RESERVE + workers as u64 * per_worker + large
+}
 
 const NONE: u32 = u32::MAX;
 const OBJ_BLOB: u8 = 3;
@@ -488,6 +534,17 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Take the one-at-a-time lock for large versions before the first one of a tree.
+fn take_large<'a>(
+    large: &'a std::sync::Mutex<()>,
+    size: u64,
+    guard: &mut Option<std::sync::MutexGuard<'a, ()>>,
+) {
+    if size > SMALL_VERSION && guard.is_none() {
+        *guard = Some(large.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
 /// Read every wanted blob this pack can give, on `workers` threads, handing each one that
 /// `claim` accepts to `each`. Errors stop the pack; the blobs not handed over are the
 /// caller's to read another way.
@@ -502,7 +559,12 @@ fn read_pack(
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let mismatched = AtomicUsize::new(0);
+    let large = &std::sync::Mutex::new(());
+    let held_cap = held_per_worker(workers);
     let walk = |worker: &mut Worker, root: u32| -> std::io::Result<()> {
+        // Taken, until the end of this tree, before the first version (or delta) over
+        // SMALL_VERSION: one worker at a time holds large ones ([`worst_case`]).
+        let mut guard = None;
         let entries = &layout.entries;
         let deliver = |i: u32, got: Got<'_>| {
             let e = &entries[i as usize];
@@ -533,6 +595,7 @@ fn read_pack(
             deliver(root, Got::TooLarge(root_entry.size));
             return Ok(());
         }
+        take_large(large, root_entry.size, &mut guard);
         let content = worker.inflate(root_entry)?;
         deliver(root, Got::Content(&content));
         // Depth first: (entry, its content, next child slot).
@@ -552,19 +615,29 @@ fn read_pack(
             if !e.needed || failed.load(Ordering::Relaxed) {
                 continue;
             }
-            if e.size > limit.saturating_mul(2).saturating_add(1 << 20) {
+            // git's deltas are about the size of what they insert, at most the result: a
+            // larger one (a delta of many tiny copies) is left to git, and so is its result.
+            if e.size > limit.saturating_add(limit / 64).saturating_add(64 << 10) {
                 continue;
             }
+            take_large(large, e.size, &mut guard);
             let delta = worker.inflate(e)?;
             let result = delta_result_size(&delta)?;
             if result > limit {
                 deliver(child, Got::TooLarge(result));
                 continue;
             }
+            take_large(large, result, &mut guard);
             let content = apply_delta(base, &delta)?;
+            drop(delta);
             deliver(child, Got::Content(&content));
             let has_children = layout.first[child as usize] < layout.first[child as usize + 1];
-            if has_children && held + content.len() <= HELD_BYTES {
+            let cap = if guard.is_some() {
+                held_cap.max(LARGE_HELD)
+            } else {
+                held_cap
+            };
+            if has_children && held + content.len() <= cap {
                 held += content.len();
                 stack.push((child, content, layout.first[child as usize]));
             }
@@ -640,6 +713,204 @@ pub fn read(
     failures
 }
 
+/// Largest tree the tree reader inflates (and largest delta it applies to make one); a larger
+/// one ends the in-process walk and git lists the history instead. Git's own trees are far
+/// smaller (a folder of 100,000 files is about 4 MiB).
+pub const MAX_TREE_BYTES: u64 = 8 << 20;
+/// Bytes of resolved objects the tree reader keeps (oldest out first), so that walking a
+/// chain of deltas for one tree leaves its links ready for the next.
+pub const TREE_CACHE_BYTES: usize = 8 << 20;
+/// Bytes of trees the caller's walk holds at once (the folders from the top to the one
+/// being walked, each with its parent's version); more ends the walk.
+pub const PATH_TREE_BYTES: usize = 8 << 20;
+/// Longest delta chain the tree reader follows (git's packs default to 50; `--depth` allows
+/// 4095); a longer one, or a loop, is an error.
+const MAX_CHAIN: usize = 10_000;
+const OBJ_TREE: u8 = 2;
+
+/// An object's type and content.
+type Resolved = (u8, std::rc::Rc<[u8]>);
+
+/// Trees read by object ID, from the pack files (their deltas resolved, the links of a chain
+/// kept in a bounded cache) and the loose objects of one object folder, on the calling thread.
+/// Anything else (an object of an alternate store, a base in another pack, a chain too long,
+/// any read or format error) is an error: the caller then has git list the history.
+///
+/// A tree's content is not hashed to check its ID (git does not either when it reads a
+/// pack): a lying pack can misplace where a blob was seen, never what a blob holds (blobs are
+/// checked, [`is_blob`]), and the caller bounds the walk (depth, loops).
+pub struct Trees {
+    objects: PathBuf,
+    hash: usize,
+    packs: Vec<Layout>,
+    /// Per pack, index order to entry (offset order).
+    position: Vec<Vec<u32>>,
+    workers: Vec<Worker>,
+    /// (pack, entry) to (object type, content).
+    cache: std::collections::HashMap<(u32, u32), Resolved>,
+    order: std::collections::VecDeque<(u32, u32)>,
+    cached: usize,
+}
+
+impl Trees {
+    /// Lay out every pack of `objects` (an error if one cannot be).
+    pub fn open(objects: &Path, hash: usize) -> std::io::Result<Trees> {
+        let mut trees = Trees {
+            objects: objects.to_path_buf(),
+            hash,
+            packs: Vec::new(),
+            position: Vec::new(),
+            workers: Vec::new(),
+            cache: std::collections::HashMap::new(),
+            order: std::collections::VecDeque::new(),
+            cached: 0,
+        };
+        for pack in packs(objects) {
+            let layout = layout(&pack, hash, &|_| false)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", pack.display())))?;
+            let mut position = vec![0u32; layout.entries.len()];
+            for (k, e) in layout.entries.iter().enumerate() {
+                position[e.oid as usize] = k as u32;
+            }
+            trees.workers.push(Worker {
+                file: File::open(&pack)?,
+                inflater: flate2::Decompress::new(false),
+                compressed: Vec::new(),
+            });
+            trees.packs.push(layout);
+            trees.position.push(position);
+        }
+        Ok(trees)
+    }
+
+    /// The content of the tree `oid` (`hash` bytes).
+    pub fn tree(&mut self, oid: &[u8]) -> std::io::Result<std::rc::Rc<[u8]>> {
+        let (kind, content) = match self.find(oid) {
+            Some((p, k)) => self.resolve(p, k)?,
+            None => self.loose(oid)?,
+        };
+        if kind != OBJ_TREE {
+            return Err(bad("object is not a tree"));
+        }
+        Ok(content)
+    }
+
+    fn find(&self, oid: &[u8]) -> Option<(u32, u32)> {
+        let h = self.hash;
+        self.packs.iter().enumerate().find_map(|(p, layout)| {
+            let n = layout.oids.len() / h;
+            let (mut lo, mut hi) = (0usize, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                match layout.oids[mid * h..(mid + 1) * h].cmp(oid) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => {
+                        return Some((p as u32, self.position[p][mid]));
+                    }
+                }
+            }
+            None
+        })
+    }
+
+    fn keep(&mut self, key: (u32, u32), kind: u8, content: std::rc::Rc<[u8]>) {
+        if content.len() > TREE_CACHE_BYTES / 4 {
+            return;
+        }
+        self.cached += content.len();
+        self.cache.insert(key, (kind, content));
+        self.order.push_back(key);
+        while self.cached > TREE_CACHE_BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, c)) = self.cache.remove(&old) {
+                self.cached -= c.len();
+            }
+        }
+    }
+
+    /// Entry `k` of pack `p`: up its chain to a cached link or a whole object, then down,
+    /// applying each delta (and keeping each link).
+    fn resolve(&mut self, p: u32, k: u32) -> std::io::Result<Resolved> {
+        let mut chain = Vec::new();
+        let mut at = k;
+        let (kind, mut content) = loop {
+            if let Some((kind, c)) = self.cache.get(&(p, at)) {
+                break (*kind, c.clone());
+            }
+            let e = &self.packs[p as usize].entries[at as usize];
+            if e.base == NONE {
+                if !(1..=4).contains(&e.kind) {
+                    return Err(bad("delta base outside the pack"));
+                }
+                if e.size > MAX_TREE_BYTES {
+                    return Err(bad("object too large for the tree reader"));
+                }
+                let kind = e.kind;
+                let c: std::rc::Rc<[u8]> = self.workers[p as usize].inflate(e)?.into();
+                self.keep((p, at), kind, c.clone());
+                break (kind, c);
+            }
+            chain.push(at);
+            if chain.len() > MAX_CHAIN {
+                return Err(bad("delta chain too long (or a loop)"));
+            }
+            at = e.base;
+        };
+        while let Some(at) = chain.pop() {
+            let e = &self.packs[p as usize].entries[at as usize];
+            if e.size > MAX_TREE_BYTES {
+                return Err(bad("delta too large for the tree reader"));
+            }
+            let delta = self.workers[p as usize].inflate(e)?;
+            if delta_result_size(&delta)? > MAX_TREE_BYTES {
+                return Err(bad("object too large for the tree reader"));
+            }
+            content = apply_delta(&content, &delta)?.into();
+            self.keep((p, at), kind, content.clone());
+        }
+        Ok((kind, content))
+    }
+
+    /// A loose object (`objects/ab/cdef...`): zlib of `TYPE SIZE\0CONTENT`.
+    fn loose(&self, oid: &[u8]) -> std::io::Result<Resolved> {
+        let hex: String = oid.iter().map(|b| format!("{b:02x}")).collect();
+        let path = self.objects.join(&hex[..2]).join(&hex[2..]);
+        let meta = std::fs::metadata(&path)?;
+        if !meta.is_file() {
+            return Err(bad("object not found"));
+        }
+        let file = File::open(&path)?.take(MAX_TREE_BYTES + 64);
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(file)
+            .take(MAX_TREE_BYTES + 64)
+            .read_to_end(&mut raw)?;
+        let nul = raw
+            .iter()
+            .take(64)
+            .position(|&b| b == 0)
+            .ok_or_else(|| bad("bad loose object header"))?;
+        let header = std::str::from_utf8(&raw[..nul]).map_err(|_| bad("bad loose object"))?;
+        let (kind, size) = header
+            .split_once(' ')
+            .ok_or_else(|| bad("bad loose object header"))?;
+        let kind = match kind {
+            "commit" => 1,
+            "tree" => OBJ_TREE,
+            "blob" => OBJ_BLOB,
+            "tag" => 4,
+            _ => return Err(bad("bad loose object type")),
+        };
+        let content = &raw[nul + 1..];
+        if size.parse::<usize>().ok() != Some(content.len()) {
+            return Err(bad("loose object size mismatch (or too large)"));
+        }
+        Ok((kind, content.into()))
+    }
+}
+
 #[cfg(test)]
 #[path = "pack_hostile.rs"]
 mod hostile;
@@ -647,6 +918,37 @@ mod hostile;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The memory plan holds on a machine with any number of cores, for any size limit up
+    /// to the default: the worker count is capped, chains share one budget, and large
+    /// versions are read one at a time.
+    #[test]
+    fn memory_stays_within_the_promise_on_any_machine() {
+        let default = crate::lint::walk::DEFAULT_MAX_FILESIZE;
+        assert_eq!(workers_for(0), 1);
+        for cores in 1..=4096 {
+            let w = workers_for(cores);
+            assert!(
+                (1..=MAX_WORKERS).contains(&w) && w <= cores,
+                "{cores} cores: {w}"
+            );
+            // Every worker can still hold a small version along a chain.
+            assert!(held_per_worker(w) as u64 >= SMALL_VERSION, "{cores} cores");
+            for limit in [0, 1, 64 << 10, SMALL_VERSION, 3 << 20, default - 1, default] {
+                let bound = worst_case(w, limit);
+                assert!(
+                    bound <= MEMORY_PROMISE,
+                    "{cores} cores, limit {limit}: {} MiB",
+                    bound >> 20
+                );
+            }
+        }
+        // What more cores buy is bounded: the plan for 8 and for 4096 cores is the same.
+        assert_eq!(
+            worst_case(workers_for(4096), default),
+            worst_case(8, default)
+        );
+    }
 
     #[test]
     fn deltas_copy_and_insert() {

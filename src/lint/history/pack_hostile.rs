@@ -561,3 +561,109 @@ fn a_size_on_the_packs_word_is_left_to_git() {
         out.got.keys().collect::<Vec<_>>()
     );
 }
+
+/// A tree object of `entries` (mode, name, ID), in the order given.
+fn tree_bytes(entries: &[(&str, &str, Oid)]) -> Vec<u8> {
+    let mut t = Vec::new();
+    for (mode, name, oid) in entries {
+        t.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        t.extend_from_slice(oid);
+    }
+    t
+}
+
+/// The history's tree walk over one pack and index, from the tree `top`.
+fn walk_trees(pack: &[u8], idx: &[u8], top: Oid) -> anyhow::Result<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("pack")).unwrap();
+    std::fs::write(dir.path().join("pack/pack-x.pack"), pack).unwrap();
+    std::fs::write(dir.path().join("pack/pack-x.idx"), idx).unwrap();
+    let exclude = |_: &str| false;
+    let mut walk = crate::lint::history::TreeWalk {
+        trees: Trees::open(dir.path(), 20)?,
+        hash: 20,
+        table: Default::default(),
+        seen: Default::default(),
+        folders: Default::default(),
+        exclude: &exclude,
+        path: Vec::new(),
+        ancestors: Vec::new(),
+        holding: 0,
+    };
+    walk.table.commits.push([0; 32]);
+    let mut id = [0u8; 32];
+    id[..20].copy_from_slice(&top);
+    walk.commit(&id, None)?;
+    Ok(walk.table.paths.iter().map(|p| p.to_string()).collect())
+}
+
+/// Trees as the history's walk reads them: an honest tree and a delta of it are walked; a
+/// tree that holds itself (only a lying index can say so), two tree deltas of each other and
+/// a tree declaring 2^40 bytes end the walk with an error (git then lists the history),
+/// quickly and without a large allocation.
+#[test]
+fn tree_walks_end_on_lying_and_hostile_trees() {
+    let f = blob_id(b"file\n");
+    // Honest: a folder holding a file, and a second top tree made as a delta of the first.
+    let inner = tree_bytes(&[("100644", "f.txt", f)]);
+    let inner_id: Oid = [0x11; 20];
+    let top1 = tree_bytes(&[("100644", "a.txt", f), ("40000", "dir", inner_id)]);
+    let mut top2 = top1.clone();
+    top2.extend_from_slice(&tree_bytes(&[("100755", "z.sh", f)]));
+    let (id1, id2): (Oid, Oid) = ([0x21; 20], [0x22; 20]);
+    let mut p = Pack::new();
+    p.raw(inner_id, &header(2, inner.len() as u64), &zlib(&inner));
+    let at = p.raw(id1, &header(2, top1.len() as u64), &zlib(&top1));
+    let d = delta(
+        top1.len() as u64,
+        top2.len() as u64,
+        top1.len() as u32,
+        &top2[top1.len()..],
+    );
+    let here = p.bytes.len() as u64;
+    let mut head = header(6, d.len() as u64);
+    head.extend(ofs(here - at));
+    p.raw(id2, &head, &zlib(&d));
+    let (pack, idx) = p.finish();
+    assert_eq!(
+        walk_trees(&pack, &idx, id2).unwrap(),
+        ["a.txt", "dir/f.txt", "z.sh"]
+    );
+
+    let started = std::time::Instant::now();
+    // A tree that names itself, twice.
+    let me: Oid = [0x33; 20];
+    let selfish = tree_bytes(&[("40000", "a", me), ("40000", "b", me)]);
+    let mut p = Pack::new();
+    p.raw(me, &header(2, selfish.len() as u64), &zlib(&selfish));
+    let (pack, idx) = p.finish();
+    let e = walk_trees(&pack, &idx, me).unwrap_err().to_string();
+    assert!(e.contains("inside itself"), "{e}");
+
+    // Two tree deltas naming each other as base.
+    let (x, y): (Oid, Oid) = ([0x44; 20], [0x55; 20]);
+    let mut p = Pack::new();
+    let d = delta(5, 5, 5, b"");
+    for (me, base) in [(x, y), (y, x)] {
+        let mut head = header(7, d.len() as u64);
+        head.extend_from_slice(&base);
+        p.raw(me, &head, &zlib(&d));
+    }
+    let (pack, idx) = p.finish();
+    let e = walk_trees(&pack, &idx, x).unwrap_err().to_string();
+    assert!(e.contains("loop") || e.contains("outside"), "{e}");
+
+    // A tree that declares 2^40 bytes: refused before inflating.
+    let big: Oid = [0x66; 20];
+    let mut p = Pack::new();
+    p.raw(big, &header(2, 1 << 40), &zlib(b"40000 a\0"));
+    let (pack, idx) = p.finish();
+    let e = walk_trees(&pack, &idx, big).unwrap_err().to_string();
+    assert!(e.contains("too large"), "{e}");
+
+    // A blob where a tree is named.
+    let (pack, idx, blobs) = honest();
+    let e = walk_trees(&pack, &idx, blobs[0].0).unwrap_err().to_string();
+    assert!(e.contains("not a tree"), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
