@@ -308,6 +308,38 @@ pub fn parse() -> Result<Cli, crate::ExitStatus> {
     }
 }
 
+/// A flag that names an environment variable (`--token-env NAME`, `--admin-key-env NAME`...).
+/// A credential pasted there instead of a name would be echoed by `$NAME is not set`: a value
+/// that is not a variable name (letters, digits and `_`, not starting with a digit) is refused,
+/// and held as a secret first so that no output, clap's error included, prints it; a name with
+/// a credential's form (a legacy token is 24 letters and digits) is held too (issue 12, class 2).
+fn variable_name(s: &str) -> Result<String, String> {
+    crate::secret::hold_credential_shaped(s);
+    let name = !s.is_empty()
+        && s.len() <= 255
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if name {
+        return Ok(s.to_string());
+    }
+    crate::secret::register(s);
+    Err(
+        "takes the NAME of an environment variable (letters, digits and `_`), not a value; \
+         what was given is not a variable name and is not shown, in case it is a credential"
+            .to_string(),
+    )
+}
+
+/// `--email` (or `ATLASSIAN_EMAIL`), the Basic user. A Basic user holds no colon (RFC 7617),
+/// so what follows one is the secret of a pasted `email:token`: it is held as a secret, and
+/// every output masks it wherever the user is shown (issue 12, class 2).
+fn basic_user(s: &str) -> Result<String, String> {
+    if let Some((_, secret)) = s.split_once(':') {
+        crate::secret::register(secret);
+    }
+    Ok(s.to_string())
+}
+
 const DOCTOR_HELP: &str = "Examples:
   ATLASSIAN_EMAIL=bot@serviceaccount.atlassian.com ATLASSIAN_API_TOKEN=... \\
     atlcheck doctor https://acme.atlassian.net/rest/api/3/issue/OPS-1
@@ -341,23 +373,23 @@ pub struct DoctorArgs {
     #[arg(long, short = 'X')]
     pub method: Option<String>,
     /// Atlassian account email for Basic auth.
-    #[arg(long, env = "ATLASSIAN_EMAIL", value_name = "EMAIL")]
+    #[arg(long, env = "ATLASSIAN_EMAIL", value_name = "EMAIL", value_parser = basic_user)]
     pub email: Option<String>,
     /// Environment variable that holds the API token [default: ATLASSIAN_API_TOKEN].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = variable_name)]
     pub token_env: Option<String>,
     /// Read the API token from standard input.
     #[arg(long)]
     pub token_stdin: bool,
     /// Environment variable holding a whole Authorization header value, exactly as a script sends it.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = variable_name)]
     pub auth_header_env: Option<String>,
     /// Service-account OAuth 2.0 client ID (else ATLASSIAN_CLIENT_ID): diagnose the
     /// client-credentials exchange, accessible-resources, then the gateway with the access token.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// Environment variable that holds the OAuth client secret [default: ATLASSIAN_CLIENT_SECRET].
-    #[arg(long, value_name = "NAME", conflicts_with = "client_secret_stdin")]
+    #[arg(long, value_name = "NAME", conflicts_with = "client_secret_stdin", value_parser = variable_name)]
     pub client_secret_env: Option<String>,
     /// Read the OAuth client secret from standard input.
     #[arg(long, conflicts_with = "token_stdin")]
@@ -378,10 +410,10 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
     /// Email of a working account to compare with (its token from --compare-token-env).
-    #[arg(long, value_name = "EMAIL", requires = "compare_token_env")]
+    #[arg(long, value_name = "EMAIL", requires = "compare_token_env", value_parser = basic_user)]
     pub compare_email: Option<String>,
     /// Environment variable that holds the working account's API token.
-    #[arg(long, value_name = "NAME", requires = "compare_email")]
+    #[arg(long, value_name = "NAME", requires = "compare_email", value_parser = variable_name)]
     pub compare_token_env: Option<String>,
     /// Do not read ~/.netrc.
     #[arg(long)]
@@ -434,7 +466,7 @@ pub struct TokensArgs {
     #[arg(long, env = "ATLASSIAN_ORG_ID", value_name = "ORG_ID")]
     pub org: Option<String>,
     /// Environment variable holding the org admin API key.
-    #[arg(long, value_name = "NAME", default_value = "ATLASSIAN_ADMIN_KEY")]
+    #[arg(long, value_name = "NAME", default_value = "ATLASSIAN_ADMIN_KEY", value_parser = variable_name)]
     pub admin_key_env: String,
     /// Read the org admin API key from standard input.
     #[arg(long)]

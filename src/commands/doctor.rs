@@ -459,8 +459,12 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
     let mut warnings = Vec::new();
     let g = gather(&args, &mut warnings)?;
     if let Some(c) = &g.client {
-        // The client ID names which service-account credential was diagnosed: shown in full.
-        crate::secret::show_client_id(&c.id);
+        // The client ID names which service-account credential was diagnosed: shown in full
+        // when it has a client ID's form; anything else given as the ID may be a pasted secret
+        // (`--client-id` swapped with the secret): held, so masked wherever it is echoed.
+        if !crate::secret::show_client_id(&c.id) {
+            crate::secret::register(&c.id);
+        }
     }
     let compare = match (&args.compare_email, &args.compare_token_env) {
         (Some(e), Some(name)) => {

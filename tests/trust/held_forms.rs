@@ -13,10 +13,10 @@ use atlcheck::output::sink::Sink;
 use atlcheck::secret::Secret;
 use base64::Engine;
 
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn seeded() -> Rng {
+    pub(crate) fn seeded() -> Rng {
         let seed = std::env::var("ATLCHECK_HELD_FORMS_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -36,14 +36,14 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn alnum(&mut self, n: usize) -> String {
+    pub(crate) fn alnum(&mut self, n: usize) -> String {
         const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         (0..n).map(|_| A[self.below(A.len())] as char).collect()
     }
-    fn coin(&mut self) -> bool {
+    pub(crate) fn coin(&mut self) -> bool {
         self.next() & 1 == 1
     }
 }
@@ -199,7 +199,7 @@ fn through_sink(rng: &mut Rng, text: &str) -> String {
 
 /// Decode everything a reader could decode: base64 runs (joined across line breaks) at each
 /// alignment, percent and `\u` escapes; the secret must not be in any of it either.
-fn leaks(out: &str, secret: &str) -> Option<String> {
+pub(crate) fn leaks(out: &str, secret: &str) -> Option<String> {
     let window = 12.min(secret.chars().count());
     if let Some((_, p)) = crate::common::leaked_piece(out, &[("s", secret)], window) {
         return Some(format!("raw `{p}`"));

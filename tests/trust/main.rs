@@ -8,6 +8,7 @@ mod common;
 mod adversarial;
 mod bounded_input;
 mod canary;
+mod error_paths;
 mod fuzz_regressions;
 mod held_forms;
 mod hostile_output;
