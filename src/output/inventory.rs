@@ -365,6 +365,9 @@ fn md_cell(s: &str) -> String {
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        // No link or image from a file or job name (`[fix here](https://evil.example)`).
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace("; ", "<br>");
     if s.is_empty() { "–".to_string() } else { s }
 }
@@ -448,5 +451,9 @@ mod tests {
         assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(md_cell("a|b; c"), "a\\|b<br>c");
+        assert_eq!(
+            md_cell("[fix](https://evil.example)"),
+            "\\[fix\\](https://evil.example)"
+        );
     }
 }

@@ -12,6 +12,7 @@ mod error_paths;
 mod fuzz_regressions;
 mod held_forms;
 mod hostile_output;
+mod injection;
 mod sink_audit;
 mod sink_fast_path;
 mod url_differential;
