@@ -16,7 +16,7 @@ use std::path::Path;
 use serde_json::json;
 
 #[path = "../admin/tokens_sim.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod tokens_sim;
 
 use crate::held_forms::Rng;
