@@ -59,8 +59,11 @@ pub fn run(global: &GlobalArgs, args: InventoryArgs) -> anyhow::Result<ExitStatu
             output::inventory::clean(&format!("{path}: {message}"))
         );
     }
-    if global.verbose {
-        for (path, reason) in &inv.skipped {
+    // A path named on the command line (a FIFO, a device) is said to be skipped even without
+    // --verbose: "found in 0 files" alone would hide why (issue 12, class 4).
+    let named: Vec<String> = paths.iter().map(|p| walk::display_path(p)).collect();
+    for (path, reason) in &inv.skipped {
+        if global.verbose || named.iter().any(|n| n == path) {
             crate::errln!(
                 "atlcheck: note: skipped {}: {reason}",
                 output::inventory::clean(path)

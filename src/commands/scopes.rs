@@ -124,6 +124,7 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
         ..WalkOptions::default()
     };
     let inputs: Vec<PathBuf> = args.from_code.clone();
+    let named: Vec<String> = inputs.iter().map(|p| walk::display_path(p)).collect();
     walk::walk(&inputs, &opts, &|visit| match visit {
         Visit::File(source) => {
             let text = source.text();
@@ -138,9 +139,11 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
                 found.extend(calls.into_iter().map(|c| (source.display.clone(), c)));
             }
         }
+        // A path named on the command line is said to be skipped even without --verbose
+        // (issue 12, class 4: a FIFO given to --from-code said only "No calls found").
         Visit::Skipped { display, reason } => {
-            if global.verbose {
-                crate::errln!("atlcheck: skipped {display}: {reason}");
+            if global.verbose || named.contains(&display) {
+                crate::errln!("atlcheck: note: skipped {display}: {reason}");
             }
         }
         Visit::Error { display, message } => {

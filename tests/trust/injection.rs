@@ -15,9 +15,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-#[path = "../admin/tokens_sim.rs"]
-#[allow(unused_imports)]
-mod tokens_sim;
+use crate::tokens_sim;
 
 use crate::held_forms::Rng;
 

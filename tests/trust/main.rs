@@ -7,6 +7,7 @@ mod common;
 
 mod adversarial;
 mod bounded_input;
+mod bounded_more;
 mod canary;
 mod error_paths;
 mod fuzz_regressions;
@@ -15,4 +16,7 @@ mod hostile_output;
 mod injection;
 mod sink_audit;
 mod sink_fast_path;
+/// The admin API simulation of `tests/admin`, for the injection and bounded-read attacks.
+#[path = "../admin/tokens_sim.rs"]
+mod tokens_sim;
 mod url_differential;
