@@ -153,6 +153,7 @@ const PLACEHOLDER_DOMAIN_WORDS: &[&str] = &[
     "seudominio",
     "tudominio",
     "sudominio",
+    "address",
 ];
 
 /// Domains whose first label only ever stands for "an example": `nome@exemplo.com`,
@@ -219,6 +220,8 @@ const EXAMPLE_LABELS: &[&str] = &[
     "proseware",
     "fourthcoffee",
     "wideworldimporters",
+    "address",
+    "emailaddress",
 ];
 
 /// Local parts that stand for "the reader's address", in many languages.
@@ -261,6 +264,10 @@ fn placeholder_local(local: &str) -> bool {
         "yourname",
         "firstname",
         "lastname",
+        "first",
+        "last",
+        "surname",
+        "sobrenome",
         "example",
         "sample",
         "demo",
@@ -280,6 +287,35 @@ fn placeholder_local(local: &str) -> bool {
         .split(['.', '-', '_', '+'])
         .filter(|w| !w.is_empty())
         .all(|w| WORDS.contains(&w) || PLACEHOLDER_LOCALS.contains(&w))
+}
+
+/// A local part that spells out an address format (`user.name`, `first.last`,
+/// `vorname.nachname`, `nome.sobrenome`): two or more words, each one a word for a name.
+fn name_template_local(local: &str) -> bool {
+    const NAME_WORDS: &[&str] = &[
+        "user",
+        "name",
+        "username",
+        "first",
+        "last",
+        "firstname",
+        "lastname",
+        "surname",
+        "vorname",
+        "nachname",
+        "prenom",
+        "nom",
+        "nome",
+        "sobrenome",
+        "cognome",
+        "nombre",
+        "apellido",
+    ];
+    let words: Vec<&str> = local
+        .split(['.', '-', '_'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| NAME_WORDS.contains(w))
 }
 
 /// A local part made only of placeholder words that says "your" or "my" in some language
@@ -334,6 +370,9 @@ pub fn is_placeholder(s: &str) -> bool {
             // `demo@demo.com`, `abc@abc.de`: the same made-up word twice.
             || local == first_label
             || possessive_placeholder_local(local)
+            // `user.name@`, `first.last@`, `vorname.nachname@` on a real company's domain: a
+            // template of the company's address format, not an address.
+            || name_template_local(local)
             || placeholder_local(local)
                 && PLACEHOLDER_DOMAIN_WORDS.iter().any(|w| domain.contains(w));
     }
@@ -540,6 +579,9 @@ mod tests {
             "foo@bar.baz",
             "anyone@anywhere.com",
             "hello@world.com",
+            "user.name@autostoresystem.com",
+            "vorname.nachname@globex-corp.de",
+            "email@address.com",
         ] {
             assert!(!matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }
@@ -550,6 +592,8 @@ mod tests {
             "tu.nguyen@acme.com",
             "ma.li@acme.com",
             "helpdesk@contoso-it.com",
+            "test.user@nordlys.no",
+            "jane.doe@acme.com",
         ] {
             assert!(matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }

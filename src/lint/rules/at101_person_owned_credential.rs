@@ -27,7 +27,16 @@ enum KeyKind {
 /// Does a configuration key name the user of an Atlassian credential (and not, say, a git
 /// author or a notification address)?
 fn credential_user_key(key: &str) -> KeyKind {
-    let k = key.to_ascii_lowercase();
+    // camelCase and PascalCase read as snake_case: `UserEmail` is `user_email`.
+    let mut k = String::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            k.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        k.push(c.to_ascii_lowercase());
+    }
     let atlassian = [
         "jira",
         "confluence",
@@ -54,7 +63,8 @@ fn credential_user_key(key: &str) -> KeyKind {
         "url_username",
         "url_user",
     ]
-    .contains(&generic.as_str());
+    .iter()
+    .any(|g| g.replace('_', "") == generic.replace('_', ""));
     let other = [
         "author",
         "maintainer",
@@ -125,8 +135,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     how: String,
                     cands: &mut Vec<(Range<usize>, String, String)>| {
         // The default of `${JIRA_USER:-jane@acme.com}` read as an assignment keeps its `-`.
-        let raw = raw.trim_start_matches(['-', '=']);
-        if let User::Person(email) = classify_user(raw, allowed) {
+        // A URL-encoded `@` (`jane%40acme.com`, for a URL's user info) is the same address.
+        let raw = raw.trim_start_matches(['-', '=']).replace("%40", "@");
+        if let User::Person(email) = classify_user(&raw, allowed) {
             // Point at the address itself, not at its quotes.
             let text = &cx.text[range.clone()];
             let range = match text.find(&email) {
@@ -138,7 +149,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     };
 
     // Credential positions where the user may be a literal or a variable.
-    for id in ["curl-user", "auth-call", "concat-user"] {
+    for id in ["curl-user", "auth-call", "concat-user", "format-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
             let Some(m) = caps.name("user").or_else(|| caps.name("plus")) else {
                 continue;
@@ -186,7 +197,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             {
                 continue;
             }
-            if let Some(m) = caps.name("user").or(caps.name("nuser")) {
+            if let Some(m) = ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)) {
                 // A URL's user info encodes the email's `@`.
                 let user = unquote(m.as_str()).replace("%40", "@");
                 consider(m.range(), &user, how.to_string(), &mut candidates);
@@ -203,7 +214,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let all = cx.pattern("config-user").captures_iter(cx.text);
     // A configuration file that points at a Cloud site configures its user.
     let cloud_config =
-        (cx.kind.is_config() || cx.kind == FileKind::Xml) && cx.text.contains(".atlassian.net");
+        (cx.kind.is_config() || cx.kind == FileKind::Xml) && super::common::calls_cloud(cx);
     for caps in all.chain(kv).chain(keyed).chain(defaults).chain(xml) {
         let key = ["key", "key2", "key3"].iter().find_map(|g| caps.name(g));
         let user = ["user", "user2", "user3"].iter().find_map(|g| caps.name(g));

@@ -30,7 +30,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     if cx.atlassian_context() {
         // Cloud's Basic user is an email; a bare login is a Cloud account only in a file that
         // calls a Cloud site.
-        let cloud = cx.text.contains(".atlassian.net");
+        let cloud = common::calls_cloud(cx);
         for b in common::basic_values(cx) {
             if !(crate::account::is_email(&b.user) || cloud)
                 || crate::account::is_placeholder(&b.user)
@@ -60,7 +60,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // file assigns literally). A user that is not an email is a Data Center login unless the
     // file calls a Cloud site.
     if cx.atlassian_context() {
-        let cloud = cx.text.contains(".atlassian.net");
+        let cloud = common::calls_cloud(cx);
         let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for p in common::literal_pairs(cx) {
             if !common::is_password(&p.secret) || !(crate::account::is_email(&p.user) || cloud) {

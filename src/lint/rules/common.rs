@@ -181,6 +181,7 @@ pub struct LiteralPair {
 /// Every literal (email, secret) pair given to a Basic-auth call, `-u`, or credential object,
 /// where the user is a real-looking email and the secret is not a variable or placeholder.
 pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
+    let cloud = calls_cloud(cx);
     let mut out: Vec<LiteralPair> = Vec::new();
     // Secret ranges already taken: a set, not a scan of `out`, which made a file of many
     // pairs quadratic (issue 12, class 5).
@@ -195,15 +196,19 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
                 }
             }
             let (Some(u), Some(m)) = (
-                caps.name("user").or(caps.name("nuser")),
-                caps.name("secret").or(caps.name("nsecret")),
+                ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)),
+                ["secret", "nsecret", "lsecret"]
+                    .iter()
+                    .find_map(|g| caps.name(g)),
             ) else {
                 continue;
             };
             // A URL's user info encodes the `@` of an email.
             let user = u.as_str().replace("%40", "@");
             let (user, secret) = (user.as_str(), m.as_str());
-            if !crate::account::is_email(user)
+            // Cloud's Basic user is an email; a bare login counts in a file that calls a
+            // Cloud site.
+            if !(crate::account::is_email(user) || cloud && is_login(user))
                 || crate::account::is_placeholder(user)
                 || token::classify(secret).kind != TokenKind::Unknown
                 || crate::account::is_placeholder(secret)
@@ -302,7 +307,7 @@ fn slot_key(key: &str) -> SlotKey {
 /// Known token kinds, placeholders and variables are left to their own findings.
 pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
     let mut out = Vec::new();
-    let cloud = cx.text.contains(".atlassian.net");
+    let cloud = calls_cloud(cx);
     let email = cx.pattern("slot-user-email");
     for caps in cx.pattern("secret-slot").captures_iter(cx.text) {
         let value = match caps.name("bare") {
@@ -396,6 +401,28 @@ pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
         e -= 1;
     }
     &text[s..e]
+}
+
+/// Does the file name a Cloud site (`….atlassian.net`) on a line that is not a comment? A
+/// commented-out Cloud URL above a Data Center call does not make its login a Cloud account.
+pub fn calls_cloud(cx: &Cx<'_>) -> bool {
+    cx.text
+        .match_indices(".atlassian.net")
+        .take(64)
+        .any(|(at, _)| !crate::lint::is_comment_line(cx.line_head(at)))
+}
+
+/// A literal login name (`jsmith`, `j.kowalski`), not a variable, template or placeholder word.
+fn is_login(user: &str) -> bool {
+    (2..=64).contains(&user.len())
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && user.bytes().any(|b| b.is_ascii_alphabetic())
+        && ![
+            "user", "username", "login", "email", "name", "me", "you", "foo",
+        ]
+        .contains(&user.to_ascii_lowercase().as_str())
 }
 
 /// Variables looked up by [`literal_value`], with the literal each holds (if any).
