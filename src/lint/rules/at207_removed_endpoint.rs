@@ -132,6 +132,17 @@ fn self_hosted_file(cx: &Cx<'_>) -> bool {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
             .collect();
+        // Documentation (`http://example.com/rest/api/content?...` in a Javadoc) names no host.
+        if crate::lint::is_comment_line(cx.line_head(i))
+            || ["example.com", "example.org", "example.net"]
+                .iter()
+                .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+            || [".example", ".test", ".invalid"]
+                .iter()
+                .any(|d| host.ends_with(d))
+        {
+            return false;
+        }
         let rest = &lower[i + 3 + host.len()..];
         // A base the code appends paths to (`fmt.Sprintf("https://issues.redhat.com%s", path)`,
         // `"https://jira.corp" + path`, `https://host/rest/...`): the host the requests go to,
@@ -155,21 +166,44 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let fences = (cx.kind == FileKind::Markdown).then(|| common::markdown_fences(cx.text));
     let mut self_hosted: Option<bool> = None;
     let mut resolved = Resolved::new();
-    let mut base: Option<&str> = None;
-    for caps in cx.pattern("rest-path").captures_iter(cx.text) {
-        let Some(p) = caps.name("path") else { continue };
+    let mut base: Option<String> = None;
+    // Absolute paths (`/rest/api/3/search`) and relative ones handed to a client as a whole
+    // string (Retrofit `@GET("rest/api/3/search")`), in the order they occur.
+    let mut paths: Vec<(std::ops::Range<usize>, std::borrow::Cow<'_, str>)> = cx
+        .pattern("rest-path")
+        .captures_iter(cx.text)
+        .filter_map(|c| c.name("path"))
+        .map(|p| (p.range(), std::borrow::Cow::Borrowed(p.as_str())))
+        .collect();
+    let before_relative = paths.len();
+    paths.extend(
+        cx.pattern("relative-rest-path")
+            .captures_iter(cx.text)
+            .filter_map(|c| c.name("path"))
+            .map(|p| {
+                (
+                    p.range(),
+                    std::borrow::Cow::Owned(format!("/{}", p.as_str())),
+                )
+            }),
+    );
+    if paths.len() > before_relative {
+        paths.sort_by_key(|(r, _)| r.start);
+    }
+    for (range, full) in &paths {
+        let p = range.clone();
         // `/rest/api/3/search` but not `/rest/api/3/search/jql`: the path must end here.
-        let path = p.as_str().trim_end_matches('/');
+        let path = full.trim_end_matches('/');
         let Some(e) = removed::lookup(None, path) else {
             // A Cloud REST API base (`https://api.atlassian.com/ex/jira/<id>/rest/api/3/`) that
             // relative endpoints are joined to.
-            if base.is_none() && p.as_str().ends_with('/') && API_BASES.contains(&path) {
-                let (line, line_start) = cx.line_at(p.start());
-                let at = p.start() - line_start;
+            if base.is_none() && full.ends_with('/') && API_BASES.contains(&path) {
+                let (line, line_start) = cx.line_at(p.start);
+                let at = p.start - line_start;
                 let from = at.saturating_sub(NEAR);
                 let before = line.get(from..at).unwrap_or("");
                 if host_before(cx, before, &mut resolved) == Some(true) {
-                    base = Some(path);
+                    base = Some(path.to_string());
                 }
             }
             continue;
@@ -178,8 +212,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // GET was removed) is not the removed operation.
         // What the judgement reads: at most NEAR bytes of the line on either side of the path
         // (a long minified line costs no more per match than a short one).
-        let (line, line_start) = cx.line_at(p.start());
-        let (at, end) = (p.start() - line_start, p.end() - line_start);
+        let (line, line_start) = cx.line_at(p.start);
+        let (at, end) = (p.start - line_start, p.end - line_start);
         let mut from = at.saturating_sub(NEAR);
         while !line.is_char_boundary(from) {
             from += 1;
@@ -193,7 +227,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // In Markdown, fenced code and commands written inline (`` `curl ...` ``) run; the
         // prose around them mentions.
         if let Some(f) = &fences
-            && common::fence_at(f, p.start()).is_none()
+            && common::fence_at(f, p.start).is_none()
             && !inline_command(before)
         {
             continue;
@@ -202,7 +236,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if cx.kind != FileKind::Markdown
             && ["#", "//", "--", "*", ";", "<!--"]
                 .iter()
-                .any(|c| cx.line_head(p.start()).trim_start().starts_with(c))
+                .any(|c| cx.line_head(p.start).trim_start().starts_with(c))
         {
             continue;
         }
@@ -232,7 +266,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
         let method = e.methods.join("|");
         let (msg, fix) = removed::describe(e, &method, path);
-        out.push(Hit::new(p.range(), msg, format!("removed:{path}")).fix(fix));
+        out.push(Hit::new(p, msg, format!("removed:{path}")).fix(fix));
     }
     // Relative endpoints joined to that base: Retrofit `@GET("search")`,
     // `SEARCH_END_POINT = "search"`.
@@ -250,6 +284,18 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let Some(e) = removed::lookup(declared, &path) else {
             continue;
         };
+        // `requests.post(BASE + "space", ...)`: another method on the same line is another
+        // operation (POST /wiki/rest/api/space creates a space).
+        if declared.is_none() {
+            let (line, _) = cx.line_at(rel.start());
+            let other = cx.pattern("method").find_iter(line).any(|m| {
+                let name = m.as_str().trim_start_matches("Method");
+                !e.methods.iter().any(|x| x.eq_ignore_ascii_case(name))
+            });
+            if other {
+                continue;
+            }
+        }
         let method = e.methods.join("|");
         let (msg, fix) = removed::describe(e, &method, &path);
         out.push(
