@@ -57,8 +57,17 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
         .next()
         .unwrap_or(cx.path)
         .to_ascii_lowercase();
+    // The folder a tool reads its configuration from (`.jira.d/config.yml` of go-jira's CLI,
+    // `jira/settings.yml`): only the file's own folder, by its exact name.
+    let parent = cx
+        .path
+        .rsplit('/')
+        .nth(1)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let parent = parent.trim_start_matches('.').trim_end_matches(".d");
     // A Postman environment or collection, a REST Client file: variables for API requests.
-    if WORDS.iter().any(|w| name.contains(w))
+    if WORDS.iter().any(|w| name.contains(w) || parent == *w)
         || name.ends_with(".postman_environment.json")
         || name.ends_with(".postman_collection.json")
         || name.ends_with(".http")
@@ -272,6 +281,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     let mut uses_rest: Option<bool> = None;
     let mut has_credential: Option<bool> = None;
+    let mut oauth_app: Option<bool> = None;
     let mut fenced = None;
     let mut joined: Vec<(String, bool)> = Vec::new();
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
@@ -335,6 +345,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             || after.contains("/wiki/api")
         {
             report(out, "REST URL built on the site URL");
+        } else if *oauth_app.get_or_insert_with(|| cx.pattern("oauth-app").is_match(cx.text))
+            && !assigned_name(before).is_some_and(|n| joined_with_rest(cx, n, &mut joined))
+        {
+            // An OAuth 2.0 (3LO) app: its tokens only work on
+            // `api.atlassian.com/ex/...`, and the site URL names the site (matched against the
+            // accessible resources, looked up for the cloud ID), not an API base; unless the
+            // variable holding it is joined with REST paths (`"$JIRA_URL/rest/api/3/..."`).
         } else if cx.pattern("strong-base-key").is_match(before)
             || cx
                 .pattern("strong-base-key")
@@ -777,4 +794,23 @@ fn enclosing_block_named(cx: &Cx<'_>, at: usize, before: &str) -> bool {
         }
     }
     false
+}
+
+/// The variable or key a value is assigned to, from the text before it: `JIRA_URL=`,
+/// `export SITE="`, `base_url: '`, `$site = "` give `JIRA_URL`, `SITE`, `base_url`, `site`.
+fn assigned_name(before: &str) -> Option<&str> {
+    let t = before.trim_end_matches(['"', '\'', '`', ' ', '\t']);
+    let t = t
+        .strip_suffix(":=")
+        .or_else(|| t.strip_suffix('='))
+        .or_else(|| t.strip_suffix(':'))?
+        .trim_end()
+        .trim_end_matches(['"', '\'']);
+    let start = t
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |(p, c)| p + c.len_utf8());
+    let name = &t[start..];
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
