@@ -100,7 +100,7 @@ pub fn lint_scanner(data: &[u8]) {
             "{f:?} ({lines} lines)"
         );
         if let Some(frame) = &f.frame {
-            assert!(frame.text.get(frame.span.clone()).is_some(), "{f:?}");
+            assert!(frame.text().get(frame.span.clone()).is_some(), "{f:?}");
         }
     }
 }

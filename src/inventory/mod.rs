@@ -1014,19 +1014,19 @@ pub fn build(trees: &[Tree], linter: &Linter, allowed: &[String]) -> Inventory {
                 for f in &file_findings {
                     a.findings.insert(FindingRef {
                         rule: f.rule.to_string(),
-                        path: f.path.clone(),
+                        path: f.path.to_string(),
                         line: f.line,
                     });
                     let e = all_findings
-                        .entry((f.path.clone(), f.line, f.column, f.rule.to_string()))
+                        .entry((f.path.to_string(), f.line, f.column, f.rule.to_string()))
                         .or_insert_with(|| InvFinding {
                             rule: f.rule.to_string(),
                             name: f.name.to_string(),
                             severity: f.severity,
-                            path: f.path.clone(),
+                            path: f.path.to_string(),
                             line: f.line,
-                            message: f.message.clone(),
-                            fix: f.fix.clone(),
+                            message: f.message.to_string(),
+                            fix: f.fix.as_deref().map(str::to_string),
                             credentials: Vec::new(),
                         });
                     if !e.credentials.contains(&c.name) {

@@ -119,10 +119,10 @@ impl Baseline {
             .iter()
             .map(|f| Entry {
                 rule: f.rule.to_string(),
-                path: f.path.clone(),
+                path: f.path.to_string(),
                 fingerprint: f.fingerprint.clone(),
                 reason: reasons
-                    .get(&(f.path.as_str(), f.rule, f.fingerprint.as_str()))
+                    .get(&(&*f.path, f.rule, f.fingerprint.as_str()))
                     .map(|r| r.to_string()),
             })
             .collect();
@@ -151,7 +151,7 @@ impl Baseline {
         let mut used = vec![false; self.entries.len()];
         let before = findings.len();
         findings.retain(|f| {
-            let key = (f.path.as_str(), f.rule, f.fingerprint.as_str());
+            let key = (&*f.path, f.rule, f.fingerprint.as_str());
             let start = self.entries.partition_point(|e| e.key() < key);
             let hit = (start..self.entries.len())
                 .take_while(|&i| self.entries[i].key() == key)

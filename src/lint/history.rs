@@ -1497,7 +1497,7 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
         let blob = &table.blobs[group.first.blob as usize];
         let mut finding = group.first.finding;
         // The scan read the blob under the path rev-list named; report where it first appeared.
-        finding.path = crate::secret::redact_text(&table.paths[blob.path as usize]);
+        finding.path = crate::secret::redact_text(&table.paths[blob.path as usize]).into();
         let commit = hex(&table.commits[blob.commit as usize], repo.hex_len);
         let in_head = group
             .blobs
@@ -1525,16 +1525,17 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             } else {
                 "no longer in HEAD, but still in the repository's history"
             }
-        );
-        finding.fix = Some(HISTORY_FIX.to_string());
+        )
+        .into();
+        finding.fix = Some(HISTORY_FIX.into());
         let digest_hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         finding.fingerprint =
             super::fingerprint(finding.rule, "", &format!("secret:{digest_hex}"), 0);
-        finding.history = Some(Provenance {
+        finding.history = Some(Box::new(Provenance {
             commit,
             in_head,
             paths: paths.into_iter().map(crate::secret::redact_text).collect(),
-        });
+        }));
         result.findings.push(finding);
     }
     result.files_scanned = scanned;

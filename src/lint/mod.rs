@@ -16,7 +16,7 @@ pub mod walk;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
@@ -72,20 +72,24 @@ pub struct Finding {
     pub rule: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    pub path: String,
+    /// Shared by the file's findings (made safe for output once per file).
+    pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     /// Column just after the last character of the match.
     pub end_column: usize,
-    pub message: String,
+    /// Shared by the file's findings with the same text (a report of 500,000 findings holds
+    /// a few distinct messages; issue 12, class 5).
+    pub message: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    pub fix: Option<Arc<str>>,
     pub fingerprint: String,
     /// `--history` only: the commit that first added it, whether HEAD still holds it, and the
     /// other paths it was seen at (SPEC, "Lint `--history`").
+    /// Boxed: a scan of files (not of history) holds many findings and no provenance.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub history: Option<history::Provenance>,
+    pub history: Option<Box<history::Provenance>>,
     #[serde(skip)]
     pub frame: Option<Frame>,
     /// Byte range of the match in the decoded text it was found in (never serialized).
@@ -506,7 +510,7 @@ impl Linter {
             // A file may be named after a secret; every output takes the path from here.
             path: memo
                 .path
-                .get_or_insert_with(|| crate::secret::safe_text(display))
+                .get_or_insert_with(|| crate::secret::safe_text(display).into())
                 .clone(),
             line,
             column,
@@ -527,15 +531,16 @@ impl Linter {
 /// output, messages made safe, and the masked lines frames are cut from.
 #[derive(Default)]
 struct Memo {
-    path: Option<String>,
-    messages: std::collections::HashMap<String, String>,
-    last: [Option<(String, String)>; 2],
+    path: Option<Arc<str>>,
+    messages: std::collections::HashMap<String, Arc<str>>,
+    last: [Option<(String, Arc<str>)>; 2],
     masked: crate::output::frame::MaskedLines,
 }
 
 impl Memo {
-    /// [`crate::secret::safe_message`], remembered for the file's first 4,096 distinct texts.
-    fn message(&mut self, text: &str, slot: usize) -> String {
+    /// [`crate::secret::safe_message`], remembered for the file's first 4,096 distinct texts;
+    /// findings with the same text share one copy of it.
+    fn message(&mut self, text: &str, slot: usize) -> Arc<str> {
         // A rule's findings in a row mostly share their message (slot 0) and fix (slot 1).
         if let Some((raw, done)) = &self.last[slot]
             && raw == text
@@ -545,21 +550,20 @@ impl Memo {
         let done = match self.messages.get(text) {
             Some(done) => done.clone(),
             None => {
-                let done = crate::secret::safe_message(text);
+                let done: Arc<str> = crate::secret::safe_message(text).into();
                 if self.messages.len() < 4096 {
                     self.messages.insert(text.to_string(), done.clone());
                 }
                 done
             }
         };
-        // The remembered pair's buffers are reused: a file of distinct messages (one token
-        // each) would otherwise allocate two more strings per finding.
+        // The remembered text's buffer is reused: a file of distinct messages (one token
+        // each) would otherwise allocate one more string per finding.
         match &mut self.last[slot] {
             Some((raw, last)) => {
                 raw.clear();
                 raw.push_str(text);
-                last.clear();
-                last.push_str(&done);
+                *last = done.clone();
             }
             None => self.last[slot] = Some((text.to_string(), done.clone())),
         }
@@ -794,7 +798,12 @@ pub fn run(linter: &Linter, input: Input, opts: &WalkOptions) -> LintResult {
                     let report = linter.lint_bytes(&src.display, src.path, src.bytes);
                     if !report.findings.is_empty() || !report.notes.is_empty() {
                         let mut all = collected.lock().unwrap_or_else(|p| p.into_inner());
-                        all.findings.extend(report.findings);
+                        if all.findings.is_empty() {
+                            // The first file's findings are taken as they are, not copied.
+                            all.findings = report.findings;
+                        } else {
+                            all.findings.extend(report.findings);
+                        }
                         all.notes.extend(report.notes);
                         all.suppressed += report.suppressed;
                     }

@@ -3,7 +3,7 @@ use std::io::Write;
 
 use crate::lint::LintResult;
 
-pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+pub fn write_lint<W: Write + ?Sized>(out: &mut W, result: &LintResult) -> std::io::Result<()> {
     for f in &result.findings {
         writeln!(
             out,

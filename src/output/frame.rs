@@ -6,11 +6,80 @@ use std::ops::Range;
 use crate::lines::{LineIndex, ceil_boundary, floor_boundary};
 
 /// The source line shown under a finding, already masked, with the span to underline.
+///
+/// A frame borrows its text from the line masked once for every finding on it (shared, not
+/// copied: a generated file may hold 500,000 findings, and a copy each made the report's
+/// memory, not the scan, the cost; issue 12, class 5). The text shown is `…` when `prefix`,
+/// then `line[window]` with each tab shown as a space, then `…` when `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
-    pub text: String,
-    /// Byte range of the underlined part within `text`.
+    line: std::sync::Arc<str>,
+    window: Range<usize>,
+    prefix: bool,
+    suffix: bool,
+    /// Byte range of the underlined part within the text shown ([`Frame::text`]).
     pub span: Range<usize>,
+}
+
+impl Frame {
+    /// The text shown (tabs as spaces).
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.for_each_piece(|p| s.push_str(p));
+        s
+    }
+
+    /// Write the text shown: the same bytes as [`Frame::text`], without making it.
+    pub fn write_to<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        let mut res = Ok(());
+        self.for_each_piece(|p| {
+            if res.is_ok() {
+                res = out.write_all(p.as_bytes());
+            }
+        });
+        res
+    }
+
+    /// Characters of the text shown before the span (where the carets start).
+    pub fn lead(&self) -> usize {
+        self.chars(0..self.span.start)
+    }
+
+    /// Characters of the span (how many carets).
+    pub fn width(&self) -> usize {
+        self.chars(self.span.clone())
+    }
+
+    /// Characters of the text shown in byte range `r` of it (tabs count as the one space
+    /// they are shown as: a byte each either way).
+    fn chars(&self, r: Range<usize>) -> usize {
+        let mut n = 0;
+        let mut at = 0;
+        self.for_each_piece(|p| {
+            let (from, to) = (r.start.max(at), r.end.min(at + p.len()));
+            if from < to {
+                n += p[from - at..to - at].chars().count();
+            }
+            at += p.len();
+        });
+        n
+    }
+
+    fn for_each_piece(&self, mut f: impl FnMut(&str)) {
+        if self.prefix {
+            f("…");
+        }
+        let mut shown = &self.line[self.window.clone()];
+        while let Some(i) = shown.find('\t') {
+            f(&shown[..i]);
+            f(" ");
+            shown = &shown[i + 1..];
+        }
+        f(shown);
+        if self.suffix {
+            f("…");
+        }
+    }
 }
 
 /// Longest source line shown in a frame; longer lines are cut around the match.
@@ -21,7 +90,7 @@ const FRAME_WIDTH: usize = 160;
 /// it is masked whole with all of the line as context (issue 12, class 5).
 #[derive(Default)]
 pub struct MaskedLines {
-    lines: std::collections::HashMap<usize, (String, crate::secret::Edits)>,
+    lines: std::collections::HashMap<usize, (std::sync::Arc<str>, crate::secret::Edits)>,
     bytes: usize,
 }
 
@@ -34,15 +103,15 @@ impl MaskedLines {
         text: &str,
         line: usize,
         whole: Range<usize>,
-    ) -> &(String, crate::secret::Edits) {
+    ) -> &(std::sync::Arc<str>, crate::secret::Edits) {
         if !self.lines.contains_key(&line) {
             if self.bytes > MASKED_LINES_BUDGET {
                 self.lines.clear();
                 self.bytes = 0;
             }
-            let masked = crate::secret::redact_with_edits(&text[whole]);
-            self.bytes += masked.0.len();
-            self.lines.insert(line, masked);
+            let (masked, edits) = crate::secret::redact_with_edits(&text[whole]);
+            self.bytes += masked.len();
+            self.lines.insert(line, (masked.into(), edits));
         }
         &self.lines[&line]
     }
@@ -63,7 +132,7 @@ pub fn frame(
     let start = range.start.max(whole.start) - whole.start;
     let end = span_end - whole.start;
     let (mut s, mut e) = (edits.map(start), edits.map(end).max(edits.map(start)));
-    let shown = if masked.len() > FRAME_WIDTH {
+    let (window, prefix, suffix) = if masked.len() > FRAME_WIDTH {
         // Keep a window around the span, on character boundaries.
         let from = floor_boundary(masked, s.saturating_sub(40));
         let to = ceil_boundary(
@@ -72,21 +141,19 @@ pub fn frame(
                 .min(masked.len())
                 .max((from + FRAME_WIDTH).min(masked.len())),
         );
-        let prefix = if from > 0 { "…" } else { "" };
-        let suffix = if to < masked.len() { "…" } else { "" };
-        s = s - from + prefix.len();
-        e = (e.min(to) - from) + prefix.len();
-        format!("{prefix}{}{suffix}", &masked[from..to])
+        let prefix = from > 0;
+        let lead = if prefix { "…".len() } else { 0 };
+        s = s - from + lead;
+        e = (e.min(to) - from) + lead;
+        (from..to, prefix, to < masked.len())
     } else {
-        masked.clone()
+        (0..masked.len(), false, false)
     };
     Frame {
-        // One copy per finding, not two: most lines hold no tab.
-        text: if shown.contains('\t') {
-            shown.replace('\t', " ")
-        } else {
-            shown
-        },
+        line: masked.clone(),
+        window,
+        prefix,
+        suffix,
         span: s..e.max(s),
     }
 }
@@ -115,14 +182,19 @@ mod tests {
                 at..at + "https://acme.atlassian.net".len(),
                 &mut MaskedLines::default(),
             );
-            assert!(f.text.len() < 600, "gap {gap}: {} bytes", f.text.len());
+            let shown = f.text();
+            assert!(shown.len() < 600, "gap {gap}: {} bytes", shown.len());
             assert!(
-                !f.text.contains(&token[..20]) && !f.text.contains(&token[token.len() - 20..]),
-                "gap {gap}: {}",
-                f.text
+                !shown.contains(&token[..20]) && !shown.contains(&token[token.len() - 20..]),
+                "gap {gap}: {shown}"
             );
+            let mut written = Vec::new();
+            f.write_to(&mut written).unwrap();
+            assert_eq!(written, shown.as_bytes());
+            assert_eq!(f.lead(), shown[..f.span.start].chars().count());
+            assert_eq!(f.width(), shown[f.span.clone()].chars().count());
             assert_eq!(
-                &f.text[f.span.clone()],
+                &shown[f.span.clone()],
                 "https://acme.atlassian.net",
                 "gap {gap}"
             );

@@ -23,7 +23,16 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
+fn write_finding<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io::Result<()> {
+    if !super::color::enabled() {
+        return write_finding_plain(out, f);
+    }
+    write_finding_styled(out, f)
+}
+
+/// A finding as [`write_finding`] writes it with colour on (and as the test of the plain
+/// layout writes it with colour off).
+fn write_finding_styled<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io::Result<()> {
     let blue = Style::new().blue().bold();
     writeln!(
         out,
@@ -47,21 +56,15 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     )?;
     if let Some(frame) = &f.frame {
         writeln!(out, "{pad} {}", painted("|", blue))?;
-        writeln!(
-            out,
-            "{} {} {}",
-            painted(f.line, blue),
-            painted("|", blue),
-            frame.text
-        )?;
-        let lead = frame.text[..frame.span.start].chars().count();
-        let width = frame.text[frame.span.clone()].chars().count().max(1);
+        write!(out, "{} {} ", painted(f.line, blue), painted("|", blue))?;
+        frame.write_to(out)?;
+        writeln!(out)?;
         writeln!(
             out,
             "{pad} {} {}{} {}",
             painted("|", blue),
-            Run(' ', lead),
-            painted(Run('^', width), severity_style(f.severity)),
+            Run(' ', frame.lead()),
+            painted(Run('^', frame.width().max(1)), severity_style(f.severity)),
             painted(f.name, severity_style(f.severity))
         )?;
         writeln!(out, "{pad} {}", painted("|", blue))?;
@@ -84,13 +87,86 @@ fn write_finding(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
     writeln!(out)
 }
 
+/// [`write_finding`] without colour, the same bytes written as slices rather than through
+/// the formatting machinery (a report of 500,000 findings writes thirty pieces each; issue 12,
+/// class 5). `tests::plain_finding_matches_the_formatted_one` holds the two layouts together.
+fn write_finding_plain<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io::Result<()> {
+    let mut line_buf = [0u8; 20];
+    let line = decimal(f.line, &mut line_buf);
+    let mut column_buf = [0u8; 20];
+    let column = decimal(f.column, &mut column_buf);
+    let pad = &SPACES.as_bytes()[..line.len().min(SPACES.len())];
+    put(
+        out,
+        &[
+            f.severity.as_str().as_bytes(),
+            b"[",
+            f.rule.as_bytes(),
+            b"]: ",
+            f.message.as_bytes(),
+            b"\n",
+            pad,
+            b"--> ",
+            f.path.as_bytes(),
+            b":",
+            line,
+            b":",
+            column,
+            b"\n",
+        ],
+    )?;
+    if let Some(frame) = &f.frame {
+        put(out, &[pad, b" |\n", line, b" | "])?;
+        frame.write_to(out)?;
+        put(out, &[b"\n", pad, b" | "])?;
+        write!(out, "{}", Run(' ', frame.lead()))?;
+        write!(out, "{}", Run('^', frame.width().max(1)))?;
+        put(out, &[b" ", f.name.as_bytes(), b"\n", pad, b" |\n"])?;
+    }
+    if let Some(fix) = &f.fix {
+        put(out, &[pad, b" = fix: ", fix.as_bytes(), b"\n"])?;
+    }
+    put(
+        out,
+        &[
+            pad,
+            b" = docs: atlcheck explain ",
+            f.rule.as_bytes(),
+            b"\n\n",
+        ],
+    )?;
+    Ok(())
+}
+
+fn put<W: Write + ?Sized>(out: &mut W, pieces: &[&[u8]]) -> std::io::Result<()> {
+    for piece in pieces {
+        out.write_all(piece)?;
+    }
+    Ok(())
+}
+
+/// `n` in decimal, written into `buf`.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[at..]
+}
+
+const SPACES: &str = "                                                                ";
+
 /// `n` copies of an ASCII character, written from a static run in slices rather than one
 /// `write_char` per character as `{:^<n$}` padding does.
 struct Run(char, usize);
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const SPACES: &str = "                                                                ";
         const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
         let run = match self.0 {
             ' ' => SPACES,
@@ -131,7 +207,11 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Findings with frames, suppression notes, then the summary line (unless `quiet`).
-pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std::io::Result<()> {
+pub fn write_lint<W: Write + ?Sized>(
+    out: &mut W,
+    result: &LintResult,
+    quiet: bool,
+) -> std::io::Result<()> {
     for f in &result.findings {
         write_finding(out, f)?;
     }
@@ -160,7 +240,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult, quiet: bool) -> std:
         .count();
     let infos = result.findings.len() - errors - warnings;
     let files_with: std::collections::BTreeSet<&str> =
-        result.findings.iter().map(|f| f.path.as_str()).collect();
+        result.findings.iter().map(|f| &*f.path).collect();
     let scanned = match &result.history {
         Some(h) => format!(
             "{} from {} of history{}",
@@ -326,4 +406,81 @@ pub fn write_explain(out: &mut dyn Write, r: &Rule) -> std::io::Result<()> {
         writeln!(out, "- {}: {}", rf.title, rf.url)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{Frame, LineIndex};
+
+    fn finding(text: &str, at: &str, fix: Option<&str>, frame: bool) -> Finding {
+        let start = text.find(at).unwrap();
+        let index = LineIndex::new(text);
+        let (line, column) = index.position(text, start);
+        Finding {
+            rule: "AT205",
+            name: "insecure-http",
+            severity: Severity::Error,
+            path: "dir/a b.sh".into(),
+            line,
+            column,
+            end_line: line,
+            end_column: column + at.chars().count(),
+            message: "plain http:// to acme.atlassian.net: credentials".into(),
+            fix: fix.map(Into::into),
+            fingerprint: "0123456789abcdef".to_string(),
+            history: None,
+            frame: frame.then(|| -> Frame {
+                crate::output::frame::frame(
+                    text,
+                    &index,
+                    start..start + at.len(),
+                    &mut Default::default(),
+                )
+            }),
+            span: start..start + at.len(),
+        }
+    }
+
+    /// The plain layout is the styled one with colour off, byte for byte: short and long
+    /// lines (cut with `…`), tabs, multi-byte text, line numbers of several widths.
+    #[test]
+    fn plain_finding_matches_the_formatted_one() {
+        crate::output::color::disable();
+        let long = format!(
+            "{}\té http://acme.atlassian.net/rest {}",
+            "x".repeat(300),
+            "€".repeat(200)
+        );
+        let many = format!(
+            "{}\tcurl http://acme.atlassian.net/rest\n",
+            "\n".repeat(12_345)
+        );
+        for (text, at) in [
+            (
+                "curl http://acme.atlassian.net/rest\n",
+                "http://acme.atlassian.net/rest",
+            ),
+            (
+                "\tcurl 'é' http://acme.atlassian.net\n",
+                "http://acme.atlassian.net",
+            ),
+            (long.as_str(), "http://acme.atlassian.net/rest"),
+            (many.as_str(), "http://acme.atlassian.net/rest"),
+            ("x\n", "\n"),
+        ] {
+            for fix in [None, Some("use https://acme.atlassian.net/rest")] {
+                for frame in [false, true] {
+                    let f = finding(text, at, fix, frame);
+                    let (mut plain, mut styled) = (Vec::new(), Vec::new());
+                    write_finding_plain(&mut plain, &f).unwrap();
+                    write_finding_styled(&mut styled, &f).unwrap();
+                    assert_eq!(
+                        String::from_utf8(plain).unwrap(),
+                        String::from_utf8(styled).unwrap()
+                    );
+                }
+            }
+        }
+    }
 }

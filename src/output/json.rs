@@ -53,8 +53,8 @@ struct LintDoc<'a> {
     baseline: Option<crate::lint::baseline::JsonBaseline<'a>>,
 }
 
-pub fn write_lint(
-    out: &mut dyn Write,
+pub fn write_lint<W: Write + ?Sized>(
+    out: &mut W,
     result: &LintResult,
     baseline: Option<crate::lint::baseline::JsonBaseline<'_>>,
 ) -> std::io::Result<()> {

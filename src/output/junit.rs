@@ -51,7 +51,7 @@ fn body(f: &Finding) -> String {
 pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
     let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &result.findings {
-        by_file.entry(f.path.as_str()).or_default().push(f);
+        by_file.entry(&*f.path).or_default().push(f);
     }
     let failures = result.findings.len();
     let errors = result.errors.len();

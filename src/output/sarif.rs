@@ -326,7 +326,7 @@ fn location(path: &str, region: Option<Region>) -> Location {
 fn message(f: &Finding) -> String {
     match &f.fix {
         Some(fix) => format!("{}.\nFix: {fix}", f.message.trim_end_matches('.')),
-        None => f.message.clone(),
+        None => f.message.to_string(),
     }
 }
 
@@ -361,7 +361,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             partial_fingerprints: PartialFingerprints {
                 primary_location_line_hash: line_hash(f),
             },
-            properties: f.history.as_ref(),
+            properties: f.history.as_deref(),
         })
         .collect();
     let notifications = result
