@@ -522,8 +522,15 @@ fn may_match(i: usize, text: &str) -> bool {
     match i {
         // ATATT3, ATCTT3, ATOA, ATBB
         0 => memchr_pair(b, b'A', b'T'),
-        // basic / bearer / jwt, any case
-        1 => b.iter().any(|c| matches!(c, b'b' | b'B' | b'j' | b'J')),
+        // basic / bearer / jwt, any case. `(?i)` also folds `ſ` onto `s`: text with other
+        // non-ASCII characters than atlcheck's own `…` keeps the looser test.
+        1 => {
+            if ascii_but_ellipsis(b) {
+                contains_ci(b, b"basic") || contains_ci(b, b"bearer") || contains_ci(b, b"jwt")
+            } else {
+                b.iter().any(|c| matches!(c, b'b' | b'B' | b'j' | b'J'))
+            }
+        }
         // -u / --user
         2 => text.contains("-u"),
         // scheme://user:secret@
@@ -656,6 +663,25 @@ fn has_alnum_run(b: &[u8], n: usize) -> bool {
         }
         run >= n
     })
+}
+
+/// Is `b` ASCII but for `…` characters?
+fn ascii_but_ellipsis(b: &[u8]) -> bool {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|c| !c.is_ascii()) {
+        i += off;
+        if !b[i..].starts_with(ELLIPSIS) {
+            return false;
+        }
+        i += ELLIPSIS.len();
+    }
+    true
+}
+
+/// Does `b` hold `word` (lower-case ASCII) in any ASCII letter case?
+fn contains_ci(b: &[u8], word: &[u8]) -> bool {
+    b.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word))
 }
 
 fn memchr_pair(b: &[u8], x: u8, y: u8) -> bool {
@@ -942,6 +968,66 @@ mod tests {
     /// The sink lets a line through untouched when [`output_needs_scrub`] says so: that must
     /// never skip a line the full cleaning would change. Random lines built from the pieces
     /// each pattern, escape and defusing rule starts from (capped: a unit test, not a fuzzer).
+    #[test]
+    fn pattern_prefilters_are_sound() {
+        // `may_match(i, t)` false must mean pattern `i` cannot match `t`: random lines of
+        // pieces that start, fold onto or break each pattern's words.
+        const PIECES: &[&str] = &[
+            "basic",
+            "BASIC",
+            "baſic",
+            "Bearer",
+            "beareR",
+            "jwt",
+            "JWT",
+            "b",
+            "j",
+            " ",
+            "\t",
+            "…",
+            "é",
+            "ſ",
+            "\u{212a}",
+            "ATATT3",
+            "AT",
+            "-u",
+            "--user=",
+            "://",
+            "@",
+            ":",
+            "x",
+            "Xk93jfLq0Pz7Rm2Tb8Wc",
+            "abcdefgh",
+            "12345678",
+            "=",
+            "/",
+            "+",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut skipped = 0;
+        for _ in 0..3000 {
+            let n = 1 + (next() % 10) as usize;
+            let line: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            for (i, re) in redaction_patterns().iter().enumerate() {
+                if !may_match(i, &line) {
+                    skipped += 1;
+                    assert!(!re.is_match(&line), "pattern {i} on {line:?}");
+                }
+            }
+        }
+        assert!(skipped > 3000, "{skipped}");
+        assert!(may_match(BASIC_PATTERN, "baſic abcdefgh12"));
+        assert!(!may_match(BASIC_PATTERN, "API client base URL set to …jwx"));
+    }
+
     #[test]
     fn output_prefilter_is_sound() {
         const PIECES: &[&str] = &[

@@ -22,6 +22,68 @@ fn product_hint(s: &str) -> Option<Product> {
     }
 }
 
+/// Where the words that [`product_hint`] and the REST-path test look for occur in the file,
+/// found in one pass: a line of many base URLs (a generated one-line file) had the 4 KiB before
+/// and after each URL lower-cased and searched anew, for each of 270,000 URLs (issue 12,
+/// class 5). Every occurrence is kept, overlapping ones too, so that [`Words::within`] says
+/// exactly what `contains` on the slice says.
+struct Words {
+    /// Start offsets of each of [`WORDS`], sorted.
+    at: Vec<Vec<usize>>,
+}
+
+/// [`product_hint`]'s words (any ASCII case), then the REST paths (as written).
+const WORDS: [&str; 6] = [
+    "confluence",
+    "wiki",
+    "jira",
+    "/rest/",
+    "/wiki/rest",
+    "/wiki/api",
+];
+const HINT_WORDS: usize = 3;
+
+impl Words {
+    fn new(text: &str) -> Words {
+        let mut at = vec![Vec::new(); WORDS.len()];
+        for (words, ci, first) in [
+            (&WORDS[..HINT_WORDS], true, 0),
+            (&WORDS[HINT_WORDS..], false, HINT_WORDS),
+        ] {
+            let Ok(ac) = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(ci)
+                .build(words)
+            else {
+                continue;
+            };
+            for m in ac.find_overlapping_iter(text) {
+                at[first + m.pattern().as_usize()].push(m.start());
+            }
+        }
+        Words { at }
+    }
+
+    /// Does word `w` occur inside `range` of the text?
+    fn within(&self, w: usize, range: std::ops::Range<usize>) -> bool {
+        let starts = &self.at[w];
+        let i = starts.partition_point(|&s| s < range.start);
+        starts
+            .get(i)
+            .is_some_and(|&s| s + WORDS[w].len() <= range.end)
+    }
+
+    /// [`product_hint`] of the text in `range`.
+    fn hint(&self, range: std::ops::Range<usize>) -> Option<Product> {
+        if self.within(0, range.clone()) || self.within(1, range.clone()) {
+            Some(Product::Confluence)
+        } else if self.within(2, range) {
+            Some(Product::Jira)
+        } else {
+            None
+        }
+    }
+}
+
 /// The path as far as it is literal: without trailing punctuation or the start of an
 /// unterminated template (`${{ ...`).
 fn clean_path(path: &str) -> &str {
@@ -218,7 +280,7 @@ fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<Stri
 /// The line before a URL, reduced to `KEY=` when the URL is the fallback of an
 /// assignment: `host = process.env.JIRA_HOST || '`, `JIRA_URL = os.getenv("JIRA_URL", "`,
 /// `: "${JIRA_URL:-`. Otherwise the line as it is.
-fn assignment_before(before: &str) -> String {
+fn assignment_before(before: &str) -> std::borrow::Cow<'_, str> {
     // The default of a placeholder: shell `${JIRA_URL:-`, `${JIRA_URL:=`, `${JIRA_URL-`,
     // Spring `${jira.url:`. The default is what runs when the variable is unset.
     if let Some(open) = before.rfind("${") {
@@ -236,7 +298,7 @@ fn assignment_before(before: &str) -> String {
             op = "-";
         }
         if !name.is_empty() && [":-", ":=", ":", "-", "="].contains(&op) {
-            return format!("{name}=");
+            return format!("{name}=").into();
         }
     }
     let trimmed = before.trim_end_matches(['"', '\'', '`', ' ']);
@@ -247,7 +309,7 @@ fn assignment_before(before: &str) -> String {
         || trimmed.ends_with(":-")
         || trimmed.ends_with("${");
     if !fallback {
-        return before.to_string();
+        return before.into();
     }
     // The last `KEY =` / `KEY:` on the line.
     let bytes = before.as_bytes();
@@ -267,11 +329,11 @@ fn assignment_before(before: &str) -> String {
                 .map_or(0, |(p, ch)| p + ch.len_utf8());
             let key = &key_end[key_start..];
             if !key.is_empty() && !key.starts_with(|ch: char| ch.is_ascii_digit()) {
-                return format!("{key}=");
+                return format!("{key}=").into();
             }
         }
     }
-    before.to_string()
+    before.into()
 }
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
@@ -284,6 +346,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut oauth_app: Option<bool> = None;
     let mut fenced = None;
     let mut joined: Vec<(String, bool)> = Vec::new();
+    let words = std::cell::OnceCell::new();
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
             continue;
@@ -323,11 +386,21 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let (line, line_start) = cx.line_at(url.start());
-        let before = key_value_before(cx, line_start, &cx.text[line_start..url.start()])
-            .unwrap_or_else(|| assignment_before(&cx.text[line_start..url.start()]));
-        let before = before.as_str();
-        let after = line.get(url.end() - line_start..).unwrap_or("");
-        let hint = product_hint(before).or(product_hint(base_path));
+        let before = match key_value_before(cx, line_start, &cx.text[line_start..url.start()]) {
+            Some(kv) => kv.into(),
+            None => assignment_before(&cx.text[line_start..url.start()]),
+        };
+        // The line before the URL as it is (not reduced to a key): its words are looked up.
+        let raw_before = matches!(before, std::borrow::Cow::Borrowed(_));
+        let before = &*before;
+        let after_range = url.end().min(line_start + line.len())..line_start + line.len();
+        let words = words.get_or_init(|| Words::new(cx.text));
+        let hint = if raw_before {
+            words.hint(line_start..url.start())
+        } else {
+            product_hint(before)
+        }
+        .or(product_hint(base_path));
         let report = |out: &mut Vec<Hit>, why: &str| {
             out.push(
                 Hit::new(
@@ -340,9 +413,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         if rest_base {
             report(out, "REST API base URL set to the site URL");
-        } else if after.contains("/rest/")
-            || after.contains("/wiki/rest")
-            || after.contains("/wiki/api")
+        } else if words.within(3, after_range.clone())
+            || words.within(4, after_range.clone())
+            || words.within(5, after_range)
         {
             report(out, "REST URL built on the site URL");
         } else if *oauth_app.get_or_insert_with(|| cx.pattern("oauth-app").is_match(cx.text))
