@@ -14,6 +14,7 @@ mod heldout2;
 mod heldout3;
 mod heldout4;
 mod history;
+mod many_findings;
 mod removed_endpoints;
 mod rule_examples;
 mod scoring;
