@@ -523,7 +523,7 @@ pub fn run(global: &GlobalArgs, args: DoctorArgs) -> anyhow::Result<ExitStatus> 
     match args.format {
         DoctorFormat::Human => output::doctor::write_human(&mut out, &report, global.verbose)?,
         DoctorFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
+            crate::output::safe_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
     }

@@ -185,7 +185,7 @@ pub fn run(global: &GlobalArgs, args: TokensArgs) -> anyhow::Result<ExitStatus> 
             output::tokens::human::write(&mut text, &report, global.quiet, global.verbose)?
         }
         TokensFormat::Json => {
-            serde_json::to_writer_pretty(&mut text, &report)?;
+            crate::output::safe_json::to_writer_pretty(&mut text, &report)?;
             writeln!(text)?;
         }
         TokensFormat::Csv => output::tokens::csv::write(&mut text, &report)?,

@@ -266,7 +266,7 @@ pub fn write_json(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<()> {
             .map(|(p, r)| Problem { path: p, reason: r })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    crate::output::safe_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 

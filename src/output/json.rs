@@ -95,7 +95,7 @@ pub fn write_lint<W: Write + ?Sized>(
         },
         baseline,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    crate::output::safe_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
@@ -129,7 +129,7 @@ pub fn write_rules(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
         tool: Tool,
         rules: Vec<RuleEntry<'a>>,
     }
-    serde_json::to_writer_pretty(
+    crate::output::safe_json::to_writer_pretty(
         &mut *out,
         &Doc {
             version: 1,
@@ -148,7 +148,7 @@ pub fn write_explain(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
         entry: RuleEntry<'a>,
         docs: &'a crate::catalogue::Docs,
     }
-    serde_json::to_writer_pretty(
+    crate::output::safe_json::to_writer_pretty(
         &mut *out,
         &Doc {
             version: 1,

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod json;
 pub mod junit;
 pub mod progress;
+pub mod safe_json;
 pub mod sarif;
 pub mod scopes;
 pub mod sink;

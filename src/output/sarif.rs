@@ -397,7 +397,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    crate::output::safe_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 

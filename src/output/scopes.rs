@@ -605,7 +605,7 @@ pub fn json(requests: &[Request], from_code: bool) -> serde_json::Result<String>
                 .collect(),
         },
     };
-    let mut s = serde_json::to_string_pretty(&doc)?;
+    let mut s = crate::output::safe_json::to_string_pretty(&doc)?;
     s.push('\n');
     Ok(s)
 }

@@ -122,6 +122,40 @@ fn assert_clean(what: &str, format: &str, out: &str) {
     }
 }
 
+/// A JSON report decoded (as `jq -r` would print its strings): no decoded string may hold a
+/// raw control or bidi character, nor a line that starts a workflow command.
+fn assert_json_clean(what: &str, format: &str, stdout: &[u8]) {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                walk(v, out)
+            }),
+            _ => {}
+        }
+    }
+    let v: serde_json::Value = serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("{what} ({format}): not JSON: {e}"));
+    let mut strings = Vec::new();
+    walk(&v, &mut strings);
+    for s in strings {
+        let bad = s.chars().find(|&c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        });
+        assert!(
+            bad.is_none(),
+            "{what} ({format}): decoded string holds {bad:?}: {s:?}"
+        );
+        assert!(
+            !s.lines().skip(1).any(|l| l.trim_start().starts_with("::")),
+            "{what} ({format}): decoded string starts a workflow command on a line: {s:?}"
+        );
+    }
+}
+
 fn stdout_and_stderr(o: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -167,6 +201,9 @@ fn hostile_admin_api_text_cannot_inject_into_any_tokens_format() {
         .output()
         .unwrap();
         assert_clean("tokens", format, &stdout_and_stderr(&o));
+        if format == "json" {
+            assert_json_clean("tokens", format, &o.stdout);
+        }
     }
 }
 
@@ -217,6 +254,9 @@ fn hostile_server_headers_and_bodies_cannot_inject_into_the_doctor() {
                 out
             };
             assert_clean("doctor -v", format, &out);
+            if format == "json" {
+                assert_json_clean("doctor -v", format, &o.stdout);
+            }
         }
     }
 }
@@ -288,11 +328,17 @@ fn hostile_file_and_job_names_cannot_inject_into_inventory_or_lint() {
             "inventory ({format}) found nothing:\n{out}"
         );
         assert_clean("inventory", format, &out);
+        if format == "json" {
+            assert_json_clean("inventory", format, &o.stdout);
+        }
     }
     for format in ["human", "concise", "json", "sarif", "github", "junit"] {
         let o = crate::common::run(d, &["lint", "--format", format, "."]);
         let out = stdout_and_stderr(&o);
         assert_eq!(o.status.code(), Some(1), "lint ({format}):\n{out}");
         assert_clean("lint", format, &out);
+        if format == "json" || format == "sarif" {
+            assert_json_clean("lint", format, &o.stdout);
+        }
     }
 }

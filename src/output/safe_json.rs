@@ -1,0 +1,145 @@
+//! JSON reports a consumer can print (`jq -r .message` in a CI step) without a raw control
+//! character reaching a terminal or a log (SPEC, security invariants; issue 12, class 3).
+//!
+//! serde_json writes ESC as `\u001b`, and the sink writes DEL, C1 controls, the line separators
+//! and the bidirectional overrides it meets in a line as `\u2028`-style text: in a JSON string
+//! both are escapes that a JSON reader decodes back into the raw character. Every report is
+//! therefore serialized through [`to_writer_pretty`], whose formatter writes those characters
+//! (and carriage return, backspace and form feed) as text a reader decodes to the six
+//! characters `\u001b`, not to ESC. Newline and tab stay (a SARIF rule's help is Markdown);
+//! the messages and paths that could carry a newline are one line before they enter a report.
+//! The source audit (`tests/trust/sink_audit.rs`) refuses `serde_json::to_writer_pretty` and
+//! `to_string_pretty` anywhere else.
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{CharEscape, Formatter, PrettyFormatter};
+
+/// `serde_json::to_writer_pretty`, with the escaping above.
+pub fn to_writer_pretty<W: io::Write + ?Sized, T: Serialize + ?Sized>(
+    writer: &mut W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, Safe(PrettyFormatter::new()));
+    value.serialize(&mut ser)
+}
+
+/// `serde_json::to_string_pretty`, with the escaping above.
+pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    to_writer_pretty(&mut out, value)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// Characters a JSON string may carry raw but a reader must not get back raw.
+fn unsafe_char(c: char) -> bool {
+    c == '\u{7f}'
+        || ('\u{80}'..='\u{9f}').contains(&c)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+struct Safe<'a>(PrettyFormatter<'a>);
+
+/// Write `\\uXXXX`: a JSON string's text for the six characters `\uXXXX`.
+fn literal<W: ?Sized + io::Write>(w: &mut W, code: u32) -> io::Result<()> {
+    write!(w, "\\\\u{code:04x}")
+}
+
+impl Formatter for Safe<'_> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // ASCII but DEL (nearly every fragment): as it is.
+        if fragment.bytes().all(|b| b < 0x7f) || !fragment.chars().any(unsafe_char) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if unsafe_char(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                literal(w, c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
+        match escape {
+            CharEscape::Quote => w.write_all(b"\\\""),
+            CharEscape::ReverseSolidus => w.write_all(b"\\\\"),
+            CharEscape::Solidus => w.write_all(b"\\/"),
+            CharEscape::LineFeed => w.write_all(b"\\n"),
+            CharEscape::Tab => w.write_all(b"\\t"),
+            CharEscape::Backspace => literal(w, 0x08),
+            CharEscape::FormFeed => literal(w, 0x0c),
+            CharEscape::CarriageReturn => literal(w, 0x0d),
+            CharEscape::AsciiControl(b) => literal(w, u32::from(b)),
+        }
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reader_decodes_no_raw_control() {
+        let v = serde_json::json!({
+            "m": "a\u{1b}[2Jb\u{7f}c\u{9b}d\u{202e}e\u{2028}f\rg\nh\ti\"j\\k/é…",
+            "k\u{85}": [1, "x"],
+        });
+        let text = super::to_string_pretty(&v).unwrap();
+        // The same layout as serde_json's pretty printer where nothing is escaped.
+        assert_eq!(
+            super::to_string_pretty(&serde_json::json!({"a": [1, {"b": null}]})).unwrap(),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": null}]})).unwrap()
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back["m"],
+            "a\\u001b[2Jb\\u007fc\\u009bd\\u202ee\\u2028f\\u000dg\nh\ti\"j\\k/é…"
+        );
+        assert!(back.get("k\\u0085").is_some(), "{text}");
+    }
+}
