@@ -55,9 +55,38 @@ impl Allowed {
     }
 }
 
+/// Hold as a secret what a URL-like text carries as `user:secret@` after each `://`, before
+/// the text is parsed, split or quoted in an error. A password with `#`, `?`, `/` or `,` in
+/// it ends the authority early for a parser (and a list for a split on `,`), so an error would
+/// quote the password and the output pattern for `://user:secret@` would never see its `@`
+/// (issue 12, class 2). The userinfo runs to the last `@` before the next `://`; a `host:port`
+/// (digits up to `/` or the end) is not a password. Returns whether there was one.
+pub fn hold_userinfo(raw: &str) -> bool {
+    let mut found = false;
+    let mut rest = raw;
+    while let Some(i) = rest.find("://") {
+        let after = &rest[i + 3..];
+        let end = after.find("://").unwrap_or(after.len());
+        if let Some(at) = after[..end].rfind('@')
+            && let Some((user, secret)) = after[..at].split_once(':')
+            && !user.contains(['/', '?', '#'])
+        {
+            let digits = secret.bytes().take_while(u8::is_ascii_digit).count();
+            let port = digits > 0 && matches!(secret.as_bytes().get(digits), None | Some(b'/'));
+            if !port {
+                crate::secret::register(secret);
+                found = true;
+            }
+        }
+        rest = after;
+    }
+    found
+}
+
 /// Parse a URL the way the HTTP client will. Refuses what is not `http(s)://host…`, and a
 /// backslash in the authority (one line, for exit 2).
 pub fn parse(raw: &str) -> Result<Url, String> {
+    let _ = hold_userinfo(raw);
     let shown = crate::secret::safe_text(raw);
     if backslash_in_authority(raw) {
         return Err(format!(

@@ -33,6 +33,14 @@ impl ConnectTo {
     /// Parse `api.atlassian.com=http://127.0.0.1:8080,acme.atlassian.net=http://127.0.0.1:8081`.
     pub fn parse(spec: &str) -> Result<ConnectTo, String> {
         let mut map = Vec::new();
+        // A target takes no user name or password; one may hold the `,` this splits on, so
+        // it is held and refused before the split, and no part of the value is quoted.
+        if destination::hold_userinfo(spec) {
+            return Err(
+                "ATLCHECK_CONNECT_TO: a target carries a user name or password (`user:secret@`); targets take none (not shown)"
+                    .to_string(),
+            );
+        }
         for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (host, base) = pair.split_once('=').ok_or_else(|| {
                 format!("ATLCHECK_CONNECT_TO entry `{pair}` is not HOST=BASE_URL")

@@ -152,8 +152,7 @@ enum Esc {
     Osc(u16),
 }
 
-fn build(text: &str) -> View {
-    let t = text.as_bytes();
+fn build(t: &[u8]) -> View {
     let mut bytes = Vec::with_capacity(t.len());
     let mut from = Vec::with_capacity(t.len());
     let mut esc = Esc::None;
@@ -264,33 +263,49 @@ pub(super) fn scrub<'a>(
     forms: (&aho_corasick::AhoCorasick, &[(String, String)]),
     values: (&aho_corasick::AhoCorasick, &[(String, String)]),
 ) -> (Cow<'a, str>, Vec<Range<usize>>) {
-    let view = build(text);
-    // (view range, mask)
-    let mut hits: Vec<(Range<usize>, &str)> = forms
-        .0
-        .find_iter(&view.bytes)
-        .map(|m| (m.range(), forms.1[m.pattern().as_usize()].1.as_str()))
-        .collect();
-    let mut b64 = Vec::new();
-    base64_hits(&view.bytes, values.0, &mut b64);
-    hits.extend(b64.into_iter().map(|(r, k)| (r, values.1[k].1.as_str())));
+    // The text decoded once, and once more (a server's `\\u0041` inside a JSON report, `%2541`
+    // in a URL): each view's bytes point into the text.
+    let first = build(text.as_bytes());
+    let mut views = vec![first];
+    if views[0].bytes.len() != text.len() || views[0].bytes != text.as_bytes() {
+        let mut second = build(&views[0].bytes);
+        if second.bytes != views[0].bytes {
+            for r in &mut second.from {
+                *r = views[0].from[r.start].start..views[0].from[r.end - 1].end;
+            }
+            views.push(second);
+        }
+    }
+    // (view, range in it, mask)
+    let mut hits: Vec<(usize, Range<usize>, &str)> = Vec::new();
+    for (k, view) in views.iter().enumerate() {
+        hits.extend(
+            forms
+                .0
+                .find_iter(&view.bytes)
+                .map(|m| (k, m.range(), forms.1[m.pattern().as_usize()].1.as_str())),
+        );
+        let mut b64 = Vec::new();
+        base64_hits(&view.bytes, values.0, &mut b64);
+        hits.extend(b64.into_iter().map(|(r, v)| (k, r, values.1[v].1.as_str())));
+    }
     if hits.is_empty() {
         return (Cow::Borrowed(text), Vec::new());
     }
-    hits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    hits.sort_by_key(|(k, r, _)| (views[*k].from[r.start].start, std::cmp::Reverse(r.end)));
     // Each byte of the text that a hit came from, with the hit that claims it.
     let mut owner: Vec<u32> = vec![0; text.len()];
     let mut spans = Vec::new();
-    for (k, (r, _)) in hits.iter().enumerate() {
+    for (n, (k, r, _)) in hits.iter().enumerate() {
         let mut lo = usize::MAX;
         let mut hi = 0;
-        for f in &view.from[r.clone()] {
+        for f in &views[*k].from[r.clone()] {
             let f = floor(text, f.start)..ceil(text, f.end);
             lo = lo.min(f.start);
             hi = hi.max(f.end);
             for o in &mut owner[f] {
                 if *o == 0 {
-                    *o = k as u32 + 1;
+                    *o = n as u32 + 1;
                 }
             }
         }
@@ -312,7 +327,7 @@ pub(super) fn scrub<'a>(
         }
         let k = (o - 1) as usize;
         if !shown[k] {
-            out.push_str(hits[k].1);
+            out.push_str(hits[k].2);
             shown[k] = true;
         }
         while i < text.len() && owner[i] == o {
@@ -341,7 +356,7 @@ mod tests {
     use super::*;
 
     fn view(s: &str) -> String {
-        String::from_utf8_lossy(&build(s).bytes).into_owned()
+        String::from_utf8_lossy(&build(s.as_bytes()).bytes).into_owned()
     }
 
     #[test]
@@ -353,6 +368,115 @@ mod tests {
         assert_eq!(view("ab\\ncd\\\\e"), "abcd\\e");
         assert_eq!(view("\\ud83d\\ude00x"), "😀x");
         assert_eq!(view("100% sure & 5\\x"), "100% sure & 5\\x");
+    }
+
+    type Pairs = Vec<(String, String)>;
+
+    fn matcher(list: &[&str]) -> (aho_corasick::AhoCorasick, Pairs) {
+        let m = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(list)
+            .unwrap();
+        let pairs = list
+            .iter()
+            .map(|s| (s.to_string(), "****".to_string()))
+            .collect();
+        (m, pairs)
+    }
+
+    fn scrubbed(text: &str) -> (String, usize) {
+        let (fm, f) = matcher(&["Sunny7pass99"]);
+        let (vm, v) = matcher(&["Sunny7pass99"]);
+        let (out, spans) = scrub(text, (&fm, &f), (&vm, &v));
+        (out.into_owned(), spans.len())
+    }
+
+    #[test]
+    fn a_form_escaped_twice_is_found() {
+        for text in [
+            "x \\\\u0053unny7pass99 y",
+            "x %2553unny7pass99 y",
+            "x %25%35%33unny7pass99 y",
+            "x \\u0025\\u0035\\u0033unny7pass99 y",
+            "x &amp;#83;unny7pass99 y",
+        ] {
+            let (out, hits) = scrubbed(text);
+            assert!(
+                hits > 0 && out.starts_with("x ****") && out.ends_with(" y"),
+                "{text:?} -> {out:?}"
+            );
+        }
+    }
+
+    /// Random text built from every unit's pieces, complete and cut short, at the end too:
+    /// no panic, and a text without a hit comes back unchanged.
+    #[test]
+    fn the_view_never_panics_and_changes_nothing_without_a_hit() {
+        const P: &[&str] = &[
+            "%",
+            "%4",
+            "%41",
+            "%zz",
+            "%2",
+            "%25",
+            "\\",
+            "\\u",
+            "\\u00",
+            "\\u0041",
+            "\\ud83d",
+            "\\ud83d\\ude00",
+            "\\ude00",
+            "\\n",
+            "\\x",
+            "&",
+            "&#",
+            "&#x41;",
+            "&#99999999;",
+            "&amp;",
+            "&bogus;",
+            "\u{1b}",
+            "\u{1b}[",
+            "\u{1b}[1",
+            "\u{1b}]",
+            "\u{7}",
+            "\n",
+            "\r",
+            "\n 12 | ",
+            "│",
+            "é",
+            "…",
+            "😀",
+            "Sunny",
+            "7pass",
+            "99",
+            "abcXYZ019",
+            "+/",
+            "-_",
+            "=",
+            "U3Vubnk3",
+            "cGFzczk5",
+            " ",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let n = 1 + (next() % 10) as usize;
+            let text: String = (0..n)
+                .map(|_| P[(next() % P.len() as u64) as usize])
+                .collect();
+            let (out, hits) = scrubbed(&text);
+            if hits == 0 {
+                assert_eq!(out, text);
+            } else {
+                assert!(out.contains("****"), "{text:?} -> {out:?}");
+            }
+        }
     }
 
     #[test]

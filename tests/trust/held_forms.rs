@@ -128,7 +128,7 @@ fn cut(rng: &mut Rng, s: &str) -> (String, String) {
 /// One hostile form of `secret`, as a server (or a report) could carry it.
 fn hostile_form(rng: &mut Rng, secret: &str) -> (String, String) {
     let user = format!("{}@acme.com:", &"jane.doe.x"[..rng.below(6) + 1]);
-    match rng.below(11) {
+    match rng.below(13) {
         0 => (
             "base64 upper".into(),
             b64(secret.to_uppercase().as_bytes(), false),
@@ -176,10 +176,19 @@ fn hostile_form(rng: &mut Rng, secret: &str) -> (String, String) {
                 b64(pair.as_bytes(), rng.coin()),
             )
         }
-        _ => {
+        10 => {
             let (a, b) = cut(rng, secret);
             ("json split by escape".into(), format!("{a}\\u001b[1m{b}"))
         }
+        // Escaped twice: a server's JSON inside a JSON report, a percent-encoded URL in a query.
+        11 => (
+            "json \\u twice".into(),
+            json_any(rng, secret).replace('\\', "\\\\"),
+        ),
+        _ => (
+            "percent twice".into(),
+            pct_any(rng, secret).replace('%', "%25"),
+        ),
     }
 }
 
@@ -205,10 +214,11 @@ pub(crate) fn leaks(out: &str, secret: &str) -> Option<String> {
         return Some(format!("raw `{p}`"));
     }
     let pct = percent_encoding::percent_decode_str(out).decode_utf8_lossy();
-    if let Some((_, p)) = crate::common::leaked_piece(&pct, &[("s", secret)], window) {
+    let pct2 = percent_encoding::percent_decode_str(&pct).decode_utf8_lossy();
+    if let Some((_, p)) = crate::common::leaked_piece(&pct2, &[("s", secret)], window) {
         return Some(format!("percent-decoded `{p}`"));
     }
-    let json = json_unescape(out);
+    let json = json_unescape(&json_unescape(&out.replace("\\\\", "\\")));
     if let Some((_, p)) = crate::common::leaked_piece(&json, &[("s", secret)], window) {
         return Some(format!("\\u-decoded `{p}`"));
     }
