@@ -16,8 +16,19 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         else {
             continue;
         };
-        let rest = caps.name("rest").map_or("", |m| m.as_str());
-        if let Some((msg, fixed)) = judge(product.as_str(), id.as_str(), rest) {
+        let mut rest = caps.name("rest").map_or("", |m| m.as_str());
+        let mut id = id.as_str();
+        // `".../ex/confluence/" + cloudId + "/rest/api/3"`: the cloud ID joined in code, the
+        // path after it.
+        if id.is_empty()
+            && rest.is_empty()
+            && let Some(c) = cx.pattern("joined-id").captures(&cx.text[whole.end()..])
+            && let Some(r) = c.name("rest")
+        {
+            rest = r.as_str();
+            id = "{cloudId}";
+        }
+        if let Some((msg, fixed)) = judge(product.as_str(), id, rest) {
             out.push(
                 Hit::new(whole.range(), msg, format!("{}:{rest}", product.as_str())).fix(fixed),
             );

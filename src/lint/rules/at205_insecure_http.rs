@@ -30,7 +30,17 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let (Some(whole), Some(host)) = (caps.name("whole"), caps.name("host")) else {
             continue;
         };
-        let host = host.as_str();
+        // `"http://" + site + ".atlassian.net"`: the site named by the variable.
+        let shown;
+        let host = if host.as_str().starts_with(['"', '\'', '`']) {
+            let name = host.as_str().trim_end_matches(".atlassian.net");
+            let name =
+                name.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '+' | '.' | ' ' | '$'));
+            shown = format!("{{{name}}}.atlassian.net");
+            shown.as_str()
+        } else {
+            host.as_str()
+        };
         // The path and query after the host, to the end of the URL as written.
         let after = cx.text.get(whole.end()..).unwrap_or("");
         let end = after
