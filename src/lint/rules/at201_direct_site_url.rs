@@ -354,6 +354,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let path = clean_path(caps.name("path").map_or("", |p| p.as_str()));
         let site = display_site(site.as_str());
         let site = site.as_str();
+        // The scheme as written (`http://` is AT205's finding too, but the address is this one).
+        let scheme = if url
+            .as_str()
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http:"))
+        {
+            "http"
+        } else {
+            "https"
+        };
         if surface::api_family(path).is_some() {
             // `"self": "https://acme.atlassian.net/rest/api/3/issue/10001"` is data that
             // Jira returned (a fixture, a recorded response), not a call.
@@ -371,7 +381,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             out.push(
                 Hit::new(
                     url.start()..end,
-                    format!("REST call to the site URL https://{site}.atlassian.net{path}"),
+                    format!("REST call to the site URL {scheme}://{site}.atlassian.net{path}"),
                     format!("rest:{site}{path}"),
                 )
                 .fix(fix_for(site, path, None)),
@@ -405,7 +415,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             out.push(
                 Hit::new(
                     url.start()..url.start() + url.as_str().trim_end_matches(['.', ':']).len(),
-                    format!("{why} https://{site}.atlassian.net{base_path}"),
+                    format!("{why} {scheme}://{site}.atlassian.net{base_path}"),
                     format!("base:{site}{base_path}"),
                 )
                 .fix(fix_for(site, base_path, hint)),
