@@ -72,6 +72,8 @@ fn method_res() -> &'static [(Regex, Kind)] {
             (re(r#"(?i)\bmethod['"]?\s*(?:[:=]|=>)\s*['"`]([A-Za-z]+)['"`]"#), Kind::Option),
             (re(r#"["'`](GET|POST|PUT|PATCH|DELETE|HEAD)["'`]"#), Kind::Quoted),
             (re(r"\bhttp\.Method(Get|Post|Put|Patch|Delete|Head)\b"), Kind::Quoted),
+            // An initializer's `Method = HttpMethod.Post` applies to the whole request.
+            (re(r"(?i)\bmethod\s*[:=]\s*(?:Http)?Method\.(get|post|put|patch|delete|head)\b"), Kind::Option),
             // .NET `HttpMethod.Post`, Spring `HttpMethod.POST`, RestSharp `Method.Post`.
             (re(r"\b(?:HttpMethod|Method)\.(?i:(get|post|put|patch|delete|head))\b"), Kind::Quoted),
             // Apache HttpClient: `new HttpPost(url)`.
@@ -504,6 +506,11 @@ fn in_initializer(text: &str, lines: &LineIndex, line: usize) -> bool {
         if open.is_match(l) {
             return true;
         }
+        // Allman style: `new HttpRequestMessage` on the line above a lone `{`.
+        if l == "{" && above > 0 {
+            let prev = text[lines.start(above - 1)..lines.end(text, above - 1)].trim();
+            return open.is_match(&format!("{prev} {{"));
+        }
         if l.ends_with('}') || l.ends_with(';') {
             return false;
         }
@@ -747,6 +754,9 @@ mod tests {
         );
         // PowerShell splatting: `Method = 'Post'` in the hashtable.
         assert_eq!(one("$params = @{\n  Uri = \"$base/rest/api/3/issue\"\n  Method = 'Post'\n}\nInvoke-RestMethod @params\n").0, "POST");
+        // .NET object initializers, both brace styles.
+        assert_eq!(one("var request = new HttpRequestMessage\n{\n    RequestUri = new Uri(baseUrl + \"/rest/api/3/issue\"),\n    Method = HttpMethod.Post,\n};\n").0, "POST");
+        assert_eq!(one("var request = new HttpRequestMessage {\n    RequestUri = new Uri(baseUrl + \"/rest/api/3/issue/\" + key),\n    Method = HttpMethod.Delete,\n};\n").0, "DELETE");
         // Go: fmt.Sprintf into a variable, then NewRequest.
         assert_eq!(one("u := fmt.Sprintf(\"%s/rest/api/3/issue/%s\", base, key)\nr, _ := http.NewRequest(\"DELETE\", u, nil)\n").0, "DELETE");
         // Kotlin (Ktor) and Ruby.
