@@ -582,6 +582,23 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if key_line.contains("_edge/tenant_info") || is_tenant_info_only(cx, var) {
             continue;
         }
+        // The host made into a base URL that an API client is given: `baseURL:
+        // `https://${host}``, `BASE="https://$SITE"` (then `$BASE/rest/...`), `JIRA(server=
+        // f"https://{JIRA_HOST}")`. The same judgement as for a literal site URL.
+        if let Some(base_use) = built_base_use(cx, var, &mut uses_rest, &mut has_credential) {
+            let site = site.as_str();
+            out.push(
+                Hit::new(
+                    site_start(host_end, site)..host_end,
+                    format!(
+                        "API client base URL built on the site host {site}.atlassian.net (through `{var}`: {base_use})"
+                    ),
+                    format!("hostbase:{var}:{site}"),
+                )
+                .fix(fix_for(site, "", product_hint(var))),
+            );
+            continue;
+        }
         let strong = cx.pattern("strong-base-key").is_match(&format!("{var}="));
         let handed = {
             let v = regex::escape(var);
@@ -896,4 +913,45 @@ fn assigned_name(before: &str) -> Option<&str> {
         .map_or(0, |(p, c)| p + c.len_utf8());
     let name = &t[start..];
     (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
+}
+
+/// Where the host variable `var` is made into a base URL that configures an API client
+/// (`baseURL: `https://${host}``, `BASE="https://$SITE"` joined with REST paths, `server=
+/// f"https://{JIRA_HOST}"`): the text of that use, or `None`. At most 16 uses are read.
+fn built_base_use<'a>(
+    cx: &Cx<'a>,
+    var: &str,
+    uses_rest: &mut Option<bool>,
+    has_credential: &mut Option<bool>,
+) -> Option<&'a str> {
+    let re = crate::lint::built_pattern(format!(
+        r#"https?://(?:\$\{{|\$|\{{\{{?\s*){}\s*\}}?\}}?(?:["'`/]|$)"#,
+        regex::escape(var)
+    ))?;
+    for u in re.find_iter(cx.text).take(16) {
+        let (line, line_start) = cx.line_at(u.start());
+        let raw = &cx.text[line_start..u.start()];
+        let before = assignment_before(raw);
+        let used = if cx.pattern("strong-base-key").is_match(&before)
+            || cx.pattern("strong-base-key").is_match(raw)
+        {
+            true
+        } else if cx.pattern("base-key").is_match(&before)
+            || cx.pattern("base-call").is_match(&before)
+        {
+            *uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
+                || *has_credential
+                    .get_or_insert_with(|| cx.pattern("credential-key").is_match(cx.text))
+        } else {
+            client_call_with_credentials(cx, u.start(), u.end())
+        };
+        // `BASE="https://$SITE"` joined only with `/_edge/tenant_info`: the cloud ID lookup.
+        if used && !assigned_name(&before).is_some_and(|n| joined_only_outside_api(cx, n)) {
+            let end = (u.end() - line_start).min(line.len());
+            return line
+                .get(u.start() - line_start..end)
+                .map(|t| t.trim_end_matches(['"', '\'', '`', '/']));
+        }
+    }
+    None
 }
