@@ -250,7 +250,9 @@ fn encoded_forms(v: &str) -> Vec<String> {
     out.push(pct_all);
     out.push(pct.clone());
     out.push(lower_hex_escapes(&pct));
-    if let Ok(json) = serde_json::to_string(v) {
+    // (A JSON string literal: `Value`'s Display, not a report writer.)
+    {
+        let json = serde_json::Value::String(v.to_string()).to_string();
         let json = &json[1..json.len() - 1];
         // JSON encoders differ too (defaults): PHP writes `\/` and `\u00e9`, Go `\u0026`,
         // `\u003c`, `\u003e`, .NET also `\u0027`, `\u002B`, `\u0022` and `\u00E9`.

@@ -84,7 +84,7 @@ pub(crate) fn parse_lines<T: serde::de::DeserializeOwned>(
 pub(crate) fn render_lines<T: Serialize>(header: &str, entries: &[T]) -> String {
     let mut s = header.to_string();
     for e in entries {
-        s.push_str(&serde_json::to_string(e).expect("an entry serializes"));
+        s.push_str(&crate::output::safe_json::to_string(e).expect("an entry serializes"));
         s.push('\n');
     }
     s

@@ -8,12 +8,12 @@
 //! (and carriage return, backspace and form feed) as text a reader decodes to the six
 //! characters `\u001b`, not to ESC. Newline and tab stay (a SARIF rule's help is Markdown);
 //! the messages and paths that could carry a newline are one line before they enter a report.
-//! The source audit (`tests/trust/sink_audit.rs`) refuses `serde_json::to_writer_pretty` and
-//! `to_string_pretty` anywhere else.
+//! Baselines (one entry per line) use [`to_string`]. The source audit
+//! (`tests/trust/sink_audit.rs`) refuses serde_json's own writers anywhere else.
 use std::io;
 
 use serde::Serialize;
-use serde_json::ser::{CharEscape, Formatter, PrettyFormatter};
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter, PrettyFormatter};
 
 /// `serde_json::to_writer_pretty`, with the escaping above.
 pub fn to_writer_pretty<W: io::Write + ?Sized, T: Serialize + ?Sized>(
@@ -22,6 +22,14 @@ pub fn to_writer_pretty<W: io::Write + ?Sized, T: Serialize + ?Sized>(
 ) -> serde_json::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(writer, Safe(PrettyFormatter::new()));
     value.serialize(&mut ser)
+}
+
+/// `serde_json::to_string` (one line: a baseline entry), with the escaping above.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Safe(CompactFormatter));
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
 /// `serde_json::to_string_pretty`, with the escaping above.
@@ -38,14 +46,15 @@ fn unsafe_char(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-struct Safe<'a>(PrettyFormatter<'a>);
+/// The escaping above around serde_json's pretty or compact layout.
+struct Safe<F>(F);
 
 /// Write `\\uXXXX`: a JSON string's text for the six characters `\uXXXX`.
 fn literal<W: ?Sized + io::Write>(w: &mut W, code: u32) -> io::Result<()> {
     write!(w, "\\\\u{code:04x}")
 }
 
-impl Formatter for Safe<'_> {
+impl<F: Formatter> Formatter for Safe<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,
@@ -141,5 +150,11 @@ mod tests {
             "a\\u001b[2Jb\\u007fc\\u009bd\\u202ee\\u2028f\\u000dg\nh\ti\"j\\k/é…"
         );
         assert!(back.get("k\\u0085").is_some(), "{text}");
+        let line = super::to_string(&v).unwrap();
+        assert!(!line.contains('\n') && !line.contains('\u{202e}'), "{line}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&line).unwrap(),
+            back
+        );
     }
 }

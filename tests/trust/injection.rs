@@ -193,6 +193,21 @@ fn hostile_admin_api_text_cannot_inject_into_any_tokens_format() {
             "expiresAt": null}),
         ];
     });
+    // The baseline file holds the labels too: written through the sink, one JSON entry a line.
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("tokens-baseline.jsonl");
+    let o = tokens_sim::command(
+        Some(&sim),
+        &["tokens", "--org", tokens_sim::ORG, "--write-baseline", baseline.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    let text = std::fs::read_to_string(&baseline)
+        .unwrap_or_else(|e| panic!("no baseline ({e}): {}", crate::common::text(&o)));
+    assert_clean("tokens --write-baseline", "baseline", &text);
+    for line in text.lines().filter(|l| l.starts_with('{')) {
+        assert_json_clean("tokens --write-baseline", "baseline", line.as_bytes());
+    }
     for format in ["human", "json", "csv", "markdown", "junit", "github"] {
         let o = tokens_sim::command(
             Some(&sim),

@@ -21,6 +21,7 @@ const FORBIDDEN: &[&str] = &[
     "serde_json::to_writer_pretty(",
     "serde_json::to_string_pretty(",
     "serde_json::to_writer(",
+    "serde_json::to_string(",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
