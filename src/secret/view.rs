@@ -44,9 +44,21 @@ fn hex(b: &[u8]) -> Option<u32> {
 }
 
 fn char_unit(c: char, len: usize) -> Unit {
+    if invisible(c) {
+        return Unit::Skip(len);
+    }
     let mut buf = [0u8; 4];
     let n = c.encode_utf8(&mut buf).len();
     Unit::Bytes(buf, n, len)
+}
+
+/// Characters a reader does not see, which a report may put inside a value (a zero-width
+/// space breaks an @mention in Markdown): the view drops them.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// `\uXXXX` at the start of `t`, as a UTF-16 unit.
@@ -81,11 +93,21 @@ fn unit(t: &[u8]) -> Unit {
             b'n' | b'r' => Unit::Break(2),
             b'b' | b'f' => Unit::Skip(2),
             b't' => Unit::Bytes([b'\t', 0, 0, 0], 1, 2),
-            c @ (b'"' | b'\\' | b'/' | b'\'') => Unit::Bytes([c, 0, 0, 0], 1, 2),
+            // JSON's `\"`, `\\`, `\/`; Markdown's and a shell's `\_`, `\*`, `\$`...
+            c if c.is_ascii_punctuation() => Unit::Bytes([c, 0, 0, 0], 1, 2),
             _ => Unit::Bytes([b'\\', 0, 0, 0], 1, 1),
         },
         b'&' => entity(t).unwrap_or(Unit::Bytes([b'&', 0, 0, 0], 1, 1)),
         b'\n' | b'\r' => Unit::Break(1),
+        // A raw invisible character (UTF-8 of U+200B-U+200D, U+2060, U+FEFF, U+00AD).
+        0xE2 | 0xEF | 0xC2 => match std::str::from_utf8(&t[..t.len().min(3)])
+            .ok()
+            .or_else(|| std::str::from_utf8(&t[..t.len().min(2)]).ok())
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) if invisible(c) => Unit::Skip(c.len_utf8()),
+            _ => Unit::Bytes([t[0], 0, 0, 0], 1, 1),
+        },
         b => Unit::Bytes([b, 0, 0, 0], 1, 1),
     }
 }
@@ -368,6 +390,8 @@ mod tests {
         assert_eq!(view("ab\\ncd\\\\e"), "abcd\\e");
         assert_eq!(view("\\ud83d\\ude00x"), "😀x");
         assert_eq!(view("100% sure & 5\\x"), "100% sure & 5\\x");
+        assert_eq!(view("a\\_b\\*c\\$d"), "a_b*c$d");
+        assert_eq!(view("a\u{200B}b\u{AD}c\u{FEFF}d\\u200be"), "abcde");
     }
 
     type Pairs = Vec<(String, String)>;

@@ -128,7 +128,7 @@ fn cut(rng: &mut Rng, s: &str) -> (String, String) {
 /// One hostile form of `secret`, as a server (or a report) could carry it.
 fn hostile_form(rng: &mut Rng, secret: &str) -> (String, String) {
     let user = format!("{}@acme.com:", &"jane.doe.x"[..rng.below(6) + 1]);
-    match rng.below(13) {
+    match rng.below(15) {
         0 => (
             "base64 upper".into(),
             b64(secret.to_uppercase().as_bytes(), false),
@@ -185,10 +185,27 @@ fn hostile_form(rng: &mut Rng, secret: &str) -> (String, String) {
             "json \\u twice".into(),
             json_any(rng, secret).replace('\\', "\\\\"),
         ),
-        _ => (
+        12 => (
             "percent twice".into(),
             pct_any(rng, secret).replace('%', "%25"),
         ),
+        // A Markdown cell's escapes, and an invisible character a report inserts (a zero-width
+        // space after `@` stops a mention).
+        13 => {
+            let md: String = secret
+                .chars()
+                .flat_map(|c| {
+                    let esc = c.is_ascii_punctuation().then_some('\\');
+                    esc.into_iter().chain(std::iter::once(c))
+                })
+                .collect();
+            ("markdown escaped".into(), md)
+        }
+        _ => {
+            let (a, b) = cut(rng, secret);
+            let zw = ["\u{200B}", "\u{00AD}", "\u{FEFF}", "\u{2060}"][rng.below(4)];
+            ("invisible split".into(), format!("{a}{zw}{b}"))
+        }
     }
 }
 
@@ -212,6 +229,28 @@ pub(crate) fn leaks(out: &str, secret: &str) -> Option<String> {
     let window = 12.min(secret.chars().count());
     if let Some((_, p)) = crate::common::leaked_piece(out, &[("s", secret)], window) {
         return Some(format!("raw `{p}`"));
+    }
+    // What a reader copies: invisible characters gone, Markdown's backslash escapes undone.
+    let chars: Vec<char> = out
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            )
+        })
+        .collect();
+    let mut seen = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' && chars.get(i + 1).is_some_and(|c| c.is_ascii_punctuation()) {
+            i += 1;
+        }
+        seen.push(chars[i]);
+        i += 1;
+    }
+    if let Some((_, p)) = crate::common::leaked_piece(&seen, &[("s", secret)], window) {
+        return Some(format!("as a reader sees it `{p}`"));
     }
     let pct = percent_encoding::percent_decode_str(out).decode_utf8_lossy();
     let pct2 = percent_encoding::percent_decode_str(&pct).decode_utf8_lossy();
