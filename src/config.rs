@@ -314,6 +314,24 @@ impl Config {
         &self.enabled
     }
 
+    /// Does this configuration check nothing at all: no rule enabled (`select = []`, `ignore`
+    /// of every code), or every enabled rule ignored for every path by a `[per-file-ignores]`
+    /// glob that matches any path (`**`, `*`)? Such a run must say so rather than look clean
+    /// (issue 12, class 6).
+    pub fn checks_nothing(&self) -> bool {
+        if self.enabled.is_empty() {
+            return true;
+        }
+        let probes = ["x", "a/b/c.sh", ".github/workflows/ci.yml", "src/main.rs"];
+        let everywhere: Vec<&str> = self
+            .per_file
+            .iter()
+            .filter(|(set, _)| probes.iter().all(|p| set.is_match(p)))
+            .flat_map(|(_, codes)| codes.iter().copied())
+            .collect();
+        self.enabled.iter().all(|c| everywhere.contains(c))
+    }
+
     /// Keep only the enabled rules among `codes` (`lint --history` reads secrets only).
     pub fn restrict_to(&mut self, codes: &[crate::catalogue::Code]) {
         self.enabled

@@ -211,6 +211,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
     };
     let fail_on = config.fail_on;
     let config_source = config.source.clone();
+    let checks_nothing = config.checks_nothing();
     let linter = Linter::new(config)?;
     let linter = if format == LintFormat::Human {
         linter
@@ -259,6 +260,18 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> anyhow::Result<ExitStatus> {
         // "No findings in 0 files" must not look like a clean run.
         crate::errln!(
             "atlcheck: warning: every path was excluded by the configuration ({}: exclude); nothing was scanned",
+            config_source
+                .as_deref()
+                .map_or("command line".to_string(), |p| crate::secret::safe_text(
+                    &p.display().to_string()
+                ))
+        );
+    }
+
+    if checks_nothing && !global.quiet {
+        // Nor must a configuration that switches every rule off (issue 12, class 6).
+        crate::errln!(
+            "atlcheck: warning: no rule is checked: the configuration ({}: select, ignore or per-file-ignores) or --select/--ignore switches every rule off",
             config_source
                 .as_deref()
                 .map_or("command line".to_string(), |p| crate::secret::safe_text(

@@ -16,6 +16,7 @@ mod hostile_output;
 mod injection;
 mod sink_audit;
 mod sink_fast_path;
+mod switched_off;
 /// The admin API simulation of `tests/admin`, for the injection and bounded-read attacks.
 #[path = "../admin/tokens_sim.rs"]
 mod tokens_sim;
