@@ -198,7 +198,13 @@ fn hostile_admin_api_text_cannot_inject_into_any_tokens_format() {
     let baseline = dir.path().join("tokens-baseline.jsonl");
     let o = tokens_sim::command(
         Some(&sim),
-        &["tokens", "--org", tokens_sim::ORG, "--write-baseline", baseline.to_str().unwrap()],
+        &[
+            "tokens",
+            "--org",
+            tokens_sim::ORG,
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+        ],
     )
     .output()
     .unwrap();
