@@ -519,7 +519,8 @@ pub fn classify_user(raw: &str, allowed: &[String]) -> User {
     if is_placeholder(value) {
         return User::Placeholder;
     }
-    if !is_email(value) {
+    // `git@github.com:org/repo`: the SSH user of a Git host, not an address.
+    if !is_email(value) || value.to_ascii_lowercase().starts_with("git@") {
         return User::NotEmail;
     }
     if value.to_ascii_lowercase().ends_with(SERVICE_ACCOUNT_DOMAIN)
@@ -550,6 +551,7 @@ mod tests {
         assert_eq!(classify_user("${JIRA_USER}", &none), User::Variable);
         assert_eq!(classify_user("$EMAIL", &none), User::Variable);
         assert_eq!(classify_user("jsmith", &none), User::NotEmail);
+        assert_eq!(classify_user("git@github.com", &none), User::NotEmail);
         for p in [
             "email@empresa.com",
             "nome@exemplo.com",

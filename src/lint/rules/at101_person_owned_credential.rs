@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::common::{basic_values, unquote};
+use super::common::{Heading, basic_values, heading, unquote};
 use crate::account::{User, classify_user};
 use crate::lint::{Cx, FileKind, Hit};
 
@@ -191,9 +191,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         for caps in cx.pattern(id).captures_iter(cx.text) {
             // A bare `"email:secret"` string is a credential only where the line says so.
             if id == "pair-colon"
-                && !cx
-                    .pattern("pair-context")
-                    .is_match(cx.line_at(caps.get(0).map_or(0, |m| m.start())).0)
+                && !super::common::pair_context_near(cx, caps.get(0).map_or(0, |m| m.start()))
             {
                 continue;
             }
@@ -209,7 +207,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut has_token_key: Option<bool> = None;
     let kv = cx.pattern("kv-user").captures_iter(cx.text);
     let keyed = cx.pattern("pair-key-user").captures_iter(cx.text);
-    let defaults = cx.pattern("default-user").captures_iter(cx.text);
+    let defaults = cx
+        .pattern("default-user")
+        .captures_iter(cx.text)
+        .chain(cx.pattern("option-default-user").captures_iter(cx.text));
     let xml = cx.pattern("xml-user").captures_iter(cx.text);
     let all = cx.pattern("config-user").captures_iter(cx.text);
     // A configuration file that points at a Cloud site configures its user.
@@ -273,60 +274,6 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             )
             .fix(FIX),
         );
-    }
-}
-
-/// Where a configuration key sits.
-enum Heading {
-    /// Under a heading that names the product.
-    Atlassian,
-    /// Under another heading (`notifications:`, `[smtp]`).
-    Other,
-    /// At the top level of the file.
-    TopLevel,
-}
-
-/// In a configuration file, is the key under a heading that names the product: a parent by
-/// indentation (`jira:` / `"confluence": {` above a more indented key) or the INI section
-/// (`[atlassian]`)? Looks at most 40 lines up.
-fn heading(cx: &Cx<'_>, at: usize) -> Heading {
-    let names = |l: &str| {
-        let l = l.to_ascii_lowercase();
-        ["jira", "confluence", "atlassian"]
-            .iter()
-            .any(|w| l.contains(w))
-    };
-    let (line, line_start) = cx.line_at(at);
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut level = indent(line);
-    let mut parent = false;
-    for l in cx.text[..line_start].lines().rev().take(40) {
-        let t = l.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if t.starts_with('[') && t.ends_with(']') {
-            return if names(t) {
-                Heading::Atlassian
-            } else {
-                Heading::Other
-            };
-        }
-        if indent(l) < level {
-            if names(t) {
-                return Heading::Atlassian;
-            }
-            parent = true;
-            level = indent(l);
-            if level == 0 {
-                break;
-            }
-        }
-    }
-    if parent || level > 0 {
-        Heading::Other
-    } else {
-        Heading::TopLevel
     }
 }
 

@@ -71,10 +71,11 @@ fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
 
 /// The environment variable a variable is read from in the file: `token =
 /// System.getenv("CONFLUENCE_TOKEN")`, `tok := os.Getenv("JIRA_TOKEN")`, `token =
-/// os.environ["JIRA_API_TOKEN"]`, `$token = $env:JIRA_TOKEN`.
+/// os.environ["JIRA_API_TOKEN"]`, `$token = $env:JIRA_TOKEN`, `this.apiToken =
+/// process.env.JIRA_API_TOKEN`.
 fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
     let re = crate::lint::built_pattern(format!(
-        r#"(?:^|[^\w.]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
+        r#"(?:^|[^\w]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
         regex::escape(var)
     ))?;
     Some(re.captures(cx.text)?.name("env")?.as_str().to_string())

@@ -250,11 +250,8 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     for id in ["pair-call", "pair-user", "pair-inline", "pair-colon"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
             // A bare `"email:secret"` string is a credential only where the line says so.
-            if id == "pair-colon" {
-                let at = caps.get(0).map_or(0, |m| m.start());
-                if !cx.pattern("pair-context").is_match(cx.line_at(at).0) {
-                    continue;
-                }
+            if id == "pair-colon" && !pair_context_near(cx, caps.get(0).map_or(0, |m| m.start())) {
+                continue;
             }
             let (Some(u), Some(m)) = (
                 ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)),
@@ -268,8 +265,15 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
             let user = u.as_str().replace("%40", "@");
             let (user, secret) = (user.as_str(), m.as_str());
             // Cloud's Basic user is an email; a bare login counts in a file that calls a
-            // Cloud site.
-            if !(crate::account::is_email(user) || cloud && is_login(user))
+            // Cloud site, and in a call only as its first argument (`auth=("jsmith", ...)`,
+            // not a header map's `"X-Auth": "a", "b"`).
+            let first_arg = || {
+                id != "pair-call"
+                    || cx.text[..u.start().saturating_sub(1)]
+                        .trim_end()
+                        .ends_with(['(', '['])
+            };
+            if !(crate::account::is_email(user) || cloud && is_login(user) && first_arg())
                 || crate::account::is_placeholder(user)
                 || token::classify(secret).kind != TokenKind::Unknown
                 || crate::account::is_placeholder(secret)
@@ -397,6 +401,21 @@ pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
         // The four lines either side: where a client or a section puts the user.
         let window = lines_around(cx, value.start(), 4);
         let user = email_in(email, window);
+        // A user record being created or listed (`"password": "...", "emailAddress": ...,
+        // "displayName": ...`) holds that user's new password, not the caller's credential.
+        if ["displayName", "display_name", "emailAddress"]
+            .iter()
+            .any(|w| window.contains(w))
+        {
+            continue;
+        }
+        // A generic key under another section (`[smtp]`, `database:`) is that service's.
+        if key == SlotKey::Generic
+            && cx.kind.is_config()
+            && matches!(heading(cx, value.start()), Heading::Other)
+        {
+            continue;
+        }
         let user_key = || cx.pattern("slot-user-key").is_match(window);
         let accepted = match (user, &key) {
             (Some(_), _) => true,
@@ -471,6 +490,26 @@ pub fn calls_cloud(cx: &Cx<'_>) -> bool {
         .match_indices(".atlassian.net")
         .take(64)
         .any(|(at, _)| !crate::lint::is_comment_line(cx.line_head(at)))
+}
+
+/// Is a literal `"email:secret"` string at `at` handed to Basic auth: do its line or the two
+/// after it (`$pair = "..."` then `ToBase64String($pair)`) say so (`pair-context`)?
+pub fn pair_context_near(cx: &Cx<'_>, at: usize) -> bool {
+    let (line, start) = cx.line_at(at);
+    let end = (start + line.len()).min(cx.text.len());
+    let mut stop = end;
+    for _ in 0..2 {
+        match cx.text[stop..].find('\n') {
+            Some(i) if stop + i + 1 < cx.text.len() => {
+                stop = cx.text[stop + i + 1..]
+                    .find('\n')
+                    .map_or(cx.text.len(), |j| stop + i + 1 + j);
+            }
+            _ => break,
+        }
+    }
+    let stop = crate::lines::floor_boundary(cx.text, stop.min(end + 4096));
+    cx.pattern("pair-context").is_match(&cx.text[start..stop])
 }
 
 /// A literal login name (`jsmith`, `j.kowalski`), not a variable, template or placeholder word.
@@ -651,6 +690,60 @@ pub fn fence_at(
 ) -> Option<&(Range<usize>, Option<FileKind>)> {
     let i = fences.partition_point(|(r, _)| r.end <= at);
     fences.get(i).filter(|(r, _)| r.start <= at)
+}
+
+/// Where a configuration key sits.
+pub enum Heading {
+    /// Under a heading that names the product.
+    Atlassian,
+    /// Under another heading (`notifications:`, `[smtp]`).
+    Other,
+    /// At the top level of the file.
+    TopLevel,
+}
+
+/// In a configuration file, is the key under a heading that names the product: a parent by
+/// indentation (`jira:` / `"confluence": {` above a more indented key) or the INI section
+/// (`[atlassian]`)? Looks at most 40 lines up.
+pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
+    let names = |l: &str| {
+        let l = l.to_ascii_lowercase();
+        ["jira", "confluence", "atlassian"]
+            .iter()
+            .any(|w| l.contains(w))
+    };
+    let (line, line_start) = cx.line_at(at);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut level = indent(line);
+    let mut parent = false;
+    for l in cx.text[..line_start].lines().rev().take(40) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('[') && t.ends_with(']') {
+            return if names(t) {
+                Heading::Atlassian
+            } else {
+                Heading::Other
+            };
+        }
+        if indent(l) < level {
+            if names(t) {
+                return Heading::Atlassian;
+            }
+            parent = true;
+            level = indent(l);
+            if level == 0 {
+                break;
+            }
+        }
+    }
+    if parent || level > 0 {
+        Heading::Other
+    } else {
+        Heading::TopLevel
+    }
 }
 
 #[cfg(test)]
