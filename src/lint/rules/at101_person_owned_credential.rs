@@ -185,7 +185,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("ps-user", "the credential's user is"),
     ] {
         // Package manifests carry author emails under the same key names.
-        if id == "user-arg" && matches!(cx.kind, FileKind::Toml | FileKind::Json) {
+        if id == "user-arg"
+            && (matches!(cx.kind, FileKind::Toml | FileKind::Json)
+                || [".gemspec", "setup.py", "setup.cfg", ".nuspec", "pom.xml"]
+                    .iter()
+                    .any(|m| cx.path.ends_with(m)))
+        {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
@@ -216,6 +221,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // A configuration file that points at a Cloud site configures its user.
     let cloud_config =
         (cx.kind.is_config() || cx.kind == FileKind::Xml) && super::common::calls_cloud(cx);
+    // A key that holds three or more different addresses is a data table (a user mapping, test
+    // fixtures), not the configuration of one credential's user.
+    let mut per_key: HashMap<String, Vec<(Range<usize>, String, String)>> = HashMap::new();
     for caps in all.chain(kv).chain(keyed).chain(defaults).chain(xml) {
         let key = ["key", "key2", "key3"].iter().find_map(|g| caps.name(g));
         let user = ["user", "user2", "user3"].iter().find_map(|g| caps.name(g));
@@ -239,12 +247,29 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         if key_ok {
             // JSON inside a JSON string (a Postman body) escapes its quotes: `\"a@b.c\"`.
-            consider(
-                m.range(),
-                unquote(m.as_str()).trim_end_matches('\\'),
-                format!("`{}` configures the Atlassian user", k.as_str()),
-                &mut candidates,
-            );
+            per_key
+                .entry(k.as_str().to_ascii_lowercase())
+                .or_default()
+                .push((
+                    m.range(),
+                    unquote(m.as_str()).trim_end_matches('\\').to_string(),
+                    format!("`{}` configures the Atlassian user", k.as_str()),
+                ));
+        }
+    }
+    for found in per_key.values() {
+        let mut distinct: Vec<String> = found
+            .iter()
+            .filter(|(_, v, _)| crate::account::is_email(v))
+            .map(|(_, v, _)| v.to_ascii_lowercase())
+            .collect();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() >= 3 {
+            continue;
+        }
+        for (range, value, how) in found {
+            consider(range.clone(), value, how.clone(), &mut candidates);
         }
     }
     for b in basic_values(cx) {
