@@ -239,6 +239,21 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             _ => {}
         }
     }
+    // The query built in code: an empty `scope` beside the authorize URL.
+    if !in_urls.is_empty() || cx.pattern("authorize-url").is_match(cx.text) {
+        for caps in cx.pattern("empty-scope").captures_iter(cx.text) {
+            let Some(m) = caps.name("whole") else {
+                continue;
+            };
+            if super::common::in_sorted(&in_urls, m.start()) {
+                continue;
+            }
+            out.push(
+                Hit::new(m.range(), "3LO authorize request with an empty `scope`: the consent screen grants nothing and the token cannot call any API", "authorize:empty-scope-code")
+                    .fix("list the scopes the app needs, space-separated (`read:jira-work offline_access`); `atlcheck scopes --from-code .` prints the least-privilege set"),
+            );
+        }
+    }
     // Scope names anywhere else: lists, config values, Forge manifests.
     for caps in cx.pattern("scope").captures_iter(cx.text) {
         let Some(m) = caps.name("scope") else {
