@@ -462,6 +462,15 @@ fn redaction_patterns() -> &'static [Regex] {
             r#"(?i)(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|credential)[A-Za-z0-9_\-]*["']?\s*(?::|=|=>)\s*["'`]?(?P<secret>[^\s"'`,;)\]}]{8,})"#,
             // Any long quoted or bare high-entropy run; checked for entropy below.
             r"(?P<entropy>\b[A-Za-z0-9+/_\-]{20,}={0,2})",
+            // curl -u "user:a pass phrase" / --user='user:…': the secret runs to the quote.
+            r#"(?:^|\s)(?:-u|--user)(?:\s+|=)"[^"\s:]*:(?P<secret>[^"]{4,})"#,
+            r#"(?:^|\s)(?:-u|--user)(?:\s+|=)'[^'\s:]*:(?P<secret>[^']{4,})"#,
+            // A quoted value right after a quoted email address: the secret of a Basic pair in
+            // nearly every HTTP client (`auth=("jane@acme.com", "…")`, `basic_auth=(…)`).
+            r#"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}["']\s*,\s*["'](?P<secret>[^"'\n]{4,})["']"#,
+            // key = "a value with spaces" where the key names a secret.
+            r#"(?i)(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|credential)[A-Za-z0-9_\-]*["']?\s*(?::|=|=>)\s*"(?P<secret>[^"\n]{8,})""#,
+            r#"(?i)(?:token|passw(?:or)?d|passwd|secret|api[_-]?key|credential)[A-Za-z0-9_\-]*["']?\s*(?::|=|=>)\s*'(?P<secret>[^'\n]{8,})'"#,
         ]
         .iter()
         .map(|p| crate::pattern::compile(p).expect("redaction pattern compiles"))
@@ -534,7 +543,12 @@ fn may_match(i: usize, text: &str) -> bool {
             }
         }
         // -u / --user
-        2 => text.contains("-u"),
+        2 | 6 | 7 => text.contains("-u"),
+        // "email", "secret"
+        8 => b.contains(&b'@') && b.contains(&b','),
+        // key = "…", key = '…'
+        9 => b.contains(&b'"'),
+        10 => b.contains(&b'\''),
         // scheme://user:secret@
         3 => text.contains("://") && b.contains(&b'@'),
         // a run of 20 characters of the entropy class
@@ -732,6 +746,10 @@ const KEY_VALUE_PATTERN: usize = 4;
 const ENTROPY_PATTERN: usize = 5;
 /// Index of the `Basic|Bearer|JWT value` pattern.
 const BASIC_PATTERN: usize = 1;
+/// Indexes of the patterns that, like `key = value`, only apply to source text and user input
+/// (a quoted email then a quoted value; a quoted value after a secret's key): quoted secrets
+/// with spaces, which the word-bounded patterns cut at the first space (issue 12, class 2).
+const SOURCE_ONLY_PATTERNS: [usize; 3] = [8, 9, 10];
 
 /// Byte ranges of `text` that [`redact_text`] would mask.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
@@ -754,7 +772,7 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
     let source = mode == Mode::Source;
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (i, re) in redaction_patterns().iter().enumerate() {
-        if i == KEY_VALUE_PATTERN && !source {
+        if (i == KEY_VALUE_PATTERN || SOURCE_ONLY_PATTERNS.contains(&i)) && !source {
             continue;
         }
         if !may_match(i, text) {

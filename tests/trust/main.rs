@@ -14,6 +14,7 @@ mod fuzz_regressions;
 mod held_forms;
 mod hostile_output;
 mod injection;
+mod passphrases;
 mod sink_audit;
 mod sink_fast_path;
 mod switched_off;
