@@ -189,24 +189,6 @@ const EXAMPLE_LABELS: &[&str] = &[
     "company",
     "domain",
     "domaine",
-    "sample",
-    "demo",
-    "test",
-    "testing",
-    "dummy",
-    "fake",
-    // Words that stand in for "some domain": `foo@bar.baz`, `anyone@anywhere.com`.
-    "foo",
-    "bar",
-    "baz",
-    "qux",
-    "somewhere",
-    "anywhere",
-    "nowhere",
-    "whatever",
-    "place",
-    "home",
-    "world",
     // Microsoft's fictitious companies, the placeholders of .NET and PowerShell documentation.
     "contoso",
     "fabrikam",
@@ -222,6 +204,29 @@ const EXAMPLE_LABELS: &[&str] = &[
     "wideworldimporters",
     "address",
     "emailaddress",
+];
+
+/// Words that stand for "some domain" only as the whole name of one (`demo@demo.com`,
+/// `foo@bar.baz`, `anyone@anywhere.com`): a subdomain such as `test.globex.com` is a real
+/// company's.
+const SHORT_EXAMPLE_LABELS: &[&str] = &[
+    "sample",
+    "demo",
+    "test",
+    "testing",
+    "dummy",
+    "fake",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "somewhere",
+    "anywhere",
+    "nowhere",
+    "whatever",
+    "place",
+    "home",
+    "world",
 ];
 
 /// Local parts that stand for "the reader's address", in many languages.
@@ -356,9 +361,11 @@ pub fn is_placeholder(s: &str) -> bool {
     }
     if let Some((local, domain)) = lower.rsplit_once('@') {
         let first_label = domain.split('.').next().unwrap_or("");
+        let two_labels = domain.matches('.').count() == 1;
         return PLACEHOLDER_DOMAINS.contains(&domain)
             || domain.starts_with("example.")
             || EXAMPLE_LABELS.contains(&first_label)
+            || two_labels && SHORT_EXAMPLE_LABELS.contains(&first_label)
             || domain.ends_with(".example")
             || domain.ends_with(".invalid")
             || domain.ends_with(".test")
@@ -368,7 +375,7 @@ pub fn is_placeholder(s: &str) -> bool {
             || !domain.contains('.')
             || local.len() == 1 && first_label.len() == 1
             // `demo@demo.com`, `abc@abc.de`: the same made-up word twice.
-            || local == first_label
+            || two_labels && local == first_label
             || possessive_placeholder_local(local)
             // `user.name@`, `first.last@`, `vorname.nachname@` on a real company's domain: a
             // template of the company's address format, not an address.
@@ -595,6 +602,7 @@ mod tests {
             "ma.li@acme.com",
             "helpdesk@contoso-it.com",
             "test.user@nordlys.no",
+            "qa@test.globex-corp.de",
             "jane.doe@acme.com",
         ] {
             assert!(matches!(classify_user(p, &none), User::Person(_)), "{p}");

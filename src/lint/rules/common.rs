@@ -119,6 +119,55 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             }
         }
     }
+    // The secret of a Basic pair given as a variable (`basic_auth=(email, api)`,
+    // `${u}:${k}`, `SetBasicAuth(user, key)`) whose literal assignment in the file is a legacy
+    // token, whatever the variable is called.
+    if cx.atlassian_context() {
+        let mut resolved: Literals = Vec::new();
+        for (_, secret) in pair_variables(cx) {
+            let Some((range, v)) = literal_value(cx, secret, &mut resolved) else {
+                continue;
+            };
+            if v.len() == 24
+                && v.bytes().all(|b| b.is_ascii_alphanumeric())
+                && !v.bytes().all(|b| b.is_ascii_hexdigit())
+                && !taken.contains(&(range.start, range.end))
+            {
+                let info = token::classify(&cx.text[range.clone()]);
+                if info.kind == TokenKind::Legacy && taken.insert((range.start, range.end)) {
+                    out.push(Candidate {
+                        value: &cx.text[range.clone()],
+                        range,
+                        info,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The (user, secret) variable names of every Basic pair the `pair-vars` pattern finds, at
+/// most 16: `"$a:$b"` and `a + ":" + b` are Basic credentials only where the line says so
+/// (`pair-context`).
+fn pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
+        let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
+            .iter()
+            .find_map(|(u, s)| Some((caps.name(u)?, caps.name(s)?)));
+        let Some((u, s)) = names else { continue };
+        if caps.name("u3").is_none() {
+            let whole = caps.get(0).map_or(0, |m| m.start());
+            if !cx.pattern("pair-context").is_match(cx.line_at(whole).0) {
+                continue;
+            }
+        }
+        out.push((u.as_str(), s.as_str()));
+        if out.len() >= 16 {
+            break;
+        }
+    }
     out
 }
 
@@ -291,22 +340,11 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     }
     // Both given as variables: resolved through the file's literal assignments.
     let mut resolved: Literals = Vec::new();
-    for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
-        let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
-            .iter()
-            .find_map(|(u, s)| Some((caps.name(u)?, caps.name(s)?)));
-        let Some((u, s)) = names else { continue };
-        // `"$a:$b"` and `a + ":" + b` are Basic credentials only where the line says so.
-        if caps.name("u3").is_none() {
-            let whole = caps.get(0).map_or(0, |m| m.start());
-            if !cx.pattern("pair-context").is_match(cx.line_at(whole).0) {
-                continue;
-            }
-        }
-        let Some((_, user)) = literal_value(cx, u.as_str(), &mut resolved) else {
+    for (u, s) in pair_variables(cx) {
+        let Some((_, user)) = literal_value(cx, u, &mut resolved) else {
             continue;
         };
-        let Some((range, secret)) = literal_value(cx, s.as_str(), &mut resolved) else {
+        let Some((range, secret)) = literal_value(cx, s, &mut resolved) else {
             continue;
         };
         if user.is_empty()
