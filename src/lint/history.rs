@@ -1111,6 +1111,22 @@ fn words_in(bytes: &[u8]) -> bool {
     }
 }
 
+/// [`may_hold_secret`] of a version made by a delta from one it is false for: only the
+/// `changed` ranges (each insert and seam with [`pack::SEAM`] bytes either side) can hold what
+/// the gate looks for, so only they are read, when they are less than half of it. A word, a
+/// token prefix, `basic` with its neighbours or a 24-character run with its delimiters that
+/// lies inside one copied piece was in the clean version too; one that touches a seam or an
+/// insert lies inside a range (each is at most [`pack::SEAM`] bytes long). A range's ends
+/// read as delimiters, which can only let more through.
+fn may_hold_secret_where(bytes: &[u8], changed: Option<&[std::ops::Range<usize>]>) -> bool {
+    match changed {
+        Some(ranges) if ranges.iter().map(|r| r.len()).sum::<usize>() < bytes.len() / 2 => {
+            ranges.iter().any(|r| may_hold_secret(&bytes[r.clone()]))
+        }
+        _ => may_hold_secret(bytes),
+    }
+}
+
 /// One scanned occurrence of a secret.
 struct Seen {
     blob: u32,
@@ -1239,15 +1255,17 @@ fn scan(
         st.scanned.push((oid, report.suppressed));
         st.findings.extend(keyed);
     };
-    let visit = |oid: Oid, bytes: &[u8]| {
+    // Returns true when the blob needs no detectors (the gate found nothing): a version
+    // made from it by a delta is then gated only where the delta changed it.
+    let visit = |oid: Oid, bytes: &[u8], changed: Option<&[std::ops::Range<usize>]>| -> bool {
         crate::output::progress::tick();
         if walk::is_binary(bytes) {
             lock().skipped.push((oid, SkipReason::Binary.to_string()));
-            return;
+            return false;
         }
-        if !may_hold_secret(bytes) {
+        if !may_hold_secret_where(bytes, changed) {
             lock().scanned.push((oid, 0));
-            return;
+            return true;
         }
         let table = match ready.now() {
             Some(table) => table,
@@ -1256,7 +1274,7 @@ fn scan(
                 if st.deferred_bytes + bytes.len() <= DEFER_BYTES {
                     st.deferred_bytes += bytes.len();
                     st.deferred.push((oid, bytes.to_vec()));
-                    return;
+                    return false;
                 }
                 drop(st);
                 ready.wait()
@@ -1265,6 +1283,7 @@ fn scan(
         if let Ok(table) = table {
             lint(table, oid, bytes);
         }
+        false
     };
     let done: std::sync::Mutex<HashSet<Oid>> = std::sync::Mutex::new(HashSet::new());
     let done_lock = || done.lock().unwrap_or_else(|p| p.into_inner());
@@ -1286,11 +1305,14 @@ fn scan(
             &|raw| done_lock().insert(oid_from(raw)),
             limit,
             workers(),
-            &|raw, got| match got {
-                pack::Got::Content(bytes) => visit(oid_from(raw), bytes),
-                pack::Got::TooLarge(size) => lock()
-                    .skipped
-                    .push((oid_from(raw), SkipReason::TooLarge(size).to_string())),
+            &|raw, got, changed| match got {
+                pack::Got::Content(bytes) => visit(oid_from(raw), bytes, changed),
+                pack::Got::TooLarge(size) => {
+                    lock()
+                        .skipped
+                        .push((oid_from(raw), SkipReason::TooLarge(size).to_string()));
+                    false
+                }
             },
         );
         lock().pack_notes = refused
@@ -1322,7 +1344,9 @@ fn scan(
         st.from_packs = table.blobs.len() - rest.len();
         st.through_git = rest.len();
     }
-    read_rest(repo, &rest, limit, &lock, &visit)?;
+    read_rest(repo, &rest, limit, &lock, &|oid, bytes| {
+        visit(oid, bytes, None);
+    })?;
     Ok(state.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 

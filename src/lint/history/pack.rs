@@ -28,6 +28,7 @@
 //! loose objects; what it cannot read ends that walk, and git lists the history instead).
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -77,6 +78,13 @@ const NONE: u32 = u32::MAX;
 const OBJ_BLOB: u8 = 3;
 const OBJ_OFS_DELTA: u8 = 6;
 const OBJ_REF_DELTA: u8 = 7;
+
+/// What receives each blob read: its object ID, its content (or size), and for a version made
+/// from one the receiver found clean (it returned true: nothing there for the detectors), the
+/// ranges of it the delta changed ([`SEAM`] bytes either side of every seam and insert, sorted,
+/// apart): anything the gate looks for that is not in them was in that clean version. It
+/// returns its verdict on this one.
+pub type Each<'a> = dyn Fn(&[u8], Got<'_>, Option<&[Range<usize>]>) -> bool + Sync + 'a;
 
 /// What the reader hands over for a wanted blob.
 pub enum Got<'a> {
@@ -482,6 +490,46 @@ fn delta_result_size(delta: &[u8]) -> std::io::Result<u64> {
 
 /// Apply git's delta format (copy from the base, insert literal bytes) to `base`.
 pub fn apply_delta(base: &[u8], delta: &[u8]) -> std::io::Result<Vec<u8>> {
+    apply(base, delta, |_, _, _| {})
+}
+
+/// Bytes either side of a delta's seams that a change can reach: the longest thing the
+/// history gate looks for with what delimits it (a run of 24 letters and digits between two
+/// others is 26 bytes).
+pub const SEAM: usize = 26;
+
+/// Note one piece of a delta's result (`at..end`, inserted or copied) in `changed`: an insert
+/// whole, and every seam, each with [`SEAM`] bytes either side. Pieces come in order, so the
+/// ranges stay sorted and overlapping ones are merged as they come.
+fn mark_change(changed: &mut Vec<Range<usize>>, at: usize, end: usize, insert: bool) {
+    let mut add = |r: Range<usize>| match changed.last_mut() {
+        Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+        _ => changed.push(r),
+    };
+    if insert {
+        add(at.saturating_sub(SEAM)..end + SEAM);
+    } else {
+        add(at.saturating_sub(SEAM)..at + SEAM);
+        add(end.saturating_sub(SEAM)..end + SEAM);
+    }
+}
+
+/// The ranges within `len`.
+fn clip(changed: &mut [Range<usize>], len: usize) -> &[Range<usize>] {
+    for r in changed.iter_mut() {
+        r.end = r.end.min(len);
+        r.start = r.start.min(r.end);
+    }
+    changed
+}
+
+/// [`apply_delta`], telling `piece` where each piece of the result went (`at`, `end`, and
+/// whether it was inserted rather than copied from the base).
+fn apply(
+    base: &[u8],
+    delta: &[u8],
+    mut piece: impl FnMut(usize, usize, bool),
+) -> std::io::Result<Vec<u8>> {
     let mut at = 0;
     if delta_size(delta, &mut at)? != base.len() as u64 {
         return Err(bad("delta base size mismatch"));
@@ -514,11 +562,13 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> std::io::Result<Vec<u8>> {
                             .ok_or_else(|| bad("bad delta copy"))?,
                 )
                 .ok_or_else(|| bad("delta copies past its base"))?;
+            piece(out.len(), out.len() + src.len(), false);
             out.extend_from_slice(src);
         } else if op != 0 {
             let src = delta
                 .get(at..at + op as usize)
                 .ok_or_else(|| bad("truncated delta"))?;
+            piece(out.len(), out.len() + src.len(), true);
             out.extend_from_slice(src);
             at += op as usize;
         } else {
@@ -554,7 +604,7 @@ fn read_pack(
     limit: u64,
     workers: usize,
     claim: &(dyn Fn(&[u8]) -> bool + Sync),
-    each: &(dyn Fn(&[u8], Got<'_>) + Sync),
+    each: &Each<'_>,
 ) -> std::io::Result<()> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -566,44 +616,45 @@ fn read_pack(
         // SMALL_VERSION: one worker at a time holds large ones ([`worst_case`]).
         let mut guard = None;
         let entries = &layout.entries;
-        let deliver = |i: u32, got: Got<'_>| {
+        // The caller's verdict on a version (true: nothing in it needs the detectors), or
+        // false when it was not handed over.
+        let deliver = |i: u32, got: Got<'_>, changed: Option<&[Range<usize>]>| -> bool {
             let e = &entries[i as usize];
             let at = e.oid as usize * layout.hash;
             let oid = &layout.oids[at..at + layout.hash];
             if !e.wanted {
-                return;
+                return false;
             }
             match got {
                 // Content that is not its ID's is never handed over: git reads that blob.
                 Got::Content(bytes) if !is_blob(layout.hash, oid, bytes) => {
                     mismatched.fetch_add(1, Ordering::Relaxed);
-                    return;
+                    return false;
                 }
                 // A size is this pack's word, which no ID checks (an index can point a
                 // wanted ID at an entry declaring 2^40 bytes to have it skipped): git sizes
                 // that blob (`cat-file --batch-check`) and skips it if it really is too large.
-                Got::TooLarge(_) => return,
+                Got::TooLarge(_) => return false,
                 Got::Content(_) => {}
             }
-            if claim(oid) {
-                each(oid, got);
-            }
+            claim(oid) && each(oid, got, changed)
         };
+        let mut changed: Vec<Range<usize>> = Vec::new();
         let root_entry = &entries[root as usize];
         if root_entry.size > limit {
             // Not inflated; its deltas are left to git.
-            deliver(root, Got::TooLarge(root_entry.size));
+            deliver(root, Got::TooLarge(root_entry.size), None);
             return Ok(());
         }
         take_large(large, root_entry.size, &mut guard);
         let content = worker.inflate(root_entry)?;
-        deliver(root, Got::Content(&content));
-        // Depth first: (entry, its content, next child slot).
-        let mut stack: Vec<(u32, Vec<u8>, u32)> =
-            vec![(root, content, layout.first[root as usize])];
+        let clean = deliver(root, Got::Content(&content), None);
+        // Depth first: (entry, its content, next child slot, the caller's verdict on it).
+        let mut stack: Vec<(u32, Vec<u8>, u32, bool)> =
+            vec![(root, content, layout.first[root as usize], clean)];
         let mut held = stack[0].1.len();
         while let Some(top) = stack.last_mut() {
-            let (parent, ref base, ref mut slot) = *top;
+            let (parent, ref base, ref mut slot, base_clean) = *top;
             if *slot == layout.first[parent as usize + 1] {
                 held -= base.len();
                 stack.pop();
@@ -624,13 +675,23 @@ fn read_pack(
             let delta = worker.inflate(e)?;
             let result = delta_result_size(&delta)?;
             if result > limit {
-                deliver(child, Got::TooLarge(result));
+                deliver(child, Got::TooLarge(result), None);
                 continue;
             }
             take_large(large, result, &mut guard);
-            let content = apply_delta(base, &delta)?;
+            // Of a version the caller found clean, only what the delta changed can matter:
+            // the places it inserts and where its pieces meet.
+            changed.clear();
+            let content = if base_clean {
+                apply(base, &delta, |at, end, insert| {
+                    mark_change(&mut changed, at, end, insert)
+                })?
+            } else {
+                apply_delta(base, &delta)?
+            };
             drop(delta);
-            deliver(child, Got::Content(&content));
+            let changed = base_clean.then(|| clip(&mut changed, content.len()));
+            let clean = deliver(child, Got::Content(&content), changed);
             let has_children = layout.first[child as usize] < layout.first[child as usize + 1];
             let cap = if guard.is_some() {
                 held_cap.max(LARGE_HELD)
@@ -639,7 +700,7 @@ fn read_pack(
             };
             if has_children && held + content.len() <= cap {
                 held += content.len();
-                stack.push((child, content, layout.first[child as usize]));
+                stack.push((child, content, layout.first[child as usize], clean));
             }
         }
         Ok(())
@@ -698,7 +759,7 @@ pub fn read(
     claim: &(dyn Fn(&[u8]) -> bool + Sync),
     limit: u64,
     workers: usize,
-    each: &(dyn Fn(&[u8], Got<'_>) + Sync),
+    each: &Each<'_>,
 ) -> Vec<(PathBuf, std::io::Error)> {
     let mut failures = Vec::new();
     for pack in packs(objects) {
@@ -947,6 +1008,126 @@ mod tests {
         assert_eq!(
             worst_case(workers_for(4096), default),
             worst_case(8, default)
+        );
+    }
+
+    /// Gating only what a delta changed never misses what gating the whole version finds:
+    /// random clean bases, random deltas of copies (from anywhere in the base, so pieces
+    /// meet in new places) and inserts (pieces of token prefixes, `basic`, credential words,
+    /// runs of letters), the changed ranges checked against the whole version.
+    #[test]
+    fn gating_what_a_delta_changed_finds_what_the_whole_version_holds() {
+        use super::super::{may_hold_secret, may_hold_secret_where};
+        let mut x: u64 = 5;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        let clean: &[&[u8]] = &[
+            b"let ",
+            b"x",
+            b" = ",
+            b"42;\n",
+            b"value",
+            b"ab",
+            b"AT",
+            b"AT",
+            b"bas",
+            b"ic",
+            b"cred",
+            b"ential",
+            b"Au",
+            b"th",
+            b"ATA",
+            b"TT3",
+            b"0123456789",
+            b"abcdefghijkl",
+            b"\n",
+            b" ",
+        ];
+        let inserts: &[&[u8]] = &[
+            b"ATATT3",
+            b"T3",
+            b"basic",
+            b"c ",
+            b"uth",
+            b"login",
+            b"abcdefghijklm",
+            b"x",
+            b"\n",
+            b" ",
+            b"=",
+            b"0123456789AB",
+        ];
+        let (mut dirty, mut narrowed) = (0, 0);
+        let mut both = 0;
+        for _ in 0..5000 {
+            let mut base = Vec::new();
+            while base.len() < 300 + next() % 800 {
+                base.extend_from_slice(clean[next() % clean.len()]);
+            }
+            if may_hold_secret(&base) {
+                continue;
+            }
+            // A delta: copies and inserts, then its header.
+            let mut ops = Vec::new();
+            let mut size = 0u64;
+            for _ in 0..1 + next() % 6 {
+                if next() % 3 == 0 {
+                    let piece = inserts[next() % inserts.len()];
+                    ops.push(piece.len() as u8);
+                    ops.extend_from_slice(piece);
+                    size += piece.len() as u64;
+                } else {
+                    let off = next() % base.len();
+                    let len = 1 + next() % (base.len() - off);
+                    ops.push(0x80 | 0x0f | 0x30);
+                    ops.extend_from_slice(&(off as u32).to_le_bytes());
+                    ops.extend_from_slice(&(len as u16).to_le_bytes());
+                    size += len as u64;
+                }
+            }
+            let mut delta = Vec::new();
+            for mut v in [base.len() as u64, size] {
+                loop {
+                    let c = (v & 0x7f) as u8;
+                    v >>= 7;
+                    if v == 0 {
+                        delta.push(c);
+                        break;
+                    }
+                    delta.push(c | 0x80);
+                }
+            }
+            delta.extend_from_slice(&ops);
+            let mut changed = Vec::new();
+            let child = apply(&base, &delta, |at, end, insert| {
+                mark_change(&mut changed, at, end, insert)
+            })
+            .unwrap();
+            assert_eq!(child, apply_delta(&base, &delta).unwrap());
+            let ranges = clip(&mut changed, child.len());
+            assert!(ranges.windows(2).all(|w| w[0].end < w[1].start));
+            let whole = may_hold_secret(&child);
+            dirty += usize::from(whole);
+            if ranges.iter().map(|r| r.len()).sum::<usize>() < child.len() / 2 {
+                narrowed += 1;
+                both += usize::from(whole);
+            }
+            if whole {
+                assert!(
+                    may_hold_secret_where(&child, Some(ranges)),
+                    "{:?} from {:?}",
+                    String::from_utf8_lossy(&child),
+                    String::from_utf8_lossy(&base)
+                );
+            }
+        }
+        assert!(
+            dirty > 300 && narrowed > 300 && both > 100,
+            "{dirty} dirty, {narrowed} narrowed, {both} both"
         );
     }
 

@@ -192,13 +192,14 @@ fn run(pack: &[u8], idx: &[u8], wanted: &[Oid], limit: u64) -> Outcome {
         &|oid| claimed.lock().unwrap().insert(oid.to_vec()),
         limit,
         2,
-        &|oid, g| {
+        &|oid, g, _| {
             let v = match g {
                 Got::Content(b) => Ok(b.to_vec()),
                 Got::TooLarge(n) => Err(n),
             };
             let old = got.lock().unwrap().insert(Oid::try_from(oid).unwrap(), v);
             assert!(old.is_none(), "a blob handed over twice");
+            false
         },
     );
     let failures: Vec<String> = failures.iter().map(|(_, e)| e.to_string()).collect();
@@ -537,7 +538,7 @@ fn a_special_file_named_pack_is_skipped() {
                 &|_| true,
                 1 << 20,
                 1,
-                &|_, _| panic!("nothing can be read"),
+                &|_, _, _| panic!("nothing can be read"),
             );
             let _ = tx.send(failures.len());
         });
