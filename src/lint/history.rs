@@ -672,8 +672,14 @@ impl TreeWalk<'_> {
     /// Walk the folder `tree` at `self.path`, against `old` (the parent's folder there), unless
     /// it was walked there before.
     fn folder(&mut self, tree: &Oid, old: Option<Oid>) -> anyhow::Result<()> {
-        let next = self.folders.len() as u32;
-        let folder = *self.folders.entry(self.path.clone()).or_insert(next);
+        let folder = match self.folders.get(&self.path) {
+            Some(&f) => f,
+            None => {
+                let f = self.folders.len() as u32;
+                self.folders.insert(self.path.clone(), f);
+                f
+            }
+        };
         if !self.seen.insert((*tree, folder)) {
             return Ok(());
         }
@@ -1255,10 +1261,35 @@ fn scan(
         st.scanned.push((oid, report.suppressed));
         st.findings.extend(keyed);
     };
+    // Blobs kept aside until the listing was ready are linted by whichever thread comes by
+    // next, on every core, rather than all at the end on one.
+    let pending = std::sync::atomic::AtomicBool::new(false);
+    let drain = |table: &Table| {
+        loop {
+            let next = {
+                let mut st = lock();
+                let next = st.deferred.pop();
+                if let Some((_, bytes)) = &next {
+                    st.deferred_bytes -= bytes.len();
+                }
+                next
+            };
+            match next {
+                Some((oid, bytes)) => lint(table, oid, &bytes),
+                None => return,
+            }
+        }
+    };
     // Returns true when the blob needs no detectors (the gate found nothing): a version
     // made from it by a delta is then gated only where the delta changed it.
     let visit = |oid: Oid, bytes: &[u8], changed: Option<&[std::ops::Range<usize>]>| -> bool {
         crate::output::progress::tick();
+        if pending.load(std::sync::atomic::Ordering::Relaxed)
+            && let Some(Ok(table)) = ready.now()
+        {
+            pending.store(false, std::sync::atomic::Ordering::Relaxed);
+            drain(table);
+        }
         if walk::is_binary(bytes) {
             lock().skipped.push((oid, SkipReason::Binary.to_string()));
             return false;
@@ -1274,6 +1305,7 @@ fn scan(
                 if st.deferred_bytes + bytes.len() <= DEFER_BYTES {
                     st.deferred_bytes += bytes.len();
                     st.deferred.push((oid, bytes.to_vec()));
+                    pending.store(true, std::sync::atomic::Ordering::Relaxed);
                     return false;
                 }
                 drop(st);
@@ -1326,10 +1358,12 @@ fn scan(
     let Ok(table) = ready.wait() else {
         return Ok(Scanned::default());
     };
-    let deferred = std::mem::take(&mut lock().deferred);
-    for (oid, bytes) in deferred {
-        lint(table, oid, &bytes);
-    }
+    std::thread::scope(|s| {
+        for _ in 1..workers() {
+            s.spawn(|| drain(table));
+        }
+        drain(table);
+    });
     let rest: Vec<Oid> = {
         let done = done_lock();
         table
