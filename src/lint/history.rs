@@ -562,14 +562,19 @@ const MAX_TREE_DEPTH: usize = 2048;
 /// with its first parent only: what it differs in from the first parent but not from
 /// another was recorded when that other parent was walked. `--history-range` stays with
 /// [`list`]: a range's commits are compared with parents the range does not walk.
-fn list_in_process(repo: &Repo, exclude: &dyn Fn(&str) -> bool) -> anyhow::Result<Table> {
+fn list_in_process(
+    repo: &Repo,
+    laid: Option<&pack::Laid>,
+    exclude: &dyn Fn(&str) -> bool,
+) -> anyhow::Result<Table> {
     let objects = repo
         .objects
         .as_deref()
         .ok_or_else(|| anyhow::anyhow!("no object folder"))?;
+    let laid = laid.ok_or_else(|| anyhow::anyhow!("no object folder"))?;
     let hash = repo.hex_len / 2;
     let mut walk = TreeWalk {
-        trees: pack::Trees::open(objects, hash)?,
+        trees: pack::Trees::new(objects, hash, laid)?,
         hash,
         table: Table::default(),
         seen: HashSet::new(),
@@ -645,7 +650,7 @@ fn list_in_process(repo: &Repo, exclude: &dyn Fn(&str) -> bool) -> anyhow::Resul
 
 /// The state of [`list_in_process`].
 struct TreeWalk<'a> {
-    trees: pack::Trees,
+    trees: pack::Trees<'a>,
     hash: usize,
     table: Table,
     /// Folders walked: (tree ID, folder path's number in `folders`).
@@ -1238,7 +1243,7 @@ fn scan(
     repo: &Repo,
     linter: &Linter,
     ready: &Ready,
-    range: bool,
+    laid: Option<&pack::Laid>,
     limit: u64,
 ) -> anyhow::Result<Scanned> {
     let state = std::sync::Mutex::new(Scanned::default());
@@ -1320,24 +1325,8 @@ fn scan(
     let done: std::sync::Mutex<HashSet<Oid>> = std::sync::Mutex::new(HashSet::new());
     let done_lock = || done.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(dir) = &repo.objects {
-        let listed = if range { ready.wait().ok() } else { None };
-        if range && listed.is_none() {
-            // The listing failed: the run reports why.
-            return Ok(Scanned::default());
-        }
-        let wanted = |raw: &[u8]| {
-            let oid = oid_from(raw);
-            listed.is_none_or(|t| t.blob_ids.contains_key(&oid)) && !done_lock().contains(&oid)
-        };
-        // A pack the reader refuses is read through git below: same result, git's speed.
-        let refused = pack::read(
-            dir,
-            repo.hex_len / 2,
-            &wanted,
-            &|raw| done_lock().insert(oid_from(raw)),
-            limit,
-            workers(),
-            &|raw, got, changed| match got {
+        let each = |raw: &[u8], got: pack::Got<'_>, changed: Option<&[std::ops::Range<usize>]>| {
+            match got {
                 pack::Got::Content(bytes) => visit(oid_from(raw), bytes, changed),
                 pack::Got::TooLarge(size) => {
                     lock()
@@ -1345,8 +1334,34 @@ fn scan(
                         .push((oid_from(raw), SkipReason::TooLarge(size).to_string()));
                     false
                 }
-            },
-        );
+            }
+        };
+        let claim = |raw: &[u8]| done_lock().insert(oid_from(raw));
+        // A pack the reader refuses is read through git below: same result, git's speed.
+        let refused = match laid {
+            // The whole history: every blob of the packs, laid out already.
+            Some(laid) => pack::read_laid(laid, &claim, limit, workers(), &each),
+            // A range: only the blobs the listing found, so this waits for it.
+            None => {
+                let Ok(listed) = ready.wait() else {
+                    // The listing failed: the run reports why.
+                    return Ok(Scanned::default());
+                };
+                let wanted = |raw: &[u8]| {
+                    let oid = oid_from(raw);
+                    listed.blob_ids.contains_key(&oid) && !done_lock().contains(&oid)
+                };
+                pack::read(
+                    dir,
+                    repo.hex_len / 2,
+                    &wanted,
+                    &claim,
+                    limit,
+                    workers(),
+                    &each,
+                )
+            }
+        };
         lock().pack_notes = refused
             .into_iter()
             .map(|(pack, e)| {
@@ -1444,6 +1459,11 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             walk::is_excluded(&exclude_root.join(path), set, &opts.walk.exclude_root)
         })
     };
+    // A whole-history scan lays the packs out once, for the tree walk and the blob reader.
+    let laid = match (&repo.objects, &revs) {
+        (Some(dir), None) => Some(pack::lay_out(dir, repo.hex_len / 2)),
+        _ => None,
+    };
     let ready = Ready::new();
     let scanned = std::thread::scope(|s| {
         s.spawn(|| {
@@ -1455,7 +1475,7 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
                 }
                 // In-process, and whatever it cannot do (an alternate object store, a
                 // pack it cannot lay out, anything unusual) through git, from the start.
-                match list_in_process(&repo, &exclude) {
+                match list_in_process(&repo, laid.as_ref(), &exclude) {
                     Ok(mut table) => {
                         table.listing = "trees walked in-process".to_string();
                         Ok(table)
@@ -1470,13 +1490,7 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             .unwrap_or_else(|_| Err(anyhow::anyhow!("--history: the listing thread panicked")));
             ready.set(table);
         });
-        scan(
-            &repo,
-            linter,
-            &ready,
-            revs.is_some(),
-            opts.walk.max_filesize,
-        )
+        scan(&repo, linter, &ready, laid.as_ref(), opts.walk.max_filesize)
     });
     let table = ready.take()?;
     let scanned = scanned?;
@@ -1888,7 +1902,8 @@ mod tests {
         let compare = |what: &str| {
             let repo = Repo::open(d, true).unwrap();
             let by_git = plain(&list(&repo, None, &exclude).unwrap());
-            let walked = plain(&list_in_process(&repo, &exclude).unwrap());
+            let laid = pack::lay_out(repo.objects.as_ref().unwrap(), 20);
+            let walked = plain(&list_in_process(&repo, Some(&laid), &exclude).unwrap());
             assert!(by_git.0.len() >= 15 && by_git.1.len() >= 10, "{what}");
             assert_eq!(by_git, walked, "{what}");
         };
@@ -1913,7 +1928,8 @@ mod tests {
         git(&origin, &["commit", "-q", "-m", "c"]);
         git(tmp.path(), &["clone", "-q", "--shared", "origin", "clone"]);
         let repo = Repo::open(&tmp.path().join("clone"), true).unwrap();
-        assert!(list_in_process(&repo, &|_| false).is_err());
+        let laid = pack::lay_out(repo.objects.as_ref().unwrap(), 20);
+        assert!(list_in_process(&repo, Some(&laid), &|_| false).is_err());
         assert_eq!(list(&repo, None, &|_| false).unwrap().blobs.len(), 1);
     }
 

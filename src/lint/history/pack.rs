@@ -135,12 +135,10 @@ struct Entry {
     oid: u32,
     /// The caller wants it (asked once, while the pack is laid out).
     wanted: bool,
-    /// This entry or one of its deltas is wanted.
-    needed: bool,
 }
 
 /// A pack with its entries linked: `children[first[i]..first[i + 1]]` are the deltas of `i`.
-struct Layout {
+pub struct Layout {
     path: PathBuf,
     /// The index's object IDs, `hash` bytes each.
     oids: Vec<u8>,
@@ -299,7 +297,6 @@ fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::
             base,
             oid: at,
             wanted: wanted(oid(at as usize)),
-            needed: false,
         });
     }
     if !ref_bases.is_empty() {
@@ -341,10 +338,11 @@ fn layout(pack: &Path, hash: usize, wanted: &dyn Fn(&[u8]) -> bool) -> std::io::
     })
 }
 
-/// Mark every entry on the way from a wanted object to its chain's root; return the roots
-/// that are whole blobs.
-fn mark_needed(layout: &mut Layout) -> Vec<u32> {
+/// Mark every entry on the way from a wanted object to its chain's root (the entries
+/// needed); return them, with the roots that are whole blobs.
+fn mark_needed(layout: &Layout) -> (Vec<bool>, Vec<u32>) {
     let n = layout.entries.len();
+    let mut needed = vec![false; n];
     let mut roots = Vec::new();
     for i in 0..n {
         if !layout.entries[i].wanted {
@@ -352,8 +350,8 @@ fn mark_needed(layout: &mut Layout) -> Vec<u32> {
         }
         let mut at = i as u32;
         let mut steps = 0;
-        while at != NONE && !layout.entries[at as usize].needed && steps <= n {
-            layout.entries[at as usize].needed = true;
+        while at != NONE && !needed[at as usize] && steps <= n {
+            needed[at as usize] = true;
             let e = &layout.entries[at as usize];
             if e.base == NONE && e.kind == OBJ_BLOB {
                 roots.push(at);
@@ -363,7 +361,7 @@ fn mark_needed(layout: &mut Layout) -> Vec<u32> {
         }
     }
     roots.sort_unstable();
-    roots
+    (needed, roots)
 }
 
 /// A worker's reusable state.
@@ -600,12 +598,14 @@ fn take_large<'a>(
 /// caller's to read another way.
 fn read_pack(
     layout: &Layout,
-    roots: &[u32],
     limit: u64,
     workers: usize,
     claim: &(dyn Fn(&[u8]) -> bool + Sync),
     each: &Each<'_>,
 ) -> std::io::Result<()> {
+    let (needed, roots) = mark_needed(layout);
+    let roots = &roots[..];
+    let needed = &needed[..];
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let mismatched = AtomicUsize::new(0);
@@ -663,7 +663,7 @@ fn read_pack(
             let child = layout.children[*slot as usize];
             *slot += 1;
             let e = &entries[child as usize];
-            if !e.needed || failed.load(Ordering::Relaxed) {
+            if !needed[child as usize] || failed.load(Ordering::Relaxed) {
                 continue;
             }
             // git's deltas are about the size of what they insert, at most the result: a
@@ -763,12 +763,47 @@ pub fn read(
 ) -> Vec<(PathBuf, std::io::Error)> {
     let mut failures = Vec::new();
     for pack in packs(objects) {
-        let result = layout(&pack, hash, wanted).and_then(|mut layout| {
-            let roots = mark_needed(&mut layout);
-            read_pack(&layout, &roots, limit, workers, claim, each)
-        });
+        let result = layout(&pack, hash, wanted)
+            .and_then(|layout| read_pack(&layout, limit, workers, claim, each));
         if let Err(e) = result {
             failures.push((pack, e));
+        }
+    }
+    failures
+}
+
+/// Every pack of `objects` laid out (or why not), every blob wanted: for a whole-history scan,
+/// shared by [`read_laid`] and the tree reader ([`Trees::new`]) so each pack's headers are
+/// read once.
+pub type Laid = Vec<(PathBuf, std::io::Result<Layout>)>;
+
+pub fn lay_out(objects: &Path, hash: usize) -> Laid {
+    packs(objects)
+        .into_iter()
+        .map(|pack| {
+            let layout = layout(&pack, hash, &|_| true);
+            (pack, layout)
+        })
+        .collect()
+}
+
+/// [`read`] over packs already laid out (a blob in two packs is read twice and handed over
+/// once, as `claim` says).
+pub fn read_laid(
+    laid: &Laid,
+    claim: &(dyn Fn(&[u8]) -> bool + Sync),
+    limit: u64,
+    workers: usize,
+    each: &Each<'_>,
+) -> Vec<(PathBuf, std::io::Error)> {
+    let mut failures = Vec::new();
+    for (pack, layout) in laid {
+        let result = match layout {
+            Ok(layout) => read_pack(layout, limit, workers, claim, each),
+            Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+        };
+        if let Err(e) = result {
+            failures.push((pack.clone(), e));
         }
     }
     failures
@@ -800,10 +835,10 @@ type Resolved = (u8, std::rc::Rc<[u8]>);
 /// A tree's content is not hashed to check its ID (git does not either when it reads a
 /// pack): a lying pack can misplace where a blob was seen, never what a blob holds (blobs are
 /// checked, [`is_blob`]), and the caller bounds the walk (depth, loops).
-pub struct Trees {
+pub struct Trees<'a> {
     objects: PathBuf,
     hash: usize,
-    packs: Vec<Layout>,
+    packs: Vec<&'a Layout>,
     /// Per pack, index order to entry (offset order).
     position: Vec<Vec<u32>>,
     workers: Vec<Worker>,
@@ -813,9 +848,9 @@ pub struct Trees {
     cached: usize,
 }
 
-impl Trees {
-    /// Lay out every pack of `objects` (an error if one cannot be).
-    pub fn open(objects: &Path, hash: usize) -> std::io::Result<Trees> {
+impl<'a> Trees<'a> {
+    /// Over the packs of `objects` as [`lay_out`] laid them out (an error if one could not be).
+    pub fn new(objects: &Path, hash: usize, laid: &'a Laid) -> std::io::Result<Trees<'a>> {
         let mut trees = Trees {
             objects: objects.to_path_buf(),
             hash,
@@ -826,15 +861,17 @@ impl Trees {
             order: std::collections::VecDeque::new(),
             cached: 0,
         };
-        for pack in packs(objects) {
-            let layout = layout(&pack, hash, &|_| false)
-                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", pack.display())))?;
+        for (pack, layout) in laid {
+            let layout = layout.as_ref().map_err(|e| {
+                let name = pack.file_name().unwrap_or_default().to_string_lossy();
+                std::io::Error::new(e.kind(), format!("{name}: {e}"))
+            })?;
             let mut position = vec![0u32; layout.entries.len()];
             for (k, e) in layout.entries.iter().enumerate() {
                 position[e.oid as usize] = k as u32;
             }
             trees.workers.push(Worker {
-                file: File::open(&pack)?,
+                file: File::open(pack)?,
                 inflater: flate2::Decompress::new(false),
                 compressed: Vec::new(),
             });

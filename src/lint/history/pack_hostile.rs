@@ -405,7 +405,6 @@ fn an_entry_far_from_the_next_costs_one_chunk() {
         base: NONE,
         oid: 0,
         wanted: true,
-        needed: true,
     };
     assert_eq!(worker.inflate(&e).unwrap(), content);
     assert!(worker.compressed.len() <= READ_CHUNK);
@@ -580,8 +579,9 @@ fn walk_trees(pack: &[u8], idx: &[u8], top: Oid) -> anyhow::Result<Vec<String>> 
     std::fs::write(dir.path().join("pack/pack-x.pack"), pack).unwrap();
     std::fs::write(dir.path().join("pack/pack-x.idx"), idx).unwrap();
     let exclude = |_: &str| false;
+    let laid = lay_out(dir.path(), 20);
     let mut walk = crate::lint::history::TreeWalk {
-        trees: Trees::open(dir.path(), 20)?,
+        trees: Trees::new(dir.path(), 20, &laid)?,
         hash: 20,
         table: Default::default(),
         seen: Default::default(),
