@@ -1465,6 +1465,7 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
         _ => None,
     };
     let ready = Ready::new();
+    let head = std::sync::OnceLock::new();
     let scanned = std::thread::scope(|s| {
         s.spawn(|| {
             let table = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -1489,6 +1490,12 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
             }))
             .unwrap_or_else(|_| Err(anyhow::anyhow!("--history: the listing thread panicked")));
             ready.set(table);
+            // HEAD's blobs, for `in_head`, while the blobs are still being read (this
+            // thread is idle otherwise): they are only needed if there are findings, but
+            // waiting for those put a `git ls-tree` at the end of every run that had any.
+            if ready.now().is_some_and(|t| t.is_ok()) {
+                let _ = head.set(head_blobs(&repo));
+            }
         });
         scan(&repo, linter, &ready, laid.as_ref(), opts.walk.max_filesize)
     });
@@ -1559,7 +1566,10 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     let head = if groups.is_empty() {
         HashSet::new()
     } else {
-        head_blobs(&repo)?
+        match head.into_inner() {
+            Some(head) => head?,
+            None => head_blobs(&repo)?,
+        }
     };
     let mut paths_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for &(blob, path) in &table.extra {
