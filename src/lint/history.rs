@@ -487,44 +487,39 @@ struct TreeEntry<'a> {
     oid: &'a [u8],
 }
 
-/// The entries of a tree object, in its order; an error on a malformed one.
-fn tree_entries(tree: &[u8], hash: usize) -> impl Iterator<Item = anyhow::Result<TreeEntry<'_>>> {
-    let mut rest = tree;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let entry = (|| {
-            let space = memchr::memchr(b' ', rest).filter(|&i| i > 0 && i <= 7)?;
-            let mut mode = 0u32;
-            for &c in &rest[..space] {
-                if !(b'0'..=b'7').contains(&c) {
-                    return None;
-                }
-                mode = mode * 8 + u32::from(c - b'0');
-            }
-            let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
-            let name = &rest[space + 1..nul];
-            let oid = rest.get(nul + 1..nul + 1 + hash)?;
-            if name.is_empty() {
+/// The first entry of `rest` (what is left of a tree object) and what follows it; an error on
+/// a malformed one.
+fn tree_entry(rest: &[u8], hash: usize) -> anyhow::Result<(TreeEntry<'_>, &[u8])> {
+    let entry = (|| {
+        let space = memchr::memchr(b' ', rest).filter(|&i| i > 0 && i <= 7)?;
+        let mut mode = 0u32;
+        for &c in &rest[..space] {
+            if !(b'0'..=b'7').contains(&c) {
                 return None;
             }
-            let kind = match mode & 0o170000 {
-                0o100000 => EntryKind::File,
-                0o040000 => EntryKind::Tree,
-                _ => EntryKind::Other,
-            };
-            rest = &rest[nul + 1 + hash..];
-            Some(TreeEntry { kind, name, oid })
-        })();
-        match entry {
-            Some(e) => Some(Ok(e)),
-            None => {
-                rest = &[];
-                Some(Err(anyhow::anyhow!("malformed tree entry")))
-            }
+            mode = mode * 8 + u32::from(c - b'0');
         }
-    })
+        let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
+        let name = &rest[space + 1..nul];
+        let oid = rest.get(nul + 1..nul + 1 + hash)?;
+        if name.is_empty() {
+            return None;
+        }
+        let kind = match mode & 0o170000 {
+            0o100000 => EntryKind::File,
+            0o040000 => EntryKind::Tree,
+            _ => EntryKind::Other,
+        };
+        Some((TreeEntry { kind, name, oid }, &rest[nul + 1 + hash..]))
+    })();
+    entry.ok_or_else(|| anyhow::anyhow!("malformed tree entry"))
+}
+
+/// The length of the first entry of `rest` if `other` starts with the very same bytes (same
+/// mode, name and ID): an entry the parent's tree has unchanged, found without parsing it.
+fn same_entry(rest: &[u8], other: &[u8], hash: usize) -> Option<usize> {
+    let len = memchr::memchr(0, rest)? + 1 + hash;
+    (rest.len() >= len && other.len() >= len && rest[..len] == other[..len]).then_some(len)
 }
 
 /// Git's order of tree entries: by name, a folder's name compared as if it ended in `/`.
@@ -702,30 +697,31 @@ impl TreeWalk<'_> {
             anyhow::bail!("trees too large along one path");
         }
         self.holding += size;
-        let mut olds = old.as_deref().map(|t| tree_entries(t, h).peekable());
+        let mut olds: &[u8] = old.as_deref().unwrap_or(&[]);
+        let mut news: &[u8] = &new;
         self.ancestors.push(*tree);
         let depth = self.path.len();
-        for entry in tree_entries(&new, h) {
-            let entry = entry?;
+        while !news.is_empty() {
+            // Most entries are the parent's, byte for byte, at the same place.
+            if let Some(len) = same_entry(news, olds, h) {
+                news = &news[len..];
+                olds = &olds[len..];
+                continue;
+            }
+            let (entry, after) = tree_entry(news, h)?;
+            news = after;
             // The parent's entry of the same name and kind (folder or not), if any.
             let mut same = None;
-            if let Some(olds) = olds.as_mut() {
-                while let Some(o) = olds.peek() {
-                    let o = match o {
-                        Ok(o) => o,
-                        Err(_) => anyhow::bail!("malformed tree entry"),
-                    };
-                    match tree_order(o, &entry) {
-                        std::cmp::Ordering::Less => {
-                            olds.next();
-                        }
-                        std::cmp::Ordering::Equal => {
-                            let o = olds.next().expect("peeked")?;
-                            same = Some((o.kind, oid_from(o.oid)));
-                            break;
-                        }
-                        std::cmp::Ordering::Greater => break,
+            while !olds.is_empty() {
+                let (o, after) = tree_entry(olds, h)?;
+                match tree_order(&o, &entry) {
+                    std::cmp::Ordering::Less => olds = after,
+                    std::cmp::Ordering::Equal => {
+                        same = Some((o.kind, oid_from(o.oid)));
+                        olds = after;
+                        break;
                     }
+                    std::cmp::Ordering::Greater => break,
                 }
             }
             let oid = oid_from(entry.oid);
