@@ -22,6 +22,8 @@ unit = {
     "basicvar": lambda i: f'-H "Authorization: Basic ${{C{i}}}" jira',
     "legacy": lambda i: f'JIRA_TOKEN="{legacy(i)}"',
     "scope": lambda i: "scope=manage:jira-user",
+    "assigned": lambda i: f'v{i} = "https://acme.atlassian.net"' + (' # x = B + "/rest/api/3/myself"' if i == 0 else ""),
+    "argcall": lambda i: f'x = JiraClient("https://acme.atlassian.net", "a@b.com", token{i})',
 }
 out, n, i = [], 0, 0
 if name == "inventory":

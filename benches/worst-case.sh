@@ -22,6 +22,10 @@
 #   basicvar `-H "Authorization: Basic ${CN}" ` (Basic values through variables, at most 16 looked up)
 #   legacy   `JIRA_TOKEN="<24 random characters>"`, a different token each (AT102 legacy tokens)
 #   scope    `scope=manage:jira-user` (AT405)
+#   assigned `vN = "https://acme.atlassian.net"` with a REST path in the file (AT201: how each
+#            variable is joined is looked up once, at most 16 names)
+#   argcall  `JiraClient("https://acme.atlassian.net", "a@b.com", tokenN)` (AT201: a client call's
+#            arguments, at most 400 bytes each way)
 #   inventory  a workflow whose `run:` block names N scripts and modules (inventory; at half
 #              the sizes, 2 and 4 MiB: inventory skips files over 8 MiB)
 #
@@ -33,7 +37,7 @@ export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
-ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar legacy scope inventory"}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar legacy scope assigned argcall inventory"}
 BUILD=${BUILD:-1}
 TIMEOUT=${TIMEOUT:-120}
 OUT=$ROOT/target/bench/worst-case

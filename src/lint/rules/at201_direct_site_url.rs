@@ -346,6 +346,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut oauth_app: Option<bool> = None;
     let mut fenced = None;
     let mut joined: Vec<(String, bool)> = Vec::new();
+    let mut outside: Vec<(String, bool)> = Vec::new();
     let words = std::cell::OnceCell::new();
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
@@ -447,7 +448,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .captures(before)
             .and_then(|c| c.name("name"))
             .map(|n| n.as_str())
-            && joined_only_outside_api(cx, name)
+            && joined_only_outside_api(cx, name, &mut outside)
         {
             // `SITE = "https://acme.atlassian.net"` joined only with `/_edge/tenant_info` or
             // `/browse/...`: how the cloud ID is found, or links for people.
@@ -585,7 +586,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // The host made into a base URL that an API client is given: `baseURL:
         // `https://${host}``, `BASE="https://$SITE"` (then `$BASE/rest/...`), `JIRA(server=
         // f"https://{JIRA_HOST}")`. The same judgement as for a literal site URL.
-        if let Some(base_use) = built_base_use(cx, var, &mut uses_rest, &mut has_credential) {
+        if let Some(base_use) =
+            built_base_use(cx, var, &mut uses_rest, &mut has_credential, &mut outside)
+        {
             let site = site.as_str();
             out.push(
                 Hit::new(
@@ -816,7 +819,22 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
 /// Is `name`, a variable holding the site URL, joined only with paths outside the REST API
 /// (`f"{SITE}/_edge/tenant_info"`, `SITE + "/browse/" + key`)? False when it is never joined
 /// or is joined with a REST path.
-fn joined_only_outside_api(cx: &Cx<'_>, name: &str) -> bool {
+/// [`joined_only_outside_api_uncached`], each name looked up once per file and at most 16
+/// names: a file assigning the site to thousands of variables would otherwise be rescanned for
+/// each (issue 12, class 5).
+fn joined_only_outside_api(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> bool {
+    if let Some((_, found)) = seen.iter().find(|(n, _)| n == name) {
+        return *found;
+    }
+    if seen.len() >= 16 {
+        return false;
+    }
+    let found = joined_only_outside_api_uncached(cx, name);
+    seen.push((name.to_string(), found));
+    found
+}
+
+fn joined_only_outside_api_uncached(cx: &Cx<'_>, name: &str) -> bool {
     let n = regex::escape(name);
     let Some(re) = crate::lint::built_pattern(format!(
         r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`](?P<a>/?[\w./\-]*)|\{{\s*{n}\s*\}}(?P<b>/?[\w./\-]*)|\$\{{?{n}\}}?(?P<c>/?[\w./\-]*)"#
@@ -923,6 +941,7 @@ fn built_base_use<'a>(
     var: &str,
     uses_rest: &mut Option<bool>,
     has_credential: &mut Option<bool>,
+    outside: &mut Vec<(String, bool)>,
 ) -> Option<&'a str> {
     let re = crate::lint::built_pattern(format!(
         r#"https?://(?:\$\{{|\$|\{{\{{?\s*){}\s*\}}?\}}?(?:["'`/]|$)"#,
@@ -946,7 +965,8 @@ fn built_base_use<'a>(
             client_call_with_credentials(cx, u.start(), u.end())
         };
         // `BASE="https://$SITE"` joined only with `/_edge/tenant_info`: the cloud ID lookup.
-        if used && !assigned_name(&before).is_some_and(|n| joined_only_outside_api(cx, n)) {
+        if used && !assigned_name(&before).is_some_and(|n| joined_only_outside_api(cx, n, outside))
+        {
             let end = (u.end() - line_start).min(line.len());
             return line
                 .get(u.start() - line_start..end)
