@@ -47,9 +47,11 @@ pub const LARGE_HELD: usize = 8 << 20;
 pub const MAX_WORKERS: usize = 8;
 /// What `--history` promises of its peak memory (with the default `--max-filesize`).
 pub const MEMORY_PROMISE: u64 = 128 << 20;
-/// Memory outside the pack workers: the program and the engine, the listing's tables, the
-/// tree reader ([`TREE_CACHE_BYTES`] and the trees of the folder being walked), the blobs
-/// kept aside for the listing, and git's output buffers.
+/// Memory outside the pack workers: the program and the engine, the tree reader
+/// ([`TREE_CACHE_BYTES`] and the trees of the folder being walked), the blobs kept aside for
+/// the listing, and git's output buffers. Not in it: what grows with the repository rather
+/// than with the cores, the listing's tables and the packs' layouts (some tens of bytes per
+/// object; a pack index over [`MAX_INDEX_BYTES`] is left to git).
 pub const RESERVE: u64 = 48 << 20;
 
 /// Pack workers for a machine with `cores` cores: one per core, at most [`MAX_WORKERS`], so
