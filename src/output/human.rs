@@ -119,8 +119,8 @@ fn write_finding_plain<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io::
         put(out, &[pad, b" |\n", line, b" | "])?;
         frame.write_to(out)?;
         put(out, &[b"\n", pad, b" | "])?;
-        write!(out, "{}", Run(' ', frame.lead()))?;
-        write!(out, "{}", Run('^', frame.width().max(1)))?;
+        repeat(out, SPACES.as_bytes(), frame.lead())?;
+        repeat(out, CARETS.as_bytes(), frame.width().max(1))?;
         put(out, &[b" ", f.name.as_bytes(), b"\n", pad, b" |\n"])?;
     }
     if let Some(fix) = &f.fix {
@@ -160,6 +160,17 @@ fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
 }
 
 const SPACES: &str = "                                                                ";
+const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+
+/// `n` bytes of the one-byte run `run` (spaces, carets), in slices of it.
+fn repeat<W: Write + ?Sized>(out: &mut W, run: &[u8], mut n: usize) -> std::io::Result<()> {
+    while n > 0 {
+        let k = n.min(run.len());
+        out.write_all(&run[..k])?;
+        n -= k;
+    }
+    Ok(())
+}
 
 /// `n` copies of an ASCII character, written from a static run in slices rather than one
 /// `write_char` per character as `{:^<n$}` padding does.
@@ -167,7 +178,6 @@ struct Run(char, usize);
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
         let run = match self.0 {
             ' ' => SPACES,
             '^' => CARETS,

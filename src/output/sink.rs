@@ -49,6 +49,55 @@ pub struct Sink {
     /// colour setting.
     cache: std::collections::HashMap<String, String>,
     cache_key: (usize, bool),
+    clean: CleanLines,
+}
+
+/// Lines [`crate::secret::output_needs_scrub`] passed, kept in a small direct-mapped table:
+/// reports repeat most of their lines (a rule's message and fix, JSON keys, frame gutters),
+/// and comparing a line with a kept copy (`memcmp`) costs a fraction of testing its bytes
+/// again. Only the test's answer for exactly these bytes is reused; held secrets are still
+/// looked for in every chunk.
+struct CleanLines {
+    slots: Vec<Vec<u8>>,
+}
+
+impl CleanLines {
+    const SLOTS: usize = 1024;
+    /// Shorter lines are tested anew (the table would not save anything), and longer ones
+    /// too (the table stays under 4 MiB).
+    const MIN: usize = 24;
+    const MAX: usize = 4096;
+
+    fn new() -> CleanLines {
+        // Allocated on first use: a sink per stderr note must stay cheap.
+        CleanLines { slots: Vec::new() }
+    }
+
+    /// [`crate::secret::output_needs_scrub`], remembered for lines that need nothing.
+    fn needs_scrub(&mut self, line: &str) -> bool {
+        let b = line.as_bytes();
+        if b.len() < Self::MIN || b.len() > Self::MAX {
+            return crate::secret::output_needs_scrub(line);
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![Vec::new(); Self::SLOTS];
+        }
+        let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
+        let h =
+            (word(0) ^ word(b.len() / 2 - 4).rotate_left(21) ^ word(b.len() - 8).rotate_left(42))
+                .wrapping_add(b.len() as u64)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.slots[(h >> 54) as usize % Self::SLOTS];
+        if slot.as_slice() == b {
+            return false;
+        }
+        let needs = crate::secret::output_needs_scrub(line);
+        if !needs {
+            slot.clear();
+            slot.extend_from_slice(b);
+        }
+        needs
+    }
 }
 
 /// Standard output, scrubbed.
@@ -134,6 +183,7 @@ impl Sink {
             pending: Vec::new(),
             cache: std::collections::HashMap::new(),
             cache_key: (usize::MAX, false),
+            clean: CleanLines::new(),
         }
     }
 
@@ -269,7 +319,7 @@ impl Sink {
             };
             let start = done_to;
             done_to += piece.len();
-            if !held && !crate::secret::output_needs_scrub(line) {
+            if !held && !self.clean.needs_scrub(line) {
                 if let Some(out) = &mut out {
                     out.push_str(piece);
                 }
