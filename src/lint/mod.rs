@@ -42,7 +42,8 @@ const CONTEXT_KEYWORDS: &[&str] = &["atlassian", "jira", "confluence", "atatt3",
 pub struct Hit {
     pub range: Range<usize>,
     pub message: String,
-    pub fix: Option<String>,
+    /// Borrowed when it is a fixed text (most fixes are: no copy per hit).
+    pub fix: Option<std::borrow::Cow<'static, str>>,
     /// A secret-free description of the match, stable under line moves; feeds the fingerprint.
     pub key: String,
     /// The severity in this context, when the rule's documentation says it depends on it
@@ -60,7 +61,7 @@ impl Hit {
             severity: None,
         }
     }
-    pub fn fix(mut self, fix: impl Into<String>) -> Hit {
+    pub fn fix(mut self, fix: impl Into<std::borrow::Cow<'static, str>>) -> Hit {
         self.fix = Some(fix.into());
         self
     }
@@ -445,19 +446,22 @@ impl Linter {
             let index = lines.get_or_init(|| LineIndex::new(text));
             hits.sort_by_key(|h| (h.range.start, h.range.end));
             hits.dedup_by(|a, b| a.range == b.range);
-            let mut seen: std::collections::HashMap<String, usize> =
-                std::collections::HashMap::new();
-            for hit in hits {
-                let occurrence = match seen.get_mut(&hit.key) {
-                    Some(n) => {
+            // Each hit's occurrence of its key in the file, counted with the keys borrowed
+            // from the hits (not a copy of each distinct key: a file of distinct tokens has
+            // one per hit).
+            let occurrences: Vec<usize> = {
+                let mut seen: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::new();
+                hits.iter()
+                    .map(|h| {
+                        let n = seen.entry(h.key.as_str()).or_insert(0);
                         *n += 1;
-                        *n
-                    }
-                    None => {
-                        seen.insert(hit.key.clone(), 0);
-                        0
-                    }
-                };
+                        *n - 1
+                    })
+                    .collect()
+            };
+            findings.reserve(hits.len());
+            for (hit, occurrence) in hits.into_iter().zip(occurrences) {
                 findings.push(
                     self.finding(rule.rule, display, text, index, hit, occurrence, &mut memo),
                 );

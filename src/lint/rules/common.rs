@@ -51,9 +51,10 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> &'a [Candidate<'a>] {
 
 fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    // Ranges already taken (several patterns find the same token): a set, not a scan of
-    // `out`, which made a file of many tokens quadratic (issue 12, class 5).
-    let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    // Ranges already taken (several patterns find the same token): not a scan of `out`, which
+    // made a file of many tokens quadratic (issue 12, class 5). A token is 24 bytes, so its
+    // start names it: a bit per byte of the file rather than a hashed pair per token.
+    let mut taken = Taken::default();
     for id in [
         "legacy-assign",
         "legacy-user",
@@ -85,11 +86,11 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             }
             // A token another pattern already found is not classified again (classifying
             // computes its entropy; several patterns find most tokens).
-            if taken.contains(&(m.start, m.end)) {
+            if taken.contains(&m) {
                 return;
             }
             let info = token::classify(v);
-            if info.kind == TokenKind::Legacy && taken.insert((m.start, m.end)) {
+            if info.kind == TokenKind::Legacy && taken.insert(&m) {
                 out.push(Candidate {
                     range: m,
                     value: v,
@@ -169,6 +170,39 @@ fn pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
         }
     }
     out
+}
+
+/// Token ranges taken: 24-byte ones by their start in a bit set, any other (none of the
+/// `legacy-*` patterns yields one) in a hash set.
+#[derive(Default)]
+struct Taken {
+    starts: Vec<u64>,
+    other: std::collections::HashSet<(usize, usize)>,
+}
+
+impl Taken {
+    fn contains(&self, r: &Range<usize>) -> bool {
+        if r.len() != 24 {
+            return self.other.contains(&(r.start, r.end));
+        }
+        self.starts
+            .get(r.start / 64)
+            .is_some_and(|w| w & (1 << (r.start % 64)) != 0)
+    }
+
+    /// Take `r`; false when it was taken already.
+    fn insert(&mut self, r: &Range<usize>) -> bool {
+        if r.len() != 24 {
+            return self.other.insert((r.start, r.end));
+        }
+        let (word, bit) = (r.start / 64, 1u64 << (r.start % 64));
+        if self.starts.len() <= word {
+            self.starts.resize(word + 1, 0);
+        }
+        let fresh = self.starts[word] & bit == 0;
+        self.starts[word] |= bit;
+        fresh
+    }
 }
 
 /// The `token` group of a `legacy-*` pattern's match `found`: the 24 letters and digits at
