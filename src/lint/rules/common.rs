@@ -132,10 +132,10 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             if v.len() == 24
                 && v.bytes().all(|b| b.is_ascii_alphanumeric())
                 && !v.bytes().all(|b| b.is_ascii_hexdigit())
-                && !taken.contains(&(range.start, range.end))
+                && !taken.contains(&range)
             {
                 let info = token::classify(&cx.text[range.clone()]);
-                if info.kind == TokenKind::Legacy && taken.insert((range.start, range.end)) {
+                if info.kind == TokenKind::Legacy && taken.insert(&range) {
                     out.push(Candidate {
                         value: &cx.text[range.clone()],
                         range,
