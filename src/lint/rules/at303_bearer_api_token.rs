@@ -74,6 +74,24 @@ fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
 /// os.environ["JIRA_API_TOKEN"]`, `$token = $env:JIRA_TOKEN`, `this.apiToken =
 /// process.env.JIRA_API_TOKEN`.
 fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
+    // The pattern needs one of these words: without any, no pattern is built or run (most
+    // files that say `Bearer token` read no environment variable this way).
+    const READS: [&str; 7] = [
+        "getenv",
+        "Getenv",
+        "environ",
+        "GetEnvironmentVariable",
+        "process.env",
+        "ENV",
+        "$env:",
+    ];
+    let text = cx.text.as_bytes();
+    if !READS
+        .iter()
+        .any(|w| memchr::memmem::find(text, w.as_bytes()).is_some())
+    {
+        return None;
+    }
     let re = crate::lint::built_pattern(format!(
         r#"(?:^|[^\w]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
         regex::escape(var)
@@ -127,6 +145,9 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         );
     }
     // `Bearer $JIRA_TOKEN` with no host in the file: the name says what it holds.
+    // Each name's environment source is looked up once per file, however often it is sent.
+    let mut sources: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::new();
     for caps in cx.pattern("bearer-named").captures_iter(cx.text) {
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
             continue;
@@ -136,7 +157,10 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let shown = if atlassian_token_name(var.as_str()) {
             var.as_str().to_string()
         } else {
-            match env_source(cx, var.as_str()) {
+            let env = sources
+                .entry(var.as_str())
+                .or_insert_with(|| env_source(cx, var.as_str()));
+            match env.clone() {
                 Some(env) if atlassian_token_name(&env) => format!("{} (from {env})", var.as_str()),
                 _ => continue,
             }
