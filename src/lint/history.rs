@@ -1636,6 +1636,19 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     Ok(result)
 }
 
+/// A small seeded generator for the tests of the history modules (the gate, the delta gate):
+/// the same cases on every run, no dependency.
+#[cfg(test)]
+pub(crate) fn lcg(seed: u64) -> impl FnMut() -> usize {
+    let mut x = seed;
+    move || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1730,22 +1743,16 @@ mod tests {
         }
         let letters = b"aZ09bBaAsSiIcCxyz";
         let gaps = b" .=_-\n\"";
-        let mut x: u64 = 7;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) as usize
-        };
+        let mut next = lcg(7);
         let mut hits = 0;
         for _ in 0..3000 {
             // Runs of 0 to 29 letters and digits (now and then a `basic` in some case)
             // between one or two non-alphanumerics, at any offset.
             let mut bytes = Vec::new();
             for _ in 0..next() % 6 {
-                if next() % 8 == 0 {
+                if next().is_multiple_of(8) {
                     for c in *b"basic" {
-                        bytes.push(if next() % 2 == 0 { c } else { c - 32 });
+                        bytes.push(if next().is_multiple_of(2) { c } else { c - 32 });
                     }
                 } else {
                     for _ in 0..next() % 30 {
@@ -1756,7 +1763,7 @@ mod tests {
                     bytes.push(gaps[next() % gaps.len()]);
                 }
             }
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 bytes.pop();
             }
             let want = plain(&bytes);
@@ -2000,13 +2007,7 @@ mod tests {
             b"9",
             b"\n",
         ];
-        let mut x: u64 = 11;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) as usize
-        };
+        let mut next = lcg(11);
         let mut hits = 0;
         for case in 0..2000 {
             let mut bytes = Vec::new();

@@ -1057,13 +1057,7 @@ mod tests {
     #[test]
     fn gating_what_a_delta_changed_finds_what_the_whole_version_holds() {
         use super::super::{may_hold_secret, may_hold_secret_where};
-        let mut x: u64 = 5;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) as usize
-        };
+        let mut next = super::super::lcg(5);
         let clean: &[&[u8]] = &[
             b"let ",
             b"x",
@@ -1114,7 +1108,7 @@ mod tests {
             let mut ops = Vec::new();
             let mut size = 0u64;
             for _ in 0..1 + next() % 6 {
-                if next() % 3 == 0 {
+                if next().is_multiple_of(3) {
                     let piece = inserts[next() % inserts.len()];
                     ops.push(piece.len() as u8);
                     ops.extend_from_slice(piece);
