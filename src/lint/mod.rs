@@ -927,10 +927,7 @@ mod tests {
             let idx = LineIndex::new(&text);
             // Offsets in a random order, forwards and backwards along a line.
             for _ in 0..200 {
-                let mut off = g.below(text.len() + 1);
-                while !text.is_char_boundary(off) {
-                    off -= 1;
-                }
+                let off = crate::lines::floor_boundary(&text, g.below(text.len() + 1));
                 let line = text[..off].matches('\n').count() + 1;
                 let start = text[..off].rfind('\n').map_or(0, |i| i + 1);
                 let naive = (line, text[start..off].chars().count() + 1);
@@ -948,10 +945,7 @@ mod tests {
             text.push_str(&g.text(300));
             let idx = LineIndex::new(&text);
             for _ in 0..200 {
-                let mut at = g.below(text.len() + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
+                let at = crate::lines::floor_boundary(&text, g.below(text.len() + 1));
                 let line = idx.line_of(at);
                 let whole = idx.start(line)..idx.end(&text, line);
                 let w = line_window(&text, whole.clone(), at);

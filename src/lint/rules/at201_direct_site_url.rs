@@ -140,10 +140,7 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
     // The INI / TOML section the key is in (`[jira]`), however far above.
     let (_, line_start) = cx.line_at(at);
     // At most 64 KiB above: a section header further up is not looked for.
-    let mut scan_from = line_start.saturating_sub(64 * 1024);
-    while !cx.text.is_char_boundary(scan_from) {
-        scan_from -= 1;
-    }
+    let scan_from = crate::lines::floor_boundary(cx.text, line_start.saturating_sub(64 * 1024));
     let header = matches!(cx.kind, FileKind::Ini | FileKind::Toml)
         .then(|| {
             cx.text[scan_from..line_start]
@@ -156,10 +153,7 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
     if header.is_some_and(|h| WORDS.iter().any(|w| h.to_ascii_lowercase().contains(w))) {
         return true;
     }
-    let mut from = at.saturating_sub(300);
-    while !cx.text.is_char_boundary(from) {
-        from -= 1;
-    }
+    let from = crate::lines::floor_boundary(cx.text, at.saturating_sub(300));
     let (_, line_start) = cx.line_at(at);
     // The value's own line may be longer than the window: then nothing above is in it.
     let above = cx.text[from.min(line_start)..line_start].to_ascii_lowercase();
@@ -208,10 +202,7 @@ fn config_at(
 /// (`JiraConfig(username = ..., host = "acme.atlassian.net")`, `new ConfluenceClient(url: ...)`)?
 /// Looks back at most 400 bytes for the innermost unclosed `(`.
 fn inside_atlassian_call(cx: &Cx<'_>, at: usize) -> bool {
-    let mut from = at.saturating_sub(400);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, at.saturating_sub(400));
     let before = &cx.text[from..at];
     let mut depth = 0usize;
     for (i, c) in before.char_indices().rev() {
@@ -242,10 +233,7 @@ fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<Stri
     let t = before.trim_start();
     // A Kubernetes / compose env list: `- name: JIRA_URL` above `value: https://...`.
     if t.starts_with("value:") && t.trim_end_matches(['"', '\'', ' ']) == "value:" {
-        let mut from = line_start.saturating_sub(200);
-        while !cx.text.is_char_boundary(from) {
-            from += 1;
-        }
+        let from = crate::lines::ceil_boundary(cx.text, line_start.saturating_sub(200));
         let above = cx.text[from..line_start].lines().next_back()?.trim();
         let name = above.trim_start_matches(['-', ' ']).strip_prefix("name:")?;
         let name = name.trim().trim_matches(['"', '\'']);
@@ -254,10 +242,7 @@ fn key_value_before(cx: &Cx<'_>, line_start: usize, before: &str) -> Option<Stri
     if !(t.starts_with("\"value\"") && t.trim_end_matches(['"', ' ']).ends_with(':')) {
         return None;
     }
-    let mut from = line_start.saturating_sub(300);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, line_start.saturating_sub(300));
     let above = cx.text[from..line_start].lines().rev().take(4);
     for l in above {
         let l = l.trim();
@@ -716,10 +701,7 @@ fn site_start(host_end: usize, site: &str) -> usize {
 /// "value": ...` on one line, or `"key"` on one of the lines just above.
 fn value_key<'a>(cx: &Cx<'a>, at: usize) -> Option<&'a str> {
     let (_, line_start) = cx.line_at(at);
-    let mut from = line_start.saturating_sub(300);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, line_start.saturating_sub(300));
     let before = &cx.text[from..at];
     let i = before.rfind("\"key\"")?;
     // Not past the start of the entry.
@@ -735,14 +717,8 @@ fn value_key<'a>(cx: &Cx<'a>, at: usize) -> Option<&'a str> {
 /// Is there a REST API path literal (`'/rest/api/3/myself'`, `"rest/api/2/issue/"`,
 /// `'/wiki/api/v2/pages'`) within a few lines of a host setting (`start..end`)?
 fn rest_path_near(cx: &Cx<'_>, start: usize, end: usize) -> bool {
-    let mut from = start.saturating_sub(200);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
-    let mut to = (end + 300).min(cx.text.len());
-    while !cx.text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, start.saturating_sub(200));
+    let to = crate::lines::floor_boundary(cx.text, end + 300);
     cx.pattern("rest-path-literal").is_match(&cx.text[from..to])
 }
 
@@ -758,14 +734,8 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
     {
         return false;
     }
-    let mut from = start.saturating_sub(400);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
-    let mut to = (end + 400).min(cx.text.len());
-    while !cx.text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, start.saturating_sub(400));
+    let to = crate::lines::floor_boundary(cx.text, end + 400);
     let before = &cx.text[from..start];
     let after = &cx.text[end..to];
     // The opening parentheses that enclose the URL, innermost first (at most two). Braces
@@ -896,10 +866,7 @@ fn enclosing_block_named(cx: &Cx<'_>, at: usize, before: &str) -> bool {
     if !(default || cx.pattern("base-key").is_match(before)) {
         return false;
     }
-    let mut from = at.saturating_sub(400);
-    while !cx.text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::lines::ceil_boundary(cx.text, at.saturating_sub(400));
     let text = &cx.text[from..at];
     let mut depth = 0usize;
     for (i, c) in text.char_indices().rev() {

@@ -214,14 +214,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // (a long minified line costs no more per match than a short one).
         let (line, line_start) = cx.line_at(p.start);
         let (at, end) = (p.start - line_start, p.end - line_start);
-        let mut from = at.saturating_sub(NEAR);
-        while !line.is_char_boundary(from) {
-            from += 1;
-        }
-        let mut to = (end + NEAR).min(line.len());
-        while !line.is_char_boundary(to) {
-            to -= 1;
-        }
+        let from = crate::lines::ceil_boundary(line, at.saturating_sub(NEAR));
+        let to = crate::lines::floor_boundary(line, end + NEAR);
         let before = &line[from..at];
         let after = &line[end..to];
         // In Markdown, fenced code and commands written inline (`` `curl ...` ``) run; the

@@ -162,10 +162,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             // (`url.searchParams.set("client_id", ...)`, `urlencode({...})`,
             // `authorization_url(AUTHORIZE_URL)`). With a client ID set after it and no
             // `audience` anywhere in the file, the request lacks it.
-            let mut end = (url.end() + 3000).min(cx.text.len());
-            while !cx.text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = crate::lines::floor_boundary(cx.text, url.end() + 3000);
             let after = &cx.text[url.end()..end];
             if (after.contains("client_id") || after.contains("clientId"))
                 && !cx.text.contains("audience")

@@ -544,14 +544,8 @@ pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
         }
     }
     // At most a few kilobytes either side, on character boundaries (minified files).
-    let mut s = start.max(at.saturating_sub(2048));
-    while !text.is_char_boundary(s) {
-        s += 1;
-    }
-    let mut e = end.min(at + 2048).min(text.len());
-    while !text.is_char_boundary(e) {
-        e -= 1;
-    }
+    let s = crate::lines::ceil_boundary(text, start.max(at.saturating_sub(2048)));
+    let e = crate::lines::floor_boundary(text, end.min(at + 2048));
     &text[s..e]
 }
 
