@@ -617,11 +617,11 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         // Handed straight to a client that takes a host (`HTTPSConnection(host)`,
         // `Uri.https(host, path)`): an HTTP client on the site, whatever the variable's name.
-        let host_client = regex::Regex::new(&format!(
+        let host_client = crate::lint::built_pattern(format!(
             r"(?:HTTPSConnection|HTTPConnection|HttpHost|\bUri\.https?)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{}\b",
             regex::escape(var)
         ))
-        .is_ok_and(|re| re.is_match(cx.text));
+        .is_some_and(|re| re.is_match(cx.text));
         if strong
             && (config_at(cx, &mut fenced, site.start())
                 || cx.pattern("rest-usage").is_match(cx.text))
