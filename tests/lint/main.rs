@@ -13,6 +13,7 @@ mod heldout;
 mod heldout2;
 mod heldout3;
 mod heldout4;
+mod heldout5;
 mod history;
 mod many_findings;
 mod removed_endpoints;
