@@ -441,8 +441,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .pattern("strong-base-key")
                 .is_match(&cx.text[line_start..url.start()])
             || enclosing_block_named(cx, url.start(), before)
+                && !assigned_name(before).is_some_and(|n| joined_only_outside_api(cx, n, &mut outside))
         {
             report(out, "Atlassian API base URL set to the site URL");
+        } else if cx
+            .pattern("client-base-call")
+            .is_match(&cx.text[line_start..url.start()])
+        {
+            // `Retrofit.Builder().baseUrl("https://...")`, `new RestClient("https://...")`: an
+            // HTTP client's base, also when its REST paths are in another file.
+            report(out, "API client base URL set to the site URL");
         } else if let Some(name) = cx
             .pattern("assigned-to")
             .captures(before)
@@ -657,7 +665,7 @@ fn joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> 
     }
     let n = regex::escape(name);
     let found = crate::lint::built_pattern(format!(
-        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`]/?(?:wiki/)?(?:rest|api)/|\{{\s*{n}\s*\}}/?(?:wiki/)?(?:rest|api)/|\$\{{?{n}\}}?/?(?:wiki/)?(?:rest|api)/|\$\({n}\)/?(?:wiki/)?(?:rest|api)/|\${n}\b\s*\.\s*["']/?(?:wiki/)?(?:rest|api)/"#
+        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}\\?["'`]/?(?:wiki/)?(?:rest|api)/|\{{\s*{n}\s*\}}/?(?:wiki/)?(?:rest|api)/|\$\{{?{n}\}}?/?(?:wiki/)?(?:rest|api)/|\$\({n}\)/?(?:wiki/)?(?:rest|api)/|\${n}\b\s*\.\s*["']/?(?:wiki/)?(?:rest|api)/"#
     ))
     .is_some_and(|re| re.is_match(cx.text));
     seen.push((name.to_string(), found));
@@ -822,7 +830,7 @@ fn joined_only_outside_api(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool
 fn joined_only_outside_api_uncached(cx: &Cx<'_>, name: &str) -> bool {
     let n = regex::escape(name);
     let Some(re) = crate::lint::built_pattern(format!(
-        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}["'`](?P<a>/?[\w./\-]*)|\{{\s*{n}\s*\}}(?P<b>/?[\w./\-]*)|\$\{{?{n}\}}?(?P<c>/?[\w./\-]*)"#
+        r#"\b{n}\b\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}\\?["'`](?P<a>/?[\w./\-]*)|\{{\s*{n}\s*\}}(?P<b>/?[\w./\-]*)|\$\{{?{n}\}}?(?P<c>/?[\w./\-]*)"#
     )) else {
         return false;
     };
@@ -935,6 +943,7 @@ fn built_base_use<'a>(
         let before = assignment_before(raw);
         let used = if cx.pattern("strong-base-key").is_match(&before)
             || cx.pattern("strong-base-key").is_match(raw)
+            || cx.pattern("client-base-call").is_match(raw)
         {
             true
         } else if cx.pattern("base-key").is_match(&before)
