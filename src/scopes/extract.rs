@@ -27,7 +27,9 @@
 //! 4. an options object on the next six lines (`method: 'POST'`, `-Method Post`);
 //! 5. the URL assigned to a variable (`url = BASE + "/rest/..."`) that a later call receives
 //!    (`requests.post(url, ...)`, `Invoke-RestMethod -Uri $uri -Method Post`, `fetch(url, {`
-//!    with `method:` on the next lines), up to 80 lines on and until the variable is assigned
+//!    with `method:` on the next lines, or a tool whose method the line fixes: `fetch(url)`,
+//!    `curl "$URL"`, `Invoke-RestMethod -Uri $uri` are GET, `curl "$URL" -d ...` is POST), up to
+//!    80 lines on and until the variable is assigned
 //!    again. A URL assigned to a variable starts a statement of its own: steps 3 and 4, which
 //!    read the lines around it, are skipped for it.
 use std::sync::OnceLock;
@@ -445,9 +447,8 @@ fn infer_method(
         let var = var.rsplit('.').next().unwrap_or(&var).to_string();
         let use_to = lines.end(text, (bottom + 80).min(lines.len() - 1));
         let region_from = stmt_to.min(use_to);
-        let word = Regex::new(&format!(r"\b{}\b", regex::escape(&var))).expect("valid regex");
-        for use_at in word.find_iter(&text[region_from..use_to]) {
-            let at = region_from + use_at.start();
+        for at in word_at(&text[region_from..use_to], &var) {
+            let at = region_from + at;
             let line = lines.line_of(at);
             let (ls, le) = (lines.start(line).max(region_from), lines.end(text, line));
             // Assigned again: later uses send another URL.
@@ -483,6 +484,11 @@ fn infer_method(
                     return (Some(m), Some(ev));
                 }
             }
+            // `fetch(url)`, `curl "$URL"`, `Invoke-RestMethod -Uri $uri`: a tool that sends GET
+            // when nothing on its line says otherwise.
+            if let Some((m, tool)) = default_method_use(&text[ls..le], &var) {
+                return (Some(m.to_string()), Some(tool.to_string()));
+            }
         }
     }
     // 6. A tool whose default method is GET: curl without `-X` or a body, `Invoke-RestMethod`
@@ -516,6 +522,51 @@ fn in_initializer(text: &str, lines: &LineIndex, line: usize) -> bool {
         }
     }
     false
+}
+
+/// Where `word` (ASCII, an identifier) occurs in `hay` as a whole word: what `\b{word}\b`
+/// finds, without compiling a regular expression for each variable.
+fn word_at<'a>(hay: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    hay.match_indices(word).filter_map(move |(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + word.len()..].chars().next();
+        (!word.is_empty() && !before.is_some_and(is_word) && !after.is_some_and(is_word))
+            .then_some(i)
+    })
+}
+
+/// A line that hands the variable `var` to a tool whose method follows from the line alone:
+/// GET for `fetch(url)` closed right after the variable, `curl "$URL"` without a body or
+/// `-X`, `Invoke-RestMethod -Uri $uri` without `-Method` or splatted parameters; POST for
+/// `curl "$URL" -d ...` (a body and no `-G`).
+fn default_method_use(line: &str, var: &str) -> Option<(&'static str, &'static str)> {
+    let tool = get_by_default(line)?;
+    if tool == "curl (GET by default)"
+        && !line.contains(" -X")
+        && !line.contains(" -G")
+        && !line.contains(" --get")
+        && [" -d", " --data", " -F ", " --form", " --json"]
+            .iter()
+            .any(|w| line.contains(w))
+    {
+        return Some(("POST", "curl with a body"));
+    }
+    let closed_fetch = word_at(line, var).any(|i| {
+        line[..i].trim_end().ends_with("fetch(") && line[i + var.len()..].starts_with(')')
+    });
+    let quiet = |words: &[&str]| !words.iter().any(|w| line.contains(w));
+    let ok = match tool {
+        "fetch (GET by default)" => closed_fetch,
+        "curl (GET by default)" | "wget (GET by default)" => quiet(&[
+            " -X", " --request", " -d", " --data", " -F", " --form", " --json", " -T", " --post",
+        ]),
+        "Invoke-RestMethod (GET by default)" | "Invoke-WebRequest (GET by default)" => {
+            !line.to_ascii_lowercase().contains("-method") && !line.contains(" @")
+        }
+        _ => false,
+    };
+    ok.then_some(("GET", tool))
 }
 
 /// A command in `stmt` that sends GET when nothing else is said.
@@ -767,6 +818,23 @@ mod tests {
         assert_eq!(
             one("HTTParty.put(\"#{base}/rest/api/3/issue/#{key}\", body: b)").0,
             "PUT"
+        );
+        // A URL in a variable handed to a tool that sends GET unless told otherwise.
+        assert_eq!(
+            one("const u = base + '/wiki/api/v2/pages/' + id;\nconst res = await fetch(u);\n").0,
+            "GET"
+        );
+        assert_eq!(
+            one("$uri = \"$base/rest/api/3/project\"\nInvoke-RestMethod -Uri $uri -Headers $h\n").0,
+            "GET"
+        );
+        assert_eq!(
+            one("URL=\"$JIRA/rest/api/3/issue/$KEY\"\ncurl -u \"$U:$T\" \"$URL\" -d @body.json\n").0,
+            "POST"
+        );
+        assert_eq!(
+            one("const u = base + '/rest/api/3/issue';\nconst res = await fetch(u, opts);\n").0,
+            "?"
         );
         // A method held in a variable is not known: no guess.
         assert_eq!(
