@@ -559,7 +559,15 @@ fn default_method_use(line: &str, var: &str) -> Option<(&'static str, &'static s
     let ok = match tool {
         "fetch (GET by default)" => closed_fetch,
         "curl (GET by default)" | "wget (GET by default)" => quiet(&[
-            " -X", " --request", " -d", " --data", " -F", " --form", " --json", " -T", " --post",
+            " -X",
+            " --request",
+            " -d",
+            " --data",
+            " -F",
+            " --form",
+            " --json",
+            " -T",
+            " --post",
         ]),
         "Invoke-RestMethod (GET by default)" | "Invoke-WebRequest (GET by default)" => {
             !line.to_ascii_lowercase().contains("-method") && !line.contains(" @")
@@ -829,7 +837,8 @@ mod tests {
             "GET"
         );
         assert_eq!(
-            one("URL=\"$JIRA/rest/api/3/issue/$KEY\"\ncurl -u \"$U:$T\" \"$URL\" -d @body.json\n").0,
+            one("URL=\"$JIRA/rest/api/3/issue/$KEY\"\ncurl -u \"$U:$T\" \"$URL\" -d @body.json\n")
+                .0,
             "POST"
         );
         assert_eq!(

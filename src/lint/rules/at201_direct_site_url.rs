@@ -441,7 +441,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .pattern("strong-base-key")
                 .is_match(&cx.text[line_start..url.start()])
             || enclosing_block_named(cx, url.start(), before)
-                && !assigned_name(before).is_some_and(|n| joined_only_outside_api(cx, n, &mut outside))
+                && !assigned_name(before)
+                    .is_some_and(|n| joined_only_outside_api(cx, n, &mut outside))
         {
             report(out, "Atlassian API base URL set to the site URL");
         } else if cx
