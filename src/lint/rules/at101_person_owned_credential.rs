@@ -151,10 +151,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Credential positions where the user may be a literal or a variable.
     for id in ["curl-user", "auth-call", "concat-user", "format-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = caps.name("user").or_else(|| caps.name("plus")) else {
+            let Some(m) = ["user", "plus", "quser", "suser", "huser"]
+                .iter()
+                .find_map(|g| caps.name(g))
+            else {
                 continue;
             };
-            let raw = unquote(m.as_str());
+            let raw = unquote_escaped(m.as_str());
             if crate::account::is_email(raw) {
                 consider(
                     m.range(),
@@ -183,6 +186,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("pair-inline", "the Basic-auth user is"),
         ("pair-colon", "the Basic-auth user is"),
         ("ps-user", "the credential's user is"),
+        ("setter-user", "the API client user is"),
     ] {
         // Package manifests carry author emails under the same key names.
         if id == "user-arg"
@@ -194,15 +198,18 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
+            let at = caps.get(0).map_or(0, |m| m.start());
             // A bare `"email:secret"` string is a credential only where the line says so.
-            if id == "pair-colon"
-                && !super::common::pair_context_near(cx, caps.get(0).map_or(0, |m| m.start()))
-            {
+            if id == "pair-colon" && !super::common::pair_context_near(cx, at) {
+                continue;
+            }
+            // A setter (`setEmail("...")`) sets a credential's user only beside its secret.
+            if id == "setter-user" && !credential_near(cx, at) {
                 continue;
             }
             if let Some(m) = ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)) {
                 // A URL's user info encodes the email's `@`.
-                let user = unquote(m.as_str()).replace("%40", "@");
+                let user = unquote_escaped(m.as_str()).replace("%40", "@");
                 consider(m.range(), &user, how.to_string(), &mut candidates);
             }
         }
@@ -212,26 +219,43 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut has_token_key: Option<bool> = None;
     let kv = cx.pattern("kv-user").captures_iter(cx.text);
     let keyed = cx.pattern("pair-key-user").captures_iter(cx.text);
-    let defaults = cx
-        .pattern("default-user")
-        .captures_iter(cx.text)
-        .chain(cx.pattern("option-default-user").captures_iter(cx.text));
+    let defaults = cx.pattern("default-user").captures_iter(cx.text);
+    // The default of a command-line option names the user the tool logs in as, whatever the
+    // option is called (`--email`, `flag.String("user", ...)`).
+    let options = cx.pattern("option-default-user").captures_iter(cx.text);
     let xml = cx.pattern("xml-user").captures_iter(cx.text);
+    let property = cx.pattern("property-user").captures_iter(cx.text);
     let all = cx.pattern("config-user").captures_iter(cx.text);
+    // Package manifests name their authors and developers under the same keys (`email`,
+    // `<email>`): not the user of a credential.
+    let manifest = is_manifest(cx.path);
     // A configuration file that points at a Cloud site configures its user.
     let cloud_config =
         (cx.kind.is_config() || cx.kind == FileKind::Xml) && super::common::calls_cloud(cx);
     // A key that holds three or more different addresses is a data table (a user mapping, test
     // fixtures), not the configuration of one credential's user.
     let mut per_key: HashMap<String, Vec<(Range<usize>, String, String)>> = HashMap::new();
-    for caps in all.chain(kv).chain(keyed).chain(defaults).chain(xml) {
+    for (option, caps) in options.map(|c| (true, c)).chain(
+        all.chain(kv)
+            .chain(keyed)
+            .chain(defaults)
+            .chain(xml)
+            .chain(property)
+            .map(|c| (false, c)),
+    ) {
         let key = ["key", "key2", "key3"].iter().find_map(|g| caps.name(g));
         let user = ["user", "user2", "user3"].iter().find_map(|g| caps.name(g));
         let (Some(k), Some(m)) = (key, user) else {
             continue;
         };
+        if manifest {
+            continue;
+        }
         let key_ok = match credential_user_key(k.as_str()) {
             KeyKind::Atlassian => true,
+            KeyKind::Generic if option => true,
+            // A user key under a mail, Git or people heading (`smtp:`, `developers:`).
+            KeyKind::Generic if cx.kind.is_config() && other_parent(cx, k.start()) => false,
             KeyKind::Generic => {
                 *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
                     || cx.kind.is_config()
@@ -281,6 +305,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ));
         }
     }
+    // Data Center and Server have no service accounts: a file that logs in to a self-hosted
+    // Jira or Confluence (and names no Cloud host) is not about a Cloud account. Nor is an
+    // address that a mail client logs in with (`nodemailer`, `smtp`).
+    if candidates.is_empty() || super::at207_removed_endpoint::self_hosted_file(cx) {
+        return;
+    }
+    candidates.retain(|(range, _, _)| !other_use(cx, range.start));
     candidates.sort_by_key(|(r, _, _)| (r.start, r.end));
     candidates.dedup_by(|a, b| a.0.start < b.0.end && b.0.start < a.0.end);
     for (range, email, how) in candidates {
@@ -300,6 +331,151 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .fix(FIX),
         );
     }
+}
+
+/// [`unquote`], and also a value quoted with escaped quotes inside a JSON string (`\"a@b.c\"`
+/// in a notebook cell or a Postman body).
+fn unquote_escaped(s: &str) -> &str {
+    let s = unquote(s);
+    match s.strip_prefix("\\\"").and_then(|r| r.strip_suffix("\\\"")) {
+        Some(inner) => inner,
+        None => s,
+    }
+}
+
+/// Package manifests, whose `email` / `<email>` keys are their authors'.
+fn is_manifest(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    [
+        "package.json",
+        "composer.json",
+        "bower.json",
+        "pom.xml",
+        "Cargo.toml",
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "build.gradle",
+        "build.gradle.kts",
+        "AndroidManifest.xml",
+        "atlassian-plugin.xml",
+        "CITATION.cff",
+        "codemeta.json",
+        "plugin.yaml",
+        "Chart.yaml",
+    ]
+    .contains(&name)
+        || [".gemspec", ".nuspec", ".csproj", ".podspec", ".cabal"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+/// Is a configuration key under a heading about mail, Git or people (`smtp:`, `[mail]`,
+/// `developers:`, `notifications:`) rather than the Atlassian client? Looks at most 40 lines up.
+fn other_parent(cx: &Cx<'_>, at: usize) -> bool {
+    const OTHER: &[&str] = &[
+        "smtp",
+        "mail",
+        "imap",
+        "git",
+        "author",
+        "maintainer",
+        "contributor",
+        "developer",
+        "notif",
+        "sender",
+        "contact",
+        "reporter",
+        "assignee",
+        "people",
+        "members",
+    ];
+    let (line, line_start) = cx.line_at(at);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut level = indent(line);
+    for l in cx.text[..line_start].lines().rev().take(40) {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let section = t.starts_with('[') && t.ends_with(']');
+        if section || indent(l) < level {
+            let lower = t.to_ascii_lowercase();
+            if OTHER.iter().any(|w| lower.contains(w)) {
+                return true;
+            }
+            level = indent(l);
+            if section || level == 0 {
+                break;
+            }
+        }
+    }
+    false
+}
+
+/// Does a token, auth or credential word sit within two lines of `at`? (Not "password": a user
+/// record's `setPassword` is not a login.)
+fn credential_near(cx: &Cx<'_>, at: usize) -> bool {
+    let near = super::common::lines_around(cx, at, 2).to_ascii_lowercase();
+    ["token", "apikey", "api_key", "auth", "credential", "basic"]
+        .iter()
+        .any(|w| near.contains(w))
+}
+
+/// Is the address at `at` used for something other than logging in to Atlassian? A mail
+/// client's login (`smtp`, `nodemailer`, `$mailCred = ...` on the line or the three before it),
+/// or a user record the code creates or points at (`user_create(email=...)`, `reporter: {email:
+/// ...}`, a Terraform `resource "jira_user"`).
+fn other_use(cx: &Cx<'_>, at: usize) -> bool {
+    let (line, start) = cx.line_at(at);
+    let prefix = cx.text[start..at.max(start)].to_ascii_lowercase();
+    let end = start + line.len();
+    // Back three line breaks from the line's start, at most 2 KiB.
+    let floor = crate::lines::floor_boundary(cx.text, start.saturating_sub(2048));
+    let from = cx.text[floor..start]
+        .rmatch_indices('\n')
+        .nth(3)
+        .map_or(floor, |(i, _)| floor + i + 1);
+    let near = cx.text[from..end].to_ascii_lowercase();
+    const MAIL: &[&str] = &[
+        "smtp",
+        "imap",
+        "pop3",
+        "nodemailer",
+        "createtransport",
+        "mailer",
+        "sendmail",
+        "mail_host",
+        "mail.host",
+        "mail_server",
+        "mail_username",
+        "mail.username",
+        "mail_user",
+        "email_host",
+        "javamail",
+    ];
+    const RECORD: &[&str] = &[
+        "user_create",
+        "create_user",
+        "createuser",
+        "add_user",
+        "adduser",
+        "new_user",
+        "newuser",
+        "invite",
+        "reporter",
+        "assignee",
+        "watcher",
+        "emailaddress",
+        "recipient",
+    ];
+    MAIL.iter().any(|w| near.contains(w))
+        || prefix.replace("email", "").contains("mail")
+            && !["jira", "confluence", "atlassian"]
+                .iter()
+                .any(|w| prefix.contains(w))
+        || RECORD.iter().any(|w| prefix.contains(w))
+        || near.contains("resource \"") && near.contains("user\"")
 }
 
 fn capitalize(s: &str) -> String {

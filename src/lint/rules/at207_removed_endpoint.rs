@@ -122,7 +122,7 @@ fn resolve_uncached(cx: &Cx<'_>, var: &str) -> Option<bool> {
 
 /// With the base unknown, does the file show a self-hosted Jira or Confluence and no Cloud
 /// host (`https://jira.intranet.example`)?
-fn self_hosted_file(cx: &Cx<'_>) -> bool {
+pub(super) fn self_hosted_file(cx: &Cx<'_>) -> bool {
     let lower = cx.text.to_ascii_lowercase();
     if lower.contains(".atlassian.net") || lower.contains("api.atlassian.com") {
         return false;
