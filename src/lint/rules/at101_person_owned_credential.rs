@@ -187,6 +187,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("pair-colon", "the Basic-auth user is"),
         ("ps-user", "the credential's user is"),
         ("setter-user", "the API client user is"),
+        ("cli-user", "the command's user is"),
+        ("first-arg-user", "the API client user is"),
     ] {
         // Package manifests carry author emails under the same key names.
         if id == "user-arg"
@@ -205,6 +207,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             }
             // A setter (`setEmail("...")`) sets a credential's user only beside its secret.
             if id == "setter-user" && !credential_near(cx, at) {
+                continue;
+            }
+            // A flag such as `--email` is an Atlassian login only on a line about the product.
+            if id == "cli-user" && !names_product(cx.line_at(at).0) {
                 continue;
             }
             if let Some(m) = ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)) {
@@ -243,8 +249,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .chain(property)
             .map(|c| (false, c)),
     ) {
-        let key = ["key", "key2", "key3"].iter().find_map(|g| caps.name(g));
-        let user = ["user", "user2", "user3"].iter().find_map(|g| caps.name(g));
+        let key = ["key", "key2", "key3", "key4"]
+            .iter()
+            .find_map(|g| caps.name(g));
+        let user = ["user", "user2", "user3", "user4"]
+            .iter()
+            .find_map(|g| caps.name(g));
         let (Some(k), Some(m)) = (key, user) else {
             continue;
         };
@@ -411,6 +421,20 @@ fn other_parent(cx: &Cx<'_>, at: usize) -> bool {
         }
     }
     false
+}
+
+/// Does a command line run an Atlassian tool: name Atlassian or a site (`acli`, `--site
+/// x.atlassian.net`), a Jira or Confluence cmdlet (`Connect-JiraCloud`, `New-JiraSession`) or a
+/// `jira` / `confluence` command? (A host such as `jira-proxy.corp.com` is not enough.)
+fn names_product(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    let command = lower.trim_start().trim_start_matches(['$', '-', ' ', '\t']);
+    ["atlassian", "acli ", "-jira", "-confluence"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || ["jira ", "confluence ", "go-jira "]
+            .iter()
+            .any(|c| command.starts_with(c))
 }
 
 /// Does a token, auth or credential word sit within two lines of `at`? (Not "password": a user
