@@ -453,6 +453,11 @@ fn scrub_with<'a>(
 /// three character classes, also between `/` of a path).
 pub fn scrub_output(text: &str) -> Cow<'_, str> {
     let held = scrub_registered(text);
+    // The fused byte test first: most values and lines of a report can hold none of the
+    // patterns (issue 12, class 5), and running the patterns over them found nothing.
+    if !output_may_redact(&held) {
+        return held;
+    }
     let r = ranges(&held, Mode::Output);
     if r.is_empty() {
         return held;
@@ -593,25 +598,35 @@ fn may_match(i: usize, text: &str) -> bool {
 /// unless it holds a registered secret, which the sink checks separately; unsure is `true`.
 /// `tests::output_prefilter_is_sound` checks it against [`scrub_output`] and the sink.
 pub fn output_needs_scrub(line: &str) -> bool {
-    const ELLIPSIS: &[u8] = "…".as_bytes();
     let b = line.as_bytes();
     let lead = b.iter().take_while(|c| **c == b' ' || **c == b'\t').count();
-    if b[lead..].starts_with(b"::") {
-        return true;
-    }
-    let (mut run, mut scheme, mut at) = (0usize, false, false);
+    b[lead..].starts_with(b"::") || output_may_redact(line)
+}
+
+/// [`output_needs_scrub`] but for the workflow-command test: might the patterns of
+/// [`scrub_output`] mask something in `text`, or must the sink escape a character or defuse
+/// `##[` in it? `false` means [`ranges`] in output mode finds nothing (checked by
+/// `tests::output_prefilter_is_sound`).
+fn output_may_redact(text: &str) -> bool {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let b = text.as_bytes();
+    let (mut run, mut classes, mut scheme, mut at) = (0usize, 0u8, false, false);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let class = OUTPUT_BYTE[c as usize];
         if class & RUN != 0 {
-            // An entropy segment at the sink is 20 letters, digits or `+` in a row.
+            // An entropy segment at the sink is 20 letters, digits or `+` in a row with a
+            // digit, an upper- and a lower-case letter (`three_classes`): a run without all
+            // three (`primaryLocationLineHash`) cannot hold one.
             run += 1;
-            if run >= 20 {
+            classes |= class;
+            if run >= 20 && classes & CLASSES == CLASSES {
                 return true;
             }
         } else {
             run = 0;
+            classes = 0;
         }
         if class & LOOK == 0 {
             i += 1;
@@ -636,8 +651,16 @@ pub fn output_needs_scrub(line: &str) -> bool {
                 .any(|p| rest.starts_with(p)),
             b'b' | b'B' => starts_ci(b"basic") || starts_ci(b"bearer"),
             b'j' | b'J' => starts_ci(b"jwt"),
-            // -u, --user
-            b'-' => rest.get(1) == Some(&b'u'),
+            // `-u` or `--user`, then a blank or `=` (`(?:\s+|=)`; a non-ASCII blank is
+            // looked at on its own): not `direct-site-url`.
+            b'-' => {
+                let flag_end = |at: usize| {
+                    rest.get(at)
+                        .is_some_and(|c| !c.is_ascii_graphic() || *c == b'=')
+                };
+                (rest.get(1) == Some(&b'u') && flag_end(2))
+                    || (rest.starts_with(b"-user") && flag_end(5))
+            }
             b'#' => rest.starts_with(b"##["),
             b':' => {
                 scheme |= rest.starts_with(b"://");
@@ -662,6 +685,11 @@ pub fn output_needs_scrub(line: &str) -> bool {
 const RUN: u8 = 1;
 /// [`OUTPUT_BYTE`]: a byte [`output_needs_scrub`] looks at more closely.
 const LOOK: u8 = 2;
+/// [`OUTPUT_BYTE`]: a digit, an upper-case and a lower-case letter (all three: [`CLASSES`]).
+const DIGIT: u8 = 4;
+const UPPER: u8 = 8;
+const LOWER: u8 = 16;
+const CLASSES: u8 = DIGIT | UPPER | LOWER;
 
 /// What each byte means to [`output_needs_scrub`] (a table: the test runs on every line of
 /// output).
@@ -672,6 +700,13 @@ static OUTPUT_BYTE: [u8; 256] = {
         let b = c as u8;
         if b.is_ascii_alphanumeric() || b == b'+' {
             t[c] |= RUN;
+        }
+        if b.is_ascii_digit() {
+            t[c] |= DIGIT;
+        } else if b.is_ascii_uppercase() {
+            t[c] |= UPPER;
+        } else if b.is_ascii_lowercase() {
+            t[c] |= LOWER;
         }
         if b < 0x20
             || b >= 0x7f
@@ -1146,6 +1181,12 @@ mod tests {
             "abcdefghij",
             "ABCDEFGHIJ",
             "0123456789",
+            "primaryLocationLineHash",
+            "354e729edd9fb633",
+            "-url",
+            "-u",
+            "--user",
+            "-uX",
             "user:Sx9Lm2Qp",
             "deploy/",
             "\"",
@@ -1164,6 +1205,11 @@ mod tests {
             let line: String = (0..n)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
+            if !output_may_redact(&line) {
+                // Also for a line that starts with `::` (a workflow command's values).
+                assert!(ranges(&line, Mode::Output).is_empty(), "{line:?}");
+                assert_eq!(scrub_output(&line), line, "{line:?}");
+            }
             if output_needs_scrub(&line) {
                 flagged += 1;
                 continue;
@@ -1190,8 +1236,18 @@ mod tests {
             "a ##[error]",
             "bell\u{7}",
             "bidi \u{202e}",
+            "curl --user me:pw1234",
+            "curl -u\tme:pw1234",
+            "x aB3dE5gH7jK9mN1pQ3sT y",
         ] {
             assert!(output_needs_scrub(line), "{line:?}");
+        }
+        // Lines every SARIF and JUnit finding writes: no secret can be in them.
+        for line in [
+            "            \"primaryLocationLineHash\": \"354e729edd9fb633:1\"",
+            "    <testcase name=\"AT201 direct-site-url at 1:1\" classname=\"a.sh\">",
+        ] {
+            assert!(!output_needs_scrub(line), "{line:?}");
         }
         assert!(!output_needs_scrub(
             "src/a.sh:1:5: AT201 [error] Jira REST call to https://acme.atlassian.net/rest/api/3/myself …"

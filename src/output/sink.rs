@@ -215,23 +215,25 @@ impl Sink {
             // All of it: a line held back for a secret it may continue must go out first.
             self.process_pending(true)?;
         }
-        let command: String = command
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
+        // One line built in place (a report may write 500,000 of them; issue 12, class 5).
         // Secrets are masked before the escaping: a held secret with `%`, `:` or `,` in it is
         // no registered form once escaped.
-        let props: Vec<String> = properties
-            .iter()
-            .map(|(k, v)| format!("{k}={}", escape_property(&crate::secret::scrub_output(v))))
-            .collect();
-        let mut line = format!("::{command}");
-        if !props.is_empty() {
-            line.push(' ');
-            line.push_str(&props.join(","));
+        let message = crate::secret::scrub_output(message);
+        let mut line = String::with_capacity(64 + 32 * properties.len() + message.len());
+        line.push_str("::");
+        line.extend(
+            command
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-'),
+        );
+        for (n, (k, v)) in properties.iter().enumerate() {
+            line.push(if n == 0 { ' ' } else { ',' });
+            line.push_str(k);
+            line.push('=');
+            push_escaped(&mut line, &crate::secret::scrub_output(v), true);
         }
         line.push_str("::");
-        line.push_str(&escape_data(&crate::secret::scrub_output(message)));
+        push_escaped(&mut line, &message, false);
         let clean = clean_line(&line, true);
         self.emit(clean.as_bytes())?;
         self.emit(b"\n")
@@ -312,13 +314,18 @@ impl Sink {
         let held = crate::secret::holds_registered(&text);
         let mut out: Option<String> = None;
         let mut done_to = 0;
-        for piece in text.split_inclusive('\n') {
+        // Lines found with memchr (a report of 500,000 findings has millions of them).
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
+            .chain((!text.ends_with('\n')).then_some(text.len()));
+        for end in ends {
+            let piece = &text[done_to..end];
             let (line, nl) = match piece.strip_suffix('\n') {
                 Some(l) => (l, "\n"),
                 None => (piece, ""),
             };
             let start = done_to;
-            done_to += piece.len();
+            done_to = end;
             if !held && !self.clean.needs_scrub(line) {
                 if let Some(out) = &mut out {
                     out.push_str(piece);
@@ -464,14 +471,36 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
 
 /// Escape workflow-command data (the message): `%`, CR, LF.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s, false);
+    out
 }
 
 /// Escape a workflow-command property value (`file=`, `title=`): also `:` and `,`.
 pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s, true);
+    out
+}
+
+/// [`escape_data`] (or with `property`, [`escape_property`]) of `s`, appended to `out` in
+/// one pass: what needs no escape is copied in runs.
+fn push_escaped(out: &mut String, s: &str, property: bool) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'%' => "%25",
+            b'\r' => "%0D",
+            b'\n' => "%0A",
+            b':' if property => "%3A",
+            b',' if property => "%2C",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(esc);
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
 }
 
 /// `eprintln!` through the scrubbing [`stderr()`] sink (errors writing to stderr are ignored).
