@@ -39,6 +39,88 @@ pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
+/// Write `s` as a JSON string literal, exactly as [`to_writer_pretty`] writes it: the one
+/// escaping path of the reports that write findings by hand (issue 12, class 5). A string of
+/// printable characters with no quote or backslash, nearly every one, is copied as it is.
+pub fn write_str<W: io::Write + ?Sized>(w: &mut W, s: &str) -> io::Result<()> {
+    if plain(s) {
+        w.write_all(b"\"")?;
+        w.write_all(s.as_bytes())?;
+        return w.write_all(b"\"");
+    }
+    let mut ser = serde_json::Serializer::with_formatter(&mut *w, Safe(CompactFormatter));
+    s.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// Does `s` go into a JSON string unchanged (no escape of serde_json's, none of [`Safe`])?
+fn plain(s: &str) -> bool {
+    let mut ascii = true;
+    for &b in s.as_bytes() {
+        if b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f {
+            return false;
+        }
+        ascii &= b < 0x80;
+    }
+    ascii || !s.chars().any(unsafe_char)
+}
+
+/// [`write_str`] of the strings a report repeats (the path, message and fix that a file's
+/// findings share), escaped once and copied while the same string comes again.
+#[derive(Default)]
+pub struct StrCache<'a> {
+    last: Option<&'a str>,
+    bytes: Vec<u8>,
+}
+
+impl<'a> StrCache<'a> {
+    pub fn write<W: io::Write + ?Sized>(&mut self, w: &mut W, s: &'a str) -> io::Result<()> {
+        // The same string (not only equal text): findings share it behind an `Arc`.
+        if !self.last.is_some_and(|l| std::ptr::eq(l, s)) {
+            self.bytes.clear();
+            write_str(&mut self.bytes, s)?;
+            self.last = Some(s);
+        }
+        w.write_all(&self.bytes)
+    }
+}
+
+/// `n` in decimal, as serde_json writes an integer.
+pub fn write_usize<W: io::Write + ?Sized>(w: &mut W, mut n: usize) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    w.write_all(&buf[at..])
+}
+
+/// Write `value` as [`to_writer_pretty`] would inside a document, `indent` spaces deeper
+/// (an array element written by hand among others: the fallback of the hand-written
+/// writers, and what their tests compare them with).
+pub fn write_indented<W: io::Write + ?Sized, T: Serialize + ?Sized>(
+    w: &mut W,
+    value: &T,
+    indent: usize,
+) -> io::Result<()> {
+    let mut buf = Vec::new();
+    to_writer_pretty(&mut buf, value)?;
+    let pad = vec![b' '; indent];
+    w.write_all(&pad)?;
+    let mut rest = &buf[..];
+    // Strings hold no raw newline (they are escaped): every newline is the layout's.
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        w.write_all(&rest[..=i])?;
+        w.write_all(&pad)?;
+        rest = &rest[i + 1..];
+    }
+    w.write_all(rest)
+}
+
 /// Characters a JSON string may carry raw but a reader must not get back raw.
 fn unsafe_char(c: char) -> bool {
     c == '\u{7f}'
@@ -150,6 +232,22 @@ mod tests {
             "a\\u001b[2Jb\\u007fc\\u009bd\\u202ee\\u2028f\\u000dg\nh\ti\"j\\k/é…"
         );
         assert!(back.get("k\\u0085").is_some(), "{text}");
+        // The hand-written reports' string path writes what serde_json's does.
+        for s in [
+            "plain text",
+            "é… and 😀",
+            "a\u{1b}[2Jb\u{7f}c\u{9b}d\u{202e}e\u{2028}f\rg\nh\ti\"j\\k/",
+            "\u{8}\u{c}\u{0}",
+            "",
+        ] {
+            let mut w = Vec::new();
+            super::write_str(&mut w, s).unwrap();
+            assert_eq!(
+                String::from_utf8(w).unwrap(),
+                super::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
         let line = super::to_string(&v).unwrap();
         assert!(!line.contains('\n') && !line.contains('\u{202e}'), "{line}");
         assert_eq!(
