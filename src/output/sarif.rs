@@ -336,34 +336,39 @@ pub fn line_hash(f: &Finding) -> String {
     format!("{}:1", f.fingerprint)
 }
 
-pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
-    let rules = lint_rules();
-    let results = result
-        .findings
+/// One result, as serde writes it (the reference of [`write_result`], and its `--history`
+/// fallback).
+fn sarif_result<'a>(f: &'a Finding, rules: &[&Rule]) -> SarifResult<'a> {
+    SarifResult {
+        rule_id: f.rule,
+        rule_index: rule_index(rules, f.rule),
+        level: level(f.severity),
+        message: Text { text: message(f) },
+        locations: vec![location(
+            &f.path,
+            Some(Region {
+                start_line: f.line,
+                start_column: f.column,
+                end_line: f.end_line,
+                end_column: f.end_column,
+            }),
+        )],
+        partial_fingerprints: PartialFingerprints {
+            primary_location_line_hash: line_hash(f),
+        },
+        properties: f.history.as_deref(),
+    }
+}
+
+fn rule_index(rules: &[&Rule], code: &str) -> usize {
+    rules
         .iter()
-        .map(|f| SarifResult {
-            rule_id: f.rule,
-            rule_index: rules
-                .iter()
-                .position(|r| r.code.as_str() == f.rule)
-                .unwrap_or(0),
-            level: level(f.severity),
-            message: Text { text: message(f) },
-            locations: vec![location(
-                &f.path,
-                Some(Region {
-                    start_line: f.line,
-                    start_column: f.column,
-                    end_line: f.end_line,
-                    end_column: f.end_column,
-                }),
-            )],
-            partial_fingerprints: PartialFingerprints {
-                primary_location_line_hash: line_hash(f),
-            },
-            properties: f.history.as_deref(),
-        })
-        .collect();
+        .position(|r| r.code.as_str() == code)
+        .unwrap_or(0)
+}
+
+/// The log of a run with these results.
+fn log<'a>(result: &LintResult, rules: &[&Rule], results: Vec<SarifResult<'a>>) -> Log<'a> {
     let notifications = result
         .errors
         .iter()
@@ -376,7 +381,7 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             locations: vec![location(&crate::secret::redact_text(path), None)],
         })
         .collect();
-    let log = Log {
+    Log {
         schema: SCHEMA,
         version: "2.1.0",
         runs: vec![Run {
@@ -396,9 +401,134 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
             column_kind: "unicodeCodePoints",
             results,
         }],
+    }
+}
+
+/// Where the results go in the log serde_json writes with none.
+const RESULTS_SLOT: &str = "\n      \"results\": []";
+
+pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<()> {
+    let rules = lint_rules();
+    // The log around the results is small (the rules' help); the results (500,000 for a
+    // generated file; issue 12, class 5) are written one by one straight into `out` instead
+    // of being built as a document first.
+    let rest = crate::output::safe_json::to_string_pretty(&log(result, &rules, Vec::new()))?;
+    let Some(at) = rest.find(RESULTS_SLOT).map(|i| i + RESULTS_SLOT.len() - 2) else {
+        // (Never: `results` is the run's last key.)
+        let results = result
+            .findings
+            .iter()
+            .map(|f| sarif_result(f, &rules))
+            .collect();
+        crate::output::safe_json::to_writer_pretty(&mut *out, &log(result, &rules, results))?;
+        return writeln!(out);
     };
-    crate::output::safe_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(&rest.as_bytes()[..at])?;
+    out.write_all(b"[")?;
+    let mut cache = Cache::default();
+    for (i, f) in result.findings.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write_result(out, f, &rules, &mut cache)?;
+    }
+    out.write_all(if result.findings.is_empty() {
+        b"]"
+    } else {
+        b"\n      ]"
+    })?;
+    out.write_all(&rest.as_bytes()[at + 2..])?;
     writeln!(out)
+}
+
+/// What consecutive results share, written once: a file's findings share their path, and a
+/// rule's findings in a row their message and fix.
+#[derive(Default)]
+struct Cache<'a> {
+    rule: Option<(&'a str, usize)>,
+    text: Option<(&'a str, Option<&'a str>)>,
+    text_json: Vec<u8>,
+    path: Option<&'a str>,
+    artifact_json: Vec<u8>,
+}
+
+/// Is `b` the same string as `a` (not only equal text)?
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b)
+}
+
+/// One result of the `results` array, as serde_json's pretty printer writes it there.
+fn write_result<'a>(
+    out: &mut dyn Write,
+    f: &'a Finding,
+    rules: &[&Rule],
+    cache: &mut Cache<'a>,
+) -> std::io::Result<()> {
+    use crate::output::safe_json::{write_indented, write_str, write_usize};
+    if f.history.is_some() {
+        // `--history` provenance in `properties`: serde's own layout.
+        return write_indented(out, &sarif_result(f, rules), 8);
+    }
+    let index = match cache.rule {
+        Some((rule, index)) if rule == f.rule => index,
+        _ => {
+            let index = rule_index(rules, f.rule);
+            cache.rule = Some((f.rule, index));
+            index
+        }
+    };
+    let fix = f.fix.as_deref();
+    let shared = cache.text.is_some_and(|(m, x)| {
+        same(m, &f.message)
+            && x.zip(fix)
+                .map_or(x.is_none() && fix.is_none(), |(a, b)| same(a, b))
+    });
+    if !shared {
+        cache.text_json.clear();
+        write_str(&mut cache.text_json, &message(f))?;
+        cache.text = Some((&f.message, fix));
+    }
+    if !cache.path.is_some_and(|p| same(p, &f.path)) {
+        let a = artifact(&f.path);
+        cache.artifact_json.clear();
+        cache.artifact_json.extend_from_slice(
+            b"                \"artifactLocation\": {\n                  \"uri\": ",
+        );
+        write_str(&mut cache.artifact_json, &a.uri)?;
+        if let Some(base) = a.uri_base_id {
+            cache
+                .artifact_json
+                .extend_from_slice(b",\n                  \"uriBaseId\": ");
+            write_str(&mut cache.artifact_json, base)?;
+        }
+        cache
+            .artifact_json
+            .extend_from_slice(b"\n                },\n");
+        cache.path = Some(&f.path);
+    }
+    out.write_all(b"        {\n          \"ruleId\": ")?;
+    write_str(out, f.rule)?;
+    out.write_all(b",\n          \"ruleIndex\": ")?;
+    write_usize(out, index)?;
+    out.write_all(b",\n          \"level\": ")?;
+    write_str(out, level(f.severity))?;
+    out.write_all(b",\n          \"message\": {\n            \"text\": ")?;
+    out.write_all(&cache.text_json)?;
+    out.write_all(
+        b"\n          },\n          \"locations\": [\n            {\n              \"physicalLocation\": {\n",
+    )?;
+    out.write_all(&cache.artifact_json)?;
+    out.write_all(b"                \"region\": {\n                  \"startLine\": ")?;
+    write_usize(out, f.line)?;
+    out.write_all(b",\n                  \"startColumn\": ")?;
+    write_usize(out, f.column)?;
+    out.write_all(b",\n                  \"endLine\": ")?;
+    write_usize(out, f.end_line)?;
+    out.write_all(b",\n                  \"endColumn\": ")?;
+    write_usize(out, f.end_column)?;
+    out.write_all(
+        b"\n                }\n              }\n            }\n          ],\n          \"partialFingerprints\": {\n            \"primaryLocationLineHash\": ",
+    )?;
+    write_str(out, &line_hash(f))?;
+    out.write_all(b"\n          }\n        }")
 }
 
 #[cfg(test)]
@@ -438,6 +568,72 @@ mod tests {
             );
             assert!(tags(r).len() <= 20);
             assert!(tags(r).iter().any(|t| t == "security"), "{}", r.code);
+        }
+    }
+
+    /// Results of every shape: with and without a fix, shared and distinct paths and
+    /// messages, strings to escape, an absolute path, several rules.
+    #[test]
+    fn results_written_by_hand_are_what_serde_json_writes() {
+        use std::sync::Arc;
+        let path: Arc<str> = "dir/a \"b\"\\c é.sh".into();
+        let message: Arc<str> = "m \u{202e} 2Yw4aC…6NgI \u{1b}[31m\t/.".into();
+        let fix: Arc<str> = "fix \"x\"".into();
+        let findings: Vec<Finding> = (0..8)
+            .map(|i| Finding {
+                rule: ["AT201", "AT102", "AT205"][i % 3],
+                name: "direct-site-url",
+                severity: [Severity::Error, Severity::Warning, Severity::Info][i % 3],
+                path: match i {
+                    0..3 => path.clone(),
+                    3 => "/tmp/abs.sh".into(),
+                    _ => format!("p{i}.sh").into(),
+                },
+                line: i * 1000 + 1,
+                column: 0,
+                end_line: usize::MAX,
+                end_column: 12,
+                message: if i < 4 {
+                    message.clone()
+                } else {
+                    format!("msg {i}").into()
+                },
+                fix: match i {
+                    0 | 1 | 5 => Some(fix.clone()),
+                    6 => Some("other".into()),
+                    _ => None,
+                },
+                fingerprint: format!("{i:016x}"),
+                history: None,
+                frame: None,
+                span: 0..0,
+            })
+            .collect();
+        for findings in [findings, Vec::new()] {
+            let result = LintResult {
+                findings,
+                errors: vec![("gone.sh".into(), "not found".into())],
+                ..Default::default()
+            };
+            let mut hand = Vec::new();
+            write_lint(&mut hand, &result).unwrap();
+            let rules = lint_rules();
+            let results = result
+                .findings
+                .iter()
+                .map(|f| sarif_result(f, &rules))
+                .collect();
+            let mut reference = Vec::new();
+            crate::output::safe_json::to_writer_pretty(
+                &mut reference,
+                &log(&result, &rules, results),
+            )
+            .unwrap();
+            reference.push(b'\n');
+            assert_eq!(
+                String::from_utf8(hand).unwrap(),
+                String::from_utf8(reference).unwrap()
+            );
         }
     }
 }
