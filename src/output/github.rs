@@ -17,7 +17,7 @@ use std::io::Write;
 use super::sink::Sink;
 pub use super::sink::{escape_data, escape_property};
 use crate::catalogue::Severity;
-use crate::lint::LintResult;
+use crate::lint::{Finding, LintResult};
 
 /// Annotations GitHub keeps per step, per level.
 pub const MAX_PER_LEVEL: usize = 10;
@@ -59,47 +59,115 @@ fn command(out: &mut Sink, a: &Annotation<'_>) -> std::io::Result<()> {
     out.workflow_command(a.level, &props, &message)
 }
 
+/// An annotation's level, path, position and text, borrowed from a finding or a note: the
+/// title and text are only built for the few written as workflow commands (issue 12, class 5:
+/// a report may hold 500,000 findings, nearly all past GitHub's cap).
+struct Item<'a> {
+    level: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    kind: ItemKind<'a>,
+}
+
+enum ItemKind<'a> {
+    Finding(&'a Finding),
+    Note(&'a str),
+}
+
+impl Item<'_> {
+    fn annotation(&self) -> Annotation<'_> {
+        let (title, text) = match &self.kind {
+            ItemKind::Finding(f) => (
+                format!("atlcheck {} ({})", f.rule, f.name),
+                match &f.fix {
+                    Some(fix) => format!("{} {}\nfix: {fix}", f.rule, f.message),
+                    None => format!("{} {}", f.rule, f.message),
+                },
+            ),
+            ItemKind::Note(text) => ("atlcheck suppression".to_string(), text.to_string()),
+        };
+        Annotation {
+            level: self.level,
+            path: self.path,
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            title,
+            text,
+        }
+    }
+
+    /// The plain log line of an annotation past the cap (its text on one line), written
+    /// without building it.
+    fn write_plain<W: Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        write!(
+            out,
+            "{}:{}:{}: [{}] ",
+            self.path, self.line, self.column, self.level
+        )?;
+        match &self.kind {
+            ItemKind::Finding(f) => {
+                write!(out, "{} ", f.rule)?;
+                one_line(out, &f.message)?;
+                if let Some(fix) = &f.fix {
+                    out.write_all(b" fix: ")?;
+                    one_line(out, fix)?;
+                }
+            }
+            ItemKind::Note(text) => one_line(out, text)?,
+        }
+        out.write_all(b"\n")
+    }
+}
+
+/// `s` with each newline written as a space.
+fn one_line<W: Write + ?Sized>(out: &mut W, s: &str) -> std::io::Result<()> {
+    let mut rest = s.as_bytes();
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        out.write_all(&rest[..i])?;
+        out.write_all(b" ")?;
+        rest = &rest[i + 1..];
+    }
+    out.write_all(rest)
+}
+
 /// Every annotation of a run, uncapped: findings, then suppression notes.
-fn annotations(result: &LintResult) -> Vec<Annotation<'_>> {
-    let mut all: Vec<Annotation<'_>> = result
-        .findings
-        .iter()
-        .map(|f| Annotation {
-            level: match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            },
-            path: &f.path,
-            line: f.line,
-            column: f.column,
-            end_line: f.end_line,
-            end_column: f.end_column,
-            title: format!("atlcheck {} ({})", f.rule, f.name),
-            text: match &f.fix {
-                Some(fix) => format!("{} {}\nfix: {fix}", f.rule, f.message),
-                None => format!("{} {}", f.rule, f.message),
-            },
-        })
-        .collect();
-    all.extend(result.notes.iter().map(|n| Annotation {
+fn items(result: &LintResult) -> impl Iterator<Item = Item<'_>> {
+    let findings = result.findings.iter().map(|f| Item {
+        level: match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        },
+        path: &f.path,
+        line: f.line,
+        column: f.column,
+        end_line: f.end_line,
+        end_column: f.end_column,
+        kind: ItemKind::Finding(f),
+    });
+    let notes = result.notes.iter().map(|n| Item {
         level: "warning",
         path: &n.path,
         line: n.line,
         column: 1,
         end_line: n.line,
         end_column: 1,
-        title: "atlcheck suppression".to_string(),
-        text: n.message.clone(),
-    }));
-    all
+        kind: ItemKind::Note(&n.message),
+    });
+    findings.chain(notes)
 }
 
-pub fn write_lint(out: &mut Sink, result: &LintResult) -> std::io::Result<()> {
+/// Which annotations GitHub keeps: `true` for each one written as a workflow command, in
+/// order; the rest are plain log lines.
+fn caps() -> impl FnMut(&Item<'_>) -> bool {
     let mut counts = [0usize; 3];
     let mut total = 0;
-    let mut overflow = Vec::new();
-    for a in annotations(result) {
+    move |a| {
         let i = match a.level {
             "error" => 0,
             "warning" => 1,
@@ -114,32 +182,44 @@ pub fn write_lint(out: &mut Sink, result: &LintResult) -> std::io::Result<()> {
         if counts[i] < cap && total < MAX_PER_JOB - 1 {
             counts[i] += 1;
             total += 1;
-            command(out, &a)?;
+            true
         } else {
-            overflow.push(a);
+            false
         }
     }
-    if overflow.is_empty() {
-        return Ok(());
+}
+
+pub fn write_lint(out: &mut Sink, result: &LintResult) -> std::io::Result<()> {
+    // Two passes over the findings, each deciding the same way: the workflow commands first,
+    // then the rest as plain log lines, written as they are read.
+    let mut kept = caps();
+    for a in items(result) {
+        if kept(&a) {
+            command(out, &a.annotation())?;
+        }
     }
-    // Plain log lines: still visible in the job log, never an annotation.
-    for a in &overflow {
-        writeln!(
-            out,
-            "{}:{}:{}: [{}] {}",
-            a.path,
-            a.line,
-            a.column,
-            a.level,
-            a.text.replace('\n', " ")
-        )?;
+    let mut kept = caps();
+    let mut overflow = 0usize;
+    {
+        // Plain log lines: still visible in the job log, never an annotation. Whole chunks of
+        // lines reach the sink, not one write per piece.
+        let mut plain = std::io::BufWriter::with_capacity(64 * 1024, &mut *out);
+        for a in items(result) {
+            if !kept(&a) {
+                overflow += 1;
+                a.write_plain(&mut plain)?;
+            }
+        }
+        plain.flush()?;
+    }
+    if overflow == 0 {
+        return Ok(());
     }
     out.workflow_command(
         "notice",
         &[("title", "atlcheck: annotation limit reached")],
         &format!(
-            "{} more findings were not annotated (GitHub shows at most {MAX_PER_LEVEL} errors and {MAX_PER_LEVEL} warnings per step): they are listed in this log; upload --format sarif to code scanning to see them all",
-            overflow.len()
+            "{overflow} more findings were not annotated (GitHub shows at most {MAX_PER_LEVEL} errors and {MAX_PER_LEVEL} warnings per step): they are listed in this log; upload --format sarif to code scanning to see them all"
         ),
     )
 }
