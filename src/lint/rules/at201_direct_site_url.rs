@@ -465,6 +465,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             // `NewAPI("https://acme.atlassian.net/wiki", "bot@acme.com", token)`,
             // `new Client(url, user, process.env.TOKEN)`: an API client built on the site.
             report(out, "API client built on the site URL");
+        } else if cli_option_with_credentials(cx, url.start(), url.end()) {
+            // `acli --server https://acme.atlassian.net --user bot@acme.com --token "$T"`.
+            report(out, "API client base URL given on the command line as the site URL");
         } else if (cx.pattern("base-key").is_match(before)
             || cx.pattern("base-call").is_match(before))
             && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
@@ -808,6 +811,44 @@ fn client_call_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
         return !page && cx.pattern("credential-arg").is_match(&args);
     }
     false
+}
+
+/// Is the URL at `start..end` the value of a command-line option that takes a client's base
+/// (`--server`, `--url`, `--base-url`, `-b`), on a command that also passes a credential (an
+/// email, or an argument named for a token, password or secret)? The command is the URL's line
+/// and the lines joined to it by a trailing `\` or `` ` `` (at most 8 each way).
+fn cli_option_with_credentials(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    if !cx
+        .pattern("cli-base-flag")
+        .is_match(common::line_prefix(cx, start))
+    {
+        return false;
+    }
+    let continued = |l: &str| l.trim_end().ends_with(['\\', '`']);
+    let (line, line_start) = cx.line_at(start);
+    let mut from = line_start;
+    for _ in 0..8 {
+        if from == 0 {
+            break;
+        }
+        let (above, above_start) = cx.line_at(from - 1);
+        if !continued(above) {
+            break;
+        }
+        from = above_start;
+    }
+    let mut to = line_start + line.len();
+    let mut last = line;
+    for _ in 0..8 {
+        if !continued(last) || to + 1 >= cx.text.len() {
+            break;
+        }
+        let (below, below_start) = cx.line_at(to + 1);
+        last = below;
+        to = below_start + below.len();
+    }
+    let credential = cx.pattern("credential-arg");
+    credential.is_match(&cx.text[from..start]) || credential.is_match(&cx.text[end.min(to)..to])
 }
 
 /// Is `name`, a variable holding the site URL, joined only with paths outside the REST API
