@@ -467,7 +467,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             report(out, "API client built on the site URL");
         } else if cli_option_with_credentials(cx, url.start(), url.end()) {
             // `acli --server https://acme.atlassian.net --user bot@acme.com --token "$T"`.
-            report(out, "API client base URL given on the command line as the site URL");
+            report(
+                out,
+                "API client base URL given on the command line as the site URL",
+            );
         } else if (cx.pattern("base-key").is_match(before)
             || cx.pattern("base-call").is_match(before))
             && (*uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
@@ -477,7 +480,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             report(out, "API client base URL set to the site URL");
         } else if cx.pattern("base-key").is_match(before)
-            && *has_credential.get_or_insert_with(|| cx.pattern("credential-key").is_match(cx.text))
+            && *has_credential.get_or_insert_with(|| api_credential(cx))
         {
             // `SITE_URL = "https://acme.atlassian.net"` beside `API_TOKEN = ...`: the
             // settings of an API client, whichever file then uses them.
@@ -491,6 +494,13 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             // `JIRA = "https://acme.atlassian.net"` ... `JIRA + "/rest/api/3/myself"`.
             report(out, "REST URL built on the site URL");
+        } else if cx.pattern("returned").is_match(before)
+            && returning_function(cx, line_start)
+                .is_some_and(|f| called_and_joined_with_rest(cx, f, &mut joined))
+        {
+            // `func base(site string) string { return fmt.Sprintf("https://%s.atlassian.net",
+            // site) }` ... `base(site) + "/rest/api/3/issue/"`.
+            report(out, "REST URL built on the site URL (through a function)");
         }
     }
     // A bare host handed straight to an HTTP client: `HTTPSConnection("acme.atlassian.net")`.
@@ -614,7 +624,24 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
             continue;
         }
-        let strong = cx.pattern("strong-base-key").is_match(&format!("{var}="));
+        // `confluence.host=acme.atlassian.net`, `jira-server: ...`: the whole dotted or dashed
+        // key before the variable's last part names the product.
+        let key_prefix = if keyed.is_some() {
+            ""
+        } else {
+            let head = &cx.text[..var_m.start()];
+            let len: usize = head
+                .chars()
+                .rev()
+                .take(100)
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                .map(char::len_utf8)
+                .sum();
+            &head[head.len() - len..]
+        };
+        let strong = cx
+            .pattern("strong-base-key")
+            .is_match(&format!("{key_prefix}{var}="));
         let handed = {
             let v = regex::escape(var);
             let shorthand = if var == "host" {
@@ -648,7 +675,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             out.push(
                 Hit::new(
                     host_end - ".atlassian.net".len() - site.len()..host_end,
-                    format!("API client host `{var}` set to the site host {site}.atlassian.net"),
+                    format!("API client host `{key_prefix}{var}` set to the site host {site}.atlassian.net"),
                     format!("hostkey:{var}:{site}"),
                 )
                 .fix(fix_for(site, "", product_hint(var))),
@@ -673,6 +700,41 @@ fn joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> 
     ))
     .is_some_and(|re| re.is_match(cx.text));
     seen.push((name.to_string(), found));
+    found
+}
+
+/// The name of the function whose body holds the line starting at `line_start`: the last
+/// `def NAME(`, `func NAME(`, `function NAME(`, `fun NAME(` or `NAME(...) {` in the 400 bytes
+/// up to the end of that line.
+fn returning_function<'a>(cx: &Cx<'a>, line_start: usize) -> Option<&'a str> {
+    let (line, _) = cx.line_at(line_start);
+    let end = line_start + line.len();
+    let from = crate::lines::ceil_boundary(cx.text, line_start.saturating_sub(400));
+    cx.pattern("function-head")
+        .captures_iter(&cx.text[from..end])
+        .last()
+        .and_then(|c| c.name("name").or(c.name("method")))
+        .map(|m| m.as_str())
+        .filter(|n| !["if", "for", "while", "switch", "catch", "return"].contains(n))
+}
+
+/// Is the function `name` called and its result joined with a REST path (`base(site) +
+/// "/rest/..."`, `f"{base(site)}/rest/..."`, `` `${base()}/rest/...` ``)? Shares
+/// [`joined_with_rest`]'s cache, keyed by `name()`.
+fn called_and_joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> bool {
+    let key = format!("{name}()");
+    if let Some((_, found)) = seen.iter().find(|(n, _)| *n == key) {
+        return *found;
+    }
+    if seen.len() >= 16 {
+        return false;
+    }
+    let n = regex::escape(name);
+    let found = crate::lint::built_pattern(format!(
+        r#"\b{n}\s*\([^()\n]{{0,60}}\)\s*(?:\+|\.\.|\.|,)\s*[fFrRbu$@]{{0,2}}\\?["'`]/?(?:wiki/)?(?:rest|api)/|\{{\s*{n}\s*\([^()\n]{{0,60}}\)\s*\}}/?(?:wiki/)?(?:rest|api)/|\$\{{\s*{n}\s*\([^()\n]{{0,60}}\)\s*\}}/?(?:wiki/)?(?:rest|api)/"#
+    ))
+    .is_some_and(|re| re.is_match(cx.text));
+    seen.push((key, found));
     found
 }
 
@@ -724,6 +786,13 @@ fn value_key<'a>(cx: &Cx<'a>, at: usize) -> Option<&'a str> {
     let rest = rest.strip_prefix('"')?;
     let end = rest.find('"')?;
     Some(&rest[..end])
+}
+
+/// Does the file hold an API client's credential (a token, password or secret key, Basic auth,
+/// an `Authorization` header)? Not in a browser test, whose password is typed into the login
+/// page.
+fn api_credential(cx: &Cx<'_>) -> bool {
+    cx.pattern("credential-key").is_match(cx.text) && !cx.pattern("browser-test").is_match(cx.text)
 }
 
 /// Is there a REST API path literal (`'/rest/api/3/myself'`, `"rest/api/2/issue/"`,
@@ -894,6 +963,13 @@ fn joined_only_outside_api_uncached(cx: &Cx<'_>, name: &str) -> bool {
             "secure/",
             "plugins/servlet/",
             "people/",
+            "login",
+            "logout",
+            "dashboard",
+            "issues/",
+            "projects/",
+            "wiki/display/",
+            "wiki/x/",
         ]
         .iter()
         .any(|w| p.starts_with(w))
@@ -992,8 +1068,7 @@ fn built_base_use<'a>(
             || cx.pattern("base-call").is_match(&before)
         {
             *uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text))
-                || *has_credential
-                    .get_or_insert_with(|| cx.pattern("credential-key").is_match(cx.text))
+                || *has_credential.get_or_insert_with(|| api_credential(cx))
         } else {
             client_call_with_credentials(cx, u.start(), u.end())
         };
