@@ -494,6 +494,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         {
             // `JIRA = "https://acme.atlassian.net"` ... `JIRA + "/rest/api/3/myself"`.
             report(out, "REST URL built on the site URL");
+        } else if cx
+            .pattern("format-before")
+            .is_match(&cx.text[line_start..url.start()])
+            || joined_in_call(cx, url.start(), url.end())
+        {
+            // `"%s/rest/api/2/search" % "https://..."`, `url.JoinPath("https://...", "rest",
+            // "api", "3")`, `os.path.join("https://...", "rest/api/2/issue", key)`.
+            report(out, "REST URL built on the site URL");
         } else if cx.pattern("returned").is_match(before)
             && returning_function(cx, line_start)
                 .is_some_and(|f| called_and_joined_with_rest(cx, f, &mut joined))
@@ -701,6 +709,45 @@ fn joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, bool)>) -> 
     .is_some_and(|re| re.is_match(cx.text));
     seen.push((name.to_string(), found));
     found
+}
+
+/// Is the URL at `start..end` an argument of a call that joins it with REST path segments
+/// (`url.JoinPath(URL, "rest", "api", "3")`, `os.path.join(URL, "rest/api/2/issue", key)`,
+/// `Path.Combine(URL, "rest/api/3")`)? The call's name must say it joins or resolves; its
+/// arguments are read at most 300 bytes after the URL.
+fn joined_in_call(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    let before = common::line_prefix(cx, start);
+    let Some(open) = before.rfind('(') else {
+        return false;
+    };
+    // Only the URL (and its quote) between the parenthesis and the URL: the first argument.
+    if !before[open + 1..]
+        .trim()
+        .trim_start_matches(['f', 'r', 'b', 'u', '@', '$'])
+        .trim_matches(['"', '\'', '`'])
+        .is_empty()
+    {
+        return false;
+    }
+    let head = before[..open].trim_end();
+    let name_start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map_or(0, |(p, c)| p + c.len_utf8());
+    let name = head[name_start..].to_ascii_lowercase();
+    let last = name.rsplit('.').next().unwrap_or("");
+    if ![
+        "join", "joinpath", "urljoin", "resolve", "combine", "joinurl", "join_url",
+    ]
+    .contains(&last)
+    {
+        return false;
+    }
+    let to = crate::lines::floor_boundary(cx.text, (end + 300).min(cx.text.len()));
+    let args = &cx.text[end..to];
+    let args = args.split_once(')').map_or(args, |(a, _)| a);
+    cx.pattern("rest-segment").is_match(args)
 }
 
 /// The name of the function whose body holds the line starting at `line_start`: the last
