@@ -107,7 +107,7 @@ fn resolve(cx: &Cx<'_>, var: &str, cache: &mut Resolved) -> Option<bool> {
 
 fn resolve_uncached(cx: &Cx<'_>, var: &str) -> Option<bool> {
     let re = crate::lint::built_pattern(format!(
-        r#"\b{}["']?\s*(?:=|:=|:|=>)\s*(?:[fr]?["'`])?(?:\$\{{\w+:-)?https?://(?P<host>[^/\s"'`]+)"#,
+        r#"\b{}["']?\s*(?:=|:=|:|=>)\s*(?:[fr]?["'`])?(?:\$\{{\w+:-)?https?://(?P<host>[^/\s"'`]+)(?P<path>/[^\s"'`]*)?"#,
         regex::escape(var)
     ))?;
     let host = re.captures(cx.text)?.name("host")?.as_str().to_string();
@@ -118,6 +118,49 @@ fn resolve_uncached(cx: &Cx<'_>, var: &str) -> Option<bool> {
     } else {
         Some(false)
     }
+}
+
+/// Variables already looked up for a `/wiki` base, at most 16 (as [`Resolved`]).
+type WikiBases = std::collections::HashMap<String, bool>;
+
+/// Is the base before a path (`${CONFLUENCE_URL}`, `BASE + "`, `{confluence}`) a variable that
+/// the file sets to a Cloud site URL ending in `/wiki` (`BASE = "https://acme.atlassian.net/wiki"`)?
+fn wiki_base_before(cx: &Cx<'_>, before: &str, cache: &mut WikiBases) -> bool {
+    let token_start = before
+        .rfind([' ', '\t', '"', '\'', '`', '(', '=', ','])
+        .map_or(0, |i| i + 1);
+    let token = &before[token_start..];
+    if token.contains("://") {
+        return false;
+    }
+    let expr = if token.is_empty() {
+        let b = before.trim_end_matches(['"', '\'', '`']).trim_end();
+        b.strip_suffix('+').map(str::trim_end).unwrap_or("")
+    } else {
+        token
+    };
+    let Some(var) = variable_in(expr) else {
+        return false;
+    };
+    if let Some(known) = cache.get(var) {
+        return *known;
+    }
+    if cache.len() >= 16 {
+        return false;
+    }
+    let found = crate::lint::built_pattern(format!(
+        r#"\b{}["']?\s*(?:=|:=|:|=>)\s*(?:[fr]?["'`])?(?:\$\{{\w+:-)?https?://(?P<host>[^/\s"'`]+)(?P<path>/[^\s"'`]*)?"#,
+        regex::escape(var)
+    ))
+    .and_then(|re| {
+        let c = re.captures(cx.text)?;
+        let host = c.name("host")?.as_str().to_ascii_lowercase();
+        let path = c.name("path").map_or("", |p| p.as_str());
+        Some(cloud_host(&host) && path.trim_end_matches('/').eq_ignore_ascii_case("/wiki"))
+    })
+    .unwrap_or(false);
+    cache.insert(var.to_string(), found);
+    found
 }
 
 /// With the base unknown, does the file show a self-hosted Jira or Confluence and no Cloud
@@ -166,6 +209,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let fences = (cx.kind == FileKind::Markdown).then(|| common::markdown_fences(cx.text));
     let mut self_hosted: Option<bool> = None;
     let mut resolved = Resolved::new();
+    let mut wiki_bases = WikiBases::new();
     let mut base: Option<String> = None;
     // Absolute paths (`/rest/api/3/search`) and relative ones handed to a client as a whole
     // string (Retrofit `@GET("rest/api/3/search")`), in the order they occur.
@@ -194,7 +238,25 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let p = range.clone();
         // `/rest/api/3/search` but not `/rest/api/3/search/jql`: the path must end here.
         let path = full.trim_end_matches('/');
-        let Some(e) = removed::lookup(None, path) else {
+        // `/rest/api/space` joined to a Confluence base that ends in `/wiki`
+        // (`CONFLUENCE_URL=https://acme.atlassian.net/wiki`): the request path is `/wiki/rest/...`.
+        let wiki_path;
+        let (path, e) = match removed::lookup(None, path) {
+            Some(e) => (path, Some(e)),
+            None if path.starts_with("/rest/api/") => {
+                let (line, line_start) = cx.line_at(p.start);
+                let at = p.start - line_start;
+                let from = crate::lines::ceil_boundary(line, at.saturating_sub(NEAR));
+                if wiki_base_before(cx, &line[from..at], &mut wiki_bases) {
+                    wiki_path = format!("/wiki{path}");
+                    (wiki_path.as_str(), removed::lookup(None, &wiki_path))
+                } else {
+                    (path, None)
+                }
+            }
+            None => (path, None),
+        };
+        let Some(e) = e else {
             // A Cloud REST API base (`https://api.atlassian.com/ex/jira/<id>/rest/api/3/`) that
             // relative endpoints are joined to.
             if base.is_none() && full.ends_with('/') && API_BASES.contains(&path) {
