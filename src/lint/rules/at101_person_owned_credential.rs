@@ -151,7 +151,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Credential positions where the user may be a literal or a variable.
     for id in ["curl-user", "auth-call", "concat-user", "format-user"] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
-            let Some(m) = ["user", "plus", "quser", "suser", "huser"]
+            let Some(m) = ["user", "plus", "quser", "suser", "huser", "vuser"]
                 .iter()
                 .find_map(|g| caps.name(g))
             else {
@@ -179,6 +179,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
     }
     // Literal `email:secret` pairs and keyword arguments.
+    let mut authenticates: Option<bool> = None;
     for (id, how) in [
         ("email-colon", "the Basic-auth user is"),
         ("user-arg", "the API client user is"),
@@ -188,6 +189,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("ps-user", "the credential's user is"),
         ("setter-user", "the API client user is"),
         ("cli-user", "the command's user is"),
+        ("get-credential-user", "the credential's user is"),
         ("first-arg-user", "the API client user is"),
     ] {
         // Package manifests carry author emails under the same key names.
@@ -213,6 +215,33 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             if id == "cli-user" && !names_product(cx.line_at(at).0) {
                 continue;
             }
+            // A prompt pre-filled for Exchange or Azure is not Jira's: the product within three lines.
+            if id == "get-credential-user" && !product_near(cx, at) {
+                continue;
+            }
+            // In code, `email = "..."` as a statement is a variable: a credential's user in a file
+            // that authenticates somewhere, not in one that only sends notifications.
+            if id == "user-arg"
+                && !cx.kind.is_config()
+                && statement_start(cx, at)
+                && !*authenticates.get_or_insert_with(|| {
+                    let lower = cx.text.to_ascii_lowercase();
+                    [
+                        "auth",
+                        "basic",
+                        "credential",
+                        "token",
+                        "passw",
+                        "secret",
+                        "api_key",
+                        "apikey",
+                    ]
+                    .iter()
+                    .any(|w| lower.contains(w))
+                })
+            {
+                continue;
+            }
             if let Some(m) = ["user", "nuser", "luser"].iter().find_map(|g| caps.name(g)) {
                 // A URL's user info encodes the email's `@`.
                 let user = unquote_escaped(m.as_str()).replace("%40", "@");
@@ -231,6 +260,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let options = cx.pattern("option-default-user").captures_iter(cx.text);
     let xml = cx.pattern("xml-user").captures_iter(cx.text);
     let property = cx.pattern("property-user").captures_iter(cx.text);
+    let name_value = cx.pattern("name-value-user").captures_iter(cx.text);
     let all = cx.pattern("config-user").captures_iter(cx.text);
     // Package manifests name their authors and developers under the same keys (`email`,
     // `<email>`): not the user of a credential.
@@ -247,6 +277,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .chain(defaults)
             .chain(xml)
             .chain(property)
+            .chain(name_value)
             .map(|c| (false, c)),
     ) {
         let key = ["key", "key2", "key3", "key4"]
@@ -276,6 +307,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                             Heading::Other => false,
                         }
                     || cx.kind == FileKind::Xml && cloud_config
+                    // A key of a `jira: {` / `"confluence": {` object in code.
+                    || !cx.kind.is_config() && atlassian_object(cx, k.start())
             }
             KeyKind::Other => false,
         };
@@ -421,6 +454,68 @@ fn other_parent(cx: &Cx<'_>, at: usize) -> bool {
         }
     }
     false
+}
+
+/// In code, is the key at `at` a member of an object literal whose own key names the product
+/// (`jira: {`, `"confluence" => [`, `JIRA = dict(`)? Only the nearest enclosing line counts, and
+/// only when it opens a literal: a function `def sync_jira():` is not an object.
+fn atlassian_object(cx: &Cx<'_>, at: usize) -> bool {
+    let (line, line_start) = cx.line_at(at);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let level = indent(line);
+    for l in cx.text[..line_start].lines().rev().take(40) {
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if indent(l) < level {
+            let lower = t.to_ascii_lowercase();
+            return t.ends_with(['{', '(', '['])
+                && ["jira", "confluence", "atlassian"]
+                    .iter()
+                    .any(|w| lower.contains(w));
+        }
+    }
+    false
+}
+
+/// Do the lines within three of `at` name Jira, Confluence or Atlassian?
+/// A prompt whose next lines connect to a Microsoft or VMware service is that service's login.
+fn product_near(cx: &Cx<'_>, at: usize) -> bool {
+    let near = super::common::lines_around(cx, at, 3).to_ascii_lowercase();
+    let after = super::common::lines_around(cx, at, 2).to_ascii_lowercase();
+    ["jira", "confluence", "atlassian"]
+        .iter()
+        .any(|w| near.contains(w))
+        && ![
+            "exchange",
+            "msol",
+            "azuread",
+            "azaccount",
+            "mggraph",
+            "pnponline",
+            "sposervice",
+            "microsoftteams",
+            "viserver",
+            "sqlserver",
+            "pssession",
+        ]
+        .iter()
+        .any(|w| after.contains(w))
+}
+
+/// Does the match at `at` start a statement: only indentation and declaration keywords
+/// (`const`, `let`, `val`, `my`, `$`) before it on its line?
+fn statement_start(cx: &Cx<'_>, at: usize) -> bool {
+    let (line, start) = cx.line_at(at);
+    let before = line.get(..at.saturating_sub(start)).unwrap_or("");
+    before.split_whitespace().all(|w| {
+        [
+            "const", "let", "var", "val", "my", "our", "local", "export", "final", "static",
+            "private", "public", "String", "string", "str", "def", "readonly", "$",
+        ]
+        .contains(&w)
+    })
 }
 
 /// Does a command line run an Atlassian tool: name Atlassian or a site (`acli`, `--site
