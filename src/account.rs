@@ -189,6 +189,19 @@ const EXAMPLE_LABELS: &[&str] = &[
     "company",
     "domain",
     "domaine",
+    // "Company" and "example" in more languages: Indonesian, Turkish, Dutch, Finnish, Swedish,
+    // Norwegian, Danish, Croatian, and the German sample name's surname.
+    "perusahaan",
+    "sirket",
+    "bedrijf",
+    "yritys",
+    "foretag",
+    "virksomhet",
+    "virksomhed",
+    "tvrtka",
+    "contoh",
+    "ornek",
+    "mustermann",
     // Microsoft's fictitious companies, the placeholders of .NET and PowerShell documentation.
     "contoso",
     "fabrikam",
@@ -287,6 +300,20 @@ fn placeholder_local(local: &str) -> bool {
         "ihr",
         "tua",
         "vostro",
+        "nama",
+        "isim",
+        "naam",
+        "navn",
+        "nimi",
+        "imie",
+        "nazwisko",
+        "jmeno",
+        "prijmeni",
+        "ime",
+        "prezime",
+        "eposta",
+        "posta",
+        "sahkoposti",
     ];
     local
         .split(['.', '-', '_', '+'])
@@ -591,6 +618,13 @@ mod tests {
             "user.name@autostoresystem.com",
             "vorname.nachname@globex-corp.de",
             "email@address.com",
+            "nama@perusahaan.co.id",
+            "isim@sirket.com",
+            "naam@bedrijf.nl",
+            "nimi@yritys.fi",
+            "imie.nazwisko@firma.pl",
+            "ime.prezime@tvrtka.hr",
+            "max@mustermann.de",
         ] {
             assert!(!matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }
@@ -604,6 +638,8 @@ mod tests {
             "test.user@nordlys.no",
             "qa@test.globex-corp.de",
             "jane.doe@acme.com",
+            "lena.vogt@nordwerk-gmbh.de",
+            "navn.hansen@fjordline.no",
         ] {
             assert!(matches!(classify_user(p, &none), User::Person(_)), "{p}");
         }
