@@ -76,7 +76,8 @@ fn by_surface(cx: &Cx<'_>, first: usize, out: &mut [Hit]) {
 fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
     // The pattern needs one of these words: without any, no pattern is built or run (most
     // files that say `Bearer token` read no environment variable this way).
-    const READS: [&str; 7] = [
+    const READS: [&str; 8] = [
+        "env::var",
         "getenv",
         "Getenv",
         "environ",
@@ -93,7 +94,7 @@ fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
         return None;
     }
     let re = crate::lint::built_pattern(format!(
-        r#"(?:^|[^\w]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
+        r#"(?:^|[^\w]){}\s*(?::\s*[\w<>?]+\s*)?(?:=|:=)\s*[^\n;]{{0,40}}?(?:getenv|Getenv|environ|GetEnvironmentVariable|process\.env|ENV|\$env:|env::var)\s*(?:\.get\(|\(|\[|\.)?\s*["']?(?P<env>[A-Za-z_][A-Za-z0-9_]*)"#,
         regex::escape(var)
     ))?;
     Some(re.captures(cx.text)?.name("env")?.as_str().to_string())
@@ -148,7 +149,21 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Each name's environment source is looked up once per file, however often it is sent.
     let mut sources: std::collections::HashMap<&str, Option<String>> =
         std::collections::HashMap::new();
-    for caps in cx.pattern("bearer-named").captures_iter(cx.text) {
+    let named = cx.pattern("bearer-named").captures_iter(cx.text);
+    for caps in named.chain(cx.pattern("bearer-method").captures_iter(cx.text)) {
+        // A literal token handed to a Bearer call (`.bearer_auth("ATATT3...")`).
+        if let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) {
+            let m = mask(t.as_str());
+            out.push(
+                Hit::new(
+                    whole.start()..t.end(),
+                    format!("API token {m} sent as a Bearer token"),
+                    format!("literal:{m}"),
+                )
+                .fix(FIX),
+            );
+            continue;
+        }
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
             continue;
         };
