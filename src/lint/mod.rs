@@ -138,9 +138,9 @@ pub struct Cx<'a> {
     context: bool,
     /// The file's line starts, built on first use and shared by every rule.
     lines: &'a std::cell::OnceCell<LineIndex>,
-    /// The file's legacy-token candidates, found on first use and shared by AT102 and AT104
-    /// (both run the same shared `legacy-*` patterns; issue 12, class 5).
-    legacy: &'a std::cell::OnceCell<Vec<rules::common::Candidate<'a>>>,
+    /// What several rules compute from the same shared patterns, found on first use and
+    /// shared by the rules of the file ([`rules::common::Shared`]).
+    shared: &'a rules::common::Shared<'a>,
 }
 
 impl<'a> Cx<'a> {
@@ -165,7 +165,12 @@ impl<'a> Cx<'a> {
         &self,
         init: impl FnOnce() -> Vec<rules::common::Candidate<'a>>,
     ) -> &'a [rules::common::Candidate<'a>] {
-        self.legacy.get_or_init(init)
+        self.shared.legacy.get_or_init(init)
+    }
+
+    /// What the rules of this file share ([`rules::common::Shared`]).
+    pub(crate) fn shared(&self) -> &'a rules::common::Shared<'a> {
+        self.shared
     }
 
     /// Does the file mention Atlassian, Jira, Confluence or carry an Atlassian token?
@@ -409,7 +414,7 @@ impl Linter {
         let mut findings = Vec::new();
         let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();
         let block_ranges: std::cell::OnceCell<Vec<Range<usize>>> = std::cell::OnceCell::new();
-        let legacy = std::cell::OnceCell::new();
+        let shared = rules::common::Shared::default();
         let mut memo = Memo::default();
         for rule in &self.rules {
             if !rule.applies_to(kind) || !rule.keyword_ids.iter().any(|&i| present[i]) {
@@ -429,7 +434,7 @@ impl Linter {
                 rule,
                 context,
                 lines: &lines,
-                legacy: &legacy,
+                shared: &shared,
             };
             let mut hits = Vec::new();
             (rule.detector)(&cx, &mut hits);

@@ -15,6 +15,111 @@ pub struct Candidate<'a> {
     pub info: TokenInfo,
 }
 
+/// What the rules of one file compute from the same patterns, once per file: the legacy-token
+/// candidates (AT102 and AT104), the Basic pairs given as variables ([`pair_variables`], run
+/// for AT102's legacy tokens and AT104's literal pairs), where the `secret-slot` pattern
+/// matched (AT102's legacy tokens, AT104's password slots) and the variables' literal values
+/// ([`literal_value`]). Each result is kept with the address of the pattern it was found with:
+/// a rule whose pattern of that name is another one computes its own.
+#[derive(Default)]
+pub struct Shared<'a> {
+    pub(crate) legacy: std::cell::OnceCell<Vec<Candidate<'a>>>,
+    pairs: std::cell::OnceCell<(PairKey, Vec<(&'a str, &'a str)>)>,
+    /// The start of every `secret-slot` match: its captures are taken again there
+    /// ([`SlotMatches`]), rather than kept (a file of many slots would hold them all).
+    slots: std::cell::OnceCell<(usize, Vec<usize>)>,
+    literals: std::cell::RefCell<std::collections::HashMap<String, Literal>>,
+}
+
+/// The addresses of the `pair-vars` and `pair-context` patterns.
+type PairKey = (usize, usize);
+/// What [`literal_value`] finds for a name: the literal's range and text, if any.
+type Literal = Option<(Range<usize>, String)>;
+
+/// The address of a compiled pattern: which regex a shared result was found with.
+fn address(re: &regex::Regex) -> usize {
+    re as *const regex::Regex as usize
+}
+
+/// The matches of the `secret-slot` pattern with their captures, as `captures_iter` gives
+/// them: found by the first rule that asks, which records where each starts; replayed for the
+/// next one by capturing at those starts (a match found at `s` by the iteration is the
+/// leftmost-first match of a search from `s`, so `captures_at(s)` gives it again, at the cost
+/// of that match rather than of a pass over the file).
+pub(crate) struct SlotMatches<'a> {
+    re: &'a regex::Regex,
+    text: &'a str,
+    key: usize,
+    cell: &'a std::cell::OnceCell<(usize, Vec<usize>)>,
+    replay: Option<std::slice::Iter<'a, usize>>,
+    live: Option<regex::CaptureMatches<'a, 'a>>,
+    starts: Vec<usize>,
+}
+
+pub(crate) fn slot_matches<'a>(cx: &Cx<'a>) -> SlotMatches<'a> {
+    let re = cx.pattern("secret-slot");
+    let key = address(re);
+    let cell = &cx.shared().slots;
+    let replay = cell
+        .get()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, starts)| starts.iter());
+    // Tests check the replay against a fresh pass on every file they lint with two rules that
+    // read the slots.
+    #[cfg(test)]
+    if let Some(starts) = &replay {
+        let spans = |c: &regex::Captures<'_>| -> Vec<Option<Range<usize>>> {
+            c.iter().map(|m| m.map(|m| m.range())).collect()
+        };
+        let fresh: Vec<_> = re.captures_iter(cx.text).map(|c| spans(&c)).collect();
+        let again: Vec<_> = starts
+            .clone()
+            .map(|&s| {
+                re.captures_at(cx.text, s)
+                    .map(|c| spans(&c))
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            fresh, again,
+            "secret-slot matches replayed from their starts"
+        );
+    }
+    let live = replay.is_none().then(|| re.captures_iter(cx.text));
+    SlotMatches {
+        re,
+        text: cx.text,
+        key,
+        cell,
+        replay,
+        live,
+        starts: Vec::new(),
+    }
+}
+
+impl<'a> Iterator for SlotMatches<'a> {
+    type Item = regex::Captures<'a>;
+
+    fn next(&mut self) -> Option<regex::Captures<'a>> {
+        if let Some(replay) = &mut self.replay {
+            let &start = replay.next()?;
+            return self.re.captures_at(self.text, start);
+        }
+        let live = self.live.as_mut()?;
+        match live.next() {
+            Some(caps) => {
+                self.starts.push(caps.get(0).map_or(0, |m| m.start()));
+                Some(caps)
+            }
+            None => {
+                self.live = None;
+                let _ = self.cell.set((self.key, std::mem::take(&mut self.starts)));
+                None
+            }
+        }
+    }
+}
+
 /// Every `ATATT3` / `ATCTT3` / `ATOA` / `ATBB` value matched by the rule's `prefixed`
 /// pattern (group `token`), skipping bare prefix mentions and `xxxx` placeholders.
 pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
@@ -110,7 +215,8 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             }
             continue;
         }
-        for caps in re.captures_iter(cx.text) {
+        debug_assert_eq!(id, "secret-slot");
+        for caps in slot_matches(cx) {
             // `secret-slot` names the value by where it sits.
             let slot = ["token", "secret", "bare", "ps", "netrc", "xml", "attr"]
                 .iter()
@@ -150,8 +256,24 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 
 /// The (user, secret) variable names of every Basic pair the `pair-vars` pattern finds, at
 /// most 16: `"$a:$b"` and `a + ":" + b` are Basic credentials only where the line says so
-/// (`pair-context`).
+/// (`pair-context`). Found once per file ([`Shared`]).
 fn pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
+    let key = (
+        address(cx.pattern("pair-vars")),
+        address(cx.pattern("pair-context")),
+    );
+    let cell = &cx.shared().pairs;
+    if let Some((k, pairs)) = cell.get()
+        && *k == key
+    {
+        return pairs.clone();
+    }
+    let pairs = find_pair_variables(cx);
+    let _ = cell.set((key, pairs.clone()));
+    pairs
+}
+
+fn find_pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::new();
     for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
         let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
@@ -446,7 +568,7 @@ pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
     let mut out = Vec::new();
     let cloud = calls_cloud(cx);
     let email = cx.pattern("slot-user-email");
-    for caps in cx.pattern("secret-slot").captures_iter(cx.text) {
+    for caps in slot_matches(cx) {
         let value = match caps.name("bare") {
             // Unquoted values are read in configuration files only.
             Some(m) if cx.kind.is_config() => m,
@@ -603,6 +725,13 @@ fn literal_value(cx: &Cx<'_>, name: &str, cache: &mut Literals) -> Option<(Range
     if cache.len() >= 16 {
         return None;
     }
+    // Another rule of the file may have looked the name up already ([`Shared`]); the limit of
+    // 16 stays each caller's own.
+    let memo = cx.shared().literals.borrow().get(name).cloned();
+    if let Some(found) = memo {
+        cache.push((name.to_string(), found.clone()));
+        return found;
+    }
     let found = crate::lint::built_pattern(format!(
         r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
         regex::escape(name)
@@ -612,6 +741,10 @@ fn literal_value(cx: &Cx<'_>, name: &str, cache: &mut Literals) -> Option<(Range
             .and_then(|c| c.name("v"))
             .map(|m| (m.range(), m.as_str().to_string()))
     });
+    cx.shared()
+        .literals
+        .borrow_mut()
+        .insert(name.to_string(), found.clone());
     cache.push((name.to_string(), found.clone()));
     found
 }
