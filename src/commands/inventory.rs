@@ -59,11 +59,14 @@ pub fn run(global: &GlobalArgs, args: InventoryArgs) -> anyhow::Result<ExitStatu
             output::inventory::clean(&format!("{path}: {message}"))
         );
     }
-    // A path named on the command line (a FIFO, a device) is said to be skipped even without
-    // --verbose: "found in 0 files" alone would hide why (issue 12, class 4).
+    // A special file (a FIFO, a socket, a device), met in the walk or named on the command
+    // line, is said to be skipped even without --verbose, as lint says it: "found in 0 files"
+    // alone would hide a planted FIFO (issue 12, class 4). Binary and over-size files are
+    // ordinary and named under --verbose.
     let named: Vec<String> = paths.iter().map(|p| walk::display_path(p)).collect();
+    let special = walk::SkipReason::NotRegular.to_string();
     for (path, reason) in &inv.skipped {
-        if global.verbose || named.iter().any(|n| n == path) {
+        if global.verbose || *reason == special || named.iter().any(|n| n == path) {
             crate::errln!(
                 "atlcheck: note: skipped {}: {reason}",
                 output::inventory::clean(path)
