@@ -93,6 +93,10 @@ struct Registry {
     value_matcher: Option<aho_corasick::AhoCorasick>,
     /// Length of the longest held value.
     longest: usize,
+    /// Held values shorter than [`MIN_REGISTERED_LEN`] characters, masked only as the whole
+    /// value of a slot that names a secret ([`short_slots`]).
+    short: Vec<String>,
+    short_matcher: Option<regex::bytes::Regex>,
 }
 
 fn registry() -> &'static RwLock<Registry> {
@@ -126,11 +130,24 @@ pub fn register(value: &str) {
     }
     let mut forms = Vec::new();
     let mut raw = Vec::new();
+    let mut short = Vec::new();
     for v in values {
         if v.chars().count() < MIN_REGISTERED_LEN {
+            if !v.is_empty() {
+                short.push(v);
+            }
             continue;
         }
         let m = mask(&v);
+        // Non-ASCII characters are looked for folded (case, width, accents: [`view::fold`]),
+        // as the view holds them.
+        if let Some((folded, _)) = view::fold(v.as_bytes())
+            && let Ok(folded) = String::from_utf8(folded)
+            && folded.chars().count() >= MIN_REGISTERED_LEN
+        {
+            raw.push((folded.clone(), m.clone()));
+            forms.push((folded, m.clone()));
+        }
         raw.push((v.clone(), m.clone()));
         for form in encoded_forms(&v) {
             if form.chars().count() >= MIN_REGISTERED_LEN {
@@ -138,11 +155,17 @@ pub fn register(value: &str) {
             }
         }
     }
-    if forms.is_empty() {
+    if forms.is_empty() && short.is_empty() {
         return;
     }
     let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
-    let before = reg.forms.len() + reg.values.len();
+    let before = reg.forms.len() + reg.values.len() + reg.short.len();
+    for v in short {
+        if !reg.short.contains(&v) {
+            reg.short.push(v);
+            reg.short_matcher = None;
+        }
+    }
     for f in forms {
         if !reg.forms.iter().any(|(have, _)| *have == f.0) {
             reg.forms.push(f);
@@ -154,7 +177,7 @@ pub fn register(value: &str) {
             reg.values.push(v);
         }
     }
-    if reg.forms.len() + reg.values.len() != before {
+    if reg.forms.len() + reg.values.len() + reg.short.len() != before {
         reg.matcher = None;
         reg.value_matcher = None;
         GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -177,6 +200,98 @@ pub fn hold_credential_shaped(value: &str) {
         {
             register(p);
         }
+    }
+}
+
+/// Hold as a secret the value of every environment variable whose name says it holds one
+/// ([`secret_variable`]: `ATLASSIAN_API_TOKEN`, `JIRA_PASS`, `ATLASSIAN_CLIENT_SECRET`,
+/// `ATLASSIAN_ADMIN_KEY`), as a CI runner masks its secrets: an error may quote a value
+/// pasted where it does not belong (`lint --format "$ATLASSIAN_API_TOKEN"`: clap quotes it,
+/// `lint "$JIRA_PASS"`: a missing path), and no pattern recognises a plain password. Commands that read a credential hold it themselves when they read it; this is for
+/// the ones that never meant to read it. Once per process, at its start (`main`): such values
+/// are found by their registered forms (raw, any ASCII case, percent-, JSON-, XML-escaped,
+/// base64), line by line, which costs the sink one pass of a matcher per chunk; the decoded
+/// view (for what a server echoes) is kept for the secrets a command holds. Values shorter than
+/// [`MIN_REGISTERED_LEN`] characters are not held from the environment.
+pub fn hold_environment() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        for (name, value) in std::env::vars_os() {
+            let secretish = secret_variable(&name.to_string_lossy());
+            if secretish && let Some(v) = value.to_str() {
+                register_forms(v.trim());
+            }
+        }
+    });
+}
+
+/// Does an environment variable's name say it holds a secret? A word of it (split at `_`, `-`,
+/// `.`) is `TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `PASS`, `PWD`, `APIKEY`, `CREDENTIAL(S)`,
+/// `AUTH` or `KEY` after `API`, `ADMIN`, `PRIVATE`, `ACCESS` or `SECRET`, or a word ends in
+/// `TOKEN`, `SECRET` or `PASSWORD` (`GITHUBTOKEN`); not when the last word says it names a
+/// place (`_FILE`, `_PATH`, `_DIR`, `_SOCK`, `_URL`, `_ENV`: `SSH_AUTH_SOCK`,
+/// `ATLASSIAN_TOKEN_FILE`). `GIT_AUTHOR_NAME`, `GIT_ASKPASS`, `PASSENGER_ENV` hold none.
+fn secret_variable(name: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    let words: Vec<&str> = name
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() > 1
+        && matches!(
+            words.last().copied(),
+            Some("FILE" | "PATH" | "DIR" | "SOCK" | "URL" | "ENV" | "HOST" | "USER" | "NAME")
+        )
+    {
+        return false;
+    }
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(
+            *w,
+            "TOKEN"
+                | "SECRET"
+                | "PASSWORD"
+                | "PASSWD"
+                | "PASS"
+                | "PWD"
+                | "APIKEY"
+                | "CREDENTIAL"
+                | "CREDENTIALS"
+                | "AUTH"
+        ) && !(*w == "PWD" && words.len() == 1)
+            || *w == "KEY"
+                && i > 0
+                && matches!(
+                    words[i - 1],
+                    "API" | "ADMIN" | "PRIVATE" | "ACCESS" | "SECRET"
+                )
+            || (w.len() > 6 && (w.ends_with("TOKEN") || w.ends_with("SECRET")))
+            || (w.len() > 8 && w.ends_with("PASSWORD"))
+    })
+}
+
+/// Register the encoded forms of `v` (no view value: [`hold_environment`]).
+fn register_forms(v: &str) {
+    if v.chars().count() < MIN_REGISTERED_LEN {
+        return;
+    }
+    let m = mask(v);
+    let forms: Vec<(String, String)> = encoded_forms(v)
+        .into_iter()
+        .filter(|f| f.chars().count() >= MIN_REGISTERED_LEN)
+        .map(|f| (f, m.clone()))
+        .collect();
+    let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
+    let before = reg.forms.len();
+    for f in forms {
+        if !reg.forms.iter().any(|(have, _)| *have == f.0) {
+            reg.forms.push(f);
+        }
+    }
+    if reg.forms.len() != before {
+        reg.matcher = None;
+        reg.value_matcher = None;
+        GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -332,10 +447,12 @@ fn held_matcher() -> Option<(
     std::sync::RwLockReadGuard<'static, Registry>,
 )> {
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
-    if reg.forms.is_empty() {
+    if reg.forms.is_empty() && reg.short.is_empty() {
         return None;
     }
-    if let Some(m) = &reg.matcher {
+    if let Some(m) = &reg.matcher
+        && (reg.short.is_empty() || reg.short_matcher.is_some())
+    {
         return Some((m.clone(), reg));
     }
     drop(reg);
@@ -357,10 +474,49 @@ fn held_matcher() -> Option<(
                 .expect("secret values build a matcher");
             w.value_matcher = Some(v);
         }
+        if w.short_matcher.is_none() && !w.short.is_empty() {
+            w.short_matcher = short_slots(&w.short);
+        }
     }
     let reg = registry().read().unwrap_or_else(|e| e.into_inner());
     let m = reg.matcher.clone()?;
     Some((m, reg))
+}
+
+/// The matcher of held values too short to be masked wherever they appear (`abc12` would mask
+/// ordinary words): such a value is masked where it is the whole value of a slot that names a
+/// secret, in the decoded view of the output (so also percent- or JSON-escaped), in any ASCII
+/// letter case: after a key naming a secret (`password=`, `"token": "`, `api_key:`,
+/// `secret =>`, `<Password>`, `auth`), as the password of URL userinfo (`://user:…@`) or of `-u user:…`, and
+/// after an `Authorization` scheme (`Basic`, `Bearer`, `Token`). The value must end there (the
+/// next byte is no letter or digit). Group `v` is the value.
+fn short_slots(short: &[String]) -> Option<regex::bytes::Regex> {
+    let alternatives: Vec<String> = short
+        .iter()
+        .flat_map(|v| {
+            let folded = view::fold(v.as_bytes()).map(|(f, _)| f);
+            std::iter::once(v.as_bytes().to_vec()).chain(folded)
+        })
+        .map(|v| {
+            v.iter()
+                .map(|&b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("\\x{b:02x}")
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect();
+    let pattern = format!(
+        r#"(?i-u)(?:(?:passw(?:or)?d|passwd|pass|pwd|secret|token|api[_-]?key|apikey|credential|auth)[a-z0-9_\-]*["']?\s*(?::|=>|=|>)\s*["'`]?|://[^\s:/@]*:|(?:^|\s)(?:-u|--user)(?:\s+|=)["']?[^\s:"']*:|\b(?:basic|bearer|token)\s+)(?P<v>{})(?:[^a-z0-9]|$)"#,
+        alternatives.join("|")
+    );
+    regex::bytes::RegexBuilder::new(&pattern)
+        .size_limit(1 << 22)
+        .build()
+        .ok()
 }
 
 /// Replace every held secret in `text` by the secret's mask: every registered form in any
@@ -383,6 +539,11 @@ pub fn scrub_held(text: &str, settle: bool) -> (Cow<'_, str>, usize) {
     let Some(values) = reg.value_matcher.clone() else {
         return (Cow::Borrowed(text), text.len());
     };
+    if reg.values.is_empty() && reg.short.is_empty() {
+        // Only the environment's values are held ([`hold_environment`]): their registered
+        // forms, found line by line, without the decoded view.
+        return (scrub_with(&m, &reg.forms, text), text.len());
+    }
     let (whole, spans) = scrub_in(text, &m, &reg, &values);
     if !settle {
         return (whole, text.len());
@@ -414,7 +575,12 @@ fn scrub_in<'a>(
     reg: &Registry,
     values: &aho_corasick::AhoCorasick,
 ) -> (Cow<'a, str>, Vec<Range<usize>>) {
-    let (viewed, spans) = view::scrub(text, (forms, &reg.forms), (values, &reg.values));
+    let (viewed, spans) = view::scrub(
+        text,
+        (forms, &reg.forms),
+        (values, &reg.values),
+        reg.short_matcher.as_ref(),
+    );
     let out = match viewed {
         Cow::Borrowed(t) => scrub_with(forms, &reg.forms, t),
         Cow::Owned(o) => Cow::Owned(scrub_with(forms, &reg.forms, &o).into_owned()),

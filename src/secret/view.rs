@@ -73,11 +73,33 @@ fn json_u(t: &[u8]) -> Option<u32> {
 /// Decode the unit at the start of `t` (non-empty).
 fn unit(t: &[u8]) -> Unit {
     match t[0] {
+        // IIS's and JavaScript's `escape()` `%uXXXX`.
+        b'%' if t.len() >= 6 && matches!(t[1], b'u' | b'U') && hex(&t[2..6]).is_some() => {
+            let u = hex(&t[2..6]).unwrap_or(0);
+            char::from_u32(u).map_or(Unit::Skip(6), |c| char_unit(c, 6))
+        }
         b'%' if t.len() >= 3 => match hex(&t[1..3]) {
             Some(b) => Unit::Bytes([b as u8, 0, 0, 0], 1, 3),
             None => Unit::Bytes([b'%', 0, 0, 0], 1, 1),
         },
         b'\\' if t.len() >= 2 => match t[1] {
+            // `\xHH` (C, Python, JavaScript, shells) and `\NNN` octal (C, Python's bytes).
+            b'x' | b'X' if t.len() >= 4 && hex(&t[2..4]).is_some() => {
+                Unit::Bytes([hex(&t[2..4]).unwrap_or(0) as u8, 0, 0, 0], 1, 4)
+            }
+            b'0'..=b'3' if t.len() >= 4 && t[2..4].iter().all(|d| (b'0'..=b'7').contains(d)) => {
+                let n = (t[1] - b'0') * 64 + (t[2] - b'0') * 8 + (t[3] - b'0');
+                Unit::Bytes([n, 0, 0, 0], 1, 4)
+            }
+            // `\u{1F600}` (Rust, JavaScript, Swift).
+            b'u' if t.get(2) == Some(&b'{') => match t.iter().take(11).position(|&b| b == b'}') {
+                Some(end) if end > 3 => hex(&t[3..end])
+                    .and_then(char::from_u32)
+                    .map_or(Unit::Bytes([b'\\', 0, 0, 0], 1, 1), |c| {
+                        char_unit(c, end + 1)
+                    }),
+                _ => Unit::Bytes([b'\\', 0, 0, 0], 1, 1),
+            },
             b'u' => match json_u(t) {
                 Some(hi @ 0xD800..=0xDBFF) => match json_u(&t[6..]) {
                     Some(lo @ 0xDC00..=0xDFFF) => {
@@ -215,7 +237,109 @@ fn build(t: &[u8]) -> View {
             };
         }
     }
+    fold_view(View { bytes, from })
+}
+
+/// The view with its non-ASCII characters folded ([`fold`]); each folded byte comes from the
+/// text bytes of the character it folds.
+fn fold_view(v: View) -> View {
+    let Some((bytes, src)) = fold(&v.bytes) else {
+        return v;
+    };
+    let from = src
+        .into_iter()
+        .map(|r| v.from[r.start].start..v.from[r.end - 1].end)
+        .collect();
     View { bytes, from }
+}
+
+/// `b` with every non-ASCII character folded the way a reader (or a server) may change it
+/// while it stays the same secret: compatibility-decomposed (NFKD: fullwidth `Ｓ` is `S`,
+/// `é` is `e` and a combining accent), combining marks dropped (NFC and NFD alike),
+/// lower-cased (`Ä` and `ä`; `ß` as `ss`). ASCII bytes and bytes that are no UTF-8 stay as
+/// they are (ASCII case is left to the matchers). For each byte of the result, the range of
+/// `b` it came from; None when `b` is ASCII (nothing to fold).
+pub(super) fn fold(b: &[u8]) -> Option<(Vec<u8>, Vec<Range<usize>>)> {
+    if b.is_ascii() {
+        return None;
+    }
+    let nfkd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfkd();
+    let mut out = Vec::with_capacity(b.len());
+    let mut src = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii() {
+            out.push(b[i]);
+            src.push(i..i + 1);
+            i += 1;
+            continue;
+        }
+        let len = match b[i] {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 1,
+        };
+        let Some(c) = b
+            .get(i..i + len)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .and_then(|s| s.chars().next())
+        else {
+            out.push(b[i]);
+            src.push(i..i + 1);
+            i += 1;
+            continue;
+        };
+        let keep = !combining_mark(c)
+            && !c.is_alphanumeric()
+            && !('\u{FF00}'..='\u{FFEF}').contains(&c)
+            && !c.is_whitespace();
+        if keep {
+            // A symbol (`…`, `→`, `│`, `✓`): nothing to fold.
+            out.extend_from_slice(&b[i..i + len]);
+            src.extend(std::iter::repeat_n(i..i + len, len));
+            i += len;
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for d in nfkd.normalize(c.encode_utf8(&mut buf)).chars() {
+            if combining_mark(d) {
+                // Dropped from the view, masked with the letter it sits on.
+                if let Some(last) = src.last_mut().filter(|r| r.end == i) {
+                    last.end = i + len;
+                }
+                continue;
+            }
+            let folded: Vec<char> = if d == 'ß' || d == 'ẞ' {
+                vec!['s', 's']
+            } else {
+                d.to_lowercase().collect()
+            };
+            for f in folded {
+                let mut fb = [0u8; 4];
+                for &x in f.encode_utf8(&mut fb).as_bytes() {
+                    out.push(x);
+                    src.push(i..i + len);
+                }
+            }
+        }
+        i += len;
+    }
+    Some((out, src))
+}
+
+/// Combining marks (the blocks of combining diacritics, and the kana voicing marks).
+fn combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+            | '\u{3099}'
+            | '\u{309A}'
+    )
 }
 
 /// The base64 value of a character of either alphabet.
@@ -250,6 +374,103 @@ fn b64_decode(chars: &[u8]) -> Vec<u8> {
 /// Shortest base64 run looked into: 8 characters hold 6 bytes, the shortest held value.
 const MIN_B64_RUN: usize = 8;
 
+/// The held values in bytes decoded from a run of the view (base64, hex): the decoded bytes
+/// are searched as they are and folded ([`fold`]), and, when they hold NUL bytes, as UTF-16
+/// (little- and big-endian: .NET and Java encode text so). Each hit is the range of decoded
+/// bytes (the whole of them for UTF-16) and the value's index.
+fn decoded_hits(decoded: &[u8], values: &aho_corasick::AhoCorasick) -> Vec<(Range<usize>, usize)> {
+    let mut hits: Vec<(Range<usize>, usize)> = values
+        .find_iter(decoded)
+        .map(|m| (m.range(), m.pattern().as_usize()))
+        .collect();
+    if let Some((folded, src)) = fold(decoded) {
+        hits.extend(values.find_iter(&folded).map(|m| {
+            (
+                src[m.start()].start..src[m.end() - 1].end,
+                m.pattern().as_usize(),
+            )
+        }));
+    }
+    if decoded.len() >= 4 && decoded.contains(&0) {
+        for (big, off) in [(false, 0), (true, 0), (false, 1), (true, 1)] {
+            let units = decoded[off..].chunks_exact(2).map(|p| {
+                if big {
+                    u16::from_be_bytes([p[0], p[1]])
+                } else {
+                    u16::from_le_bytes([p[0], p[1]])
+                }
+            });
+            let text: String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .collect();
+            let found = values
+                .find_iter(text.as_bytes())
+                .next()
+                .or_else(|| fold(text.as_bytes()).and_then(|(f, _)| values.find_iter(&f).next()));
+            if let Some(m) = found {
+                hits.push((0..decoded.len(), m.pattern().as_usize()));
+            }
+        }
+    }
+    hits
+}
+
+/// Is `c` a hex digit?
+fn is_hex(c: u8) -> bool {
+    c.is_ascii_hexdigit()
+}
+
+/// Shortest hex run looked into: 12 digits hold 6 bytes, the shortest held value.
+const MIN_HEX_DIGITS: usize = 12;
+
+/// Ranges of the view's hex runs whose decoding holds a held value, with the value's index:
+/// digits in pairs, in any case, at either alignment, the pairs written together
+/// (`53756e6e79`) or each after one separator (`53:75:6e`, `53 75 6E`, `53-75`, `53,75`).
+/// (`\x53`, `%53` and `&#x53;` are decoded into the view itself.)
+fn hex_hits(v: &[u8], values: &aho_corasick::AhoCorasick, out: &mut Vec<(Range<usize>, usize)>) {
+    let mut i = 0;
+    while i < v.len() {
+        if !is_hex(v[i]) || (i > 0 && is_hex(v[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        for skip in 0..2 {
+            // (view position of each decoded byte's first digit, the bytes)
+            let (mut at, mut bytes) = (Vec::new(), Vec::new());
+            let mut j = i + skip;
+            while j + 1 < v.len() && is_hex(v[j]) && is_hex(v[j + 1]) {
+                at.push(j);
+                bytes.push(((b64_hex(v[j]) << 4) | b64_hex(v[j + 1])) as u8);
+                j += 2;
+                let sep = v
+                    .get(j)
+                    .is_some_and(|c| matches!(c, b':' | b' ' | b'-' | b','));
+                if sep
+                    && v.get(j + 1).copied().is_some_and(is_hex)
+                    && v.get(j + 2).copied().is_some_and(is_hex)
+                    && !v.get(j + 3).copied().is_some_and(is_hex)
+                {
+                    j += 1;
+                }
+            }
+            end = end.max(j);
+            if 2 * bytes.len() < MIN_HEX_DIGITS {
+                continue;
+            }
+            for (r, k) in decoded_hits(&bytes, values) {
+                out.push((at[r.start]..at[r.end - 1] + 2, k));
+            }
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// The value of a hex digit.
+fn b64_hex(c: u8) -> u32 {
+    (c as char).to_digit(16).unwrap_or(0)
+}
+
 /// Ranges of the view's base64 runs whose decoding holds a held value, with the value's index.
 fn base64_hits(v: &[u8], values: &aho_corasick::AhoCorasick, out: &mut Vec<(Range<usize>, usize)>) {
     let mut i = 0;
@@ -268,11 +489,11 @@ fn base64_hits(v: &[u8], values: &aho_corasick::AhoCorasick, out: &mut Vec<(Rang
         for skip in 0..4 {
             let run = &v[start + skip..i];
             let decoded = b64_decode(run);
-            for m in values.find_iter(&decoded) {
+            for (m, k) in decoded_hits(&decoded, values) {
                 // Decoded byte k lies in characters [8k/6, (8k+7)/6] of the run.
-                let a = start + skip + 8 * m.start() / 6;
-                let b = start + skip + (8 * m.end() - 1) / 6 + 1;
-                out.push((a..b.min(i), m.pattern().as_usize()));
+                let a = start + skip + 8 * m.start / 6;
+                let b = start + skip + (8 * m.end - 1) / 6 + 1;
+                out.push((a..b.min(i), k));
             }
         }
     }
@@ -284,6 +505,7 @@ pub(super) fn scrub<'a>(
     text: &'a str,
     forms: (&aho_corasick::AhoCorasick, &[(String, String)]),
     values: (&aho_corasick::AhoCorasick, &[(String, String)]),
+    short: Option<&regex::bytes::Regex>,
 ) -> (Cow<'a, str>, Vec<Range<usize>>) {
     // The text decoded once, and once more (a server's `\\u0041` inside a JSON report, `%2541`
     // in a URL): each view's bytes point into the text.
@@ -309,6 +531,14 @@ pub(super) fn scrub<'a>(
         );
         let mut b64 = Vec::new();
         base64_hits(&view.bytes, values.0, &mut b64);
+        hex_hits(&view.bytes, values.0, &mut b64);
+        if let Some(re) = short {
+            hits.extend(
+                re.captures_iter(&view.bytes)
+                    .filter_map(|c| c.name("v"))
+                    .map(|m| (k, m.range(), "****")),
+            );
+        }
         hits.extend(b64.into_iter().map(|(r, v)| (k, r, values.1[v].1.as_str())));
     }
     if hits.is_empty() {
@@ -383,7 +613,10 @@ mod tests {
 
     #[test]
     fn the_view_decodes_and_drops_what_a_reader_does_not_see() {
-        assert_eq!(view("a%41%4a\\u0042\\u00e9&amp;&#67;&#x44;"), "aAJBé&CD");
+        // Non-ASCII is folded: `é` is `e`, `Ä` is `a`, fullwidth `Ｓ` is `s`, `ß` is `ss`.
+        assert_eq!(view("a%41%4a\\u0042\\u00e9&amp;&#67;&#x44;"), "aAJBe&CD");
+        assert_eq!(view("ÄÖ e\u{301}Ｓß"), "ao esss");
+        assert_eq!(view("\\x41\\101%u0041\\u{41}\\u{1F600}"), "AAAA😀");
         assert_eq!(view("ab\u{1b}[1;31mcd\u{1b}[0mef"), "abcdef");
         assert_eq!(view("ab\\u001b[1mcd"), "abcd");
         assert_eq!(view("ab\n  12 | cd\r\nef\n│ gh"), "abcdefgh");
@@ -412,7 +645,7 @@ mod tests {
     fn scrubbed(text: &str) -> (String, usize) {
         let (fm, f) = matcher(&["Sunny7pass99"]);
         let (vm, v) = matcher(&["Sunny7pass99"]);
-        let (out, spans) = scrub(text, (&fm, &f), (&vm, &v));
+        let (out, spans) = scrub(text, (&fm, &f), (&vm, &v), None);
         (out.into_owned(), spans.len())
     }
 
@@ -500,6 +733,28 @@ mod tests {
             } else {
                 assert!(out.contains("****"), "{text:?} -> {out:?}");
             }
+        }
+    }
+
+    #[test]
+    fn hex_and_utf16_runs_are_decoded() {
+        for text in [
+            "x 53756e6e7937706173733939 y",
+            "x 53756E6E7937706173733939 y",
+            "x 0053756e6e7937706173733939 y",
+            "x 53:75:6e:6e:79:37:70:61:73:73:39:39 y",
+            "x 53 75 6E 6E 79 37 70 61 73 73 39 39 y",
+            "x 00530075006e006e0079003700700061007300730039003900 y",
+            "x UwB1AG4AbgB5ADcAcABhAHMAcwA5ADkA y",
+            "x \\x53\\x75\\x6e\\x6e\\x79\\x37\\x70\\x61\\x73\\x73\\x39\\x39 y",
+            "x SUNNY7PASS99 y",
+            "x Ｓｕｎｎｙ７ｐａｓｓ９９ y",
+        ] {
+            let (out, hits) = scrubbed(text);
+            assert!(
+                hits > 0 && out.starts_with("x ") && out.contains("****") && out.ends_with(" y"),
+                "{text:?} -> {out:?}"
+            );
         }
     }
 

@@ -6,6 +6,7 @@
 mod common;
 
 mod adversarial;
+mod attacks;
 mod bounded_input;
 mod bounded_more;
 mod canary;
