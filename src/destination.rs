@@ -100,7 +100,25 @@ pub fn parse(raw: &str) -> Result<Url, String> {
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("`{shown}` has no host"));
     }
+    hold_query_secrets(&url);
     Ok(url)
+}
+
+/// Hold as a secret the value of every query (and fragment) parameter whose name says it is
+/// one ([`crate::secret::names_a_secret`]: `?access_token=`, `?password=`, `?api_key=`,
+/// `#jwt=`). The doctor sends the URL as given; a server that echoes its query (an error
+/// quoting the request) would otherwise show a credential the process sent but did not hold
+/// (issue 12, class 2).
+pub fn hold_query_secrets(url: &Url) {
+    let fragment = url
+        .fragment()
+        .map(|f| form_urlencoded::parse(f.as_bytes()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    for (k, v) in url.query_pairs().chain(fragment) {
+        if crate::secret::names_a_secret(&k) && !v.trim().is_empty() {
+            crate::secret::register(&v);
+        }
+    }
 }
 
 /// Is there a `\` before the path starts (`scheme:` then the authority)? WHATWG parsers treat

@@ -204,7 +204,7 @@ pub fn hold_credential_shaped(value: &str) {
 }
 
 /// Hold as a secret the value of every environment variable whose name says it holds one
-/// ([`secret_variable`]: `ATLASSIAN_API_TOKEN`, `JIRA_PASS`, `ATLASSIAN_CLIENT_SECRET`,
+/// ([`names_a_secret`]: `ATLASSIAN_API_TOKEN`, `JIRA_PASS`, `ATLASSIAN_CLIENT_SECRET`,
 /// `ATLASSIAN_ADMIN_KEY`), as a CI runner masks its secrets: an error may quote a value
 /// pasted where it does not belong (`lint --format "$ATLASSIAN_API_TOKEN"`: clap quotes it,
 /// `lint "$JIRA_PASS"`: a missing path), and no pattern recognises a plain password. Commands that read a credential hold it themselves when they read it; this is for
@@ -217,21 +217,27 @@ pub fn hold_environment() {
     static DONE: std::sync::Once = std::sync::Once::new();
     DONE.call_once(|| {
         for (name, value) in std::env::vars_os() {
-            let secretish = secret_variable(&name.to_string_lossy());
-            if secretish && let Some(v) = value.to_str() {
+            let name = name.to_string_lossy();
+            let Some(v) = value.to_str() else { continue };
+            if names_a_secret(&name) {
                 register_forms(v.trim());
+            } else if name.to_ascii_uppercase().ends_with("PROXY") {
+                // `HTTPS_PROXY=http://user:password@proxy:3128`: the proxy's password.
+                if let Some((_, secret)) = proxy_userinfo(v) {
+                    register_forms(&secret);
+                }
             }
         }
     });
 }
 
-/// Does an environment variable's name say it holds a secret? A word of it (split at `_`, `-`,
-/// `.`) is `TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `PASS`, `PWD`, `APIKEY`, `CREDENTIAL(S)`,
+/// Does a name (of an environment variable, a URL query parameter) say it holds a secret? A
+/// word of it (split at `_`, `-`, `.`; in any case) is `JWT`, `TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `PASS`, `PWD`, `APIKEY`, `CREDENTIAL(S)`,
 /// `AUTH` or `KEY` after `API`, `ADMIN`, `PRIVATE`, `ACCESS` or `SECRET`, or a word ends in
 /// `TOKEN`, `SECRET` or `PASSWORD` (`GITHUBTOKEN`); not when the last word says it names a
 /// place (`_FILE`, `_PATH`, `_DIR`, `_SOCK`, `_URL`, `_ENV`: `SSH_AUTH_SOCK`,
 /// `ATLASSIAN_TOKEN_FILE`). `GIT_AUTHOR_NAME`, `GIT_ASKPASS`, `PASSENGER_ENV` hold none.
-fn secret_variable(name: &str) -> bool {
+pub fn names_a_secret(name: &str) -> bool {
     let name = name.to_ascii_uppercase();
     let words: Vec<&str> = name
         .split(['_', '-', '.'])
@@ -249,6 +255,7 @@ fn secret_variable(name: &str) -> bool {
         matches!(
             *w,
             "TOKEN"
+                | "JWT"
                 | "SECRET"
                 | "PASSWORD"
                 | "PASSWD"
@@ -268,6 +275,21 @@ fn secret_variable(name: &str) -> bool {
             || (w.len() > 6 && (w.ends_with("TOKEN") || w.ends_with("SECRET")))
             || (w.len() > 8 && w.ends_with("PASSWORD"))
     })
+}
+
+/// The `user` and decoded `password` of a proxy URL's userinfo (`http://user:pw@proxy:3128`,
+/// also without a scheme).
+fn proxy_userinfo(v: &str) -> Option<(String, String)> {
+    let rest = v.split_once("://").map_or(v, |(_, r)| r);
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let (info, _) = authority.rsplit_once('@')?;
+    let (user, secret) = info.split_once(':')?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    Some((decode(user), decode(secret)))
 }
 
 /// Register the encoded forms of `v` (no view value: [`hold_environment`]).
@@ -827,7 +849,8 @@ fn output_may_redact(text: &str) -> bool {
                 (rest.get(1) == Some(&b'u') && flag_end(2))
                     || (rest.starts_with(b"-user") && flag_end(5))
             }
-            b'#' => rest.starts_with(b"##["),
+            // `##[`, `##vso[` (in any case).
+            b'#' => rest.starts_with(b"##"),
             b':' => {
                 scheme |= rest.starts_with(b"://");
                 false
@@ -1321,6 +1344,10 @@ mod tests {
             ":",
             "::",
             "##[",
+            "##vso[",
+            "##VSO",
+            "vso[",
+            "[",
             "#",
             "\t",
             "\r",

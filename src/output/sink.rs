@@ -384,8 +384,8 @@ pub fn clean_line(line: &str, command: bool) -> String {
     let scrubbed = crate::secret::scrub_output(line);
     let escaped = escape_controls(&scrubbed, crate::output::color::enabled());
     let mut s = escaped.into_owned();
-    if s.contains("##[") {
-        s = s.replace("##[", "##%5B");
+    if let Cow::Owned(d) = defuse_hash_commands(&s) {
+        s = d;
     }
     if !command {
         let lead = s.len() - s.trim_start().len();
@@ -394,6 +394,73 @@ pub fn clean_line(line: &str, command: bool) -> String {
         }
     }
     s
+}
+
+/// Write the `[` of `##[` (GitHub's and Azure's `##[error]`, `##[group]`), of `##vso[`
+/// (Azure Pipelines' logging commands: `##vso[task.setvariable …]`, `##vso[task.prependpath]`,
+/// which the agent finds anywhere in a line, in stdout and stderr alike) and of any `##word[`
+/// (TeamCity's `##teamcity[`) as `%5B`. The word counts in any letter case, and characters a
+/// reader does not see (zero-width space, soft hyphen, BOM, variation selectors: a
+/// culture-aware comparison ignores them) count for nothing between the parts.
+pub fn defuse_hash_commands(s: &str) -> Cow<'_, str> {
+    if !s.contains('[') || !s.contains('#') {
+        return Cow::Borrowed(s);
+    }
+    let mut out: Option<String> = None;
+    for (i, c) in s.char_indices() {
+        let hit = c == '[' && hash_command_before(&s[..i]);
+        if hit && out.is_none() {
+            out = Some(s[..i].to_string());
+        }
+        if let Some(o) = &mut out {
+            if hit {
+                o.push_str("%5B");
+            } else {
+                o.push(c);
+            }
+        }
+    }
+    out.map_or(Cow::Borrowed(s), Cow::Owned)
+}
+
+/// Does `before` end in `##` and at most 16 ASCII letters (`##`, `##vso`, `##teamcity`), in
+/// any case, ignoring invisible characters?
+fn hash_command_before(before: &str) -> bool {
+    let mut chars = before.chars().rev().filter(|c| !ignorable(*c)).peekable();
+    let mut letters = 0;
+    while chars.next_if(char::is_ascii_alphabetic).is_some() {
+        letters += 1;
+        if letters > 16 {
+            return false;
+        }
+    }
+    chars.next() == Some('#') && chars.next() == Some('#')
+}
+
+/// Characters with no glyph that text comparisons may ignore (Unicode's default ignorable
+/// code points, in the ranges that occur).
+fn ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// Characters that must never reach a terminal or a log raw.
@@ -528,6 +595,23 @@ mod tests {
         assert_eq!(through("::error::x\n"), "%3A:error::x\n");
         assert_eq!(through("  ::add-mask::x\n"), "  %3A:add-mask::x\n");
         assert_eq!(through("a ##[error]b\n"), "a ##%5Berror]b\n");
+        assert_eq!(
+            through("x ##vso[task.setvariable variable=PATH]/tmp\n"),
+            "x ##vso%5Btask.setvariable variable=PATH]/tmp\n"
+        );
+        assert_eq!(
+            through("##VsO[task.complete]\n"),
+            "##VsO%5Btask.complete]\n"
+        );
+        assert_eq!(
+            through("#\u{200B}#v\u{AD}so\u{FEFF}[x]\n"),
+            "#\u{200B}#v\u{AD}so\u{FEFF}%5Bx]\n"
+        );
+        assert_eq!(
+            through("[#] a#[b] vso[c] #x#y[\n"),
+            "[#] a#[b] vso[c] #x#y[\n"
+        );
+        assert_eq!(through("##teamcity[x]\n"), "##teamcity%5Bx]\n");
         let mut s = Sink::memory();
         s.write_all(b"partial").unwrap();
         s.workflow_command("error", &[("file", "a,b:c\n::x")], "m\n::warning::y")

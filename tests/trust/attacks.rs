@@ -418,3 +418,185 @@ fn inventory_names_a_special_file_met_in_its_walk() {
         }
     }
 }
+
+/// A credential the doctor sends in its URL's query or fragment (`?access_token=`,
+/// `?password=`, `#jwt=`) was not held: a server quoting the request it got (an error echoing
+/// its parameters) printed it through `doctor --verbose`. Generated parameter names and plain
+/// values (no pattern knows them), in both formats.
+#[test]
+fn a_credential_in_the_doctors_url_query_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Box::new(|seen: &Seen| {
+        // Echo every query value, decoded, in prose (no `key=` for a pattern to see).
+        let query = seen
+            .line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
+        let values: Vec<String> = query
+            .split_once('?')
+            .map(|(_, q)| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .map(|(_, v)| v.into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let body = format!("{{\"message\":\"you sent {}\"}}", values.join(" and "));
+        response("401 Unauthorized", &[], &body)
+    }));
+    let mut rng = Rng::seeded();
+    const NAMES: &[&str] = &[
+        "access_token",
+        "password",
+        "apiKey",
+        "api-key",
+        "client_secret",
+        "jwt",
+        "Token",
+        "pwd",
+    ];
+    for format in ["human", "json"] {
+        let name = NAMES[rng.below(NAMES.len())];
+        let value = format!("Sunny{}x{}", rng.alnum(5), rng.alnum(4));
+        let o = atlcheck(dir.path())
+            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
+            .args(["--format", format])
+            .arg(format!(
+                "https://acme.atlassian.net/rest/api/3/myself?{name}={value}&expand=x"
+            ))
+            .env("ATLCHECK_CONNECT_TO", server.connect_to())
+            .env("ATLASSIAN_EMAIL", "bot@example.com")
+            .env("ATLASSIAN_API_TOKEN", format!("Pw{}", rng.alnum(16)))
+            .output()
+            .unwrap();
+        assert!(
+            !server.seen.lock().unwrap().is_empty(),
+            "no probe reached the server"
+        );
+        let out = crate::common::text(&o);
+        if let Some((_, piece)) = crate::common::leaked_piece(&out, &[("v", &value)], 12) {
+            panic!("?{name}= value echoed (`{piece}`), --format {format}:\n{out}");
+        }
+    }
+}
+
+/// Azure Pipelines' agent acts on `##vso[…]` anywhere in a line of stdout or stderr
+/// (`task.setvariable`, `task.prependpath`, `task.uploadfile`), TeamCity on `##teamcity[`; the
+/// sink defused only `##[`. Generated commands (any case, split by invisible characters,
+/// after any text) in file names through every lint format, and in a server's answer through
+/// `doctor -v`: no line holds `##word[` once invisible characters are dropped.
+#[test]
+fn azure_and_teamcity_log_commands_are_defused_everywhere() {
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let invisible = [
+        "", "\u{200B}", "\u{00AD}", "\u{FEFF}", "\u{2060}", "\u{FE0F}",
+    ];
+    let mut commands = Vec::new();
+    for i in 0..6 {
+        let word: String = ["vso", "VSO", "vSo", "teamcity", "", "Vso"][i]
+            .chars()
+            .map(|c| format!("{c}{}", invisible[rng.below(invisible.len())]))
+            .collect();
+        let z = invisible[rng.below(invisible.len())];
+        let cmd = format!(
+            "{}#{z}#{word}[task.setvariable variable=PATH]evil{i}",
+            ["", "x ", "a-"][rng.below(3)]
+        );
+        std::fs::write(
+            dir.path().join(format!("{cmd}.sh")),
+            "curl https://acme.atlassian.net/rest/api/3/myself\n",
+        )
+        .unwrap();
+        commands.push(cmd);
+    }
+    let forged = |out: &str| -> Option<String> {
+        out.lines().find_map(|line| {
+            let seen: String = line
+                .chars()
+                .filter(|c| {
+                    !matches!(
+                        c,
+                        '\u{200B}' | '\u{00AD}' | '\u{FEFF}' | '\u{2060}' | '\u{FE0F}'
+                    )
+                })
+                .collect::<String>()
+                .to_ascii_lowercase();
+            ["##[", "##vso[", "##teamcity["]
+                .iter()
+                .any(|p| seen.contains(p))
+                .then(|| line.to_string())
+        })
+    };
+    for format in ["human", "concise", "json", "sarif", "github", "junit"] {
+        let o = atlcheck(dir.path())
+            .args(["lint", "--format", format, "."])
+            .output()
+            .unwrap();
+        let out = crate::common::text(&o);
+        assert!(
+            out.contains("evil5"),
+            "{format}: the files were not reported:\n{out}"
+        );
+        if let Some(line) = forged(&out) {
+            panic!("lint --format {format} wrote a log command: {line:?}");
+        }
+    }
+    let server = Server::start(Box::new(move |_: &Seen| {
+        let body = format!(
+            "{{\"errorMessages\":[\"{}\"]}}",
+            "##vso[task.prependpath]/tmp/evil"
+        );
+        response(
+            "401 Unauthorized",
+            &[(
+                "X-Note",
+                "a ##VSO[task.complete result=Succeeded]".to_string(),
+            )],
+            &body,
+        )
+    }));
+    for format in ["human", "json"] {
+        let o = atlcheck(dir.path())
+            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
+            .args(["--format", format])
+            .arg("https://acme.atlassian.net/rest/api/3/myself")
+            .env("ATLCHECK_CONNECT_TO", server.connect_to())
+            .env("ATLASSIAN_EMAIL", "bot@example.com")
+            .env("ATLASSIAN_API_TOKEN", format!("Pw{}", rng.alnum(16)))
+            .output()
+            .unwrap();
+        let out = crate::common::text(&o);
+        assert!(
+            out.contains("prependpath"),
+            "{format}: the body was not shown:\n{out}"
+        );
+        if let Some(line) = forged(&out) {
+            panic!("doctor --format {format} wrote a log command: {line:?}");
+        }
+    }
+}
+
+/// The password of a proxy URL in the environment (`HTTPS_PROXY=http://user:pw@proxy:3128`,
+/// percent-encoded there) is held like a credential-named variable's value.
+#[test]
+fn a_proxy_password_from_the_environment_is_held() {
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    for var in ["HTTPS_PROXY", "all_proxy"] {
+        let value = format!("Sunny{}!{}", rng.alnum(5), rng.alnum(4));
+        let o = atlcheck(dir.path())
+            .args(["explain", &value])
+            .env(
+                var,
+                format!("http://me:{}@127.0.0.1:9", value.replace('!', "%21")),
+            )
+            .output()
+            .unwrap();
+        let out = crate::common::text(&o);
+        if let Some((_, piece)) = crate::common::leaked_piece(&out, &[("v", &value)], 12) {
+            panic!("{var}'s password quoted: `{piece}`:\n{out}");
+        }
+    }
+}
