@@ -21,6 +21,26 @@ const EXTRA_SCOPES: &[&str] = &[
     "read:confluence-props",
     "manage:confluence-configuration",
     "manage:servicedesk-customer",
+    // The Assets (CMDB) REST API and the Jira Service Management Operations REST API, which are
+    // not among the six OpenAPI documents of the catalogue.
+    "read:cmdb-object:jira",
+    "write:cmdb-object:jira",
+    "delete:cmdb-object:jira",
+    "read:cmdb-schema:jira",
+    "write:cmdb-schema:jira",
+    "delete:cmdb-schema:jira",
+    "read:cmdb-type:jira",
+    "write:cmdb-type:jira",
+    "delete:cmdb-type:jira",
+    "read:cmdb-attribute:jira",
+    "write:cmdb-attribute:jira",
+    "delete:cmdb-attribute:jira",
+    "read:ops-alert:jira-service-management",
+    "write:ops-alert:jira-service-management",
+    "delete:ops-alert:jira-service-management",
+    "read:ops-config:jira-service-management",
+    "write:ops-config:jira-service-management",
+    "delete:ops-config:jira-service-management",
 ];
 
 /// Scopes that the OpenAPI documents declare in their OAuth 2.0 security schemes although no
