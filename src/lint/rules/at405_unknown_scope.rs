@@ -218,6 +218,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let known = known();
     let mut hints = Hints::default();
     let mut in_urls: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut client_named: Option<bool> = None;
     // 3LO authorize URLs.
     for caps in cx.pattern("authorize-url").captures_iter(cx.text) {
         let Some(url) = caps.name("url") else {
@@ -226,13 +227,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let Some(query) = caps.name("query") else {
             // No query in the literal: the parameters are added in code
             // (`url.searchParams.set("client_id", ...)`, `urlencode({...})`,
-            // `authorization_url(AUTHORIZE_URL)`). With a client ID set after it and no
-            // `audience` anywhere in the file, the request lacks it.
-            let end = crate::lines::floor_boundary(cx.text, url.end() + 3000);
-            let after = &cx.text[url.end()..end];
-            if (after.contains("client_id") || after.contains("clientId"))
-                && !cx.text.contains("audience")
-            {
+            // `authorization_url(AUTHORIZE_URL)`, Go's `oauth2.Config{ClientID: ...}`, Spring's
+            // `client-id:`). With a client ID in the file and no `audience` anywhere in it, the
+            // request lacks it.
+            let names_client = *client_named.get_or_insert_with(|| {
+                let lower = cx.text.to_ascii_lowercase();
+                ["client_id", "clientid", "client-id"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+            });
+            if names_client && !cx.text.contains("audience") {
                 in_urls.push(url.range());
                 out.push(
                     Hit::new(url.range(), "3LO authorize URL without `audience=api.atlassian.com`: the parameters set in code never include it, and the authorization server refuses the request", "authorize:no-audience")
