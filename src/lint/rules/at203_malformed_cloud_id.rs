@@ -23,6 +23,37 @@ fn interpolated(cx: &Cx<'_>, at: usize) -> bool {
     prefix.contains(['f', 'F', '$'])
 }
 
+/// Is the placeholder `id` (`{cloudId}`, `:cloudId`) at `at` filled in by the code: a file in a
+/// programming language that fills URL templates (`.format(cloud_id=...)`, `.replace("{cloudId}",
+/// ...)`, `expand(...)`, Retrofit `@Path("cloudId")`, Spring URI variables) and names the
+/// placeholder again outside the URL? A shell or configuration file sends it as written.
+fn filled_in_code(cx: &Cx<'_>, id: &str, at: usize) -> bool {
+    let code = matches!(
+        cx.kind,
+        FileKind::Python
+            | FileKind::JavaScript
+            | FileKind::Go
+            | FileKind::Java
+            | FileKind::Ruby
+            | FileKind::Php
+            | FileKind::CSharp
+            | FileKind::Rust
+            | FileKind::PowerShell
+    );
+    let name = id.trim_matches(['{', '}', ':', '<', '>']);
+    if !code || name.is_empty() || !cx.pattern("template-fill").is_match(cx.text) {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    cx.text.match_indices(name).any(|(i, _)| {
+        let before = cx.text[..i].chars().next_back();
+        let after = cx.text[i + name.len()..].chars().next();
+        (i + name.len() < at || i > at + id.len())
+            && !before.is_some_and(is_word)
+            && !after.is_some_and(is_word)
+    })
+}
+
 /// Is the offset on a comment line (the one test every face uses)?
 fn in_comment(cx: &Cx<'_>, at: usize) -> bool {
     crate::lines::is_comment_line(cx.line_head(at))
@@ -64,6 +95,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             && (cx.kind == FileKind::Markdown
                 || in_comment(cx, idm.start())
                 || interpolated(cx, idm.start())
+                || filled_in_code(cx, id, idm.start())
                 || id
                     .trim_matches(['{', '}'])
                     .chars()
