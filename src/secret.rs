@@ -219,7 +219,8 @@ pub fn hold_environment() {
         for (name, value) in std::env::vars_os() {
             let name = name.to_string_lossy();
             let Some(v) = value.to_str() else { continue };
-            if names_a_secret(&name) {
+            // `PWD` is the shell's working directory.
+            if names_a_secret(&name) && !name.eq_ignore_ascii_case("PWD") {
                 register_forms(v.trim());
             } else if name.to_ascii_uppercase().ends_with("PROXY") {
                 // `HTTPS_PROXY=http://user:password@proxy:3128`: the proxy's password.
@@ -236,7 +237,8 @@ pub fn hold_environment() {
 /// `AUTH` or `KEY` after `API`, `ADMIN`, `PRIVATE`, `ACCESS` or `SECRET`, or a word ends in
 /// `TOKEN`, `SECRET` or `PASSWORD` (`GITHUBTOKEN`); not when the last word says it names a
 /// place (`_FILE`, `_PATH`, `_DIR`, `_SOCK`, `_URL`, `_ENV`: `SSH_AUTH_SOCK`,
-/// `ATLASSIAN_TOKEN_FILE`). `GIT_AUTHOR_NAME`, `GIT_ASKPASS`, `PASSENGER_ENV` hold none.
+/// `ATLASSIAN_TOKEN_FILE`) or a setting (`_TYPE`, `_MODE`, `_METHOD`, `_ENABLED`, `_TTL`...).
+/// `GIT_AUTHOR_NAME`, `GIT_ASKPASS`, `PASSENGER_ENV`, `AUTH_TYPE` hold none.
 pub fn names_a_secret(name: &str) -> bool {
     let name = name.to_ascii_uppercase();
     let words: Vec<&str> = name
@@ -246,7 +248,28 @@ pub fn names_a_secret(name: &str) -> bool {
     if words.len() > 1
         && matches!(
             words.last().copied(),
-            Some("FILE" | "PATH" | "DIR" | "SOCK" | "URL" | "ENV" | "HOST" | "USER" | "NAME")
+            Some(
+                "FILE"
+                    | "PATH"
+                    | "DIR"
+                    | "SOCK"
+                    | "URL"
+                    | "ENV"
+                    | "HOST"
+                    | "USER"
+                    | "NAME"
+                    | "TYPE"
+                    | "MODE"
+                    | "METHOD"
+                    | "KIND"
+                    | "SCHEME"
+                    | "ENABLED"
+                    | "DISABLED"
+                    | "REQUIRED"
+                    | "EXPIRY"
+                    | "EXPIRES"
+                    | "TTL"
+            )
         )
     {
         return false;
@@ -265,13 +288,12 @@ pub fn names_a_secret(name: &str) -> bool {
                 | "CREDENTIAL"
                 | "CREDENTIALS"
                 | "AUTH"
-        ) && !(*w == "PWD" && words.len() == 1)
-            || *w == "KEY"
-                && i > 0
-                && matches!(
-                    words[i - 1],
-                    "API" | "ADMIN" | "PRIVATE" | "ACCESS" | "SECRET"
-                )
+        ) || *w == "KEY"
+            && i > 0
+            && matches!(
+                words[i - 1],
+                "API" | "ADMIN" | "PRIVATE" | "ACCESS" | "SECRET"
+            )
             || (w.len() > 6 && (w.ends_with("TOKEN") || w.ends_with("SECRET")))
             || (w.len() > 8 && w.ends_with("PASSWORD"))
     })
@@ -292,9 +314,14 @@ fn proxy_userinfo(v: &str) -> Option<(String, String)> {
     Some((decode(user), decode(secret)))
 }
 
-/// Register the encoded forms of `v` (no view value: [`hold_environment`]).
+/// Register the encoded forms of `v` (no view value: [`hold_environment`]). A short word of
+/// lower-case letters (`enabled`, `service-account`, `basic_auth`: a setting, not a
+/// credential) is not held: it would mask ordinary words in every report.
 fn register_forms(v: &str) {
-    if v.chars().count() < MIN_REGISTERED_LEN {
+    let word = v.len() < 16
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_');
+    if v.chars().count() < MIN_REGISTERED_LEN || word {
         return;
     }
     let m = mask(v);

@@ -600,3 +600,27 @@ fn a_proxy_password_from_the_environment_is_held() {
         }
     }
 }
+
+/// The environment hold masks credentials, not settings: a mode or a flag in a variable whose
+/// name mentions auth (`AUTH_TYPE=service-account`, `SKIP_AUTH=enabled`) stays readable.
+#[test]
+fn settings_in_the_environment_are_not_taken_for_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value) in [
+        ("AUTH_TYPE", "Sunny7SettingValue"),
+        ("SKIP_AUTH", "enabled"),
+        ("JIRA_AUTH_METHOD", "service-account"),
+        ("TOKEN_TTL", "3600000"),
+    ] {
+        let o = atlcheck(dir.path())
+            .args(["explain", value])
+            .env(var, value)
+            .output()
+            .unwrap();
+        let out = crate::common::text(&o);
+        assert!(
+            out.contains(&format!("`{value}`")),
+            "{var}={value} masked:\n{out}"
+        );
+    }
+}
