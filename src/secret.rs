@@ -97,6 +97,10 @@ struct Registry {
     /// value of a slot that names a secret ([`short_slots`]).
     short: Vec<String>,
     short_matcher: Option<regex::bytes::Regex>,
+    /// Every form and value in `forms` and `values`, to refuse a duplicate in constant time
+    /// (a URL with thousands of `&token=` parameters registers each).
+    known_forms: std::collections::HashSet<String>,
+    known_values: std::collections::HashSet<String>,
 }
 
 fn registry() -> &'static RwLock<Registry> {
@@ -167,12 +171,12 @@ pub fn register(value: &str) {
         }
     }
     for f in forms {
-        if !reg.forms.iter().any(|(have, _)| *have == f.0) {
+        if reg.known_forms.insert(f.0.clone()) {
             reg.forms.push(f);
         }
     }
     for v in raw {
-        if !reg.values.iter().any(|(have, _)| *have == v.0) {
+        if reg.known_values.insert(v.0.clone()) {
             reg.longest = reg.longest.max(v.0.len());
             reg.values.push(v);
         }
@@ -333,7 +337,7 @@ fn register_forms(v: &str) {
     let mut reg = registry().write().unwrap_or_else(|e| e.into_inner());
     let before = reg.forms.len();
     for f in forms {
-        if !reg.forms.iter().any(|(have, _)| *have == f.0) {
+        if reg.known_forms.insert(f.0.clone()) {
             reg.forms.push(f);
         }
     }
