@@ -312,7 +312,8 @@ pub fn parse() -> Result<Cli, crate::ExitStatus> {
 /// A credential pasted there instead of a name would be echoed by `$NAME is not set`: a value
 /// that is not a variable name (letters, digits and `_`, not starting with a digit) is refused,
 /// and held as a secret first so that no output, clap's error included, prints it; a name with
-/// a credential's form (a legacy token is 24 letters and digits) is held too (issue 12, class 2).
+/// a credential's form (a legacy token is 24 letters and digits) or not in upper case
+/// (`Sunny7pass`, `hunter2pass`) is held too (issue 12, class 2).
 fn variable_name(s: &str) -> Result<String, String> {
     crate::secret::hold_credential_shaped(s);
     let name = !s.is_empty()
@@ -320,6 +321,15 @@ fn variable_name(s: &str) -> Result<String, String> {
         && !s.starts_with(|c: char| c.is_ascii_digit())
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if name {
+        // A password of letters, digits and `_` is a valid name too, and `$NAME is not set`
+        // would quote it: a name not in the UPPER_CASE of environment variables is held as
+        // a secret (masked wherever it would be shown).
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            crate::secret::register(s);
+        }
         return Ok(s.to_string());
     }
     crate::secret::register(s);

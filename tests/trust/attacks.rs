@@ -624,3 +624,75 @@ fn settings_in_the_environment_are_not_taken_for_credentials() {
         );
     }
 }
+
+/// A password made only of letters, digits and `_` is a valid variable name, so the flags
+/// that take one (`--token-env` and the four others) accepted it and `$NAME is not set`
+/// quoted it. Generated passwords (mixed case, and all lower case with digits) in each flag:
+/// no 12 characters shown; an UPPER_CASE name is still named.
+#[test]
+fn a_password_pasted_as_a_variable_name_is_not_quoted() {
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let site = "https://acme.atlassian.net/rest/api/3/myself";
+    let gateway =
+        "https://api.atlassian.com/ex/jira/11111111-2222-3333-4444-555555555555/rest/api/3/myself";
+    let runs: [(&[&str], &str); 5] = [
+        (&["doctor", "--offline", "--token-env"], site),
+        (&["doctor", "--offline", "--auth-header-env"], site),
+        (
+            &[
+                "doctor",
+                "--offline",
+                "--client-id",
+                "Zr4Tq8Wm2Kx6Nb0Vc3Hd7Jf1Lp5Sg9Ya",
+                "--client-secret-env",
+            ],
+            gateway,
+        ),
+        (
+            &[
+                "doctor",
+                "--offline",
+                "--compare-email",
+                "a@example.com",
+                "--compare-token-env",
+            ],
+            site,
+        ),
+        (
+            &[
+                "tokens",
+                "--org",
+                "11111111-2222-3333-4444-555555555555",
+                "--admin-key-env",
+            ],
+            "",
+        ),
+    ];
+    for (i, (args, url)) in runs.iter().enumerate() {
+        let password = if i % 2 == 0 {
+            format!("Sunny{}", rng.alnum(10))
+        } else {
+            format!("hunter{}pass", rng.alnum(8)).to_lowercase()
+        };
+        let mut cmd = atlcheck(dir.path());
+        cmd.args(*args).arg(&password);
+        if !url.is_empty() {
+            cmd.arg(url);
+        }
+        let out = crate::common::text(&cmd.output().unwrap());
+        if let Some((_, piece)) = crate::common::leaked_piece(&out, &[("p", &password)], 12) {
+            panic!(
+                "`{}` quoted the password (`{piece}`):\n{out}",
+                args.join(" ")
+            );
+        }
+    }
+    let out = crate::common::text(
+        &atlcheck(dir.path())
+            .args(["doctor", "--offline", "--token-env", "MY_JIRA_TOKEN", site])
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("$MY_JIRA_TOKEN is not set"), "{out}");
+}
