@@ -1004,35 +1004,7 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return true;
     }
-    words_in(bytes) || run_of_24(bytes)
-}
-
-/// Does a run of exactly 24 ASCII letters and digits stand between non-alphanumerics?
-fn run_of_24(bytes: &[u8]) -> bool {
-    let alnum = |b: u8| b.is_ascii_alphanumeric();
-    // A run of exactly 24 covers exactly one index that is a multiple of 24: only those are
-    // looked at, and a run found there is measured whole, so most bytes are never read.
-    let mut i = 0;
-    while i < bytes.len() {
-        if !alnum(bytes[i]) {
-            i += 24;
-            continue;
-        }
-        let mut start = i;
-        while start > 0 && alnum(bytes[start - 1]) {
-            start -= 1;
-        }
-        let mut end = i + 1;
-        while end < bytes.len() && alnum(bytes[end]) {
-            end += 1;
-        }
-        if end - start == 24 {
-            return true;
-        }
-        // The next run starts after `end`.
-        i = end.div_ceil(24) * 24;
-    }
-    false
+    words_in(bytes) || super::rules::common::run_of_24(bytes)
 }
 
 /// The gate's words, lower case: the token prefixes (matched in their own case), the word

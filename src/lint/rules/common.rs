@@ -64,9 +64,9 @@ pub(crate) fn slot_matches<'a>(cx: &Cx<'a>) -> SlotMatches<'a> {
         .get()
         .filter(|(k, _)| *k == key)
         .map(|(_, starts)| starts.iter());
-    // Tests check the replay against a fresh pass on every file they lint with two rules that
-    // read the slots.
-    #[cfg(test)]
+    // Debug builds (every test) check the replay against a fresh pass on every file they lint
+    // with two rules that read the slots.
+    #[cfg(debug_assertions)]
     if let Some(starts) = &replay {
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<Range<usize>>> {
             c.iter().map(|m| m.map(|m| m.range())).collect()
@@ -154,7 +154,27 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> &'a [Candidate<'a>] {
     cx.legacy_cache(|| find_legacy_tokens(cx))
 }
 
+/// The legacy tokens of the file, or none without reading the patterns when the text holds no
+/// run of exactly 24 letters and digits between other characters: every token a `legacy-*`
+/// pattern gives is such a run (each ends its `token` group with a delimiter, a quote or the
+/// end, after a quote, `:`, `=` or whitespace), and so is a 24-character value of a secret
+/// slot or a literal assignment (between quotes, or a bare value between blanks), which are
+/// the only other candidates. Most files that mention credentials hold no such run: their
+/// ten passes are skipped.
 fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
+    if !run_of_24(cx.text.as_bytes()) {
+        // Debug builds (every test) check the shortcut against the full search.
+        #[cfg(debug_assertions)]
+        assert!(
+            search_legacy_tokens(cx).is_empty(),
+            "a legacy token in a text without a run of 24"
+        );
+        return Vec::new();
+    }
+    search_legacy_tokens(cx)
+}
+
+fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
     // Ranges already taken (several patterns find the same token): not a scan of `out`, which
     // made a file of many tokens quadratic (issue 12, class 5). A token is 24 bytes, so its
@@ -252,6 +272,36 @@ fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
         }
     }
     out
+}
+
+/// Does a run of exactly 24 ASCII letters and digits stand between non-alphanumerics (or the
+/// text's ends)? The shape of every legacy token ([`legacy_tokens`]); the `--history` gate
+/// ([`crate::lint::history::may_hold_secret`]) asks it too.
+pub(crate) fn run_of_24(bytes: &[u8]) -> bool {
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
+    // A run of exactly 24 covers exactly one index that is a multiple of 24: only those are
+    // looked at, and a run found there is measured whole, so most bytes are never read.
+    let mut i = 0;
+    while i < bytes.len() {
+        if !alnum(bytes[i]) {
+            i += 24;
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && alnum(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < bytes.len() && alnum(bytes[end]) {
+            end += 1;
+        }
+        if end - start == 24 {
+            return true;
+        }
+        // The next run starts after `end`.
+        i = end.div_ceil(24) * 24;
+    }
+    false
 }
 
 /// The (user, secret) variable names of every Basic pair the `pair-vars` pattern finds, at
@@ -428,11 +478,47 @@ pub fn basic_values(cx: &Cx<'_>) -> Vec<BasicValue> {
 
 /// The literal base64 value a variable is assigned in the file (`creds = 'amFuZUBh...'`).
 fn literal_base64_of<'a>(cx: &Cx<'a>, var: &str) -> Option<regex::Match<'a>> {
+    // What must follow the name in a match: without it anywhere, no pattern is built.
+    static AFTER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let after = AFTER.get_or_init(|| {
+        regex::Regex::new(
+            r#"\A["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`][A-Za-z0-9+/]{16,}={0,2}["'`]"#,
+        )
+        .expect("fixed pattern")
+    });
+    let possible = followed_somewhere(cx.text, var, after);
+    if !possible && !cfg!(debug_assertions) {
+        return None;
+    }
     let re = crate::lint::built_pattern(format!(
         r#"(?:^|[^\w.]){}["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`](?P<b64>[A-Za-z0-9+/]{{16,}}={{0,2}})["'`]"#,
         regex::escape(var)
     ))?;
-    re.captures(cx.text)?.name("b64")
+    let found = re.captures(cx.text)?.name("b64");
+    // Debug builds (every test) check the shortcut against the pattern.
+    debug_assert!(possible || found.is_none(), "`{var}` assigned unseen");
+    found
+}
+
+/// Is `name` followed, at any of its occurrences in `text` (overlapping ones too), by what the
+/// anchored pattern `after` matches? A variable's literal assignment ([`literal_value`],
+/// [`literal_base64_of`]) is the name and then that; where nothing is, the pattern built for
+/// the name (compiled once per name, a third of a millisecond) cannot match, so it is neither
+/// built nor run.
+fn followed_somewhere(text: &str, name: &str, after: &regex::Regex) -> bool {
+    if name.is_empty() {
+        return true;
+    }
+    let finder = memchr::memmem::Finder::new(name.as_bytes());
+    let mut from = 0;
+    while let Some(i) = finder.find(&text.as_bytes()[from..]) {
+        let end = from + i + name.len();
+        if text.get(end..).is_none_or(|rest| after.is_match(rest)) {
+            return true;
+        }
+        from += i + 1;
+    }
+    false
 }
 
 /// A literal `user, secret` pair handed to Basic auth (the `pair-call` and `pair-user`
@@ -732,15 +818,28 @@ fn literal_value(cx: &Cx<'_>, name: &str, cache: &mut Literals) -> Option<(Range
         cache.push((name.to_string(), found.clone()));
         return found;
     }
-    let found = crate::lint::built_pattern(format!(
-        r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
-        regex::escape(name)
-    ))
-    .and_then(|re| {
-        re.captures(cx.text)
-            .and_then(|c| c.name("v"))
-            .map(|m| (m.range(), m.as_str().to_string()))
+    // What must follow the name in a match: without it anywhere, no pattern is built.
+    static AFTER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let after = AFTER.get_or_init(|| {
+        regex::Regex::new(r#"\A\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'][^"'\n]*["']"#)
+            .expect("fixed pattern")
     });
+    let possible = followed_somewhere(cx.text, name, after);
+    let found = if !possible && !cfg!(debug_assertions) {
+        None
+    } else {
+        crate::lint::built_pattern(format!(
+            r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
+            regex::escape(name)
+        ))
+        .and_then(|re| {
+            re.captures(cx.text)
+                .and_then(|c| c.name("v"))
+                .map(|m| (m.range(), m.as_str().to_string()))
+        })
+    };
+    // Debug builds (every test) check the shortcut against the pattern.
+    debug_assert!(possible || found.is_none(), "`{name}` assigned unseen");
     cx.shared()
         .literals
         .borrow_mut()
@@ -947,6 +1046,93 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+    /// [`super::followed_somewhere`] is a necessary condition of the patterns built for a
+    /// variable's literal value: wherever one matches, it says so, on generated assignments and
+    /// near misses (overlapping names, type annotations, other quotes, line breaks), and it
+    /// says no where nothing follows a name.
+    #[test]
+    fn a_variable_is_looked_up_only_where_it_can_be_assigned() {
+        let value =
+            regex::Regex::new(r#"\A\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'][^"'\n]*["']"#)
+                .unwrap();
+        let b64 = regex::Regex::new(
+            r#"\A["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`][A-Za-z0-9+/]{16,}={0,2}["'`]"#,
+        )
+        .unwrap();
+        let full_value = |name: &str| {
+            regex::Regex::new(&format!(
+                r#"(?:^|[\s;{{(,])(?:(?:const|let|var|val|final|static|String|string|my|our|private|public|readonly)\s+)*\$?{}\s*(?::\s*[\w.<>?]+\s*)?(?:=|:=|=>|:)\s*["'](?P<v>[^"'\n]*)["']"#,
+                regex::escape(name)
+            ))
+            .unwrap()
+        };
+        let full_b64 = |name: &str| {
+            regex::Regex::new(&format!(
+                r#"(?:^|[^\w.]){}["']?\s*(?::\s*\w+\s*)?(?:=|:=|:)\s*[rbuRBU]?["'`](?P<b64>[A-Za-z0-9+/]{{16,}}={{0,2}})["'`]"#,
+                regex::escape(name)
+            ))
+            .unwrap()
+        };
+        let names = ["a", "aa", "user", "pass", "api_key"];
+        let compiled: Vec<_> = names.iter().map(|n| (full_value(n), full_b64(n))).collect();
+        // Assignments built slot by slot, a slot now and then wrong.
+        type Slot = (&'static [&'static str], &'static [&'static str]);
+        let slots: [Slot; 8] = [
+            (
+                &["", " ", "\n", "let ", "const ", "$", ";", "("],
+                &["x", ".", "é"],
+            ),
+            (
+                &["a", "aa", "user", "pass", "api_key", "aaa"],
+                &["us er", ""],
+            ),
+            (&["", " ", "\n "], &["x"]),
+            (&["", ": str ", ":String", ": x.y<z>?"], &[": ", ":-"]),
+            (&["=", ":", "=>", ":="], &["==", "-", ""]),
+            (&["", " ", "b", "r"], &["\n\n", "x"]),
+            (&["\"", "'", "`"], &["", "$"]),
+            (
+                &[
+                    "hunter2\"",
+                    "amFuZUBhY21lLmNvbTpzZWNyZXQ='",
+                    "amFuZUBhY21lLmNvbTpzZWNyZXQ=`",
+                ],
+                &["short", "a\nb'"],
+            ),
+        ];
+        let mut next = crate::lint::history::lcg(3);
+        let (mut matched, mut refused) = (0, 0);
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..1 + next() % 3 {
+                for (fits, not) in &slots {
+                    let pick = if next().is_multiple_of(6) { not } else { fits };
+                    text.push_str(pick[next() % pick.len()]);
+                }
+            }
+            let i = next() % names.len();
+            for (after, full) in [(&value, &compiled[i].0), (&b64, &compiled[i].1)] {
+                let possible = super::followed_somewhere(&text, names[i], after);
+                if full.is_match(&text) {
+                    matched += 1;
+                    assert!(possible, "{} in {text:?}", names[i]);
+                } else if !possible {
+                    refused += 1;
+                }
+            }
+        }
+        assert!(
+            matched > 200 && refused > 1000,
+            "{matched} matched, {refused} refused"
+        );
+        assert!(super::followed_somewhere("$aaa = 'x'", "aa", &value));
+        assert!(!super::followed_somewhere(
+            "\"$user:$pass\"",
+            "user",
+            &value
+        ));
+    }
+
     /// [`super::legacy_token_of`] reads the same token as the `token` group, for every
     /// `legacy-*` pattern, on the catalogue's examples and on tokens at the end of the text,
     /// before multi-byte characters, quotes and backticks.
