@@ -4,6 +4,10 @@ use super::common;
 use crate::lint::{Cx, FileKind, Hit};
 use crate::surface::{self, Product};
 
+/// An Atlassian CLI's or client tool's own configuration (issue 16): its own file, so that the
+/// general detector and this class change apart.
+mod tool_config;
+
 fn fix_for(site: &str, path: &str, hint: Option<Product>) -> String {
     let gateway = surface::gateway_url_for_site_path(path, hint, None);
     format!(
@@ -690,6 +694,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
+    // An Atlassian CLI's or client tool's own configuration (go-jira, jira-cli, JiraPS, acli).
+    tool_config::check(cx, out);
+    tool_config::drop_notebook_outputs(cx, out);
 }
 
 /// Is the variable `name` joined with a REST path somewhere in the file (`name + "/rest/...`,
