@@ -538,7 +538,13 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
     // Secret ranges already taken: a set, not a scan of `out`, which made a file of many
     // pairs quadratic (issue 12, class 5).
     let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-    for id in ["pair-call", "pair-user", "pair-inline", "pair-colon"] {
+    for id in [
+        "pair-call",
+        "pair-user",
+        "pair-inline",
+        "pair-colon",
+        "pair-positional",
+    ] {
         for caps in cx.pattern(id).captures_iter(cx.text) {
             // A bare `"email:secret"` string is a credential only where the line says so.
             if id == "pair-colon" && !pair_context_near(cx, caps.get(0).map_or(0, |m| m.start())) {
