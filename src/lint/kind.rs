@@ -161,9 +161,46 @@ impl FileKind {
     }
 }
 
+/// Does the file's name say it is about Jira, Confluence or Atlassian: the name itself
+/// (`jira.yml`, `confluence.properties`, `AtlassianClient.cs`) or a client's own dot-directory
+/// it sits in (go-jira's `.jira.d/config.yml`, jira-cli's `.jira/.config.yml`)? Other parent
+/// directories are not read: a checkout's folder names say nothing about one file.
+pub fn names_product(path: &str) -> bool {
+    let mut parts = path.rsplit(['/', '\\']);
+    let name = parts.next().unwrap_or("").to_ascii_lowercase();
+    let dir = parts.next().unwrap_or("").to_ascii_lowercase();
+    let names = |s: &str| {
+        ["jira", "confluence", "atlassian"]
+            .iter()
+            .any(|w| s.contains(w))
+    };
+    names(&name) || dir.starts_with('.') && names(&dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn product_names() {
+        for p in [
+            "jira.yml",
+            "config/confluence.properties",
+            "src/AtlassianClient.cs",
+            "home/.jira.d/config.yml",
+            ".config/.jira/.config.yml",
+        ] {
+            assert!(names_product(p), "{p}");
+        }
+        for p in [
+            "config.yml",
+            "jira-sync/config.yml",
+            "docs/README.md",
+            "src/main.rs",
+        ] {
+            assert!(!names_product(p), "{p}");
+        }
+    }
 
     #[test]
     fn detects() {

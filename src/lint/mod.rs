@@ -393,7 +393,7 @@ impl Linter {
             return (report, Some(text));
         }
         let present = self.keywords_in(bytes);
-        if !present.iter().any(|p| *p) {
+        if !present.iter().any(|p| *p) && !kind::names_product(display) {
             return (FileReport::default(), None);
         }
         let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -410,6 +410,20 @@ impl Linter {
     }
 
     fn lint_with(&self, display: &str, kind: FileKind, text: &str, present: &[bool]) -> FileReport {
+        // A file named for the product (`jira.yml`, go-jira's `.jira.d/config.yml`) is about
+        // Atlassian whatever its text says: its context keywords count as present.
+        let named;
+        let present =
+            if !self.context_ids.iter().any(|&i| present[i]) && kind::names_product(display) {
+                let mut p = present.to_vec();
+                for &i in &self.context_ids {
+                    p[i] = true;
+                }
+                named = p;
+                &named[..]
+            } else {
+                present
+            };
         let context = self.context_ids.iter().any(|&i| present[i]);
         let mut findings = Vec::new();
         let lines: std::cell::OnceCell<LineIndex> = std::cell::OnceCell::new();

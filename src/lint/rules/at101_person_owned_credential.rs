@@ -266,8 +266,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // `<email>`): not the user of a credential.
     let manifest = is_manifest(cx.path);
     // A configuration file that points at a Cloud site configures its user.
-    let cloud_config =
-        (cx.kind.is_config() || cx.kind == FileKind::Xml) && super::common::calls_cloud(cx);
+    let cloud_config = (cx.kind.is_config() || cx.kind == FileKind::Xml)
+        && (super::common::calls_cloud(cx) || crate::lint::kind::names_product(cx.path));
     // A key that holds three or more different addresses is a data table (a user mapping, test
     // fixtures), not the configuration of one credential's user.
     let mut per_key: HashMap<String, Vec<(Range<usize>, String, String)>> = HashMap::new();
@@ -296,7 +296,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             KeyKind::Atlassian => true,
             KeyKind::Generic if option => true,
             // A user key under a mail, Git or people heading (`smtp:`, `developers:`).
-            KeyKind::Generic if cx.kind.is_config() && other_parent(cx, k.start()) => false,
+            KeyKind::Generic if other_parent(cx, k.start()) => false,
             KeyKind::Generic => {
                 *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
                     || cx.kind.is_config()
@@ -309,6 +309,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     || cx.kind == FileKind::Xml && cloud_config
                     // A key of a `jira: {` / `"confluence": {` object in code.
                     || !cx.kind.is_config() && atlassian_object(cx, k.start())
+                    // Configuration written from code (a heredoc, `echo`, `printf`) beside the
+                    // Cloud site it logs in to.
+                    || !cx.kind.is_config()
+                        && super::common::lines_around(cx, k.start(), 4).contains(".atlassian.net")
             }
             KeyKind::Other => false,
         };
@@ -351,7 +355,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Data Center and Server have no service accounts: a file that logs in to a self-hosted
     // Jira or Confluence (and names no Cloud host) is not about a Cloud account. Nor is an
     // address that a mail client logs in with (`nodemailer`, `smtp`).
-    if candidates.is_empty() || super::at207_removed_endpoint::self_hosted_file(cx) {
+    if candidates.is_empty()
+        || super::at207_removed_endpoint::self_hosted_file(cx)
+        || configures_other_server(cx)
+    {
         return;
     }
     candidates.retain(|(range, _, _)| !other_use(cx, range.start));
@@ -516,6 +523,21 @@ fn statement_start(cx: &Cx<'_>, at: usize) -> bool {
         ]
         .contains(&w)
     })
+}
+
+/// Does the file configure a client's server (`endpoint: https://issues.apache.org/jira`,
+/// `server = "https://jira.corp"`) on a host that is not Atlassian Cloud, and name no Cloud host?
+fn configures_other_server(cx: &Cx<'_>) -> bool {
+    let mut hosts = cx
+        .pattern("server-key")
+        .captures_iter(cx.text)
+        .filter_map(|c| c.name("host"))
+        .map(|h| h.as_str().to_ascii_lowercase())
+        .peekable();
+    hosts.peek().is_some()
+        && hosts.all(|h| !(h.ends_with(".atlassian.net") || h.ends_with("atlassian.com")))
+        && !cx.text.contains(".atlassian.net")
+        && !cx.text.contains("api.atlassian.com")
 }
 
 /// Does a command line run an Atlassian tool: name Atlassian or a site (`acli`, `--site

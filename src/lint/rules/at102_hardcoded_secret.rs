@@ -8,10 +8,19 @@ const FIX: &str = "revoke this credential (id.atlassian.com > Security > API tok
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for c in common::prefixed_tokens(cx) {
+        // A token split over joined literals (`"ATATT3…" +` / `"…"`) is read whole.
+        let joined = match c.info.checksum {
+            Checksum::Valid => None,
+            _ => common::joined_token(cx, &c.range),
+        };
+        let (range, value, info) = match &joined {
+            Some((range, whole)) => (range.clone(), whole.as_str(), crate::token::classify(whole)),
+            None => (c.range.clone(), c.value, c.info),
+        };
         // The kind's name from the one table (token::TokenKind::words); the value shows its
         // prefix.
-        let name = c.info.kind.words().name;
-        let what = match (c.info.kind, c.info.checksum) {
+        let name = info.kind.words().name;
+        let what = match (info.kind, info.checksum) {
             (
                 TokenKind::ApiToken | TokenKind::AccessToken | TokenKind::OAuthClientSecret,
                 Checksum::Valid,
@@ -20,20 +29,25 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             (TokenKind::AppPassword, _) => name.to_string(),
             // A long token whose checksum fails is still a literal secret (a character
             // mistyped, or cut short); AT103 reports the broken form as well.
-            (TokenKind::ApiToken, _) if c.value.len() >= 100 => {
+            (TokenKind::ApiToken, _) if value.len() >= 100 => {
                 format!("{name} (checksum does not match: mistyped or cut)")
             }
-            (TokenKind::AccessToken, _) if c.value.len() >= 100 => {
+            (TokenKind::AccessToken, _) if value.len() >= 100 => {
                 format!("{name} (checksum does not match)")
             }
             _ => continue,
         };
-        let m = mask(c.value);
+        let what = if joined.is_some() {
+            format!("{what}, split over joined string literals,")
+        } else {
+            what
+        };
+        let m = mask(value);
         out.push(
             Hit::new(
-                c.range,
+                range,
                 format!("hard-coded {what} {m}"),
-                format!("{:?}:{m}", c.info.kind),
+                format!("{:?}:{m}", info.kind),
             )
             .fix(FIX),
         );

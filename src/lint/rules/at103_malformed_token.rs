@@ -10,12 +10,25 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         if !matches!(c.info.kind, TokenKind::ApiToken | TokenKind::AccessToken) {
             continue;
         }
-        let m = mask(c.value);
+        // A token split over joined literals is checked whole.
+        let joined = match c.info.checksum {
+            token::Checksum::Valid => None,
+            _ => common::joined_token(cx, &c.range),
+        };
+        let (range, value, checksum) = match &joined {
+            Some((range, whole)) => (
+                range.clone(),
+                whole.as_str(),
+                token::classify(whole).checksum,
+            ),
+            None => (c.range.clone(), c.value, c.info.checksum),
+        };
+        let m = mask(value);
         // The doctor's words too (token::Checksum::problem).
-        let Some(message) = c.info.checksum.problem(&m) else {
+        let Some(message) = checksum.problem(&m) else {
             continue;
         };
-        out.push(Hit::new(c.range, message, format!("crc:{m}")).fix(token::MALFORMED_FIX));
+        out.push(Hit::new(range, message, format!("crc:{m}")).fix(token::MALFORMED_FIX));
     }
     for caps in cx.pattern("glued").captures_iter(cx.text) {
         let (Some(t), Some(junk)) = (caps.name("token"), caps.name("junk")) else {

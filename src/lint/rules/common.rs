@@ -146,6 +146,56 @@ pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     out
 }
 
+/// A prefixed token written as several string literals joined in code: `"ATATT3…" +` on one
+/// line and `"…"` on the next (Go, Java, JavaScript, C#), PHP `.`, Lua `..`, VB `&`, or
+/// Python's and C's implicit concatenation of adjacent literals. Returns the whole token and
+/// the range from the first piece to the last, or `None` when the token is one literal. At most
+/// eight pieces and a few hundred bytes between them are read.
+pub fn joined_token(cx: &Cx<'_>, piece: &Range<usize>) -> Option<(Range<usize>, String)> {
+    let text = cx.text.as_bytes();
+    let mut joined = cx.text.get(piece.clone())?.to_string();
+    let mut end = piece.end;
+    for _ in 0..8 {
+        // The piece's closing quote.
+        let q = *text.get(end)?;
+        if !matches!(q, b'"' | b'\'' | b'`') {
+            break;
+        }
+        let mut i = end + 1;
+        let skip = |i: &mut usize| {
+            let stop = (*i + 256).min(text.len());
+            while *i < stop && text[*i].is_ascii_whitespace() {
+                *i += 1;
+            }
+        };
+        skip(&mut i);
+        // One joining operator, or none (adjacent literals).
+        if text.get(i..i + 2) == Some(b"..") {
+            i += 2;
+        } else if matches!(text.get(i), Some(b'+' | b'.' | b'&')) {
+            i += 1;
+        }
+        skip(&mut i);
+        if text.get(i) != Some(&q) {
+            break;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < text.len()
+            && j - start < 512
+            && (text[j].is_ascii_alphanumeric() || matches!(text[j], b'_' | b'-' | b'='))
+        {
+            j += 1;
+        }
+        if j == start || text.get(j) != Some(&q) {
+            break;
+        }
+        joined.push_str(&cx.text[start..j]);
+        end = j;
+    }
+    (end > piece.end).then_some((piece.start..end, joined))
+}
+
 /// Legacy 24-character tokens beside an Atlassian keyword (patterns whose id starts with
 /// `legacy`, group `token`): 24 random-looking alphanumerics; an all-hex value is a hash.
 /// Found once per file and shared by the rules that ask (AT102, AT104): the `legacy-*`
