@@ -1012,7 +1012,7 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
 /// words that hand credentials to Basic auth (the call, `-u`, `CURLOPT_USERPWD`, a credential
 /// object) or name their slot (`password`/`pass`/`pwd`, `ConvertTo-SecureString`, a URL's
 /// user info `%40`, an encoded `"email:secret"`).
-const GATE_WORDS: [&str; 18] = [
+const GATE_WORDS: [&str; 19] = [
     "atatt3",
     "atctt3",
     "atoa",
@@ -1031,6 +1031,9 @@ const GATE_WORDS: [&str; 18] = [
     "base64",
     "b64",
     "btoa",
+    // A client constructor that takes the user and a password positionally (Atlassian.SDK
+    // `Jira.CreateRestClient(url, user, password)`).
+    "restclient",
 ];
 /// Which of [`GATE_WORDS`] are token prefixes, and which is `basic`.
 const GATE_PREFIXES: usize = 4;

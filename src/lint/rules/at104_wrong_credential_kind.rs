@@ -80,11 +80,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // A typed password in an API token's slot (`apiToken: 'Summer#2024'`) beside the
         // email of its user: letters, digits and a symbol no token kind carries.
         for caps in cx.pattern("token-slot-literal").captures_iter(cx.text) {
-            // Unquoted values (`api-token: Summer#2024` in YAML) are read in configuration files.
-            let Some(v) = caps
-                .name("secret")
-                .or_else(|| caps.name("bare").filter(|_| cx.kind.is_config()))
-            else {
+            let Some(v) = caps.name("secret") else {
                 continue;
             };
             let secret = v.as_str();
