@@ -139,10 +139,12 @@ fn from_code(global: &GlobalArgs, args: &ScopesArgs) -> anyhow::Result<(Vec<Requ
                 found.extend(calls.into_iter().map(|c| (source.display.clone(), c)));
             }
         }
-        // A path named on the command line is said to be skipped even without --verbose
-        // (issue 12, class 4: a FIFO given to --from-code said only "No calls found").
+        // A path named on the command line, and a special file (a FIFO, a device) met in the
+        // walk, is said to be skipped even without --verbose (issue 12, class 4: a FIFO given
+        // to --from-code said only "No calls found").
         Visit::Skipped { display, reason } => {
-            if global.verbose || named.contains(&display) {
+            let special = matches!(reason, crate::lint::walk::SkipReason::NotRegular);
+            if global.verbose || special || named.contains(&display) {
                 crate::errln!("atlcheck: note: skipped {display}: {reason}");
             }
         }

@@ -696,3 +696,34 @@ fn a_password_pasted_as_a_variable_name_is_not_quoted() {
     );
     assert!(out.contains("$MY_JIRA_TOKEN is not set"), "{out}");
 }
+
+/// `scopes --from-code DIR` named a FIFO met in its walk only under `--verbose`, like
+/// `inventory` did.
+#[test]
+fn scopes_from_code_names_a_special_file_met_in_its_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(src.join("api.py"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::write(
+        src.join("ok.py"),
+        "requests.get(\"https://acme.atlassian.net/rest/api/3/myself\")\n",
+    )
+    .unwrap();
+    let mut cmd = atlcheck(dir.path());
+    cmd.args(["scopes", "--from-code", "src"]);
+    let (o, _) =
+        crate::common::output_within(cmd, std::process::Stdio::null(), Duration::from_secs(20));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("skipped src/api.py: not a regular file"),
+        "{}",
+        crate::common::text(&o)
+    );
+}
