@@ -57,8 +57,12 @@ if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
       jq -r '"\(.summary.findings) findings (\(.summary.by_severity.error) errors, \(.summary.by_severity.warning) warnings, \(.summary.by_severity.info) info) in \(.summary.files_scanned) files.\n"' "$report"
       echo "| Severity | Rule | Location | Message |"
       echo "| --- | --- | --- | --- |"
-      # Messages are already masked by atlcheck; only Markdown table syntax is escaped here.
-      jq -r '.findings[] | "| \(.severity) | [\(.rule) \(.name)](https://github.com/atlcheck/atlcheck/blob/main/rules/\(.rule)-\(.name).toml) | `\(.path):\(.line):\(.column)` | \(.message | gsub("\\|"; "\\|") | gsub("\n"; " ")) |"' "$report" | head -n 200
+      # Messages are already masked by atlcheck. Paths and messages come from the scanned
+      # files (a file may be named "x`[fix](http:evil)<img src=x>@someone|.sh"): every
+      # character Markdown or a GitHub table acts on is backslash-escaped, `:` too (no
+      # autolink), and no code span is used (a backtick in a path would close it).
+      jq -r 'def md: tostring | gsub("\n"; " ") | gsub("(?<c>[\\\\`*_{}\\[\\]<>()#+!|@~&:])"; "\\\(.c)");
+        .findings[] | "| \(.severity) | [\(.rule) \(.name)](https://github.com/atlcheck/atlcheck/blob/main/rules/\(.rule)-\(.name).toml) | \(.path | md)\\:\(.line)\\:\(.column) | \(.message | md) |"' "$report" | head -n 200
       if [[ "$findings" -gt 200 ]]; then
         echo
         echo "... and $((findings - 200)) more: see the log or the SARIF upload."

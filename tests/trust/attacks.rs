@@ -727,3 +727,87 @@ fn scopes_from_code_names_a_special_file_met_in_its_walk() {
         crate::common::text(&o)
     );
 }
+
+/// The composite action's step summary (`scripts/action-run.sh`) wrote each finding's path in
+/// a code span and its message as it was: a file named with a backtick closed the span, and
+/// brackets, `<img>`, `@mentions` and `|` made links, images, mentions and extra table cells
+/// in the job's summary page. Generated hostile file names and URLs: every row keeps its five
+/// cell borders and holds no unescaped Markdown or HTML.
+#[test]
+fn the_actions_step_summary_escapes_paths_and_messages() {
+    if std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("jq is not installed: the step summary has no table to check");
+        return;
+    }
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    const PIECES: &[&str] = &[
+        "`",
+        "[fix](http:evil.example)",
+        "<img src=x>",
+        "@octocat",
+        "|",
+        "![i](x)",
+        "*a*",
+        "_b_",
+        "<b>",
+        "&lt;",
+        "\\",
+        "www.evil.example",
+        "~~s~~",
+        "#1",
+        "x",
+    ];
+    for i in 0..6 {
+        let name: String = (0..4).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+        std::fs::write(
+            repo.join(format!("{i}{name}.sh")),
+            format!(
+                "curl \"https://acme.atlassian.net/rest/api/3/myself?q={}\"\n",
+                PIECES[rng.below(PIECES.len())]
+            ),
+        )
+        .unwrap();
+    }
+    let summary = dir.path().join("summary.md");
+    let o = std::process::Command::new("bash")
+        .arg(crate::common::root().join("scripts/action-run.sh"))
+        .current_dir(&repo)
+        .env("ATLCHECK", env!("CARGO_BIN_EXE_atlcheck"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("INPUT_ARGS", ".")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&summary).unwrap_or_default();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| warning"))
+        .collect();
+    assert!(rows.len() >= 6, "{}\n{text}", crate::common::text(&o));
+    for row in rows {
+        // The characters after the rule's own link, with `\x` escapes taken out.
+        let cells = &row[row.find(".toml)").unwrap() + 6..];
+        let mut bare = String::new();
+        let mut chars = cells.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                chars.next();
+                bare.push('.');
+            } else {
+                bare.push(c);
+            }
+        }
+        assert_eq!(bare.matches('|').count(), 3, "cells broken: {row}");
+        for bad in ["`", "[", "]", "<", ">", "@", "!", "*", "_", "&", "://", "~"] {
+            assert!(!bare.contains(bad), "unescaped {bad:?} in {row}");
+        }
+    }
+}
