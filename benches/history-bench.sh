@@ -6,6 +6,7 @@
 #               ../shared/reference/secret-scanners.md §5.1 and benches/lint-bench.sh). When it
 #               cannot be installed the run says so and measures atlcheck alone.
 #   2. build    cargo build --release (BUILD=0 skips it); a copy of the binary is measured.
+#               BIN=PATH measures that binary instead (two builds back to back: before/after).
 #   3. repos    self: a mirror clone of this crate's repository (every ref: its own history);
 #               synthetic: benches/history-repo.py (10,000 commits, 50 planted CRC-valid
 #               ATATT3 tokens: on main, deleted again, on unmerged side branches, only in
@@ -47,11 +48,16 @@ if [ -x "$GITLEAKS" ]; then TOOLS="atlcheck gitleaks"; else
 fi
 
 # ---------------------------------------------------------------- 2. build
-if [ "$BUILD" = 1 ]; then
-    log "cargo build --release"
-    cargo build --release --quiet
+mkdir -p "$B/bin"
+if [ -n "${BIN:-}" ]; then
+    cp "$BIN" "$B/bin/atlcheck"
+else
+    if [ "$BUILD" = 1 ]; then
+        log "cargo build --release"
+        cargo build --release --quiet
+    fi
+    cp target/release/atlcheck "$B/bin/atlcheck"
 fi
-mkdir -p "$B/bin" && cp target/release/atlcheck "$B/bin/atlcheck"
 ATL=$B/bin/atlcheck
 
 # ---------------------------------------------------------------- 3. repos
@@ -103,7 +109,7 @@ done
     echo "# lint --history benchmark"
     echo
     echo "Machine: $(nproc) cores, load average at start $LOAD; $RUNS rounds, medians."
-    echo "atlcheck $(git rev-parse --short HEAD); gitleaks $([ -x "$GITLEAKS" ] && "$GITLEAKS" version || echo 'not installed')."
+    echo "atlcheck ${BIN:+$BIN (BIN), }worktree at $(git rev-parse --short HEAD); gitleaks $([ -x "$GITLEAKS" ] && "$GITLEAKS" version || echo 'not installed')."
     for repo in $REPOS; do echo "- $(describe "$repo")"; done
     echo
     python3 - "$RAW" "$B" "$TOOLS" <<'EOF'
