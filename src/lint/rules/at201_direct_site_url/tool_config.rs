@@ -59,20 +59,21 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             } else {
                 &JIRA_CLI_KEYS
             };
-            (!under_parent_key(cx, key.start()) && has_sibling_key(cx, key.start(), siblings)).then(
-                || {
-                    let tool = if siblings.len() == GO_JIRA_KEYS.len() {
-                        "go-jira"
-                    } else {
-                        "jira-cli"
-                    };
-                    base_hit(
-                        url.range(),
-                        site.as_str(),
-                        format!("{tool} configuration `{}:`", key.as_str()),
-                    )
-                },
-            )
+            (!under_parent_key(cx, key.start())
+                && (has_sibling_key(cx, key.start(), siblings)
+                    || alone_in_go_jira_file(cx, key.start(), siblings)))
+            .then(|| {
+                let tool = if siblings.len() == GO_JIRA_KEYS.len() {
+                    "go-jira"
+                } else {
+                    "jira-cli"
+                };
+                base_hit(
+                    url.range(),
+                    site.as_str(),
+                    format!("{tool} configuration `{}:`", key.as_str()),
+                )
+            })
         } else if let (Some(cmd), Some(url), Some(site)) =
             (caps.name("pscmd"), caps.name("psurl"), caps.name("pssite"))
         {
@@ -98,11 +99,22 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     "client settings (`host` with its `protocol`)".to_string(),
                 )
             })
+        } else if let Some(site) = caps.name("nsite") {
+            // jira-terminal's `~/.jira_terminal_configuration.json`: the site host as its
+            // `namespace`, beside the Basic pair it sends (`token`) and the user's `account_id`.
+            credentials_near(cx, site.start(), whole.end()).then(|| {
+                let end = site.end() + ".atlassian.net".len();
+                base_hit(
+                    site.start()..end,
+                    site.as_str(),
+                    "jira-terminal configuration (`namespace`)".to_string(),
+                )
+            })
         } else if let (Some(url), Some(site)) = (caps.name("aurl"), caps.name("asite")) {
             Some(base_hit(
                 url.range(),
                 site.as_str(),
-                "Atlassian CLI (`acli --server`)".to_string(),
+                "Appfire's Atlassian CLI (`--server`)".to_string(),
             ))
         } else {
             None
@@ -164,13 +176,32 @@ fn has_sibling_key(cx: &Cx<'_>, key_at: usize, siblings: &[&str]) -> bool {
     })
 }
 
+/// Is the go-jira key at `key_at` alone at the top level of a file named as go-jira names its
+/// configuration (`config.yml`, `config.yaml`)? A go-jira configuration may hold only its
+/// `endpoint:`.
+fn alone_in_go_jira_file(cx: &Cx<'_>, key_at: usize, siblings: &[&str]) -> bool {
+    let name = cx.path.rsplit('/').next().unwrap_or(cx.path);
+    siblings.len() == GO_JIRA_KEYS.len()
+        && ["config.yml", "config.yaml"].contains(&name.to_ascii_lowercase().as_str())
+        && cx.line_at(key_at).1 == key_at
+}
+
+/// Are a `token` and an `account_id` or `email` key within a few lines of `start..end`?
+fn credentials_near(cx: &Cx<'_>, start: usize, end: usize) -> bool {
+    let from = crate::lines::ceil_boundary(cx.text, start.saturating_sub(600));
+    let to = crate::lines::floor_boundary(cx.text, (end + 600).min(cx.text.len()));
+    let near = &cx.text[from..to];
+    near.contains("\"token\"") && (near.contains("\"account_id\"") || near.contains("\"email\""))
+}
+
 /// Is the key at `key_at` nested under a YAML parent key (`links:` above `  endpoint: ...`)? The
 /// tools read these keys at the top level; a heredoc's indented lines (`cat <<-EOF`) have no
 /// parent key. Looks at most [`SIBLING_WINDOW`] bytes up.
 fn under_parent_key(cx: &Cx<'_>, key_at: usize) -> bool {
     let (_, line_start) = cx.line_at(key_at);
     let indent = key_at - line_start;
-    if indent == 0 {
+    // At the top level, or printed by `echo "endpoint: ..."`.
+    if indent == 0 || !cx.text[line_start..key_at].trim().is_empty() {
         return false;
     }
     let from = crate::lines::ceil_boundary(cx.text, line_start.saturating_sub(SIBLING_WINDOW));
