@@ -359,17 +359,18 @@ pub fn write_csv(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A table cell: escaped as `tokens --format markdown` escapes its cells (no link, image,
+/// HTML, emphasis, code span or @mention from a file, job or owner name: `@admins-team` in a
+/// job name would notify a team where the register is pasted), several values on lines.
 fn md_cell(s: &str) -> String {
-    let s = s
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        // No link or image from a file or job name (`[fix here](https://evil.example)`).
-        .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace("; ", "<br>");
+    let s = super::tokens::markdown::cell(s).replace("; ", "<br>");
     if s.is_empty() { "–".to_string() } else { s }
+}
+
+/// A value shown in a code span (a credential's name): a backtick would close the span, and a
+/// `|` ends a table cell even inside one.
+fn md_code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'").replace('|', "\\|"))
 }
 
 pub fn write_markdown(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<()> {
@@ -408,7 +409,6 @@ pub fn write_markdown(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<(
             format!("{} ({})", r[2], r[3])
         };
         let cells = [
-            format!("`{}`", r[0].replace('`', "'")),
             r[1].clone(),
             identity,
             r[4].clone(),
@@ -420,7 +420,9 @@ pub fn write_markdown(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<(
             r[10].clone(),
             r[11].clone(),
         ];
-        let cells: Vec<String> = cells.iter().map(|c| md_cell(c)).collect();
+        let cells: Vec<String> = std::iter::once(md_code(&r[0]))
+            .chain(cells.iter().map(|c| md_cell(c)))
+            .collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     if !inv.findings.is_empty() {

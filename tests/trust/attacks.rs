@@ -811,3 +811,77 @@ fn the_actions_step_summary_escapes_paths_and_messages() {
         }
     }
 }
+
+/// `inventory --format markdown` escaped brackets and `<>` but not `@`, `` ` ``, `*`, `_`,
+/// `#` or `~`: a workflow named `@octocat *x*.yml` or a job named `@admins-team` mentioned a
+/// user or a team (and emphasised text) where the register is pasted, and a backtick opened a
+/// code span that swallowed the next cells. Generated hostile workflow, job and step names:
+/// every row keeps its 11 cells, and no cell holds an unescaped mention or Markdown.
+#[test]
+fn inventory_markdown_cells_carry_no_mention_or_markup() {
+    let mut rng = Rng::seeded();
+    let dir = tempfile::tempdir().unwrap();
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    const PIECES: &[&str] = &[
+        "@octocat",
+        "@acme/admins",
+        "`",
+        "*b*",
+        "_i_",
+        "~~s~~",
+        "#12",
+        "![i](x)",
+        "[l](x)",
+        "<b>",
+        "|",
+        "\\",
+        "&amp;",
+        "x",
+    ];
+    let mut pick =
+        |n: usize| -> String { (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect() };
+    for i in 0..3 {
+        let (file, job) = (pick(3), pick(3));
+        std::fs::write(
+            wf.join(format!("{i}{}.yml", file.replace('/', "-"))),
+            format!(
+                "name: \"{}\"\non: push\njobs:\n  \"{job}\":\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -u \"bot@acme.com:$JIRA_TOKEN\" https://api.atlassian.com/ex/jira/11111111-2222-3333-4444-555555555555/rest/api/3/myself\n        env:\n          JIRA_TOKEN: ${{{{ secrets.JIRA_TOKEN }}}}\n",
+                pick(2).replace('"', "'").replace('\\', "/")
+            ),
+        )
+        .unwrap();
+    }
+    let o = atlcheck(dir.path())
+        .args(["inventory", "--format", "markdown", "."])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&o.stdout).into_owned();
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| `")).collect();
+    assert!(!rows.is_empty(), "{}", crate::common::text(&o));
+    for row in rows {
+        // Escapes taken out, the credential's code span left aside.
+        let rest = &row[row[3..].find('`').unwrap() + 4..];
+        let mut bare = String::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                chars.next();
+                bare.push('.');
+            } else {
+                bare.push(c);
+            }
+        }
+        assert_eq!(bare.matches('|').count(), 11, "cells broken: {row}");
+        for bad in ["`", "*", "_", "[", "]", "<b>", "<img", "~", "#"] {
+            assert!(!bare.contains(bad), "unescaped {bad:?} in {row}");
+        }
+        let chars: Vec<char> = bare.chars().collect();
+        for (k, c) in chars.iter().enumerate() {
+            let mention = *c == '@'
+                && chars.get(k + 1).is_some_and(|n| n.is_alphanumeric())
+                && (k == 0 || !chars[k - 1].is_alphanumeric());
+            assert!(!mention, "@mention in {row}");
+        }
+    }
+}
