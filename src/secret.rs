@@ -970,12 +970,17 @@ fn ascii_but_ellipsis(b: &[u8]) -> bool {
 }
 
 /// Does `b` hold `word` (lower-case ASCII) in any ASCII letter case?
+/// Does `b` hold `word` (ASCII letters) in any case? Only where its first letter is.
 fn contains_ci(b: &[u8], word: &[u8]) -> bool {
-    b.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word))
+    let Some(&first) = word.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), b)
+        .any(|i| b[i..].len() >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word))
 }
 
 fn memchr_pair(b: &[u8], x: u8, y: u8) -> bool {
-    b.windows(2).any(|w| w[0] == x && w[1] == y)
+    memchr::memchr_iter(x, b).any(|i| b.get(i + 1) == Some(&y))
 }
 
 /// Documentation's stand-ins (`--user email:token`, `-u id:secret`, `[api-token]`), not secrets.
@@ -1018,6 +1023,8 @@ fn three_classes(s: &str) -> bool {
 const KEY_VALUE_PATTERN: usize = 4;
 /// Index of the random-looking run pattern.
 const ENTROPY_PATTERN: usize = 5;
+/// The patterns whose named group is the whole match (`tests::whole_match_groups_are_whole`).
+const WHOLE_MATCH_GROUPS: [(usize, &str); 2] = [(0, "secret"), (ENTROPY_PATTERN, "entropy")];
 /// Index of the `Basic|Bearer|JWT value` pattern.
 const BASIC_PATTERN: usize = 1;
 /// Indexes of the patterns that, like `key = value`, only apply to source text and user input
@@ -1062,10 +1069,17 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
         if i == ENTROPY_PATTERN && mode == Mode::Output && !has_alnum_run(text.as_bytes(), 20) {
             continue;
         }
-        for caps in re.captures_iter(text) {
-            if let Some(m) = caps.name("secret") {
+        // A pattern whose group is its whole match is searched without captures: on a file of
+        // 200,000 tokens a capture pass per match cost more than the search (issue 12, class 5).
+        let found: Box<dyn Iterator<Item = (&str, Range<usize>)>> =
+            match WHOLE_MATCH_GROUPS.iter().find(|(p, _)| *p == i) {
+                Some(&(_, group)) => Box::new(re.find_iter(text).map(move |m| (group, m.range()))),
+                None => Box::new(group_matches(re, text)),
+            };
+        for (group, m) in found {
+            if group == "secret" {
                 // Variables and placeholders are not secrets.
-                let v = m.as_str();
+                let v = &text[m.clone()];
                 if v.starts_with('$')
                     || v.starts_with('{')
                     || v.starts_with('<')
@@ -1074,7 +1088,7 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
                     continue;
                 }
                 // `basic jane@acme.com:…` names the Basic user: base64 has no `@`.
-                if i == BASIC_PATTERN && text[m.end()..].starts_with('@') {
+                if i == BASIC_PATTERN && text[m.end..].starts_with('@') {
                     continue;
                 }
                 // In atlcheck's own sentences, "Basic authentication" is prose; `-u user:x`
@@ -1085,14 +1099,12 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
                 if !source && placeholder_word(v) {
                     continue;
                 }
-                ranges.push(m.range());
-            } else if let Some(m) = caps.name("entropy") {
-                if !m.as_str().contains('/') && mode != Mode::Output {
-                    if looks_random(m.as_str())
-                        && !uuid_shaped(m.as_str())
-                        && !part_of_email(text, m.range())
-                    {
-                        ranges.push(m.range());
+                ranges.push(m);
+            } else {
+                let v = &text[m.clone()];
+                if !v.contains('/') && mode != Mode::Output {
+                    if looks_random(v) && !uuid_shaped(v) && !part_of_email(text, m.clone()) {
+                        ranges.push(m);
                     }
                     continue;
                 }
@@ -1105,8 +1117,8 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
                 } else {
                     &['/']
                 };
-                let mut start = m.start();
-                for seg in m.as_str().split(seps) {
+                let mut start = m.start;
+                for seg in v.split(seps) {
                     let r = start..start + seg.len();
                     start = r.end + 1;
                     let seg = seg.trim_end_matches('=');
@@ -1134,6 +1146,42 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// Each match of `re` in `text` (as `captures_iter` finds them), with the range of its
+/// `secret` group, or else of its `entropy` group; one set of capture slots serves every
+/// match (`captures_iter` allocates a set per match: a file of 200,000 `TOKEN="…"` lines
+/// has as many; issue 12, class 5).
+fn group_matches<'a>(
+    re: &'a Regex,
+    text: &'a str,
+) -> impl Iterator<Item = (&'static str, Range<usize>)> + 'a {
+    let index = |name: &str| re.capture_names().position(|n| n == Some(name));
+    let (secret, entropy) = (index("secret"), index("entropy"));
+    let mut slots = re.capture_locations();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at <= text.len() {
+            let m = re.captures_read_at(&mut slots, text, at)?;
+            // (No pattern matches empty text; if one did, the search moves on a character.)
+            at = if m.end() > m.start() {
+                m.end()
+            } else {
+                text[m.end()..]
+                    .chars()
+                    .next()
+                    .map_or(text.len() + 1, |c| m.end() + c.len_utf8())
+            };
+            let group = |g: Option<usize>| g.and_then(|g| slots.get(g)).map(|(a, b)| a..b);
+            if let Some(r) = group(secret) {
+                return Some(("secret", r));
+            }
+            if let Some(r) = group(entropy) {
+                return Some(("entropy", r));
+            }
+        }
+        None
+    })
 }
 
 /// A path or other user-supplied value placed into a line of output: secrets masked
@@ -1476,6 +1524,42 @@ mod tests {
         assert!(!output_needs_scrub(
             "src/a.sh:1:5: AT201 [error] Jira REST call to https://acme.atlassian.net/rest/api/3/myself …"
         ));
+    }
+
+    #[test]
+    fn group_matches_are_what_captures_iter_finds() {
+        let text = "curl -u me:pw1234 -H 'Authorization: Basic YWJjZGVmZ2hpams=' https://u:pass1234@x.io token = \"a b c d e f g h\" password='xyz xyz xyz' \"jane@acme.com\", \"s3cret-pw\" x_ATATT3xFfGF0aB3dE5gH7jK9mN1pQ3sT= é aB3dE5gH7jK9mN1pQ3sT5vW7 --user=\"a:b c d\" bearer abcdefgh12345678";
+        for re in redaction_patterns() {
+            let by_iter: Vec<(&str, Range<usize>)> = re
+                .captures_iter(text)
+                .filter_map(|c| {
+                    c.name("secret")
+                        .map(|m| ("secret", m.range()))
+                        .or_else(|| c.name("entropy").map(|m| ("entropy", m.range())))
+                })
+                .collect();
+            let by_slots: Vec<_> = group_matches(re, text).collect();
+            assert_eq!(by_slots, by_iter, "{}", re.as_str());
+        }
+    }
+
+    #[test]
+    fn whole_match_groups_are_whole() {
+        let text = "x_ATATT3xFfGF0aB3dE5gH7jK9mN1pQ3sT= aB3dE5gH7jK9mN1pQ3sT5vW7== deploy/aB3dE5gH7jK9mN1pQ3sT/x ATBBabcdefgh12";
+        for (i, group) in WHOLE_MATCH_GROUPS {
+            let re = &redaction_patterns()[i];
+            let by_group: Vec<_> = re
+                .captures_iter(text)
+                .map(|c| c.name(group).unwrap().range())
+                .collect();
+            let whole: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            assert!(!whole.is_empty(), "{i}");
+            assert_eq!(by_group, whole, "{i}");
+            // The source says so too: the group opens the pattern and closes it.
+            let src = re.as_str();
+            assert!(src.starts_with(&format!("(?P<{group}>")) && src.ends_with(')'), "{src}");
+            assert_eq!(re.captures_len(), 2, "{src}");
+        }
     }
 
     #[test]

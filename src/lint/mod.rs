@@ -557,6 +557,9 @@ struct Memo {
     path: Option<Arc<str>>,
     messages: std::collections::HashMap<String, Arc<str>>,
     last: [Option<(String, Arc<str>)>; 2],
+    /// Lookups in a full `messages` table, and how many found their text.
+    full_lookups: usize,
+    full_hits: usize,
     masked: crate::output::frame::MaskedLines,
 }
 
@@ -570,8 +573,21 @@ impl Memo {
         {
             return done.clone();
         }
-        let done = match self.messages.get(text) {
-            Some(done) => done.clone(),
+        // Once the table is full, it is only looked in while it answers: a file of distinct
+        // messages (a token in each; 440,000 in a generated file) would hash each for nothing.
+        let full = self.messages.len() >= 4096;
+        let look = !full || self.full_lookups < 1024 || self.full_hits * 4 >= self.full_lookups;
+        let found = if look {
+            self.messages.get(text).cloned()
+        } else {
+            None
+        };
+        if full && look {
+            self.full_lookups += 1;
+            self.full_hits += usize::from(found.is_some());
+        }
+        let done = match found {
+            Some(done) => done,
             None => {
                 let done: Arc<str> = crate::secret::safe_message(text).into();
                 if self.messages.len() < 4096 {

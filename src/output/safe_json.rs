@@ -65,23 +65,44 @@ fn plain(s: &str) -> bool {
 }
 
 /// [`write_str`] of the strings a report repeats (the path, message and fix that a file's
-/// findings share), escaped once and copied while the same string comes again.
+/// findings share, two rules' findings taking turns on a line), escaped once and copied
+/// while the same string comes again.
 #[derive(Default)]
 pub struct StrCache<'a> {
-    last: Option<&'a str>,
-    bytes: Vec<u8>,
+    slots: [Option<(&'a str, Vec<u8>)>; 4],
+    next: usize,
 }
 
 impl<'a> StrCache<'a> {
     pub fn write<W: io::Write + ?Sized>(&mut self, w: &mut W, s: &'a str) -> io::Result<()> {
         // The same string (not only equal text): findings share it behind an `Arc`.
-        if !self.last.is_some_and(|l| std::ptr::eq(l, s)) {
-            self.bytes.clear();
-            write_str(&mut self.bytes, s)?;
-            self.last = Some(s);
+        if let Some((_, bytes)) = self.slots.iter().flatten().find(|(l, _)| std::ptr::eq(*l, s)) {
+            return w.write_all(bytes);
         }
-        w.write_all(&self.bytes)
+        let mut bytes = match self.slots[self.next].take() {
+            Some((_, mut bytes)) => {
+                bytes.clear();
+                bytes
+            }
+            None => Vec::new(),
+        };
+        write_str(&mut bytes, s)?;
+        w.write_all(&bytes)?;
+        self.slots[self.next] = Some((s, bytes));
+        self.next = (self.next + 1) % self.slots.len();
+        Ok(())
     }
+}
+
+/// [`write_str`] of `a` followed by `b`, without making the string.
+pub fn write_str2<W: io::Write + ?Sized>(w: &mut W, a: &str, b: &str) -> io::Result<()> {
+    if plain(a) && plain(b) {
+        w.write_all(b"\"")?;
+        w.write_all(a.as_bytes())?;
+        w.write_all(b.as_bytes())?;
+        return w.write_all(b"\"");
+    }
+    write_str(w, &format!("{a}{b}"))
 }
 
 /// `n` in decimal, as serde_json writes an integer.
@@ -247,6 +268,27 @@ mod tests {
                 super::to_string(s).unwrap(),
                 "{s:?}"
             );
+            let mut w = Vec::new();
+            super::write_str2(&mut w, s, ":1").unwrap();
+            assert_eq!(
+                String::from_utf8(w).unwrap(),
+                super::to_string(&format!("{s}:1")).unwrap(),
+                "{s:?}"
+            );
+            // Cached: the same bytes, first and second time, among other strings.
+            let mut cache = super::StrCache::default();
+            let others: Vec<String> = (0..6).map(|i| format!("o{i}")).collect();
+            let mut w = Vec::new();
+            for o in &others {
+                cache.write(&mut w, s).unwrap();
+                cache.write(&mut w, o).unwrap();
+            }
+            let mut reference = Vec::new();
+            for o in &others {
+                super::write_str(&mut reference, s).unwrap();
+                super::write_str(&mut reference, o).unwrap();
+            }
+            assert_eq!(w, reference);
         }
         let line = super::to_string(&v).unwrap();
         assert!(!line.contains('\n') && !line.contains('\u{202e}'), "{line}");

@@ -444,15 +444,26 @@ pub fn write_lint(out: &mut dyn Write, result: &LintResult) -> std::io::Result<(
 #[derive(Default)]
 struct Cache<'a> {
     rule: Option<(&'a str, usize)>,
-    text: Option<(&'a str, Option<&'a str>)>,
-    text_json: Vec<u8>,
+    texts: Vec<(TextKey<'a>, Vec<u8>)>,
     path: Option<&'a str>,
     artifact_json: Vec<u8>,
 }
 
+/// A result's message and fix, the text of its `message`.
+type TextKey<'a> = (&'a str, Option<&'a str>);
+
 /// Is `b` the same string as `a` (not only equal text)?
 fn same(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b)
+}
+
+fn same_text(a: TextKey<'_>, b: TextKey<'_>) -> bool {
+    same(a.0, b.0)
+        && match (a.1, b.1) {
+            (Some(x), Some(y)) => same(x, y),
+            (None, None) => true,
+            _ => false,
+        }
 }
 
 /// One result of the `results` array, as serde_json's pretty printer writes it there.
@@ -476,16 +487,20 @@ fn write_result<'a>(
         }
     };
     let fix = f.fix.as_deref();
-    let shared = cache.text.is_some_and(|(m, x)| {
-        same(m, &f.message)
-            && x.zip(fix)
-                .map_or(x.is_none() && fix.is_none(), |(a, b)| same(a, b))
-    });
-    if !shared {
-        cache.text_json.clear();
-        write_str(&mut cache.text_json, &message(f))?;
-        cache.text = Some((&f.message, fix));
-    }
+    let key = (&*f.message, fix);
+    let slot = match cache.texts.iter().position(|(k, _)| same_text(*k, key)) {
+        Some(slot) => slot,
+        None => {
+            // Two or three rules' findings take turns on a line: a few are kept.
+            if cache.texts.len() == 4 {
+                cache.texts.remove(0);
+            }
+            let mut json = Vec::new();
+            write_str(&mut json, &message(f))?;
+            cache.texts.push((key, json));
+            cache.texts.len() - 1
+        }
+    };
     if !cache.path.is_some_and(|p| same(p, &f.path)) {
         let a = artifact(&f.path);
         cache.artifact_json.clear();
@@ -511,7 +526,7 @@ fn write_result<'a>(
     out.write_all(b",\n          \"level\": ")?;
     write_str(out, level(f.severity))?;
     out.write_all(b",\n          \"message\": {\n            \"text\": ")?;
-    out.write_all(&cache.text_json)?;
+    out.write_all(&cache.texts[slot].1)?;
     out.write_all(
         b"\n          },\n          \"locations\": [\n            {\n              \"physicalLocation\": {\n",
     )?;
@@ -527,7 +542,8 @@ fn write_result<'a>(
     out.write_all(
         b"\n                }\n              }\n            }\n          ],\n          \"partialFingerprints\": {\n            \"primaryLocationLineHash\": ",
     )?;
-    write_str(out, &line_hash(f))?;
+    // `line_hash`, without making the string.
+    crate::output::safe_json::write_str2(out, &f.fingerprint, ":1")?;
     out.write_all(b"\n          }\n        }")
 }
 
