@@ -1557,7 +1557,10 @@ mod tests {
             assert_eq!(by_group, whole, "{i}");
             // The source says so too: the group opens the pattern and closes it.
             let src = re.as_str();
-            assert!(src.starts_with(&format!("(?P<{group}>")) && src.ends_with(')'), "{src}");
+            assert!(
+                src.starts_with(&format!("(?P<{group}>")) && src.ends_with(')'),
+                "{src}"
+            );
             assert_eq!(re.captures_len(), 2, "{src}");
         }
     }

@@ -76,7 +76,12 @@ pub struct StrCache<'a> {
 impl<'a> StrCache<'a> {
     pub fn write<W: io::Write + ?Sized>(&mut self, w: &mut W, s: &'a str) -> io::Result<()> {
         // The same string (not only equal text): findings share it behind an `Arc`.
-        if let Some((_, bytes)) = self.slots.iter().flatten().find(|(l, _)| std::ptr::eq(*l, s)) {
+        if let Some((_, bytes)) = self
+            .slots
+            .iter()
+            .flatten()
+            .find(|(l, _)| std::ptr::eq(*l, s))
+        {
             return w.write_all(bytes);
         }
         let mut bytes = match self.slots[self.next].take() {
