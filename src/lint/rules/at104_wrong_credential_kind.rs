@@ -30,7 +30,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     // A literal Basic value: an account password (or an expired legacy token) where an API
     // token belongs.
-    if cx.atlassian_context() {
+    // Jira and Confluence Server and Data Center take account passwords: a file that calls a
+    // self-hosted host and names no Cloud one holds no password finding.
+    let self_hosted = cx.atlassian_context() && super::at207_removed_endpoint::self_hosted_file(cx);
+    if cx.atlassian_context() && !self_hosted {
         // Cloud's Basic user is an email; a bare login is a Cloud account only in a file that
         // calls a Cloud site.
         let cloud = common::calls_cloud(cx);
@@ -62,7 +65,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // A literal account password handed to Basic auth (directly, or through variables the
     // file assigns literally). A user that is not an email is a Data Center login unless the
     // file calls a Cloud site.
-    if cx.atlassian_context() {
+    if cx.atlassian_context() && !self_hosted {
         let cloud = common::calls_cloud(cx);
         let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for p in common::literal_pairs(cx) {

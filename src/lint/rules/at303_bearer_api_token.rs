@@ -100,6 +100,30 @@ fn env_source(cx: &Cx<'_>, var: &str) -> Option<String> {
     Some(re.captures(cx.text)?.name("env")?.as_str().to_string())
 }
 
+/// Does the file run an OAuth 2.0 flow: the token endpoint, a grant type, the
+/// `accessible-resources` lookup? Its Bearer values are the access tokens it obtains.
+fn oauth_flow(cx: &Cx<'_>) -> bool {
+    [
+        "/oauth/token",
+        "grant_type",
+        "authorization_code",
+        "accessible-resources",
+        "refresh_token",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(cx.text.as_bytes(), w.as_bytes()).is_some())
+}
+
+/// Is `var` filled from an access token in the file (`jiraToken = response.accessToken`,
+/// `token = session["access_token"]`, `token = get_oauth_token()`)?
+fn from_access_token(cx: &Cx<'_>, var: &str) -> bool {
+    crate::lint::built_pattern(format!(
+        r#"(?:^|[^\w.]){}\s*(?::[^=\n]*)?(?:=|:=)\s*[^\n;]{{0,80}}?(?i:access_?token|oauth|bearer_?token)"#,
+        regex::escape(var)
+    ))
+    .is_some_and(|re| re.is_match(cx.text))
+}
+
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let first = out.len();
     check_all(cx, out);
@@ -149,6 +173,8 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Each name's environment source is looked up once per file, however often it is sent.
     let mut sources: std::collections::HashMap<&str, Option<String>> =
         std::collections::HashMap::new();
+    let mut oauth: Option<bool> = None;
+    let mut filled: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     let named = cx.pattern("bearer-named").captures_iter(cx.text);
     for caps in named.chain(cx.pattern("bearer-method").captures_iter(cx.text)) {
         // A literal token handed to a Bearer call (`.bearer_auth("ATATT3...")`).
@@ -181,6 +207,18 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             }
         };
         if !cloud && *dc.get_or_insert_with(|| data_center(cx)) {
+            continue;
+        }
+        // A variable of an OAuth 2.0 flow: the file runs the flow (token endpoint, grant type,
+        // `accessible-resources`) and the name does not say API token, or the variable is
+        // filled from an access token.
+        if !var.as_str().to_ascii_lowercase().contains("api")
+            && *oauth.get_or_insert_with(|| oauth_flow(cx))
+            || cx.line_at(whole.start()).0.contains("accessible-resources")
+            || *filled
+                .entry(var.as_str())
+                .or_insert_with(|| from_access_token(cx, var.as_str()))
+        {
             continue;
         }
         out.push(
