@@ -190,6 +190,8 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         ("setter-user", "the API client user is"),
         ("cli-user", "the command's user is"),
         ("get-credential-user", "the credential's user is"),
+        ("curlopt-user", "the Basic-auth user is"),
+        ("url-user", "the Basic-auth user is"),
         ("first-arg-user", "the API client user is"),
     ] {
         // Package manifests carry author emails under the same key names.
