@@ -261,7 +261,11 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // option is called (`--email`, `flag.String("user", ...)`).
     let options = cx.pattern("option-default-user").captures_iter(cx.text);
     let xml = cx.pattern("xml-user").captures_iter(cx.text);
-    let property = cx.pattern("property-user").captures_iter(cx.text);
+    // C# auto-properties only where the file has one (`{ get; set; }`).
+    let property = memchr::memmem::find(cx.text.as_bytes(), b"get;")
+        .map(|_| cx.pattern("property-user").captures_iter(cx.text))
+        .into_iter()
+        .flatten();
     let name_value = cx.pattern("name-value-user").captures_iter(cx.text);
     let all = cx.pattern("config-user").captures_iter(cx.text);
     // Package manifests name their authors and developers under the same keys (`email`,

@@ -31,9 +31,10 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // A literal Basic value: an account password (or an expired legacy token) where an API
     // token belongs.
     // Jira and Confluence Server and Data Center take account passwords: a file that calls a
-    // self-hosted host and names no Cloud one holds no password finding.
-    let self_hosted = cx.atlassian_context() && super::at207_removed_endpoint::self_hosted_file(cx);
-    if cx.atlassian_context() && !self_hosted {
+    // self-hosted host and names no Cloud one holds no password finding. Decided once, and only
+    // for a file with a password candidate.
+    let first = out.len();
+    if cx.atlassian_context() {
         // Cloud's Basic user is an email; a bare login is a Cloud account only in a file that
         // calls a Cloud site.
         let cloud = common::calls_cloud(cx);
@@ -65,7 +66,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // A literal account password handed to Basic auth (directly, or through variables the
     // file assigns literally). A user that is not an email is a Data Center login unless the
     // file calls a Cloud site.
-    if cx.atlassian_context() && !self_hosted {
+    if cx.atlassian_context() {
         let cloud = common::calls_cloud(cx);
         let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
         for p in common::literal_pairs(cx) {
@@ -146,6 +147,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .fix(token::PASSWORD.fix),
             );
         }
+    }
+    if out.len() > first && super::at207_removed_endpoint::self_hosted_file(cx) {
+        out.truncate(first);
     }
     let legacy = TokenKind::Legacy.words();
     for c in common::legacy_tokens(cx) {
