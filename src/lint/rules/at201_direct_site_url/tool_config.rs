@@ -8,7 +8,8 @@
 //! are one pattern of the rule file (`tool-config`), matched once per file.
 //!
 //! Also here: a site URL that only appears in a Jupyter notebook's stored cell output (printed
-//! text, warnings) is not code, and [`drop_notebook_outputs`] removes the rule's hits there.
+//! text, warnings) or in its Markdown cells is not code, and [`drop_notebook_outputs`] removes the
+//! rule's hits there.
 use crate::lint::{Cx, FileKind, Hit};
 
 /// go-jira keys that sit beside `endpoint:` at the same level of its configuration.
@@ -234,89 +235,138 @@ fn assigned_site<'a>(cx: &Cx<'a>, var: &str) -> Option<(std::ops::Range<usize>, 
     Some((url.range(), &cx.text[site.range()]))
 }
 
-/// Removes the hits that sit in a Jupyter notebook's stored cell outputs (`"outputs": [...]`):
-/// printed text and warnings that name the site are not code.
+/// Removes the hits that sit in a Jupyter notebook's stored cell outputs (`"outputs": [...]`)
+/// or in its Markdown cells: printed text, warnings and prose that name the site are not code.
 pub(super) fn drop_notebook_outputs(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     if out.is_empty() || !cx.path.to_ascii_lowercase().ends_with(".ipynb") {
         return;
     }
-    let outputs = notebook_outputs(cx.text);
-    if outputs.is_empty() {
+    let not_code = notebook_not_code(cx.text);
+    if not_code.is_empty() {
         return;
     }
-    out.retain(|h| !crate::lint::rules::common::in_sorted(&outputs, h.range.start));
+    out.retain(|h| !crate::lint::rules::common::in_sorted(&not_code, h.range.start));
 }
 
-/// The byte ranges of the `"outputs": [ ... ]` arrays of a notebook's JSON, in order: each
-/// array is read to its closing bracket, skipping strings (and their escapes).
-fn notebook_outputs(text: &str) -> Vec<std::ops::Range<usize>> {
+/// The byte ranges of a notebook's JSON that are not code, sorted and disjoint: the
+/// `"outputs": [ ... ]` arrays, and the `"source"` of each cell whose `"cell_type"` is
+/// `"markdown"` (nbformat writes a cell's keys in order: `cell_type`, `metadata`, `source`).
+fn notebook_not_code(text: &str) -> Vec<std::ops::Range<usize>> {
     let b = text.as_bytes();
     let mut ranges = Vec::new();
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&b[from..], b"\"outputs\"") {
         let key_end = from + i + "\"outputs\"".len();
-        let mut j = key_end;
+        match value_after(b, key_end) {
+            Some(r) => {
+                from = r.end;
+                ranges.push(r);
+            }
+            None => from = key_end,
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], b"\"cell_type\"") {
+        let key_end = from + i + "\"cell_type\"".len();
+        from = key_end;
+        let Some(kind) = value_after(b, key_end) else {
+            continue;
+        };
+        if &b[kind.clone()] != b"\"markdown\"" {
+            continue;
+        }
+        // This cell's source: before the next cell starts.
+        let next_cell = memchr::memmem::find(&b[kind.end..], b"\"cell_type\"")
+            .map_or(b.len(), |n| kind.end + n);
+        let Some(s) = memchr::memmem::find(&b[kind.end..next_cell], b"\"source\"") else {
+            continue;
+        };
+        if let Some(r) = value_after(b, kind.end + s + "\"source\"".len()) {
+            from = r.end;
+            ranges.push(r);
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    // Disjoint for the binary search: an overlapping range is merged into the one before.
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The JSON value after the key that ends at `key_end` (`: [ ... ]`, `: { ... }` or `: "..."`),
+/// read to its closing bracket or quote, skipping strings and their escapes; an unterminated
+/// value runs to the end. `None` when no `:` and array, object or string follows.
+fn value_after(b: &[u8], key_end: usize) -> Option<std::ops::Range<usize>> {
+    let skip_ws = |mut j: usize| {
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
-        if b.get(j) != Some(&b':') {
-            from = key_end;
-            continue;
-        }
-        j += 1;
-        while j < b.len() && b[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if b.get(j) != Some(&b'[') {
-            from = key_end;
-            continue;
-        }
-        let start = j;
-        let mut depth = 0usize;
-        let mut in_string = false;
-        let mut k = j;
-        while k < b.len() {
-            let c = b[k];
-            if in_string {
-                if c == b'\\' {
-                    k += 1;
-                } else if c == b'"' {
-                    in_string = false;
-                }
+        j
+    };
+    let j = skip_ws(key_end);
+    if b.get(j) != Some(&b':') {
+        return None;
+    }
+    let start = skip_ws(j + 1);
+    if !matches!(b.get(start), Some(b'[' | b'{' | b'"')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut k = start;
+    while k < b.len() {
+        let c = b[k];
+        if in_string {
+            if c == b'\\' {
+                k += 1;
             } else if c == b'"' {
-                in_string = true;
-            } else if c == b'[' || c == b'{' {
-                depth += 1;
-            } else if c == b']' || c == b'}' {
-                depth -= 1;
+                in_string = false;
                 if depth == 0 {
                     break;
                 }
             }
-            k += 1;
+        } else if c == b'"' {
+            in_string = true;
+        } else if c == b'[' || c == b'{' {
+            depth += 1;
+        } else if c == b']' || c == b'}' {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                break;
+            }
         }
-        let end = (k + 1).min(b.len());
-        ranges.push(start..end);
-        from = end;
+        k += 1;
     }
-    ranges
+    Some(start..(k + 1).min(b.len()))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::notebook_outputs;
+    use super::notebook_not_code;
 
     #[test]
-    fn outputs_arrays_end_at_their_bracket() {
+    fn outputs_and_markdown_sources_are_not_code() {
         let nb = r#"{"cells": [{"outputs": [{"text": ["a ] \" [ b\n"]}], "source": ["x = 1"]}]}"#;
-        let r = notebook_outputs(nb);
+        let r = notebook_not_code(nb);
         assert_eq!(r.len(), 1);
         assert!(nb[r[0].clone()].ends_with("}]"));
         assert!(!nb[r[0].clone()].contains("source"));
         // An unterminated array runs to the end; an `"outputs"` that is not a key is skipped.
-        assert!(notebook_outputs(r#""outputs" is a word"#).is_empty());
-        let open = notebook_outputs(r#"{"outputs": [1, 2"#);
+        assert!(notebook_not_code(r#""outputs" is a word"#).is_empty());
+        let open = notebook_not_code(r#"{"outputs": [1, 2"#);
         assert_eq!(open.len(), 1);
         assert_eq!(open[0], 12..17);
+        // A Markdown cell's source (an array or a string); a code cell's source is code.
+        let nb = r#"[{"cell_type": "markdown", "metadata": {}, "source": ["See the API"]},
+            {"cell_type": "code", "outputs": [], "source": ["r = get(u)"]},
+            {"cell_type": "markdown", "source": "done"}]"#;
+        let r = notebook_not_code(nb);
+        let parts: Vec<&str> = r.iter().map(|r| &nb[r.clone()]).collect();
+        assert_eq!(parts, ["[\"See the API\"]", "[]", "\"done\""]);
     }
 }
