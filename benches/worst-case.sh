@@ -31,22 +31,28 @@
 #
 # Usage:   benches/worst-case.sh                  # builds release, then about 5 minutes
 #          SIZE=1048576 ONLY="site base" benches/worst-case.sh
-# Env:     SIZE (4194304), ONLY (all generators), BUILD (1), TIMEOUT (120 s per run)
+#          FORMATS="sarif junit github" SHAPES=line ONLY="http legacy" benches/worst-case.sh
+#          BIN=/tmp/atlcheck-before BUILD=0 benches/worst-case.sh   # time another build
+# Env:     SIZE (4194304), ONLY (all generators), FORMATS (concise human json), SHAPES (line
+#          lines), BUILD (1), BIN (target/release/atlcheck), TIMEOUT (120 s per run)
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
 ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar removed basicvar legacy scope assigned argcall inventory"}
+FORMATS=${FORMATS:-"concise human json"}
+SHAPES=${SHAPES:-"line lines"}
 BUILD=${BUILD:-1}
 TIMEOUT=${TIMEOUT:-120}
 OUT=$ROOT/target/bench/worst-case
+FROM=${BIN:-$ROOT/target/release/atlcheck}
 BIN=$OUT/atlcheck
 mkdir -p "$OUT"
 if [ "$BUILD" = 1 ]; then
   cargo build --release --locked --quiet
 fi
-cp "$ROOT/target/release/atlcheck" "$BIN"
+cp "$FROM" "$BIN"
 
 gen() { # gen NAME BYTES LINES(0|1) FILE
   python3 "$ROOT/benches/worst-case-gen.py" "$@"
@@ -71,7 +77,7 @@ print('-' if 'timeout' in (a, b) or float(a) < 0.05 else f'{float(b)/float(a):.2
 echo "| generator | shape | format | $((SIZE / 1048576)) MiB (CPU s) | $((2 * SIZE / 1048576)) MiB (CPU s) | ratio |"
 echo "|---|---|---|---|---|---|"
 for g in $ONLY; do
-  shapes="line lines"
+  shapes=$SHAPES
   [ "$g" = hostvar ] && shapes="lines"
   [ "$g" = inventory ] && shapes="block"
   for shape in $shapes; do
@@ -88,7 +94,7 @@ for g in $ONLY; do
       else
         f=$OUT/$g-$shape-$mult.sh
         gen "$g" "$bytes" "$([ "$shape" = lines ] && echo 1 || echo 0)" "$f"
-        for fmt in concise human json; do
+        for fmt in $FORMATS; do
           t[$fmt$mult]=$(run "$f" lint --exit-zero -q --max-filesize 100000000 --format "$fmt")
         done
       fi
@@ -96,7 +102,7 @@ for g in $ONLY; do
     if [ "$g" = inventory ]; then
       echo "| $g | $shape | json | ${t[inventory1]} | ${t[inventory2]} | $(ratio "${t[inventory1]}" "${t[inventory2]}") |"
     else
-      for fmt in concise human json; do
+      for fmt in $FORMATS; do
         echo "| $g | $shape | $fmt | ${t[${fmt}1]} | ${t[${fmt}2]} | $(ratio "${t[${fmt}1]}" "${t[${fmt}2]}") |"
       done
     fi
