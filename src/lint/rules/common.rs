@@ -205,19 +205,16 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> &'a [Candidate<'a>] {
 }
 
 /// The legacy tokens of the file, or none without reading the patterns when the text holds no
-/// run of exactly 24 letters and digits between other characters: every token a `legacy-*`
-/// pattern gives is such a run (each ends its `token` group with a delimiter, a quote or the
-/// end, after a quote, `:`, `=` or whitespace), and so is a 24-character value of a secret
-/// slot or a literal assignment (between quotes, or a bare value between blanks), which are
-/// the only other candidates. Most files that mention credentials hold no such run: their
-/// ten passes are skipped.
+/// 24 ASCII letters and digits in a row: every candidate is that, whatever pattern found it
+/// (a candidate is taken only if it is 24 letters and digits, and so is a Basic pair's
+/// variable's value), so the ten passes are skipped over most files that mention credentials.
 fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
-    if !run_of_24(cx.text.as_bytes()) {
+    if !run_of_24_or_more(cx.text.as_bytes()) {
         // Debug builds (every test) check the shortcut against the full search.
         #[cfg(debug_assertions)]
         assert!(
             search_legacy_tokens(cx).is_empty(),
-            "a legacy token in a text without a run of 24"
+            "a legacy token in a text without 24 letters and digits in a row"
         );
         return Vec::new();
     }
@@ -325,12 +322,23 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 }
 
 /// Does a run of exactly 24 ASCII letters and digits stand between non-alphanumerics (or the
-/// text's ends)? The shape of every legacy token ([`legacy_tokens`]); the `--history` gate
-/// ([`crate::lint::history::may_hold_secret`]) asks it too.
+/// text's ends)? The shape of the legacy tokens the patterns look for; the `--history` gate
+/// ([`crate::lint::history::may_hold_secret`]) asks it.
 pub(crate) fn run_of_24(bytes: &[u8]) -> bool {
+    alnum_run(bytes, |len| len == 24)
+}
+
+/// Are 24 ASCII letters and digits anywhere in a row (in a run of any length)? Every legacy
+/// token candidate is ([`find_legacy_tokens`]).
+pub(crate) fn run_of_24_or_more(bytes: &[u8]) -> bool {
+    alnum_run(bytes, |len| len >= 24)
+}
+
+/// Is there a whole run of ASCII letters and digits, of 24 or more, whose length `fits`?
+fn alnum_run(bytes: &[u8], fits: impl Fn(usize) -> bool) -> bool {
     let alnum = |b: u8| b.is_ascii_alphanumeric();
-    // A run of exactly 24 covers exactly one index that is a multiple of 24: only those are
-    // looked at, and a run found there is measured whole, so most bytes are never read.
+    // A run of 24 or more covers an index that is a multiple of 24: only those are looked
+    // at, and a run found there is measured whole, so most bytes are never read.
     let mut i = 0;
     while i < bytes.len() {
         if !alnum(bytes[i]) {
@@ -345,7 +353,7 @@ pub(crate) fn run_of_24(bytes: &[u8]) -> bool {
         while end < bytes.len() && alnum(bytes[end]) {
             end += 1;
         }
-        if end - start == 24 {
+        if fits(end - start) {
             return true;
         }
         // The next run starts after `end`.
@@ -1102,6 +1110,37 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+    /// The strided run finders agree with a byte-by-byte reading: a run of exactly 24 letters
+    /// and digits between other bytes, or 24 of them anywhere in a row.
+    #[test]
+    fn runs_of_24_agree_with_a_plain_reading() {
+        let mut next = crate::lint::history::lcg(9);
+        let (mut exact, mut more) = (0, 0);
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            for _ in 0..next() % 5 {
+                for _ in 0..next() % 40 {
+                    bytes.push(b"aZ09q"[next() % 5]);
+                }
+                bytes.push(b" .=\n\xc3"[next() % 5]);
+            }
+            let runs = || bytes.split(|b| !b.is_ascii_alphanumeric()).map(<[u8]>::len);
+            let want = (runs().any(|n| n == 24), runs().any(|n| n >= 24));
+            assert_eq!(
+                (super::run_of_24(&bytes), super::run_of_24_or_more(&bytes)),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+            exact += usize::from(want.0);
+            more += usize::from(want.1);
+        }
+        assert!(
+            exact > 20 && more > exact + 200,
+            "{exact} exact, {more} or more"
+        );
+    }
+
     /// [`super::followed_somewhere`] is a necessary condition of the patterns built for a
     /// variable's literal value: wherever one matches, it says so, on generated assignments and
     /// near misses (overlapping names, type annotations, other quotes, line breaks), and it
