@@ -167,14 +167,17 @@ impl FileKind {
 /// directories are not read: a checkout's folder names say nothing about one file.
 pub fn names_product(path: &str) -> bool {
     let mut parts = path.rsplit(['/', '\\']);
-    let name = parts.next().unwrap_or("").to_ascii_lowercase();
-    let dir = parts.next().unwrap_or("").to_ascii_lowercase();
+    let name = parts.next().unwrap_or("");
+    let dir = parts.next().unwrap_or("");
+    // Case-insensitive, without an allocation: asked of every file without a keyword.
     let names = |s: &str| {
-        ["jira", "confluence", "atlassian"]
-            .iter()
-            .any(|w| s.contains(w))
+        ["jira", "confluence", "atlassian"].iter().any(|w| {
+            s.as_bytes()
+                .windows(w.len())
+                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        })
     };
-    names(&name) || dir.starts_with('.') && names(&dir)
+    names(name) || dir.starts_with('.') && names(dir)
 }
 
 #[cfg(test)]

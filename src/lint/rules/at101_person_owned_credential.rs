@@ -303,6 +303,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             KeyKind::Generic if option => true,
             // A user key under a mail, Git or people heading (`smtp:`, `developers:`).
             KeyKind::Generic if other_parent(cx, k.start()) => false,
+            // In a YAML, INI or TOML file, a user key nested under another service's heading
+            // (`certManager: acme: email:`) is a credential's user only beside its secret.
+            KeyKind::Generic
+                if matches!(cx.kind, FileKind::Yaml | FileKind::Ini | FileKind::Toml)
+                    && matches!(heading(cx, k.start()), Heading::Other) =>
+            {
+                cx.pattern("token-key")
+                    .is_match(super::common::lines_around(cx, k.start(), 2))
+            }
             KeyKind::Generic => {
                 *has_token_key.get_or_insert_with(|| cx.pattern("token-key").is_match(cx.text))
                     || cx.kind.is_config()
