@@ -267,6 +267,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         .into_iter()
         .flatten();
     let name_value = cx.pattern("name-value-user").captures_iter(cx.text);
+    let env = cx.pattern("env-user").captures_iter(cx.text);
     let all = cx.pattern("config-user").captures_iter(cx.text);
     // Package manifests name their authors and developers under the same keys (`email`,
     // `<email>`): not the user of a credential.
@@ -284,6 +285,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             .chain(xml)
             .chain(property)
             .chain(name_value)
+            .chain(env)
             .map(|c| (false, c)),
     ) {
         let key = ["key", "key2", "key3", "key4"]
