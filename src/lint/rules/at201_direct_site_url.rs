@@ -157,10 +157,23 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
     if header.is_some_and(|h| WORDS.iter().any(|w| h.to_ascii_lowercase().contains(w))) {
         return true;
     }
+    if parent_section_named(cx, at) {
+        return true;
+    }
     let from = crate::lines::floor_boundary(cx.text, at.saturating_sub(300));
     let (_, line_start) = cx.line_at(at);
     // The value's own line may be longer than the window: then nothing above is in it.
     let above = cx.text[from.min(line_start)..line_start].to_ascii_lowercase();
+    // A window that starts inside a line (the tail of an earlier `url: https://x.atlassian.net`)
+    // does not see that line's key: the words of its value are not a section's name.
+    let above = match above.find('\n') {
+        Some(n) if from > 0 && cx.text.as_bytes()[from - 1] != b'\n' => above[n + 1..].to_string(),
+        Some(_) => above,
+        None if from > 0 && from < line_start && cx.text.as_bytes()[from - 1] != b'\n' => {
+            String::new()
+        }
+        None => above,
+    };
     // The word must name a section or key (`jira:`, `"confluence": {`, `jira {`,
     // `JIRA_USER=`) or stand in a comment; in a value (`title: Jira`, an earlier
     // `url: https://acme.atlassian.net`) it names a link, not the section.
@@ -186,6 +199,85 @@ fn nested_in_atlassian_section(cx: &Cx<'_>, at: usize) -> bool {
             .iter()
             .any(|w| key.contains(w) || naming && value.trim().trim_matches(['"', '\'', ',']) == *w)
     })
+}
+
+/// Does a section that encloses offset `at`, far above (at most 4 KiB and, in YAML, 40 lines: a
+/// file of many such values is read a bounded amount per value), name the
+/// product: a YAML parent key (the lines above with less indentation: `jira:` ... `url:` twenty
+/// keys further down), or the key of an enclosing `{` block (JSON `"jira": {`, HOCON `jira {`),
+/// at most four levels up?
+fn parent_section_named(cx: &Cx<'_>, at: usize) -> bool {
+    const WORDS: [&str; 3] = ["jira", "confluence", "atlassian"];
+    let names = |key: &str| {
+        let k = key.to_ascii_lowercase();
+        WORDS.iter().any(|w| k.contains(w))
+    };
+    let (line, line_start) = cx.line_at(at);
+    let from = crate::lines::floor_boundary(cx.text, line_start.saturating_sub(4 * 1024));
+    let above = &cx.text[from..line_start];
+    // A window that starts inside a line does not see that line's key.
+    let above = match above.find('\n') {
+        Some(n) if from > 0 && cx.text.as_bytes()[from - 1] != b'\n' => &above[n + 1..],
+        _ => above,
+    };
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    if matches!(cx.kind, FileKind::Yaml | FileKind::Markdown) {
+        let mut current = indent(line);
+        // At most 40 lines up: a section is named near the keys it holds.
+        for l in above.lines().rev().take(40) {
+            if current == 0 {
+                break;
+            }
+            let t = l.trim();
+            if t.is_empty() || t.starts_with('#') || t.starts_with("```") {
+                continue;
+            }
+            let i = indent(l);
+            if i < current {
+                let key = t
+                    .trim_start_matches(['-', ' '])
+                    .split(':')
+                    .next()
+                    .unwrap_or("");
+                if names(key) {
+                    return true;
+                }
+                current = i;
+            }
+        }
+        if cx.kind == FileKind::Yaml {
+            return false;
+        }
+    }
+    // Enclosing `{` blocks: walk back over balanced braces.
+    let mut depth = 0usize;
+    let mut levels = 0;
+    let bytes = above.as_bytes();
+    for i in (0..bytes.len()).rev() {
+        match bytes[i] {
+            b'}' => depth += 1,
+            b'{' if depth > 0 => depth -= 1,
+            b'{' => {
+                let head_start = above[..i].rfind('\n').map_or(0, |n| n + 1);
+                let head = above[head_start..i].trim_end().trim_end_matches([':', '=']);
+                let key = head
+                    .trim_end()
+                    .trim_matches(['"', '\''])
+                    .rsplit(['"', '\'', ' ', '\t', ',', '{', '['])
+                    .next()
+                    .unwrap_or("");
+                if names(key) {
+                    return true;
+                }
+                levels += 1;
+                if levels == 4 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Is offset `at` in configuration: a configuration file, or a fenced configuration block
