@@ -765,6 +765,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             regex::escape(var)
         ))
         .is_some_and(|re| re.is_match(cx.text));
+        // Handed to a call named for the product: `new ExplicitJiraServerLocationProvider(true,
+        // _hostName)`, `JiraClient(host)`.
+        let to_product_call = generic
+            && crate::lint::built_pattern(format!(
+                r"(?i)\w*(?:jira|confluence|atlassian)\w*\s*\([^()\n]{{0,80}}\b(?-i:{})\b",
+                regex::escape(var)
+            ))
+            .is_some_and(|re| re.is_match(cx.text));
         if strong
             && (config_at(cx, &mut fenced, site.start())
                 || cx.pattern("rest-usage").is_match(cx.text))
@@ -774,6 +782,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 && nested_in_atlassian_section(cx, site.start())
             || in_client_call
             || host_client
+            || to_product_call
         {
             let site = site.as_str();
             out.push(
@@ -1147,7 +1156,12 @@ fn enclosing_block_named(cx: &Cx<'_>, at: usize, before: &str) -> bool {
             '{' | '(' | '[' if depth > 0 => depth -= 1,
             '{' | '(' | '[' => {
                 let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
-                let head = &text[line_start..i];
+                let mut head = &text[line_start..i];
+                // Allman style: the block's name is on the line above a lone `{`.
+                if head.trim().is_empty() && line_start > 0 {
+                    let above = text[..line_start - 1].rfind('\n').map_or(0, |n| n + 1);
+                    head = &text[above..line_start - 1];
+                }
                 return if default {
                     cx.pattern("strong-base-key").is_match(&format!(
                         "{}=",

@@ -259,12 +259,21 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let Some(e) = e else {
             // A Cloud REST API base (`https://api.atlassian.com/ex/jira/<id>/rest/api/3/`) that
             // relative endpoints are joined to.
-            if base.is_none() && full.ends_with('/') && API_BASES.contains(&path) {
+            // A whole literal base (`client.addPath("/rest/api/3")`) counts like one ending in `/`.
+            let whole_literal = cx.text[p.end..].starts_with(['"', '\'', '`']);
+            if base.is_none() && (full.ends_with('/') || whole_literal) && API_BASES.contains(&path)
+            {
                 let (line, line_start) = cx.line_at(p.start);
                 let at = p.start - line_start;
-                let from = at.saturating_sub(NEAR);
+                let from = crate::lines::ceil_boundary(line, at.saturating_sub(NEAR));
                 let before = line.get(from..at).unwrap_or("");
-                if host_before(cx, before, &mut resolved) == Some(true) {
+                let host = host_before(cx, before, &mut resolved);
+                // REST API v3 is Jira Cloud's only (Data Center serves v2): with the host left
+                // to configuration, a v3 base is Cloud unless the file shows a self-hosted one.
+                let cloud_version = path == "/rest/api/3"
+                    && host.is_none()
+                    && !*self_hosted.get_or_insert_with(|| self_hosted_file(cx));
+                if host == Some(true) || cloud_version {
                     base = Some(path.to_string());
                 }
             }

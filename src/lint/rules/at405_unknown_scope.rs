@@ -218,7 +218,6 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let known = known();
     let mut hints = Hints::default();
     let mut in_urls: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut client_named: Option<bool> = None;
     // 3LO authorize URLs.
     for caps in cx.pattern("authorize-url").captures_iter(cx.text) {
         let Some(url) = caps.name("url") else {
@@ -226,16 +225,19 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         let Some(query) = caps.name("query") else {
             // No query in the literal: the parameters are added in code
-            // (`url.searchParams.set("client_id", ...)`, `urlencode({...})`,
-            // `authorization_url(AUTHORIZE_URL)`, Go's `oauth2.Config{ClientID: ...}`, Spring's
-            // `client-id:`). With a client ID in the file and no `audience` anywhere in it, the
-            // request lacks it.
-            let names_client = *client_named.get_or_insert_with(|| {
-                let lower = cx.text.to_ascii_lowercase();
-                ["client_id", "clientid", "client-id"]
-                    .iter()
-                    .any(|w| lower.contains(w))
-            });
+            // (`url.searchParams.set("client_id", ...)`, `urlencode({...})`). With a client ID set
+            // after it, or the URL handed to the call that builds the request
+            // (`oauth.authorization_url(AUTHORIZE_URL, ...)`), and no `audience` anywhere in the
+            // file, the request lacks it. A client configuration that only declares the endpoint
+            // (Go `oauth2.Endpoint{AuthURL: ...}`, Spring `authorization-uri:`) leaves the request
+            // to code elsewhere, which may add the audience.
+            let end = crate::lines::floor_boundary(cx.text, url.end() + 3000);
+            let after = &cx.text[url.end()..end];
+            let names_client = after.contains("client_id")
+                || after.contains("clientId")
+                || cx
+                    .pattern("authorize-call")
+                    .is_match(super::common::line_prefix(cx, url.start()));
             if names_client && !cx.text.contains("audience") {
                 in_urls.push(url.range());
                 out.push(
