@@ -40,10 +40,47 @@ const JIRA_CLI_KEYS: [&str; 7] = [
 /// How far around a configuration key its sibling keys are looked for.
 const SIBLING_WINDOW: usize = 4096;
 
+/// At most this many matches per file have their surroundings read (sibling keys, a protocol, a
+/// variable's value): a tool's configuration names its site a few times, and a file of
+/// thousands of such lines must not have a window read around each (issue 12, class 5).
+const MAX_LOOKS: usize = 64;
+
+/// Where a variable's site URL is, and the site's name.
+type SiteValue = (std::ops::Range<usize>, String);
+
+/// At most this many matches of the `tool-config` pattern are read per file.
+const MAX_MATCHES: usize = 1024;
+
+/// At most this many PowerShell variables are looked up (each a search of the file).
+const MAX_VARS: usize = 8;
+
 pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut fences = None;
-    for caps in cx.pattern("tool-config").captures_iter(cx.text) {
+    // Where the general detector already reported (the same address starts the same hit).
+    let reported: Vec<usize> = out.iter().map(|h| h.range.start).collect();
+    let reported = {
+        let mut r = reported;
+        r.sort_unstable();
+        r
+    };
+    let mut mine = std::collections::HashSet::new();
+    let mut looks = 0usize;
+    let mut vars: Vec<(String, Option<SiteValue>)> = Vec::new();
+    // A generated file of thousands of such lines: the first ones are enough, and reading the
+    // capture groups of every match was half the time of a lint of such a file.
+    for caps in cx
+        .pattern("tool-config")
+        .captures_iter(cx.text)
+        .take(MAX_MATCHES)
+    {
         let Some(whole) = caps.get(0) else { continue };
+        let direct = caps.name("psurl").is_some() || caps.name("aurl").is_some();
+        if !direct {
+            if looks >= MAX_LOOKS {
+                continue;
+            }
+            looks += 1;
+        }
         // Prose of a Markdown file names tools; only its code blocks configure them.
         if cx.kind == FileKind::Markdown {
             let fences =
@@ -84,10 +121,21 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 ps_tool(cmd.as_str()).to_string(),
             ))
         } else if let (Some(cmd), Some(var)) = (caps.name("pscmd"), caps.name("psvar")) {
-            assigned_site(cx, var.as_str()).map(|(range, site)| {
+            let known = vars.iter().position(|(v, _)| v == var.as_str());
+            let value = match known {
+                Some(i) => vars[i].1.clone(),
+                None if vars.len() < MAX_VARS => {
+                    let value = assigned_site(cx, var.as_str())
+                        .map(|(range, site)| (range, site.to_string()));
+                    vars.push((var.as_str().to_string(), value.clone()));
+                    value
+                }
+                None => None,
+            };
+            value.map(|(range, site)| {
                 base_hit(
                     range,
-                    site,
+                    &site,
                     format!("{} (through `${}`)", ps_tool(cmd.as_str()), var.as_str()),
                 )
             })
@@ -121,14 +169,11 @@ pub(super) fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             None
         };
         let Some(hit) = hit else { continue };
-        // The general detector may have reported the same address already.
-        if out
-            .iter()
-            .any(|h| h.range.start < hit.range.end && hit.range.start < h.range.end)
-        {
-            continue;
+        // The general detector may have reported the same address already; a variable's value
+        // is reported once.
+        if reported.binary_search(&hit.range.start).is_err() && mine.insert(hit.range.start) {
+            out.push(hit);
         }
-        out.push(hit);
     }
 }
 
