@@ -328,8 +328,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                     || !cx.kind.is_config() && atlassian_object(cx, k.start())
                     // Configuration written from code (a heredoc, `echo`, `printf`) beside the
                     // Cloud site it logs in to.
-                    || !cx.kind.is_config()
-                        && super::common::lines_around(cx, k.start(), 4).contains(".atlassian.net")
+                    || !cx.kind.is_config() && {
+                        let near = super::common::lines_around(cx, k.start(), 4);
+                        // Not a user object of an API answer (mock data in a test).
+                        near.contains(".atlassian.net")
+                            && !["accountId", "displayName", "\"self\""]
+                                .iter()
+                                .any(|w| near.contains(w))
+                    }
             }
             KeyKind::Other => false,
         };
@@ -627,7 +633,15 @@ fn other_use(cx: &Cx<'_>, at: usize) -> bool {
         "emailaddress",
         "recipient",
     ];
-    MAIL.iter().any(|w| near.contains(w))
+    // A user object of an API answer (`"self"`, `"accountId"`, `"displayName"`): mock data.
+    let around = super::common::lines_around(cx, at, 3);
+    let user_object = ["\"self\"", "accountId", "displayName"]
+        .iter()
+        .filter(|w| around.contains(*w))
+        .count()
+        >= 2;
+    user_object
+        || MAIL.iter().any(|w| near.contains(w))
         || prefix.replace("email", "").contains("mail")
             && !["jira", "confluence", "atlassian"]
                 .iter()
