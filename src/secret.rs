@@ -375,12 +375,6 @@ pub fn show_client_id(id: &str) -> bool {
     true
 }
 
-/// Is `s` exactly an identifier [`show_client_id`] accepted?
-fn is_public_id(s: &str) -> bool {
-    let ids = PUBLIC_IDS.read().unwrap_or_else(|e| e.into_inner());
-    !ids.is_empty() && ids.iter().any(|x| x == s)
-}
-
 static GENERATION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Changes whenever a secret is registered: output cleaned before may now need masking.
@@ -1071,9 +1065,12 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
         }
         // A pattern whose group is its whole match is searched without captures: on a file of
         // 200,000 tokens a capture pass per match cost more than the search (issue 12, class 5).
+        // The `key = value` patterns' group is read off the whole match where it is forced
+        // (both match each `TOKEN="…"`: 220,000 capture passes on a legacy-token file).
         let found: Box<dyn Iterator<Item = (&str, Range<usize>)>> =
             match WHOLE_MATCH_GROUPS.iter().find(|(p, _)| *p == i) {
                 Some(&(_, group)) => Box::new(re.find_iter(text).map(move |m| (group, m.range()))),
+                None if DERIVED_GROUPS.contains(&i) => Box::new(derived_matches(i, re, text)),
                 None => Box::new(group_matches(re, text)),
             };
         for (group, m) in found {
@@ -1136,7 +1133,12 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
             }
         }
     }
-    ranges.retain(|r| !is_public_id(&text[r.clone()]));
+    // One look at the shown client IDs for all the ranges (a line may hold 400,000).
+    let ids = PUBLIC_IDS.read().unwrap_or_else(|e| e.into_inner());
+    if !ids.is_empty() {
+        ranges.retain(|r| !ids.iter().any(|x| x == &text[r.clone()]));
+    }
+    drop(ids);
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in ranges {
@@ -1146,6 +1148,86 @@ fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// The patterns whose `secret` group [`derived_group`] reads off the whole match: `key =
+/// value`, `key = "…"`, `key = '…'` (`tests::derived_groups_are_what_captures_find`).
+const DERIVED_GROUPS: [usize; 3] = [KEY_VALUE_PATTERN, 9, 10];
+
+/// The `secret` group of a match `m` of pattern `i` of [`DERIVED_GROUPS`], relative to `m`,
+/// when the pattern's shape forces it; `None` when it must be captured.
+///
+/// - `key = "…"` / `key = '…'` end with the quote, and the group (no quote in it) runs from
+///   the quote before it: the last such quote in the match.
+/// - `key = value`: the group is the match's tail of characters outside
+///   `\s"'`,;)]}`. The characters of the match outside that class are the key's quote,
+///   spaces and the value's quote. When the last of them is a quote not followed by `:` or
+///   `=`, it is the value's quote (after the key's quote come spaces, which are outside the
+///   class, or the separator) and the group is all that follows it. Otherwise (`token=x…`,
+///   `token: x…`, `token":x…`) the parse is left to the capture engine.
+fn derived_group(i: usize, m: &str) -> Option<Range<usize>> {
+    let b = m.as_bytes();
+    let quote = match i {
+        9 => b'"',
+        10 => b'\'',
+        KEY_VALUE_PATTERN => {
+            let outside = |c: u8| {
+                matches!(
+                    c,
+                    b'\t'
+                        | b'\n'
+                        | 0x0B
+                        | 0x0C
+                        | b'\r'
+                        | b' '
+                        | b'"'
+                        | b'\''
+                        | b'`'
+                        | b','
+                        | b';'
+                        | b')'
+                        | b']'
+                        | b'}'
+                )
+            };
+            let q = b.iter().rposition(|&c| outside(c))?;
+            return (matches!(b[q], b'"' | b'\'' | b'`')
+                && b.get(q + 1).is_some_and(|&c| c != b':' && c != b'='))
+            .then_some(q + 1..b.len());
+        }
+        _ => return None,
+    };
+    let end = b.len().checked_sub(1)?;
+    if b[end] != quote {
+        return None;
+    }
+    let open = b[..end].iter().rposition(|&c| c == quote)?;
+    Some(open + 1..end)
+}
+
+/// The matches of pattern `i` of [`DERIVED_GROUPS`] with the range of their `secret` group:
+/// what [`group_matches`] finds, with a capture pass only where [`derived_group`] cannot tell.
+fn derived_matches<'a>(
+    i: usize,
+    re: &'a Regex,
+    text: &'a str,
+) -> impl Iterator<Item = (&'static str, Range<usize>)> + 'a {
+    let secret = re.capture_names().position(|n| n == Some("secret"));
+    let mut slots = re.capture_locations();
+    re.find_iter(text).map(move |m| {
+        if let Some(r) = derived_group(i, m.as_str()) {
+            return ("secret", m.start() + r.start..m.start() + r.end);
+        }
+        // The search from the match's start finds the same match (leftmost-first, no
+        // look-around before it in these patterns); if the group were ever missing, the whole
+        // match is masked: never less than the captures would mask.
+        let found = re.captures_read_at(&mut slots, text, m.start());
+        let group = secret.and_then(|g| slots.get(g)).map(|(a, b)| a..b);
+        match (found, group) {
+            (Some(f), Some(g)) if f.range() == m.range() => ("secret", g),
+            _ => ("secret", m.range()),
+        }
+    })
 }
 
 /// Each match of `re` in `text` (as `captures_iter` finds them), with the range of its
@@ -1540,6 +1622,79 @@ mod tests {
                 .collect();
             let by_slots: Vec<_> = group_matches(re, text).collect();
             assert_eq!(by_slots, by_iter, "{}", re.as_str());
+        }
+    }
+
+    #[test]
+    fn derived_groups_are_what_captures_find() {
+        // Random text built from the pieces the `key = value` patterns turn on, and the
+        // legacy-token benchmark's shape: the group read off each match is the captured one.
+        let pieces = [
+            "token",
+            "TOKEN",
+            "Password",
+            "secret",
+            "api_key",
+            "JIRA_",
+            "_x",
+            "-",
+            "\"",
+            "'",
+            "`",
+            " ",
+            "\t",
+            "\n",
+            "=",
+            "=>",
+            ":",
+            ">",
+            ",",
+            ";",
+            ")",
+            "]",
+            "}",
+            "{",
+            "$",
+            "<",
+            "%",
+            "abcdefgh",
+            "Zx9",
+            "é",
+            "…",
+            "/",
+            "@",
+            "JIRA_TOKEN=\"2Yw4aCQ9gfZ6y1T9eWl56NgI\" ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut derived = 0;
+        for _ in 0..3000 {
+            let n = 1 + (next() % 40) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for i in DERIVED_GROUPS {
+                let re = &redaction_patterns()[i];
+                let by_slots: Vec<_> = group_matches(re, &text).collect();
+                let by_derived: Vec<_> = derived_matches(i, re, &text).collect();
+                assert_eq!(by_derived, by_slots, "pattern {i} on {text:?}");
+                derived += re
+                    .find_iter(&text)
+                    .filter(|m| derived_group(i, m.as_str()).is_some())
+                    .count();
+            }
+        }
+        // The shortcut is taken, not only the capture fallback.
+        assert!(derived > 1000, "{derived}");
+        let line = "JIRA_TOKEN=\"2Yw4aCQ9gfZ6y1T9eWl56NgI\"";
+        for i in [KEY_VALUE_PATTERN, 9] {
+            let m = redaction_patterns()[i].find(line).unwrap();
+            assert!(derived_group(i, m.as_str()).is_some(), "{i}");
         }
     }
 

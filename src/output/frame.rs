@@ -104,16 +104,17 @@ impl MaskedLines {
         line: usize,
         whole: Range<usize>,
     ) -> &(std::sync::Arc<str>, crate::secret::Edits) {
-        if !self.lines.contains_key(&line) {
-            if self.bytes > MASKED_LINES_BUDGET {
-                self.lines.clear();
-                self.bytes = 0;
-            }
-            let (masked, edits) = crate::secret::redact_with_edits(&text[whole]);
-            self.bytes += masked.len();
-            self.lines.insert(line, (masked.into(), edits));
+        if self.bytes > MASKED_LINES_BUDGET && !self.lines.contains_key(&line) {
+            self.lines.clear();
+            self.bytes = 0;
         }
-        &self.lines[&line]
+        // One hash per finding: a line of 220,000 findings is looked up as many times.
+        let bytes = &mut self.bytes;
+        self.lines.entry(line).or_insert_with(|| {
+            let (masked, edits) = crate::secret::redact_with_edits(&text[whole]);
+            *bytes += masked.len();
+            (masked.into(), edits)
+        })
     }
 }
 
@@ -131,7 +132,8 @@ pub fn frame(
     let (masked, edits) = masked.get(text, line, whole.clone());
     let start = range.start.max(whole.start) - whole.start;
     let end = span_end - whole.start;
-    let (mut s, mut e) = (edits.map(start), edits.map(end).max(edits.map(start)));
+    let at = edits.map(start);
+    let (mut s, mut e) = (at, edits.map(end).max(at));
     let (window, prefix, suffix) = if masked.len() > FRAME_WIDTH {
         // Keep a window around the span, on character boundaries.
         let from = floor_boundary(masked, s.saturating_sub(40));
