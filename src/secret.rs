@@ -493,41 +493,47 @@ fn held_matcher() -> Option<(
     aho_corasick::AhoCorasick,
     std::sync::RwLockReadGuard<'static, Registry>,
 )> {
-    let reg = registry().read().unwrap_or_else(|e| e.into_inner());
-    if reg.forms.is_empty() && reg.short.is_empty() {
-        return None;
-    }
-    if let Some(m) = &reg.matcher
-        && (reg.short.is_empty() || reg.short_matcher.is_some())
-    {
-        return Some((m.clone(), reg));
-    }
-    drop(reg);
-    {
-        let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
-        if w.matcher.is_none() {
-            // ASCII case-insensitive: a server (or a host name) may echo a secret upper- or
-            // lower-cased, and a secret modulo case is still a secret.
-            let m = aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(w.forms.iter().map(|(f, _)| f.as_str()))
-                .expect("secret forms build a matcher");
-            w.matcher = Some(m);
-            let v = aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(w.values.iter().map(|(v, _)| v.as_str()))
-                .expect("secret values build a matcher");
-            w.value_matcher = Some(v);
+    loop {
+        let reg = registry().read().unwrap_or_else(|e| e.into_inner());
+        if reg.forms.is_empty() && reg.short.is_empty() {
+            return None;
         }
-        if w.short_matcher.is_none() && !w.short.is_empty() {
-            w.short_matcher = short_slots(&w.short);
+        if let Some(m) = &reg.matcher
+            && (reg.short.is_empty() || reg.short_matcher.is_some())
+        {
+            return Some((m.clone(), reg));
         }
+        drop(reg);
+        {
+            let mut w = registry().write().unwrap_or_else(|e| e.into_inner());
+            if w.matcher.is_none() {
+                // ASCII case-insensitive: a server (or a host name) may echo a secret upper- or
+                // lower-cased, and a secret modulo case is still a secret.
+                let m = aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(w.forms.iter().map(|(f, _)| f.as_str()))
+                    .expect("secret forms build a matcher");
+                w.matcher = Some(m);
+                let v = aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(w.values.iter().map(|(v, _)| v.as_str()))
+                    .expect("secret values build a matcher");
+                w.value_matcher = Some(v);
+            }
+            if w.short_matcher.is_none() && !w.short.is_empty() {
+                w.short_matcher = short_slots(&w.short);
+            }
+        }
+        let reg = registry().read().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = reg.matcher.clone() {
+            return Some((m, reg));
+        }
+        // A secret registered by another thread between the build and this look cleared the
+        // matcher: build again. Answering `None` would mean "nothing held" and let the output
+        // through unscrubbed (seen as a flaky `a_client_id_is_shown_…` test).
     }
-    let reg = registry().read().unwrap_or_else(|e| e.into_inner());
-    let m = reg.matcher.clone()?;
-    Some((m, reg))
 }
 
 /// The matcher of held values too short to be masked wherever they appear (`abc12` would mask
