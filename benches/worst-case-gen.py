@@ -18,6 +18,7 @@ unit = {
     "base": lambda i: f"JIRA_URL=https://s{i}.atlassian.net",
     "distinct": lambda i: f"curl https://acme.atlassian.net/rest/api/3/issue/K-{i}",
     "hostvar": lambda i: f"JIRA_D{i}=s{i}.atlassian.net",
+    "hostjson": lambda i: f'"host": "s{i}.atlassian.net",',
     "removed": lambda i: f'curl "${{B{i}}}/rest/api/3/search"',
     "basicvar": lambda i: f'-H "Authorization: Basic ${{C{i}}}" jira',
     "legacy": lambda i: f'JIRA_TOKEN="{legacy(i)}"',

@@ -630,6 +630,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     // Each variable is searched for once (thousands of assignments of one variable would
     // otherwise rescan the file thousands of times), and at most 64 variables.
     let mut searched = std::collections::HashSet::new();
+    let places = std::cell::OnceCell::new();
+    let mut tenant_only = std::collections::HashMap::new();
+    let mut handed_to = std::collections::HashMap::new();
     let gateway_used = cx.text.contains("api.atlassian.com/ex/");
     for caps in cx.pattern("host-var").captures_iter(cx.text) {
         let (Some(var_m), Some(site)) = (caps.name("var"), caps.name("site")) else {
@@ -706,7 +709,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // (`host = "acme.atlassian.net"` ... `HTTPSConnection(host)`, `{ host }`).
         let key_line = cx.line_at(var.start()).0;
         let var = var_name;
-        if key_line.contains("_edge/tenant_info") || is_tenant_info_only(cx, var) {
+        if key_line.contains(TENANT_INFO) || {
+            let places = places.get_or_init(|| NeedlePlaces::new(cx.text));
+            *tenant_only
+                .entry(var)
+                .or_insert_with(|| is_tenant_info_only(cx, var, places))
+        } {
             continue;
         }
         // The host made into a base URL that an API client is given: `baseURL:
@@ -746,37 +754,42 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         let strong = cx
             .pattern("strong-base-key")
             .is_match(&format!("{key_prefix}{var}="));
-        let handed = {
-            let v = regex::escape(var);
-            let shorthand = if var == "host" {
-                r"|\{\s*(?:\w+\s*,\s*)*host\s*[,}]"
-            } else {
-                ""
+        // What the file does with the variable depends on its name only: asked once per name,
+        // not once per assignment (a file of thousands of `"host": "sN.atlassian.net"` pairs).
+        let (handed, host_client, to_product_call) = *handed_to.entry(var).or_insert_with(|| {
+            let handed = {
+                let v = regex::escape(var);
+                let shorthand = if var == "host" {
+                    r"|\{\s*(?:\w+\s*,\s*)*host\s*[,}]"
+                } else {
+                    ""
+                };
+                crate::lint::built_pattern(format!(
+                    r"(?:HTTPSConnection|HTTPConnection|HttpHost|UriBuilder|setHost|withHost|Host)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{v}\b|\bhost\s*[:=]\s*(?:self\.|this\.)?{v}\b{shorthand}"
+                ))
+                .is_some_and(|re| re.is_match(cx.text))
             };
-            crate::lint::built_pattern(format!(
-                r"(?:HTTPSConnection|HTTPConnection|HttpHost|UriBuilder|setHost|withHost|Host)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{v}\b|\bhost\s*[:=]\s*(?:self\.|this\.)?{v}\b{shorthand}"
-            ))
-            .is_some_and(|re| re.is_match(cx.text))
-        };
-        // Handed straight to a client that takes a host (`HTTPSConnection(host)`,
-        // `Uri.https(host, path)`): an HTTP client on the site, whatever the variable's name.
-        let host_client = crate::lint::built_pattern(format!(
-            r"(?:HTTPSConnection|HTTPConnection|HttpHost|\bUri\.https?)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{}\b",
-            regex::escape(var)
-        ))
-        .is_some_and(|re| re.is_match(cx.text));
-        // Handed to a call named for the product: `new ExplicitJiraServerLocationProvider(true,
-        // _hostName)`, `JiraClient(host)`.
-        let to_product_call = generic
-            && crate::lint::built_pattern(format!(
-                r"(?i)\w*(?:jira|confluence|atlassian)\w*\s*\([^()\n]{{0,80}}\b(?-i:{})\b",
+            // Handed straight to a client that takes a host (`HTTPSConnection(host)`,
+            // `Uri.https(host, path)`): an HTTP client on the site, whatever the variable's name.
+            let host_client = crate::lint::built_pattern(format!(
+                r"(?:HTTPSConnection|HTTPConnection|HttpHost|\bUri\.https?)\s*\(\s*(?:host\s*=\s*)?(?:self\.|this\.)?{}\b",
                 regex::escape(var)
             ))
             .is_some_and(|re| re.is_match(cx.text));
-        if strong
-            && (config_at(cx, &mut fenced, site.start())
-                || cx.pattern("rest-usage").is_match(cx.text))
-            || generic && handed && cx.pattern("rest-usage").is_match(cx.text)
+            // Handed to a call named for the product: `new ExplicitJiraServerLocationProvider(true,
+            // _hostName)`, `JiraClient(host)`.
+            let to_product_call = generic
+                && crate::lint::built_pattern(format!(
+                    r"(?i)\w*(?:jira|confluence|atlassian)\w*\s*\([^()\n]{{0,80}}\b(?-i:{})\b",
+                    regex::escape(var)
+                ))
+                .is_some_and(|re| re.is_match(cx.text));
+            (handed, host_client, to_product_call)
+        });
+        let mut rest_usage =
+            || *uses_rest.get_or_insert_with(|| cx.pattern("rest-usage").is_match(cx.text));
+        if strong && (config_at(cx, &mut fenced, site.start()) || rest_usage())
+            || generic && handed && rest_usage()
             || generic
                 && config_at(cx, &mut fenced, site.start())
                 && nested_in_atlassian_section(cx, site.start())
@@ -893,20 +906,51 @@ fn called_and_joined_with_rest(cx: &Cx<'_>, name: &str, seen: &mut Vec<(String, 
     found
 }
 
-/// Is every URL use of `$VAR` the tenant-info lookup (how one gets the cloud ID)?
-fn is_tenant_info_only(cx: &Cx<'_>, var: &str) -> bool {
+/// Is every URL use of `$VAR` the tenant-info lookup (how one gets the cloud ID)? A use is an
+/// occurrence of the name whose line window ([`Cx::line_at`]) holds `://`; it is a lookup when
+/// that window also holds `_edge/tenant_info`. The two needles' places are found once per file
+/// ([`NeedlePlaces`]) and each window is asked by binary search, so that thousands of
+/// occurrences on one long line cost a lookup each, not a scan of the line each (issue 12,
+/// class 5). The answer depends on the name only: callers keep it per name.
+fn is_tenant_info_only(cx: &Cx<'_>, var: &str, places: &NeedlePlaces) -> bool {
     let mut uses = 0;
     let mut tenant = 0;
     for (i, _) in cx.text.match_indices(var) {
-        let (line, _) = cx.line_at(i);
-        if line.contains("://") {
+        let (line, start) = cx.line_at(i);
+        let window = start..start + line.len();
+        if NeedlePlaces::within(&places.scheme, "://".len(), &window) {
             uses += 1;
-            if line.contains("_edge/tenant_info") {
+            if NeedlePlaces::within(&places.tenant, TENANT_INFO.len(), &window) {
                 tenant += 1;
             }
         }
     }
     uses > 0 && uses == tenant
+}
+
+const TENANT_INFO: &str = "_edge/tenant_info";
+
+/// Where `://` and `_edge/tenant_info` start in a file (neither can overlap itself, so
+/// `match_indices` finds every place).
+struct NeedlePlaces {
+    scheme: Vec<usize>,
+    tenant: Vec<usize>,
+}
+
+impl NeedlePlaces {
+    fn new(text: &str) -> Self {
+        NeedlePlaces {
+            scheme: text.match_indices("://").map(|(i, _)| i).collect(),
+            tenant: text.match_indices(TENANT_INFO).map(|(i, _)| i).collect(),
+        }
+    }
+
+    /// Does a needle of `len` bytes starting at one of `places` lie wholly inside `window`
+    /// (what `text[window].contains(needle)` answers)?
+    fn within(places: &[usize], len: usize, window: &std::ops::Range<usize>) -> bool {
+        let first = places.partition_point(|&p| p < window.start);
+        places.get(first).is_some_and(|&p| p + len <= window.end)
+    }
 }
 
 /// The site as the message shows it: a concatenated name (`" + domain + "`) as `{domain}`.
