@@ -746,15 +746,42 @@ pub fn entropy(s: &str) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    let n = f64::from(n);
+    // Runs up to `TABLED` bytes (every token shape) read each term from a table computed once
+    // by the same expression, so the sum is bit for bit what `entropy_term` gives: a file of
+    // 220,000 tokens spent 4% of its run in `log2` (issue 12, class 5).
+    let table = (n as usize <= TABLED).then(|| &entropy_terms()[n as usize]);
     counts
         .iter()
         .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / n;
-            -p * p.log2()
+        .map(|&c| match table {
+            Some(row) => row[c as usize],
+            None => entropy_term(c, n),
         })
         .sum()
+}
+
+/// The longest run whose entropy terms are read from [`entropy_terms`].
+const TABLED: usize = 64;
+
+/// One character's share of the entropy of a run of `n` bytes in which it occurs `c` times.
+fn entropy_term(c: u32, n: u32) -> f64 {
+    let p = f64::from(c) / f64::from(n);
+    -p * p.log2()
+}
+
+/// `entropy_term(c, n)` for every `1 <= c <= n <= TABLED` (row `n`, column `c`).
+fn entropy_terms() -> &'static [[f64; TABLED + 1]; TABLED + 1] {
+    static TERMS: std::sync::OnceLock<Box<[[f64; TABLED + 1]; TABLED + 1]>> =
+        std::sync::OnceLock::new();
+    TERMS.get_or_init(|| {
+        let mut t = Box::new([[0.0; TABLED + 1]; TABLED + 1]);
+        for n in 1..=TABLED as u32 {
+            for c in 1..=n {
+                t[n as usize][c as usize] = entropy_term(c, n);
+            }
+        }
+        t
+    })
 }
 
 /// Does this run of characters look like a random secret rather than a word or identifier?
@@ -1374,6 +1401,31 @@ pub fn install_panic_hook() {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tabled_entropy_is_bit_for_bit_the_computed_one() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for len in 1..=TABLED + 8 {
+            for _ in 0..40 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        char::from(b"aAbB0123xyzXYZ-_"[(seed % 16) as usize])
+                    })
+                    .collect();
+                let mut counts = [0u32; 256];
+                s.bytes().for_each(|b| counts[b as usize] += 1);
+                let direct: f64 = counts
+                    .iter()
+                    .filter(|&&c| c > 0)
+                    .map(|&c| entropy_term(c, len as u32))
+                    .sum();
+                assert_eq!(entropy(&s).to_bits(), direct.to_bits(), "{s:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
