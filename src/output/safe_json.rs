@@ -149,9 +149,7 @@ pub fn write_indented<W: io::Write + ?Sized, T: Serialize + ?Sized>(
 
 /// Characters a JSON string may carry raw but a reader must not get back raw.
 fn unsafe_char(c: char) -> bool {
-    c == '\u{7f}'
-        || ('\u{80}'..='\u{9f}').contains(&c)
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) || super::sink::reorders_or_breaks(c)
 }
 
 /// The escaping above around serde_json's pretty or compact layout.
@@ -258,12 +256,19 @@ mod tests {
             "a\\u001b[2Jb\\u007fc\\u009bd\\u202ee\\u2028f\\u000dg\nh\ti\"j\\k/é…"
         );
         assert!(back.get("k\\u0085").is_some(), "{text}");
+        // The implicit direction marks too (LRM, RLM, ALM) and the isolates.
+        let marks =
+            super::to_string_pretty(&serde_json::json!({"m": "x\u{200e}y\u{61c}z\u{2066}"}))
+                .unwrap();
+        let marks_back: serde_json::Value = serde_json::from_str(&marks).unwrap();
+        assert_eq!(marks_back["m"], "x\\u200ey\\u061cz\\u2066");
         // The hand-written reports' string path writes what serde_json's does.
         for s in [
             "plain text",
             "é… and 😀",
             "a\u{1b}[2Jb\u{7f}c\u{9b}d\u{202e}e\u{2028}f\rg\nh\ti\"j\\k/",
             "\u{8}\u{c}\u{0}",
+            "r\u{200f}l\u{200e}a\u{61c}",
             "",
         ] {
             let mut w = Vec::new();

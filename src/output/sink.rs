@@ -465,8 +465,25 @@ fn ignorable(c: char) -> bool {
 
 /// Characters that must never reach a terminal or a log raw.
 fn is_dangerous(c: char) -> bool {
-    (c.is_control() && c != '\t' && c != '\n')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t' && c != '\n') || reorders_or_breaks(c)
+}
+
+/// Not control characters, but as dangerous in a report: the Unicode line and paragraph
+/// separators, and every character that changes the direction text is shown in (the bidi
+/// embeddings, overrides and isolates, and the implicit marks LRM, RLM and ALM), with which a
+/// path or a server's answer could make a line read as something else (Trojan Source). One
+/// list for the sink and for JSON strings ([`crate::output::safe_json`]).
+pub(crate) fn reorders_or_breaks(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Escape control characters (C0 but tab and newline, DEL, C1, U+2028/2029, the bidi
@@ -629,6 +646,10 @@ mod tests {
             "a\\u001b]0;x\\u0007b\\u000d\n"
         );
         assert_eq!(through("\u{85}\u{202e}\n"), "\\u0085\\u202e\n");
+        assert_eq!(
+            through("a\u{200e}b\u{200f}c\u{61c}d\u{2067}e\n"),
+            "a\\u200eb\\u200fc\\u061cd\\u2067e\n"
+        );
         assert_eq!(
             escape_controls("\u{1b}[1;31mred\u{1b}[0m", true),
             "\u{1b}[1;31mred\u{1b}[0m"
