@@ -18,6 +18,8 @@ pub mod removed;
 pub mod scopes;
 pub mod secret;
 pub mod surface;
+#[cfg(test)]
+mod testing;
 pub mod token;
 pub mod tokens;
 

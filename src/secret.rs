@@ -1403,16 +1403,11 @@ pub fn install_panic_hook() {
 mod tests {
     #[test]
     fn tabled_entropy_is_bit_for_bit_the_computed_one() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         for len in 1..=TABLED + 8 {
             for _ in 0..40 {
                 let s: String = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        char::from(b"aAbB0123xyzXYZ-_"[(seed % 16) as usize])
-                    })
+                    .map(|_| char::from(b"aAbB0123xyzXYZ-_"[(next() % 16) as usize]))
                     .collect();
                 let mut counts = [0u32; 256];
                 s.bytes().for_each(|b| counts[b as usize] += 1);
@@ -1507,13 +1502,7 @@ mod tests {
             "token=",
             "https://u:",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut skipped = 0;
         for _ in 0..3000 {
             let n = 1 + (next() % 10) as usize;
@@ -1604,13 +1593,7 @@ mod tests {
             "\"",
             "'",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut passed, mut flagged) = (0, 0);
         for _ in 0..4000 {
             let n = 1 + (next() % 12) as usize;
@@ -1723,13 +1706,7 @@ mod tests {
             "@",
             "JIRA_TOKEN=\"2Yw4aCQ9gfZ6y1T9eWl56NgI\" ",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut derived = 0;
         for _ in 0..3000 {
             let n = 1 + (next() % 40) as usize;

@@ -1611,19 +1611,6 @@ pub fn run(linter: &Linter, opts: &Options<'_>) -> anyhow::Result<LintResult> {
     Ok(result)
 }
 
-/// A small seeded generator for the tests of the history modules (the gate, the delta gate):
-/// the same cases on every run, no dependency.
-#[cfg(test)]
-pub(crate) fn lcg(seed: u64) -> impl FnMut() -> usize {
-    let mut x = seed;
-    move || {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (x >> 33) as usize
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1718,7 +1705,7 @@ mod tests {
         }
         let letters = b"aZ09bBaAsSiIcCxyz";
         let gaps = b" .=_-\n\"";
-        let mut next = lcg(7);
+        let mut next = crate::testing::lcg(7);
         let mut hits = 0;
         for _ in 0..3000 {
             // Runs of 0 to 29 letters and digits (now and then a `basic` in some case)
@@ -1982,7 +1969,7 @@ mod tests {
             b"9",
             b"\n",
         ];
-        let mut next = lcg(11);
+        let mut next = crate::testing::lcg(11);
         let mut hits = 0;
         for case in 0..2000 {
             let mut bytes = Vec::new();

@@ -966,7 +966,7 @@ mod tests {
                 &["short'", "kQ7vR2mX9pL4sT8wZ3nB6yHd", "é"],
             ),
         ];
-        let mut next = crate::lint::history::lcg(5);
+        let mut next = crate::testing::lcg(5);
         for _ in 0..1000 {
             let mut text = String::new();
             for _ in 0..1 + next() % 4 {

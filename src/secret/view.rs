@@ -742,13 +742,7 @@ mod tests {
             "ﬁ",
             "\u{130}",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             let n = 1 + (next() % 10) as usize;
             let text: String = (0..n)

@@ -1057,7 +1057,7 @@ mod tests {
     #[test]
     fn gating_what_a_delta_changed_finds_what_the_whole_version_holds() {
         use super::super::{may_hold_secret, may_hold_secret_where};
-        let mut next = super::super::lcg(5);
+        let mut next = crate::testing::lcg(5);
         let clean: &[&[u8]] = &[
             b"let ",
             b"x",

@@ -489,17 +489,15 @@ fn truncations_and_flips_never_give_a_wrong_answer() {
     for cut in (0..idx.len()).step_by(37) {
         all_true(&run(&pack, &idx[..cut], &wanted, 1 << 20));
     }
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
     for _ in 0..256 {
         let (mut p, mut i) = (pack.clone(), idx.clone());
         for _ in 0..1 + next() % 3 {
-            let target = if next() % 2 == 0 { &mut p } else { &mut i };
+            let target = if next().is_multiple_of(2) {
+                &mut p
+            } else {
+                &mut i
+            };
             let at = (next() % target.len() as u64) as usize;
             target[at] ^= 1 << (next() % 8);
         }

@@ -1114,7 +1114,7 @@ mod tests {
     /// and digits between other bytes, or 24 of them anywhere in a row.
     #[test]
     fn runs_of_24_agree_with_a_plain_reading() {
-        let mut next = crate::lint::history::lcg(9);
+        let mut next = crate::testing::lcg(9);
         let (mut exact, mut more) = (0, 0);
         for _ in 0..3000 {
             let mut bytes = Vec::new();
@@ -1195,7 +1195,7 @@ mod tests {
                 &["short", "a\nb'"],
             ),
         ];
-        let mut next = crate::lint::history::lcg(3);
+        let mut next = crate::testing::lcg(3);
         let (mut matched, mut refused) = (0, 0);
         for _ in 0..5000 {
             let mut text = String::new();
