@@ -773,18 +773,8 @@ pub fn in_block_comment(text: &str, kind: FileKind, at: usize) -> bool {
 pub fn fingerprint(code: &str, path: &str, key: &str, occurrence: usize) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     // The occurrence in decimal without a string per finding.
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut n = occurrence;
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let occurrence = std::str::from_utf8(&buf[at..]).unwrap_or("0");
+    let mut buf = itoa::Buffer::new();
+    let occurrence = buf.format(occurrence);
     for part in [code, path, key, occurrence] {
         for b in part.bytes().chain(std::iter::once(0)) {
             h ^= u64::from(b);

@@ -91,10 +91,10 @@ fn write_finding_styled<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io:
 /// the formatting machinery (a report of 500,000 findings writes thirty pieces each; issue 12,
 /// class 5). `tests::plain_finding_matches_the_formatted_one` holds the two layouts together.
 fn write_finding_plain<W: Write + ?Sized>(out: &mut W, f: &Finding) -> std::io::Result<()> {
-    let mut line_buf = [0u8; 20];
-    let line = decimal(f.line, &mut line_buf);
-    let mut column_buf = [0u8; 20];
-    let column = decimal(f.column, &mut column_buf);
+    let mut line_buf = itoa::Buffer::new();
+    let line = line_buf.format(f.line).as_bytes();
+    let mut column_buf = itoa::Buffer::new();
+    let column = column_buf.format(f.column).as_bytes();
     let pad = &SPACES.as_bytes()[..line.len().min(SPACES.len())];
     put(
         out,
@@ -143,20 +143,6 @@ fn put<W: Write + ?Sized>(out: &mut W, pieces: &[&[u8]]) -> std::io::Result<()> 
         out.write_all(piece)?;
     }
     Ok(())
-}
-
-/// `n` in decimal, written into `buf`.
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &buf[at..]
 }
 
 const SPACES: &str = "                                                                ";

@@ -111,18 +111,8 @@ pub fn write_str2<W: io::Write + ?Sized>(w: &mut W, a: &str, b: &str) -> io::Res
 }
 
 /// `n` in decimal, as serde_json writes an integer.
-pub fn write_usize<W: io::Write + ?Sized>(w: &mut W, mut n: usize) -> io::Result<()> {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    w.write_all(&buf[at..])
+pub fn write_usize<W: io::Write + ?Sized>(w: &mut W, n: usize) -> io::Result<()> {
+    w.write_all(itoa::Buffer::new().format(n).as_bytes())
 }
 
 /// Write `value` as [`to_writer_pretty`] would inside a document, `indent` spaces deeper
