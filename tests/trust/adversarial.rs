@@ -91,6 +91,26 @@ pub(crate) fn atlcheck(dir: &Path) -> Command {
     cmd
 }
 
+/// `doctor -v --format FORMAT URL` in `dir` against the local `server`, with a Basic credential
+/// from the environment (`bot@example.com` and `token`): how the attacks on the doctor's
+/// output run it. More flags can be added to the command.
+pub(crate) fn doctor_verbose(
+    dir: &Path,
+    server: &Server,
+    url: &str,
+    format: &str,
+    token: impl AsRef<std::ffi::OsStr>,
+) -> Command {
+    let mut cmd = atlcheck(dir);
+    cmd.args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
+        .args(["--format", format])
+        .arg(url)
+        .env("ATLCHECK_CONNECT_TO", server.connect_to())
+        .env("ATLASSIAN_EMAIL", "bot@example.com")
+        .env("ATLASSIAN_API_TOKEN", token);
+    cmd
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 #[allow(dead_code)]
@@ -232,15 +252,15 @@ fn a_held_secret_echoed_in_another_case_is_scrubbed() {
     for _ in 0..3 {
         let secret = rng.password();
         for format in ["human", "json"] {
-            let o = atlcheck(dir.path())
-                .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-                .args(["--format", format])
-                .arg("https://acme.atlassian.net/rest/api/3/myself")
-                .env("ATLCHECK_CONNECT_TO", server.connect_to())
-                .env("ATLASSIAN_EMAIL", "bot@example.com")
-                .env("ATLASSIAN_API_TOKEN", &secret)
-                .output()
-                .unwrap();
+            let o = doctor_verbose(
+                dir.path(),
+                &server,
+                "https://acme.atlassian.net/rest/api/3/myself",
+                format,
+                &secret,
+            )
+            .output()
+            .unwrap();
             assert!(
                 !server.seen.lock().unwrap().is_empty(),
                 "no probe reached the server"

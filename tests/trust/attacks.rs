@@ -18,7 +18,7 @@ use atlcheck::output::sink::Sink;
 use atlcheck::secret::Secret;
 use base64::Engine;
 
-use crate::adversarial::{Seen, Server, atlcheck, basic_pair, response};
+use crate::adversarial::{Seen, Server, atlcheck, basic_pair, doctor_verbose, response};
 use crate::held_forms::Rng;
 
 /// `text` through a memory sink in random writes.
@@ -277,15 +277,15 @@ fn doctor_masks_a_password_echoed_upper_cased_as_hex_or_short_in_a_slot() {
     let accented = secrets(&mut rng).swap_remove(2);
     let short = format!("{}9", rng.alnum(3));
     for (secret, format) in [(&accented, "human"), (&short, "json"), (&accented, "json")] {
-        let o = atlcheck(dir.path())
-            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-            .args(["--format", format])
-            .arg("https://acme.atlassian.net/rest/api/3/myself")
-            .env("ATLCHECK_CONNECT_TO", server.connect_to())
-            .env("ATLASSIAN_EMAIL", "bot@example.com")
-            .env("ATLASSIAN_API_TOKEN", secret)
-            .output()
-            .unwrap();
+        let o = doctor_verbose(
+            dir.path(),
+            &server,
+            "https://acme.atlassian.net/rest/api/3/myself",
+            format,
+            secret,
+        )
+        .output()
+        .unwrap();
         assert!(
             !server.seen.lock().unwrap().is_empty(),
             "no probe reached the server"
@@ -459,17 +459,15 @@ fn a_credential_in_the_doctors_url_query_is_held() {
     for format in ["human", "json"] {
         let name = NAMES[rng.below(NAMES.len())];
         let value = format!("Sunny{}x{}", rng.alnum(5), rng.alnum(4));
-        let o = atlcheck(dir.path())
-            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-            .args(["--format", format])
-            .arg(format!(
-                "https://acme.atlassian.net/rest/api/3/myself?{name}={value}&expand=x"
-            ))
-            .env("ATLCHECK_CONNECT_TO", server.connect_to())
-            .env("ATLASSIAN_EMAIL", "bot@example.com")
-            .env("ATLASSIAN_API_TOKEN", format!("Pw{}", rng.alnum(16)))
-            .output()
-            .unwrap();
+        let o = doctor_verbose(
+            dir.path(),
+            &server,
+            &format!("https://acme.atlassian.net/rest/api/3/myself?{name}={value}&expand=x"),
+            format,
+            format!("Pw{}", rng.alnum(16)),
+        )
+        .output()
+        .unwrap();
         assert!(
             !server.seen.lock().unwrap().is_empty(),
             "no probe reached the server"
@@ -558,15 +556,15 @@ fn azure_and_teamcity_log_commands_are_defused_everywhere() {
         )
     }));
     for format in ["human", "json"] {
-        let o = atlcheck(dir.path())
-            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-            .args(["--format", format])
-            .arg("https://acme.atlassian.net/rest/api/3/myself")
-            .env("ATLCHECK_CONNECT_TO", server.connect_to())
-            .env("ATLASSIAN_EMAIL", "bot@example.com")
-            .env("ATLASSIAN_API_TOKEN", format!("Pw{}", rng.alnum(16)))
-            .output()
-            .unwrap();
+        let o = doctor_verbose(
+            dir.path(),
+            &server,
+            "https://acme.atlassian.net/rest/api/3/myself",
+            format,
+            format!("Pw{}", rng.alnum(16)),
+        )
+        .output()
+        .unwrap();
         let out = crate::common::text(&o);
         assert!(
             out.contains("prependpath"),

@@ -404,7 +404,7 @@ fn lines_held_back_for_a_secret_come_out_once_and_in_order() {
 /// --verbose` in both formats: no piece of the password may come out.
 #[test]
 fn doctor_verbose_scrubs_a_secret_echoed_in_hostile_forms() {
-    use crate::adversarial::{Seen, Server, atlcheck, basic_pair, response};
+    use crate::adversarial::{Seen, Server, basic_pair, doctor_verbose, response};
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(Box::new(|seen: &Seen| {
         let pair = basic_pair(seen);
@@ -428,15 +428,15 @@ fn doctor_verbose_scrubs_a_secret_echoed_in_hostile_forms() {
     let mut rng = Rng::seeded();
     for format in ["human", "json"] {
         let secret = format!("Pw{}", rng.alnum(16));
-        let o = atlcheck(dir.path())
-            .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-            .args(["--format", format])
-            .arg("https://acme.atlassian.net/rest/api/3/myself")
-            .env("ATLCHECK_CONNECT_TO", server.connect_to())
-            .env("ATLASSIAN_EMAIL", "bot@example.com")
-            .env("ATLASSIAN_API_TOKEN", &secret)
-            .output()
-            .unwrap();
+        let o = doctor_verbose(
+            dir.path(),
+            &server,
+            "https://acme.atlassian.net/rest/api/3/myself",
+            format,
+            &secret,
+        )
+        .output()
+        .unwrap();
         assert!(
             !server.seen.lock().unwrap().is_empty(),
             "no probe reached the server"

@@ -230,7 +230,7 @@ fn hostile_admin_api_text_cannot_inject_into_any_tokens_format() {
 
 #[test]
 fn hostile_server_headers_and_bodies_cannot_inject_into_the_doctor() {
-    use crate::adversarial::{Seen, Server, atlcheck, response};
+    use crate::adversarial::{Seen, Server, doctor_verbose, response};
     let mut rng = Rng::seeded();
     let texts: Vec<String> = (0..3).map(|_| hostile(&mut rng)).collect();
     // Header values carry no CR/LF (HTTP framing) and no other ASCII control (the client
@@ -254,15 +254,16 @@ fn hostile_server_headers_and_bodies_cannot_inject_into_the_doctor() {
     let dir = tempfile::tempdir().unwrap();
     for format in ["human", "json"] {
         for color in ["never", "always"] {
-            let o = atlcheck(dir.path())
-                .args(["doctor", "--isolated", "--no-netrc", "-v", "--timeout", "5"])
-                .args(["--format", format, "--color", color])
-                .arg("https://acme.atlassian.net/rest/api/3/myself")
-                .env("ATLCHECK_CONNECT_TO", server.connect_to())
-                .env("ATLASSIAN_EMAIL", "bot@example.com")
-                .env("ATLASSIAN_API_TOKEN", "Sunny-pass-7Qx")
-                .output()
-                .unwrap();
+            let o = doctor_verbose(
+                dir.path(),
+                &server,
+                "https://acme.atlassian.net/rest/api/3/myself",
+                format,
+                "Sunny-pass-7Qx",
+            )
+            .args(["--color", color])
+            .output()
+            .unwrap();
             assert!(
                 !server.seen.lock().unwrap().is_empty(),
                 "no probe reached the server"
