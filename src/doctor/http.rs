@@ -149,6 +149,74 @@ impl Exchange {
     }
 }
 
+/// The proxy variables https requests consult, in the order the client reads them: the first
+/// of each pair that is set wins, and `ALL_PROXY` is the fallback when no https one is set.
+const PROXY_VARS: [[&str; 2]; 2] = [["HTTPS_PROXY", "https_proxy"], ["ALL_PROXY", "all_proxy"]];
+
+/// Refuse a proxy variable the client would silently ignore (SPEC, environment: `HTTPS_PROXY`
+/// is honoured). Without this a mistyped `HTTPS_PROXY` sends every request direct, which behind
+/// a corporate proxy ends in a timeout that names no cause. The value is never quoted: a proxy
+/// URL may carry a password.
+fn proxy_from_env() -> Result<(), String> {
+    for names in PROXY_VARS {
+        let Some((name, value)) = names
+            .iter()
+            .find_map(|n| std::env::var_os(n).map(|v| (*n, v)))
+        else {
+            continue;
+        };
+        let problem = match value.to_str() {
+            None => Some("it is not valid UTF-8"),
+            Some(v) => proxy_problem(v),
+        };
+        if let Some(why) = problem {
+            return Err(format!(
+                "{name} is set but atlcheck cannot use it as a proxy: {why}; expected http://[user:password@]host:port (or https://...); fix or unset it (value not shown; nothing was sent)"
+            ));
+        }
+        if !value.is_empty() {
+            // A usable https proxy: `ALL_PROXY` is not consulted.
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Why a proxy variable's value cannot be used, read with the parser the client uses
+/// (`http::Uri`, as hyper-util reads the variables); `None` when it can be, or when it is empty
+/// (an empty variable means no proxy, as for curl).
+pub fn proxy_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return None;
+    }
+    let Ok(uri) = value.parse::<http::Uri>() else {
+        return Some("it is not a URL");
+    };
+    match uri.scheme_str() {
+        None | Some("http" | "https") => {}
+        Some("socks4" | "socks4a" | "socks5" | "socks5h") => {
+            return Some("SOCKS proxies are not supported");
+        }
+        Some(_) => return Some("its scheme is not http or https"),
+    }
+    let Some(authority) = uri.authority() else {
+        return Some("it names no host");
+    };
+    // The user and password are split off as the client does, and what is left must be a
+    // host (and port) of its own.
+    let host_port = authority
+        .as_str()
+        .split_once('@')
+        .map_or(authority.as_str(), |(_, h)| h);
+    if host_port.is_empty()
+        || host_port.starts_with(':')
+        || http::uri::Authority::try_from(host_port).is_err()
+    {
+        return Some("it names no host");
+    }
+    None
+}
+
 /// The HTTP client of one doctor (or tokens) run.
 pub struct Http {
     client: reqwest::Client,
@@ -183,6 +251,9 @@ impl Http {
                     env!("CARGO_PKG_VERSION")
                 ))
         };
+        // The client reads the proxy variables itself and silently goes direct when one
+        // cannot be parsed; behind a corporate proxy that is a timeout with no reason given.
+        proxy_from_env().map_err(anyhow::Error::msg)?;
         Ok(Http {
             client: builder().build()?,
             direct: builder().no_proxy().build()?,
@@ -437,6 +508,35 @@ mod tests {
             "acme.atlassian.net=https://sim.example:8443",
         ] {
             assert!(ConnectTo::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn proxy_values_the_client_would_ignore_are_named() {
+        for good in [
+            "",
+            "http://proxy.corp:3128",
+            "https://proxy.corp:3128",
+            "proxy.corp:3128",
+            "http://user:p%40ss@proxy.corp:3128/",
+            "http://[::1]:3128",
+            "127.0.0.1:3128",
+        ] {
+            assert_eq!(proxy_problem(good), None, "{good}");
+        }
+        for (bad, why) in [
+            ("http://", "it is not a URL"),
+            (" http://proxy.corp:3128", "it is not a URL"),
+            ("http://proxy corp:3128", "it is not a URL"),
+            ("ftp://proxy.corp:21", "its scheme is not http or https"),
+            (
+                "socks5://proxy.corp:1080",
+                "SOCKS proxies are not supported",
+            ),
+            ("http://user:pw@:3128", "it names no host"),
+            ("/just/a/path", "it names no host"),
+        ] {
+            assert_eq!(proxy_problem(bad), Some(why), "{bad}");
         }
     }
 

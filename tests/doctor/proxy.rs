@@ -121,3 +121,85 @@ fn no_proxy_bypasses_the_proxy() {
     assert!(hit.calls() > 0, "{}", String::from_utf8_lossy(&o.stdout));
     assert!(seen.lock().unwrap().is_empty());
 }
+
+#[test]
+fn a_proxy_url_without_a_scheme_is_used_like_curl_does() {
+    let (port, seen) = proxy();
+    run(&[("HTTPS_PROXY", format!("127.0.0.1:{port}"))]);
+    let heads = seen.lock().unwrap().clone();
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.starts_with("CONNECT api.atlassian.com:443")),
+        "{heads:?}"
+    );
+}
+
+#[test]
+fn a_proxy_variable_the_client_would_ignore_is_one_line_and_exit_2() {
+    // Before, an unparsable HTTPS_PROXY was dropped in silence and every request went direct:
+    // behind a corporate proxy, a timeout that names no cause.
+    let (port, seen) = proxy();
+    let password = "Pr0xyPassw0rdNotShown";
+    for (name, value) in [
+        (
+            "HTTPS_PROXY",
+            format!("http://me:{password}@127.0.0.1 :{port}"),
+        ),
+        (
+            "https_proxy",
+            format!("ftp://me:{password}@127.0.0.1:{port}"),
+        ),
+        (
+            "ALL_PROXY",
+            format!("socks5://me:{password}@127.0.0.1:{port}"),
+        ),
+    ] {
+        let o = run(&[(name, value)]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(&format!(
+                "{name} is set but atlcheck cannot use it as a proxy"
+            )),
+            "{err}"
+        );
+        for out in [&o.stdout, &o.stderr] {
+            assert!(!String::from_utf8_lossy(out).contains(password));
+        }
+    }
+    assert!(seen.lock().unwrap().is_empty());
+    // A usable HTTPS_PROXY wins: a broken ALL_PROXY is not consulted for https.
+    let o = run(&[
+        ("HTTPS_PROXY", format!("http://127.0.0.1:{port}")),
+        ("ALL_PROXY", "socks5://127.0.0.1:1".to_string()),
+    ]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("cannot use it as a proxy"));
+    assert!(!seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn tokens_refuses_a_broken_proxy_variable_too() {
+    let o = Command::new(env!("CARGO_BIN_EXE_atlcheck"))
+        .args([
+            "tokens",
+            "--org",
+            "0a1b2c3d-0000-4000-8000-000000000001",
+            "--format",
+            "json",
+        ])
+        .env("ATLASSIAN_ADMIN_KEY", "adminkey-not-real-0123456789")
+        .env("HTTPS_PROXY", "http://proxy corp:3128")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("HTTPS_PROXY is set but atlcheck cannot use it as a proxy: it is not a URL"),
+        "{err}"
+    );
+}
