@@ -991,65 +991,71 @@ pub fn parse_range(range: &str) -> anyhow::Result<Vec<&str>> {
 
 /// Can these bytes hold a secret that AT102-AT104 report? A necessary condition, checked
 /// before the engine runs so that the many blob versions which only mention Jira (the
-/// engine's keywords) skip the detectors' regexes. It is true when the bytes carry a token
-/// prefix (`ATATT3`, `ATCTT3`, `ATOA`, `ATBB`), the word `basic` in any case (a literal
-/// `Basic` header), or a run of exactly 24 ASCII letters and digits between
-/// non-alphanumerics (the shape every legacy-token pattern captures); UTF-16 text is always
-/// handed on; and for literal passwords (AT104) a word that hands credentials to Basic auth
-/// or names their slot ([`GATE_WORDS`]). The unit test
-/// `gate_passes_everything_the_rules_find` runs every rule example through the engine and
-/// fails if a finding comes from bytes this gate would skip, so a new secret shape cannot be
-/// dropped silently.
+/// engine's keywords) skip the detectors' regexes. Each finding of those rules needs one of:
+///
+/// - a token prefix in its own case (`ATATT3`, `ATCTT3`, `ATOA`, `ATBB`): the `prefixed` and
+///   `glued` patterns;
+/// - the word `basic` in any case: a literal `Basic` header (`basic` pattern);
+/// - a legacy token: a run of exactly 24 ASCII letters and digits between non-alphanumerics,
+///   or glued to `--body` (a run of 28 that starts with `body`): the only `legacy-*`
+///   separator that ends in a letter ([`super::rules::common::legacy_run`]);
+/// - for an account password (AT104: a literal pair, a password slot, an API token slot
+///   holding a password), a user named by an email (`@`, or `%40` in a URL's user info) or
+///   a file that calls a Cloud site (`.atlassian.net`): every one of those findings
+///   requires `account::is_email` of its user or `common::calls_cloud`;
+/// - `ſ` (U+017F) or the Kelvin sign (U+212A), which `(?i)` in the patterns folds onto `s`
+///   and `k`, so that
+///   a word written with them is matched by the detectors but by no ASCII word search here.
+///
+/// UTF-16 text is always handed on. The unit test `gate_passes_everything_the_rules_find`
+/// runs every rule example, the test data and one sample of each form above through the
+/// engine and fails if a finding comes from bytes this gate would skip.
 pub fn may_hold_secret(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return true;
     }
-    words_in(bytes) || super::rules::common::run_of_24(bytes)
+    marks_in(bytes) || words_in(bytes) || super::rules::common::legacy_run(bytes)
+}
+
+/// An `@`, or a character that `(?i)` folds onto an ASCII letter (`ſ` U+017F, the Kelvin
+/// sign U+212A).
+fn marks_in(bytes: &[u8]) -> bool {
+    memchr::memchr(b'@', bytes).is_some()
+        || memchr::memchr2_iter(0xC5, 0xE2, bytes).any(|i| {
+            let rest = &bytes[i..];
+            rest.starts_with("\u{17f}".as_bytes()) || rest.starts_with("\u{212a}".as_bytes())
+        })
 }
 
 /// The gate's words, lower case: the token prefixes (matched in their own case), the word
-/// `basic` (a whole word, any case), and, for literal passwords (AT104), in any case, the
-/// words that hand credentials to Basic auth (the call, `-u`, `CURLOPT_USERPWD`, a credential
-/// object) or name their slot (`password`/`pass`/`pwd`, `ConvertTo-SecureString`, a URL's
-/// user info `%40`, an encoded `"email:secret"`).
-const GATE_WORDS: [&str; 19] = [
+/// `basic` (a whole word, any case), a Cloud site's domain and a URL-encoded `@`.
+const GATE_WORDS: [&str; 7] = [
     "atatt3",
     "atctt3",
     "atoa",
     "atbb",
     "basic",
-    "auth",
-    "userpwd",
-    "credential",
-    "login",
-    "--user",
-    "-u ",
-    "pass",
-    "pwd",
-    "securestring",
+    ".atlassian.net",
     "%40",
-    "base64",
-    "b64",
-    "btoa",
-    // A client constructor that takes the user and a password positionally (Atlassian.SDK
-    // `Jira.CreateRestClient(url, user, password)`).
-    "restclient",
 ];
 /// Which of [`GATE_WORDS`] are token prefixes, and which is `basic`.
 const GATE_PREFIXES: usize = 4;
 const GATE_BASIC: usize = 4;
 /// Bytes folded at a time, and the overlap between two pieces (the longest word less one).
 const FOLD_PIECE: usize = 16 << 10;
-const FOLD_OVERLAP: usize = 11;
+const FOLD_OVERLAP: usize = 13;
 
 /// Is one of [`GATE_WORDS`] in `bytes`? One SIMD search (aho-corasick's Teddy) over the bytes
 /// folded to lower case a piece at a time (`b | 0x20`: every letter to its lower case, so
-/// any case of a word matches; a few other bytes fold onto `-` and space, which can only
-/// let more through), each hit then checked in the original bytes: a prefix in its own case,
-/// `basic` as a whole word. A case-insensitive automaton has no SIMD prefilter, which made
-/// that search a fifth of a history scan.
+/// any case of a word matches; a few other bytes fold onto `.`, `%` and digits, which can
+/// only let more through), each hit then checked in the original bytes: a prefix in its own
+/// case, `basic` as a whole word. A case-insensitive automaton has no SIMD prefilter, which
+/// made that search a fifth of a history scan.
 fn words_in(bytes: &[u8]) -> bool {
     static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    thread_local! {
+        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let words = WORDS.get_or_init(|| {
         aho_corasick::AhoCorasickBuilder::new()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -1059,38 +1065,38 @@ fn words_in(bytes: &[u8]) -> bool {
     debug_assert_eq!(GATE_WORDS[GATE_BASIC], "basic");
     debug_assert!(GATE_WORDS.iter().all(|w| w.len() <= FOLD_OVERLAP + 1));
     let alnum = |b: u8| b.is_ascii_alphanumeric();
-    let mut folded = [0u8; FOLD_PIECE];
-    let mut at = 0;
-    loop {
-        let piece = &bytes[at..bytes.len().min(at + FOLD_PIECE)];
-        let buf = &mut folded[..piece.len()];
-        for (f, &b) in buf.iter_mut().zip(piece) {
-            *f = b | 0x20;
-        }
-        let mut from = 0;
-        while let Some(m) = words.find(aho_corasick::Input::new(&*buf).range(from..)) {
-            let (start, end) = (at + m.start(), at + m.end());
-            let word = m.pattern().as_usize();
-            let hit = if word < GATE_PREFIXES {
-                bytes[start..end].eq_ignore_ascii_case(GATE_WORDS[word].as_bytes())
-                    && bytes[start..end].iter().all(|b| !b.is_ascii_lowercase())
-            } else if word == GATE_BASIC {
-                (start == 0 || !alnum(bytes[start - 1]))
-                    && bytes.get(end).is_none_or(|&b| !alnum(b))
-            } else {
-                true
-            };
-            if hit {
-                return true;
+    FOLDED.with_borrow_mut(|folded| {
+        let mut at = 0;
+        loop {
+            let piece = &bytes[at..bytes.len().min(at + FOLD_PIECE)];
+            folded.clear();
+            folded.extend(piece.iter().map(|&b| b | 0x20));
+            let buf = &folded[..];
+            let mut from = 0;
+            while let Some(m) = words.find(aho_corasick::Input::new(buf).range(from..)) {
+                let (start, end) = (at + m.start(), at + m.end());
+                let word = m.pattern().as_usize();
+                let hit = if word < GATE_PREFIXES {
+                    bytes[start..end].eq_ignore_ascii_case(GATE_WORDS[word].as_bytes())
+                        && bytes[start..end].iter().all(|b| !b.is_ascii_lowercase())
+                } else if word == GATE_BASIC {
+                    (start == 0 || !alnum(bytes[start - 1]))
+                        && bytes.get(end).is_none_or(|&b| !alnum(b))
+                } else {
+                    true
+                };
+                if hit {
+                    return true;
+                }
+                // Words never start at the same place, so the next hit starts after this one's.
+                from = m.start() + 1;
             }
-            // Words never start at the same place, so the next hit starts after this one's.
-            from = m.start() + 1;
+            if at + piece.len() >= bytes.len() {
+                return false;
+            }
+            at += FOLD_PIECE - FOLD_OVERLAP;
         }
-        if at + piece.len() >= bytes.len() {
-            return false;
-        }
-        at += FOLD_PIECE - FOLD_OVERLAP;
-    }
+    })
 }
 
 /// [`may_hold_secret`] of a version made by a delta from one it is false for: only the
@@ -1669,6 +1675,53 @@ mod tests {
                 }
             }
         }
+        // One of each form the gate's words once missed: a token glued to `--body`, a typed
+        // password in an API token slot beside its user's email, `-a`, `-u=` and `-u<tab>`,
+        // a URL's user info, an `"email:secret"` string encoded, a login call named
+        // otherwise, and a key written with `ſ` (each is an AT102 or AT104 finding).
+        let forms: [(&str, &str); 9] = [
+            (
+                "body.sh",
+                "JIRA_API_TOKEN --bodyAb3dEf6hIj9kLm2nOp5qRs8t\ncurl https://acme.atlassian.net\n",
+            ),
+            (
+                "slot.yml",
+                "jira:\n  email: jane@acmecorp.io\n  apiToken: \"Summer#2024x\"\n",
+            ),
+            (
+                "a.sh",
+                "curl -a=jane@acmecorp.io:Summer#2024x https://acme.atlassian.net/rest/api/3/myself\n",
+            ),
+            (
+                "u.sh",
+                "curl -u=jane@acmecorp.io:Summer#2024x https://acme.atlassian.net/rest/api/3/myself\n",
+            ),
+            (
+                "tab.sh",
+                "curl -u\tjane@acmecorp.io:Summer#2024x https://acme.atlassian.net/rest/api/3/myself\n",
+            ),
+            (
+                "inline.py",
+                "requests.get(\"https://jane@acmecorp.io:Summer#2024x@acme.atlassian.net/rest/api/3/myself\")\n",
+            ),
+            (
+                "encode.py",
+                "x = encode(\"jane@acmecorp.io:Summer#2024x\")\nrequests.get(\"https://acme.atlassian.net/rest/api/3/myself\", headers={\"A\": x})\n",
+            ),
+            (
+                "call.js",
+                "const c = basicCreds(\"jane@acmecorp.io\", \"Summer#2024x\");\nfetch(\"https://acme.atlassian.net/rest/api/3/myself\");\n",
+            ),
+            (
+                "long_s.env",
+                "JIRA_URL=https://acme.atlassian.net\nJIRA_PA\u{17f}SWORD=Summer#2024x\nJIRA_USER=jane@acmecorp.io\n",
+            ),
+        ];
+        for (path, text) in forms {
+            let (report, _) = linter.lint_blob(path, Path::new(path), text.as_bytes());
+            assert!(!report.findings.is_empty(), "{path}: no finding");
+            samples.push((path.to_string(), text.as_bytes().to_vec()));
+        }
         let mut found = 0;
         for (path, bytes) in &samples {
             let (report, _) = linter.lint_blob(path, Path::new(path), bytes);
@@ -1681,17 +1734,29 @@ mod tests {
                 );
             }
         }
-        assert!(found >= 10, "only {found} samples with secrets");
+        assert!(found >= 19, "only {found} samples with secrets");
         assert!(!may_hold_secret(b"let value = config.request(jira, 42);\n"));
-        assert!(may_hold_secret(
-            b"curl_setopt($ch, CURLOPT_USERPWD, \"$u:$p\");"
+        assert!(!may_hold_secret(
+            b"password = os.environ['JIRA_PASSWORD'] # login, auth, credential\n"
         ));
         assert!(may_hold_secret(b"JIRA_TOKEN=abcdefghij0123456789abcd\n"));
         assert!(!may_hold_secret(b"JIRA_TOKEN=abcdefghij0123456789abcde\n"));
+        assert!(may_hold_secret(
+            b"JIRA_TOKEN --bodyabcdefghij0123456789abcd\n"
+        ));
+        assert!(!may_hold_secret(
+            b"JIRA_TOKEN --nobodyabcdefghij0123456789abcd\n"
+        ));
         assert!(may_hold_secret(b"Authorization: BASIC x"));
         assert!(may_hold_secret(b"basic x"));
         assert!(!may_hold_secret(b"basically"));
         assert!(may_hold_secret(b"xATATT3"));
+        assert!(may_hold_secret(b"user: j@x"));
+        assert!(may_hold_secret(b"https://j%40x"));
+        assert!(may_hold_secret(b"https://acme.atlassian.net"));
+        assert!(may_hold_secret("pa\u{17f}s".as_bytes()));
+        assert!(may_hold_secret("to\u{212a}en".as_bytes()));
+        assert!(!may_hold_secret("caf\u{e9} \u{2026}".as_bytes()));
     }
 
     /// The gate's run finder, checked against the plain definition: a run of exactly 24
@@ -1909,9 +1974,9 @@ mod tests {
     }
 
     /// The folded single-pass word search agrees with the plain definition (prefixes in
-    /// their own case, `basic` as a whole word in any case, the credential words in any
-    /// case), on random texts made of pieces of those words in mixed case, and across the
-    /// folding pieces' edges.
+    /// their own case, `basic` as a whole word in any case, the other words in any case), on
+    /// random texts made of pieces of those words in mixed case, and across the folding
+    /// pieces' edges.
     #[test]
     fn gate_words_agree_with_a_case_insensitive_reading() {
         fn plain(bytes: &[u8]) -> bool {
@@ -1931,43 +1996,9 @@ mod tests {
                     .any(|w| has(w.as_bytes()))
         }
         let pieces: &[&[u8]] = &[
-            b"ATA",
-            b"TT3",
-            b"ATC",
-            b"atatt3",
-            b"ATOA",
-            b"AtBb",
-            b"ATBB",
-            b"bas",
-            b"ic",
-            b"BASIC",
-            b"Au",
-            b"th",
-            b"USERpwd",
-            b"creden",
-            b"TIAL",
-            b"LoGiN",
-            b"--",
-            b"-",
-            b"user",
-            b"u ",
-            b"Pa",
-            b"sS",
-            b"PW",
-            b"d",
-            b"SecureStr",
-            b"ing",
-            b"%4",
-            b"0",
-            b"BASE",
-            b"64",
-            b"bTo",
-            b"x",
-            b"_",
-            b" ",
-            b"=",
-            b"9",
-            b"\n",
+            b"ATA", b"TT3", b"ATC", b"atatt3", b"ATOA", b"AtBb", b"ATBB", b"bas", b"ic", b"BASIC",
+            b".atlas", b"sian", b".NET", b".net", b"%4", b"0", b"%40", b"x", b"_", b" ", b"=",
+            b"9", b"\n",
         ];
         let mut next = crate::testing::lcg(11);
         let mut hits = 0;
@@ -1978,7 +2009,7 @@ mod tests {
             }
             if case % 50 == 0 {
                 // Across a folding piece's edge: the text ends a little past it.
-                let pad = FOLD_PIECE - 1 - next() % 12;
+                let pad = FOLD_PIECE - 1 - next() % 14;
                 let mut long = vec![b'.'; pad];
                 long.extend_from_slice(&bytes);
                 bytes = long;
@@ -1997,15 +2028,15 @@ mod tests {
             "{hits} of 2000 cases hold a word"
         );
         // Every place of a word across two pieces' edge.
-        for word in ["securestring", "credential", "ATATT3", "basic"] {
-            for pad in FOLD_PIECE - 12..FOLD_PIECE + 2 {
+        for word in [".atlassian.net", "%40", "ATATT3", "basic"] {
+            for pad in FOLD_PIECE - 15..FOLD_PIECE + 2 {
                 let mut v = vec![b' '; pad];
                 v.extend_from_slice(word.as_bytes());
                 v.push(b' ');
                 assert!(words_in(&v), "{word} at {pad}");
             }
         }
-        assert!(!words_in(b"basically atatt3 ATat"));
+        assert!(!words_in(b"basically atatt3 ATat .atlassian .net %4 0"));
     }
 
     #[test]

@@ -744,3 +744,115 @@ fn trees_are_walked_in_process_and_git_lists_what_the_walk_cannot_read() {
     );
     assert_eq!(findings(&ranged).len(), 2);
 }
+
+/// Whatever `lint` finds in a file, `--history` finds in the version that added it, for every
+/// form the history gate must pass on: a legacy token glued to `--body`, a typed password in
+/// an API token slot beside its user's email, `curl -a=`, `-u=` and `-u<tab>`, a URL's user
+/// info, an encoded `"email:secret"` string, a login call not named for auth, a key written
+/// with `ſ`. Each lands in the middle of a file whose first version is clean, so that after a
+/// repack one version is a delta of the other and only what the delta changed is gated.
+#[test]
+fn history_finds_every_form_that_lint_finds_whole_or_as_a_delta() {
+    let r = Repo::new();
+    let forms: [(&str, &str); 9] = [
+        (
+            "body.sh",
+            "JIRA_API_TOKEN --bodyAb3dEf6hIj9kLm2nOp5qRs8t\ncurl https://acme.atlassian.net\n",
+        ),
+        (
+            "slot.yml",
+            "jira:\n  email: jane@acmecorp.io\n  apiToken: \"Summer#2024b\"\n",
+        ),
+        (
+            "a.sh",
+            "curl -a=jane@acmecorp.io:Summer#2024c https://acme.atlassian.net/rest/api/3/myself\n",
+        ),
+        (
+            "u.sh",
+            "curl -u=jane@acmecorp.io:Summer#2024d https://acme.atlassian.net/rest/api/3/myself\n",
+        ),
+        (
+            "tab.sh",
+            "curl -u\tjane@acmecorp.io:Summer#2024e https://acme.atlassian.net/rest/api/3/myself\n",
+        ),
+        (
+            "inline.py",
+            "requests.get(\"https://jane@acmecorp.io:Summer#2024f@acme.atlassian.net/rest/api/3/myself\")\n",
+        ),
+        (
+            "encode.py",
+            "x = encode(\"jane@acmecorp.io:Summer#2024g\")\nrequests.get(\"https://acme.atlassian.net/rest/api/3/myself\", headers={\"A\": x})\n",
+        ),
+        (
+            "call.js",
+            "const c = basicCreds(\"jane@acmecorp.io\", \"Summer#2024h\");\nfetch(\"https://acme.atlassian.net/rest/api/3/myself\");\n",
+        ),
+        (
+            "long_s.env",
+            "JIRA_URL=https://acme.atlassian.net\nJIRA_PA\u{17f}SWORD=Summer#2024i\nJIRA_USER=jane@acmecorp.io\n",
+        ),
+    ];
+    // (Each password differs: one finding per distinct secret.)
+    // Lines with nothing the gate looks for (the engine's keywords, `jira`, are there).
+    let filler = |from: usize| -> String {
+        (from..from + 40)
+            .map(|i| format!("# step {i}: sync the jira project board and log the result\n"))
+            .collect()
+    };
+    for (path, _) in forms {
+        r.write(path, filler(0) + &filler(40));
+    }
+    r.commit("clean");
+    let mut added = Vec::new();
+    for (path, form) in forms {
+        r.write(path, filler(0) + form + &filler(40));
+        added.push((path, r.commit(path)));
+    }
+    r.git(&["repack", "-adfq"]);
+    let history = r.lint(&[]);
+    let plain = run(
+        &r.path,
+        &[
+            "lint",
+            "--isolated",
+            "--format",
+            "json",
+            "--select",
+            "AT102,AT103,AT104",
+            ".",
+        ],
+    );
+    let key = |f: &Value| {
+        (
+            f["rule"].as_str().unwrap().to_string(),
+            f["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string(),
+            f["line"].as_u64().unwrap(),
+        )
+    };
+    let mut want: Vec<_> = findings(&plain).iter().map(key).collect();
+    let mut got: Vec<_> = findings(&history).iter().map(key).collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "{}", stdout(&history));
+    for (path, commit) in &added {
+        assert!(
+            want.iter().any(|(_, p, _)| p == path),
+            "{path}: lint finds nothing"
+        );
+        assert!(
+            findings(&history)
+                .iter()
+                .filter(|f| f["path"] == *path)
+                .all(|f| f["commit"] == commit.as_str()),
+            "{path}: not at the commit that added it"
+        );
+    }
+    assert!(
+        stderr(&r.lint(&["--verbose"])).contains("read from pack files"),
+        "the packs were read"
+    );
+}

@@ -494,9 +494,9 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Bytes either side of a delta's seams that a change can reach: the longest thing the
-/// history gate looks for with what delimits it (a run of 24 letters and digits between two
-/// others is 26 bytes).
-pub const SEAM: usize = 26;
+/// history gate looks for with what delimits it (a legacy token glued to `--body`, a run of
+/// 28 letters and digits between two others, is 30 bytes).
+pub const SEAM: usize = 30;
 
 /// Note one piece of a delta's result (`at..end`, inserted or copied) in `changed`: an insert
 /// whole, and every seam, each with [`SEAM`] bytes either side. Pieces come in order, so the
@@ -1081,6 +1081,10 @@ mod tests {
             b" ",
         ];
         let inserts: &[&[u8]] = &[
+            b"@",
+            b"--body",
+            b"abcdefghijklmnopqrstuvwx",
+            b".atlassian.net",
             b"ATATT3",
             b"T3",
             b"basic",

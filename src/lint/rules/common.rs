@@ -321,43 +321,71 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     out
 }
 
-/// Does a run of exactly 24 ASCII letters and digits stand between non-alphanumerics (or the
-/// text's ends)? The shape of the legacy tokens the patterns look for; the `--history` gate
+/// Could a legacy token stand here: is there a run of exactly 24 ASCII letters and digits
+/// between non-alphanumerics (or the text's ends), or a run of 28 that starts with `body` in
+/// any case (a token glued to `--body`, the one `legacy-assign` separator that ends in a
+/// letter)? Every legacy-token candidate is one of those: the patterns put a non-alphanumeric
+/// (a separator, a quote, a space) before the token and after it. The `--history` gate
 /// ([`crate::lint::history::may_hold_secret`]) asks it.
-pub(crate) fn run_of_24(bytes: &[u8]) -> bool {
-    alnum_run(bytes, |len| len == 24)
+pub(crate) fn legacy_run(bytes: &[u8]) -> bool {
+    alnum_run(bytes, |run| {
+        run.len() == 24 || run.len() == 28 && run[..4].eq_ignore_ascii_case(b"body")
+    })
 }
 
 /// Are 24 ASCII letters and digits anywhere in a row (in a run of any length)? Every legacy
 /// token candidate is ([`find_legacy_tokens`]).
 pub(crate) fn run_of_24_or_more(bytes: &[u8]) -> bool {
-    alnum_run(bytes, |len| len >= 24)
+    alnum_run(bytes, |run| run.len() >= 24)
 }
 
-/// Is there a whole run of ASCII letters and digits, of 24 or more, whose length `fits`?
-fn alnum_run(bytes: &[u8], fits: impl Fn(usize) -> bool) -> bool {
+/// Are all eight bytes of `word` ASCII letters or digits? Each byte's top bit is set in
+/// `x | 0x80` and cleared by subtracting a bound it is under, and no subtraction borrows from
+/// the next byte (every byte is at least 0x80 and every bound at most 0x7b), so the ranges
+/// `0-9` and (case folded) `a-z` are tested for the eight bytes at once.
+fn all_alnum(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ascii = !word & HIGH;
+    let at_least = |x: u64, b: u8| x.wrapping_sub(ONES * u64::from(b));
+    let y = word | HIGH;
+    let digit = at_least(y, b'0') & !at_least(y, b'9' + 1);
+    let l = y | 0x2020_2020_2020_2020;
+    let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
+    ascii & (digit | letter) & HIGH == HIGH
+}
+
+/// Is there a whole run of 24 or more ASCII letters and digits that `fits`? A run of 24 or
+/// more holds two whole aligned 8-byte words: only where two such words in a row are all
+/// letters and digits (eight bytes tested at once, [`all_alnum`]) is the run measured, so
+/// text of short words costs a few operations per eight bytes.
+fn alnum_run(bytes: &[u8], fits: impl Fn(&[u8]) -> bool) -> bool {
     let alnum = |b: u8| b.is_ascii_alphanumeric();
-    // A run of 24 or more covers an index that is a multiple of 24: only those are looked
-    // at, and a run found there is measured whole, so most bytes are never read.
-    let mut i = 0;
-    while i < bytes.len() {
-        if !alnum(bytes[i]) {
-            i += 24;
+    let n = bytes.len();
+    let mut previous = false;
+    let mut at = 0;
+    while at + 8 <= n {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let full = all_alnum(word);
+        if full && previous {
+            let mut start = at - 8;
+            while start > 0 && alnum(bytes[start - 1]) {
+                start -= 1;
+            }
+            let mut end = at + 8;
+            while end < n && alnum(bytes[end]) {
+                end += 1;
+            }
+            if fits(&bytes[start..end]) {
+                return true;
+            }
+            // The next run starts after `end`.
+            at = end.div_ceil(8) * 8;
+            previous = false;
             continue;
         }
-        let mut start = i;
-        while start > 0 && alnum(bytes[start - 1]) {
-            start -= 1;
-        }
-        let mut end = i + 1;
-        while end < bytes.len() && alnum(bytes[end]) {
-            end += 1;
-        }
-        if fits(end - start) {
-            return true;
-        }
-        // The next run starts after `end`.
-        i = end.div_ceil(24) * 24;
+        previous = full;
+        at += 8;
     }
     false
 }
@@ -1110,35 +1138,74 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
-    /// The strided run finders agree with a byte-by-byte reading: a run of exactly 24 letters
-    /// and digits between other bytes, or 24 of them anywhere in a row.
+    /// The word-at-a-time run finders agree with a byte-by-byte reading: a run of exactly 24
+    /// letters and digits between other bytes or one of 28 that starts with `body` (a legacy
+    /// token glued to `--body`), and 24 of them anywhere in a row; at every alignment.
     #[test]
     fn runs_of_24_agree_with_a_plain_reading() {
         let mut next = crate::testing::lcg(9);
-        let (mut exact, mut more) = (0, 0);
-        for _ in 0..3000 {
-            let mut bytes = Vec::new();
+        let (mut exact, mut more, mut glued) = (0, 0, 0);
+        for case in 0..4000 {
+            let mut bytes = vec![b'.'; case % 9];
             for _ in 0..next() % 5 {
+                if next().is_multiple_of(4) {
+                    bytes.extend_from_slice([&b"--body"[..], b"--BoDy", b"body"][next() % 3]);
+                }
                 for _ in 0..next() % 40 {
                     bytes.push(b"aZ09q"[next() % 5]);
                 }
                 bytes.push(b" .=\n\xc3"[next() % 5]);
             }
-            let runs = || bytes.split(|b| !b.is_ascii_alphanumeric()).map(<[u8]>::len);
-            let want = (runs().any(|n| n == 24), runs().any(|n| n >= 24));
+            if next().is_multiple_of(2) {
+                bytes.pop();
+            }
+            let runs = || bytes.split(|b| !b.is_ascii_alphanumeric());
+            let legacy = |run: &[u8]| {
+                run.len() == 24 || run.len() == 28 && run[..4].eq_ignore_ascii_case(b"body")
+            };
+            let want = (runs().any(legacy), runs().any(|r| r.len() >= 24));
             assert_eq!(
-                (super::run_of_24(&bytes), super::run_of_24_or_more(&bytes)),
+                (super::legacy_run(&bytes), super::run_of_24_or_more(&bytes)),
                 want,
                 "{:?}",
                 String::from_utf8_lossy(&bytes)
             );
-            exact += usize::from(want.0);
+            exact += usize::from(runs().any(|r| r.len() == 24));
+            glued += usize::from(want.0 && !runs().any(|r| r.len() == 24));
             more += usize::from(want.1);
         }
         assert!(
-            exact > 20 && more > exact + 200,
-            "{exact} exact, {more} or more"
+            exact > 20 && glued > 5 && more > exact + 200,
+            "{exact} exact, {glued} glued, {more} or more"
         );
+        // Every length and alignment of a run around the two aligned words it must hold.
+        for pad in 0..17 {
+            for len in 15..34 {
+                let mut v = vec![b' '; pad];
+                v.extend(std::iter::repeat_n(b'k', len));
+                v.push(b'-');
+                assert_eq!(super::legacy_run(&v), len == 24, "{len} at {pad}");
+                assert_eq!(super::run_of_24_or_more(&v), len >= 24, "{len} at {pad}");
+                v.pop();
+                assert_eq!(
+                    super::legacy_run(&v),
+                    len == 24,
+                    "{len} at {pad}, at the end"
+                );
+            }
+        }
+        // Eight bytes at once: every byte value in every place of the word.
+        for place in 0..8 {
+            for b in 0..=255u8 {
+                let mut w = *b"aZ09kQz5";
+                w[place] = b;
+                assert_eq!(
+                    super::all_alnum(u64::from_le_bytes(w)),
+                    b.is_ascii_alphanumeric(),
+                    "{b:#x} at {place}"
+                );
+            }
+        }
     }
 
     /// [`super::followed_somewhere`] is a necessary condition of the patterns built for a
