@@ -1308,7 +1308,17 @@ pub fn safe_text(text: &str) -> String {
 
 /// A sentence atlcheck wrote that may quote user input: [`redact_message`], one line.
 pub fn safe_message(text: &str) -> String {
-    crate::output::sink::one_line(&redact_message(text)).into_owned()
+    safe_message_cow(text).into_owned()
+}
+
+/// [`safe_message`], borrowing `text` when it needs nothing (most messages: the lint engine
+/// makes one per finding, and copied it twice before keeping it).
+pub fn safe_message_cow(text: &str) -> Cow<'_, str> {
+    let found = ranges(text, Mode::Message);
+    if found.is_empty() {
+        return crate::output::sink::one_line(text);
+    }
+    Cow::Owned(crate::output::sink::one_line(&apply(text, &found).0).into_owned())
 }
 
 /// Mask every secret-looking value in `text` (source lines, user input in errors).

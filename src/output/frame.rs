@@ -90,7 +90,8 @@ const FRAME_WIDTH: usize = 160;
 /// it is masked whole with all of the line as context (issue 12, class 5).
 #[derive(Default)]
 pub struct MaskedLines {
-    lines: std::collections::HashMap<usize, (std::sync::Arc<str>, crate::secret::Edits)>,
+    /// (FxHash: one lookup per finding, on a line number.)
+    lines: rustc_hash::FxHashMap<usize, (std::sync::Arc<str>, crate::secret::Edits)>,
     bytes: usize,
 }
 

@@ -47,7 +47,7 @@ pub struct Sink {
     pending: Vec<u8>,
     /// Lines already cleaned (reports repeat many lines), for one registry generation and
     /// colour setting.
-    cache: std::collections::HashMap<String, String>,
+    cache: rustc_hash::FxHashMap<String, String>,
     cache_key: (usize, bool),
     clean: CleanLines,
 }
@@ -181,7 +181,7 @@ impl Sink {
         Sink {
             target,
             pending: Vec::new(),
-            cache: std::collections::HashMap::new(),
+            cache: rustc_hash::FxHashMap::default(),
             cache_key: (usize::MAX, false),
             clean: CleanLines::new(),
         }
@@ -537,7 +537,7 @@ fn palette(params: &str) -> bool {
 /// Escape control characters in a value (a path, a message) so it stays on one line:
 /// newline and tab too. Use it where a value is placed into a line of output.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c == '\n' || c == '\t' || is_dangerous(c)) {
+    if one_line_already(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -551,6 +551,33 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Does [`one_line`] leave `s` as it is (no newline, tab or [`is_dangerous`] character)? A
+/// byte test over ASCII, a character test only where a character is not (every finding's
+/// message passes here; most are ASCII but for a mask's `…`).
+fn one_line_already(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            // Every ASCII control (tab and newline too) is escaped; nothing else is.
+            if c < 0x20 || c == 0x7f {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(ch) = s[i..].chars().next() else {
+            return true;
+        };
+        if is_dangerous(ch) {
+            return false;
+        }
+        i += ch.len_utf8();
+    }
+    true
 }
 
 /// Escape workflow-command data (the message): `%`, CR, LF.
@@ -664,6 +691,27 @@ mod tests {
         assert_eq!(escape_controls("\u{1b}[30;40m", true), "\\u001b[30;40m");
         assert_eq!(escape_controls("\u{1b}[38;5;0m", true), "\\u001b[38;5;0m");
         assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
+        // The fast test agrees with the character test it stands for.
+        for t in [
+            "plain",
+            "a\tb",
+            "a\nb",
+            "x\u{7f}",
+            "\u{1b}[0m",
+            "m…k",
+            "\u{85}",
+            "\u{a0}é",
+            "\u{2028}",
+            "\u{202e}x",
+            "\u{61c}",
+            "\u{2066}",
+            "\u{200f}",
+            "\u{feff}",
+            "",
+        ] {
+            let slow = !t.chars().any(|c| c == '\n' || c == '\t' || is_dangerous(c));
+            assert_eq!(one_line_already(t), slow, "{t:?}");
+        }
     }
 
     #[test]
