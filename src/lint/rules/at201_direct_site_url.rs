@@ -15,6 +15,50 @@ fn fix_for(site: &str, path: &str, hint: Option<Product>) -> String {
     )
 }
 
+/// What [`Said`]'s words were made from: why, key kind, scheme, site, path and product hint.
+type SaidFrom = (
+    &'static str,
+    &'static str,
+    &'static str,
+    String,
+    String,
+    Option<Product>,
+);
+
+/// The words of the last site-URL finding, made again only when what they say changes: a
+/// file repeats the same URL (issue 12, class 5: a file of 270,000 formatted its message, key
+/// and fix, with the gateway URL, for each).
+#[derive(Default)]
+struct Said {
+    from: Option<SaidFrom>,
+    message: String,
+    key: String,
+    fix: String,
+}
+
+impl Said {
+    fn words(
+        &mut self,
+        why: &'static str,
+        kind: &'static str,
+        scheme: &'static str,
+        site: &str,
+        path: &str,
+        hint: Option<Product>,
+    ) -> &Said {
+        let same = self.from.as_ref().is_some_and(|(w, k, sc, si, p, h)| {
+            *w == why && *k == kind && *sc == scheme && si == site && p == path && *h == hint
+        });
+        if !same {
+            self.message = format!("{why} {scheme}://{site}.atlassian.net{path}");
+            self.key = format!("{kind}:{site}{path}");
+            self.fix = fix_for(site, path, hint);
+            self.from = Some((why, kind, scheme, site.to_string(), path.to_string(), hint));
+        }
+        self
+    }
+}
+
 fn product_hint(s: &str) -> Option<Product> {
     let l = s.to_ascii_lowercase();
     if l.contains("confluence") || l.contains("wiki") {
@@ -444,6 +488,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut joined: Vec<(String, bool)> = Vec::new();
     let mut outside: Vec<(String, bool)> = Vec::new();
     let words = std::cell::OnceCell::new();
+    let mut said = Said::default();
     for caps in cx.pattern("site-url").captures_iter(cx.text) {
         let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
             continue;
@@ -475,13 +520,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
                 .name("path")
                 .map_or(url.end(), |p| p.start() + path.len()))
             .min(url.end());
+            let w = said.words(
+                "REST call to the site URL",
+                "rest",
+                scheme,
+                site,
+                path,
+                None,
+            );
             out.push(
-                Hit::new(
-                    url.start()..end,
-                    format!("REST call to the site URL {scheme}://{site}.atlassian.net{path}"),
-                    format!("rest:{site}{path}"),
-                )
-                .fix(fix_for(site, path, None)),
+                Hit::new(url.start()..end, w.message.clone(), w.key.clone()).fix(w.fix.clone()),
             );
             continue;
         }
@@ -508,14 +556,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             product_hint(before)
         }
         .or(product_hint(base_path));
-        let report = |out: &mut Vec<Hit>, why: &str| {
+        let mut report = |out: &mut Vec<Hit>, why: &'static str| {
+            let w = said.words(why, "base", scheme, site, base_path, hint);
             out.push(
                 Hit::new(
                     url.start()..url.start() + url.as_str().trim_end_matches(['.', ':']).len(),
-                    format!("{why} {scheme}://{site}.atlassian.net{base_path}"),
-                    format!("base:{site}{base_path}"),
+                    w.message.clone(),
+                    w.key.clone(),
                 )
-                .fix(fix_for(site, base_path, hint)),
+                .fix(w.fix.clone()),
             );
         };
         if rest_base {

@@ -25,7 +25,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     }
     // The last host and path's words: a file repeats the same URL (issue 12, class 5: the
     // words were formatted anew for each of 270,000 hits).
-    let mut last: Option<(String, String, surface::Problem)> = None;
+    let mut last: Option<(String, String, surface::Problem, String)> = None;
     for caps in cx.pattern("http").captures_iter(cx.text) {
         let (Some(whole), Some(host)) = (caps.name("whole"), caps.name("host")) else {
             continue;
@@ -54,20 +54,15 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             ""
         };
         // The doctor's judgement and words (surface::insecure_scheme_problem).
-        let p = match &last {
-            Some((h, r, p)) if h == host && r == rest => p,
+        let (p, key) = match &last {
+            Some((h, r, p, key)) if h == host && r == rest => (p, key),
             _ => {
                 let p = surface::insecure_scheme_problem("http", host, rest);
-                &last.insert((host.to_string(), rest.to_string(), p)).2
+                let key = format!("http:{}", host.to_ascii_lowercase());
+                let (_, _, p, key) = last.insert((host.to_string(), rest.to_string(), p, key));
+                (&*p, &*key)
             }
         };
-        out.push(
-            Hit::new(
-                whole.range(),
-                p.message.clone(),
-                format!("http:{}", host.to_ascii_lowercase()),
-            )
-            .fix(p.fix.clone()),
-        );
+        out.push(Hit::new(whole.range(), p.message.clone(), key.clone()).fix(p.fix.clone()));
     }
 }
