@@ -853,11 +853,217 @@ pub fn output_needs_scrub(line: &str) -> bool {
 /// [`scrub_output`] mask something in `text`, or must the sink escape a character or defuse
 /// `##[` in it? `false` means [`ranges`] in output mode finds nothing (checked by
 /// `tests::output_prefilter_is_sound`).
+///
+/// The same answer as [`output_may_redact_bytewise`] (`tests::output_prefilter_by_blocks`),
+/// found 64 bytes at a time: the sink tests every line of output that it has not seen before
+/// (a report of 440,000 findings writes a line of its own for each), and most bytes of a
+/// line are letters and blanks. Each block gives two bit masks ([`block_masks`]): the bytes
+/// to look at more closely ([`LOOK`]), taken in order by [`look_at`] as the bytewise test
+/// does, and the letters, digits and `+` ([`RUN`]). A line with 20 of those in a row (which
+/// may be an entropy segment) is left to the bytewise test.
 fn output_may_redact(text: &str) -> bool {
-    const ELLIPSIS: &[u8] = "…".as_bytes();
     let b = text.as_bytes();
-    let (mut run, mut classes, mut scheme, mut at) = (0usize, 0u8, false, false);
-    let mut i = 0;
+    let (mut scheme, mut at) = (false, false);
+    // Letters, digits and `+` in a row up to the block's end, and the first byte not yet
+    // passed (`…` is passed whole).
+    let (mut carry, mut next) = (0u32, 0usize);
+    for (k, chunk) in b.chunks(64).enumerate() {
+        let base = k * 64;
+        if chunk.len() < 32 {
+            // A short line or the short end of one: a byte at a time costs less than the
+            // masks (from the start of the run that reaches into it, as below).
+            return may_redact_from(b, (base - carry as usize).max(next), scheme, at);
+        }
+        let (mut look, run) = if let Ok(block) = <&[u8; 64]>::try_from(chunk) {
+            block_masks(block)
+        } else {
+            // The last, short block, padded with letters (neither LOOK nor the end of a run
+            // matters past the line: the masks are cut at its end).
+            let mut block = [b'x'; 64];
+            block[..chunk.len()].copy_from_slice(chunk);
+            let keep = (1u64 << chunk.len()) - 1;
+            let (look, run) = block_masks(&block);
+            (look & keep, run & keep)
+        };
+        let before = carry;
+        if run_of_20(run, chunk.len() as u32, &mut carry) {
+            // The rest of the line a byte at a time, from the start of the run (what came
+            // before it is done; a `…` just before the block is passed whole).
+            return may_redact_from(b, (base - before as usize).max(next), scheme, at);
+        }
+        while look != 0 {
+            let i = base + look.trailing_zeros() as usize;
+            look &= look - 1;
+            if i < next {
+                continue;
+            }
+            match look_at(b, i, &mut scheme, &mut at) {
+                Look::Hit => return true,
+                Look::Pass(n) => next = i + n,
+                Look::Nothing => {}
+            }
+        }
+    }
+    scheme && at
+}
+
+/// Does a run of 20 or more set bits end in the block `m` of `n` bits (`n` ≤ 64, the bits
+/// above `n` clear), `carry` being the set bits in a row that ended the blocks before it?
+/// `carry` becomes the set bits in a row that end this block.
+fn run_of_20(m: u64, n: u32, carry: &mut u32) -> bool {
+    let lead = m.trailing_ones();
+    if *carry + lead >= 20 {
+        return true;
+    }
+    if lead >= n {
+        *carry += n;
+        return false;
+    }
+    // Bit i of `a8` is set when bits i..i+16 are, of `a4` when bits i..i+8 are.
+    let a1 = m & (m >> 1);
+    let a2 = a1 & (a1 >> 2);
+    let a4 = a2 & (a2 >> 4);
+    let a8 = a4 & (a4 >> 8);
+    if a8 & (a4 >> 12) != 0 {
+        return true;
+    }
+    *carry = (m << (64 - n)).leading_ones();
+    false
+}
+
+/// The [`LOOK`] and [`RUN`] bytes of a block of 64, as bit masks (bit `i` for byte `i`).
+#[cfg(target_arch = "x86_64")]
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
+    };
+    let (mut look, mut run) = (0u64, 0u64);
+    for q in 0..4 {
+        // SAFETY: SSE2 is part of every x86-64 processor (the target's baseline features), and
+        // the unaligned load reads bytes 16q..16q+16 of the 64-byte block.
+        let (l, r) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(q * 16).cast::<__m128i>());
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            // ASCII letters in lower case (no other byte becomes one by setting 0x20).
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let folded_eq = |c: u8| _mm_cmpeq_epi8(folded, _mm_set1_epi8(c as i8));
+            // `lo <= x <= hi`, unsigned: moved so that `lo` is the least signed byte.
+            let within = |x: __m128i, lo: u8, hi: u8| {
+                let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+                _mm_cmplt_epi8(shifted, _mm_set1_epi8((hi - lo + 1) as i8 ^ i8::MIN))
+            };
+            // Signed, below 0x20 is every C0 control and every byte from 0x80.
+            let look = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), eq(0x7f)),
+                    _mm_or_si128(eq(b'A'), folded_eq(b'b')),
+                ),
+                _mm_or_si128(
+                    _mm_or_si128(folded_eq(b'j'), eq(b'-')),
+                    _mm_or_si128(_mm_or_si128(eq(b'#'), eq(b':')), eq(b'@')),
+                ),
+            );
+            let run = _mm_or_si128(
+                _mm_or_si128(within(folded, b'a', b'z'), within(v, b'0', b'9')),
+                eq(b'+'),
+            );
+            (_mm_movemask_epi8(look), _mm_movemask_epi8(run))
+        };
+        look |= u64::from(l as u16) << (16 * q);
+        run |= u64::from(r as u16) << (16 * q);
+    }
+    (look, run)
+}
+
+/// The [`LOOK`] and [`RUN`] bytes of a block of 64, as bit masks (bit `i` for byte `i`).
+#[cfg(not(target_arch = "x86_64"))]
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    block_masks_bytewise(block)
+}
+
+/// [`block_masks`] from the table, a byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
+    let (mut look, mut run) = (0u64, 0u64);
+    for (i, &c) in block.iter().enumerate() {
+        let class = OUTPUT_BYTE[c as usize];
+        look |= u64::from(class & LOOK != 0) << i;
+        run |= u64::from(class & RUN) << i;
+    }
+    (look, run)
+}
+
+/// What a [`LOOK`] byte says to [`output_may_redact`].
+enum Look {
+    /// The line may need cleaning.
+    Hit,
+    /// Nothing here; the next `n` bytes are passed (atlcheck's own `…`).
+    Pass(usize),
+    Nothing,
+}
+
+/// The closer look at the [`LOOK`] byte `b[i]`; `scheme` and `at` record a `://` and an `@`
+/// (both: a URL's user information may follow).
+fn look_at(b: &[u8], i: usize, scheme: &mut bool, at: &mut bool) -> Look {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let c = b[i];
+    let rest = &b[i..];
+    let starts_ci = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+    let hit = match c {
+        // Only atlcheck's own `…` (masks, cut frames) is known harmless: any other
+        // non-ASCII text may be a control, a bidi override, or a letter that `(?i)`
+        // folds onto ASCII (`ſ`, the Kelvin sign).
+        0x80.. => {
+            if rest.starts_with(ELLIPSIS) {
+                return Look::Pass(ELLIPSIS.len());
+            }
+            true
+        }
+        // ATATT3, ATCTT3, ATOA, ATBB.
+        b'A' => [&b"ATATT3"[..], b"ATCTT3", b"ATOA", b"ATBB"]
+            .iter()
+            .any(|p| rest.starts_with(p)),
+        b'b' | b'B' => starts_ci(b"basic") || starts_ci(b"bearer"),
+        b'j' | b'J' => starts_ci(b"jwt"),
+        // `-u` or `--user`, then a blank or `=` (`(?:\s+|=)`; a non-ASCII blank is
+        // looked at on its own): not `direct-site-url`.
+        b'-' => {
+            let flag_end = |at: usize| {
+                rest.get(at)
+                    .is_some_and(|c| !c.is_ascii_graphic() || *c == b'=')
+            };
+            (rest.get(1) == Some(&b'u') && flag_end(2))
+                || (rest.starts_with(b"-user") && flag_end(5))
+        }
+        // `##[`, `##vso[` (in any case).
+        b'#' => rest.starts_with(b"##"),
+        b':' => {
+            *scheme |= rest.starts_with(b"://");
+            false
+        }
+        b'@' => {
+            *at = true;
+            false
+        }
+        // Controls (tab aside), DEL.
+        _ => c != b'\t',
+    };
+    if hit { Look::Hit } else { Look::Nothing }
+}
+
+/// [`output_may_redact`], a byte at a time: what it stands for (its tests compare the two);
+/// it asks [`may_redact_from`] about the rest of a line that holds 20 letters, digits or `+`
+/// in a row.
+#[cfg(test)]
+fn output_may_redact_bytewise(text: &str) -> bool {
+    may_redact_from(text.as_bytes(), 0, false, false)
+}
+
+/// The bytewise test of `b` from `i`, the start of a line or of a run of
+/// letters, digits or `+` (not inside a `…`), with what was seen of `://` and `@` before it.
+fn may_redact_from(b: &[u8], mut i: usize, mut scheme: bool, mut at: bool) -> bool {
+    let (mut run, mut classes) = (0usize, 0u8);
     while i < b.len() {
         let c = b[i];
         let class = OUTPUT_BYTE[c as usize];
@@ -878,52 +1084,11 @@ fn output_may_redact(text: &str) -> bool {
             i += 1;
             continue;
         }
-        let rest = &b[i..];
-        let starts_ci = |w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
-        let hit = match c {
-            // Only atlcheck's own `…` (masks, cut frames) is known harmless: any other
-            // non-ASCII text may be a control, a bidi override, or a letter that `(?i)`
-            // folds onto ASCII (`ſ`, the Kelvin sign).
-            0x80.. => {
-                if rest.starts_with(ELLIPSIS) {
-                    i += ELLIPSIS.len();
-                    continue;
-                }
-                true
-            }
-            // ATATT3, ATCTT3, ATOA, ATBB.
-            b'A' => [&b"ATATT3"[..], b"ATCTT3", b"ATOA", b"ATBB"]
-                .iter()
-                .any(|p| rest.starts_with(p)),
-            b'b' | b'B' => starts_ci(b"basic") || starts_ci(b"bearer"),
-            b'j' | b'J' => starts_ci(b"jwt"),
-            // `-u` or `--user`, then a blank or `=` (`(?:\s+|=)`; a non-ASCII blank is
-            // looked at on its own): not `direct-site-url`.
-            b'-' => {
-                let flag_end = |at: usize| {
-                    rest.get(at)
-                        .is_some_and(|c| !c.is_ascii_graphic() || *c == b'=')
-                };
-                (rest.get(1) == Some(&b'u') && flag_end(2))
-                    || (rest.starts_with(b"-user") && flag_end(5))
-            }
-            // `##[`, `##vso[` (in any case).
-            b'#' => rest.starts_with(b"##"),
-            b':' => {
-                scheme |= rest.starts_with(b"://");
-                false
-            }
-            b'@' => {
-                at = true;
-                false
-            }
-            // Controls (tab aside), DEL.
-            _ => c != b'\t',
-        };
-        if hit {
-            return true;
+        match look_at(b, i, &mut scheme, &mut at) {
+            Look::Hit => return true,
+            Look::Pass(n) => i += n,
+            Look::Nothing => i += 1,
         }
-        i += 1;
     }
     scheme && at
 }
@@ -1541,6 +1706,109 @@ mod tests {
         assert!(skipped > 3000, "{skipped}");
         assert!(may_match(BASIC_PATTERN, "baſic abcdefgh12"));
         assert!(!may_match(BASIC_PATTERN, "API client base URL set to …jwx"));
+    }
+
+    #[test]
+    fn output_prefilter_by_blocks() {
+        // The masks of a block, for every byte value at every position.
+        let mut next = crate::testing::xorshift(0x0123_4567_89ab_cdef);
+        for _ in 0..2000 {
+            let mut block = [0u8; 64];
+            block.iter_mut().for_each(|b| *b = next() as u8);
+            assert_eq!(
+                block_masks(&block),
+                block_masks_bytewise(&block),
+                "{block:?}"
+            );
+        }
+        // Lines of many blocks: the same answer as the bytewise test. Pieces that start,
+        // end or break runs of letters and digits, and every kind of byte it looks at.
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "7",
+            "+",
+            "x",
+            "abcdefghij",
+            "K9",
+            "Xk93jfLq0P",
+            " ",
+            "-",
+            "_",
+            "/",
+            ".",
+            "…",
+            "A",
+            "AT",
+            "ATATT3",
+            "ATBB",
+            "ATOA",
+            "b",
+            "basic",
+            "Bearer",
+            "jwT",
+            "-u ",
+            "-u",
+            "--user=",
+            "--user",
+            "#",
+            "##",
+            "://",
+            ":",
+            "@",
+            "\t",
+            "\u{1b}",
+            "\u{7f}",
+            "é",
+            "\u{85}",
+            "\u{2028}",
+            "=",
+            "\"",
+            "primaryLocationLineHash",
+            "354e729edd9fb633",
+        ];
+        let (mut yes, mut no) = (0, 0);
+        for round in 0..6000 {
+            let n = (next() % if round % 2 == 0 { 12 } else { 90 }) as usize;
+            let line: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let want = output_may_redact_bytewise(&line);
+            assert_eq!(output_may_redact(&line), want, "{line:?}");
+            if want { yes += 1 } else { no += 1 }
+        }
+        assert!(yes > 500 && no > 500, "{yes} {no}");
+        // Runs of every length across a block's edge, with and without the three classes.
+        for pad in 0..70 {
+            for len in 15..25 {
+                for run in ["aB3", "abc", "ab+"] {
+                    let line = format!(
+                        "{} {} .",
+                        "w ".repeat(pad / 2) + &"q".repeat(pad % 2),
+                        &run.repeat(9)[..len]
+                    );
+                    assert_eq!(
+                        output_may_redact(&line),
+                        output_may_redact_bytewise(&line),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
+        // What was seen before a long run counts after it: `://` before, `@` after.
+        for pad in 0..140 {
+            let line = format!("x://y{} {} z@", " ".repeat(pad), "primaryLocationLineHash");
+            assert!(output_may_redact(&line), "{line:?}");
+            let line = format!("x:/y{} {} z@", " ".repeat(pad), "primaryLocationLineHash");
+            assert!(!output_may_redact(&line), "{line:?}");
+        }
+        assert!(output_may_redact(&format!(
+            "{}x aB3dE5gH7jK9mN1pQ3sT y",
+            " ".repeat(50)
+        )));
+        assert!(!output_may_redact(
+            &"hard-coded legacy token 2Yw4aC…6NgI. ".repeat(9)
+        ));
     }
 
     #[test]
