@@ -161,6 +161,11 @@ impl<'a> Cx<'a> {
     }
 
     /// The file's legacy-token candidates, computed by `init` on the first call for the file.
+    /// Does the rule declare a pattern of that id?
+    pub fn has_pattern(&self, id: &str) -> bool {
+        self.rule.patterns.iter().any(|(pid, _, _)| *pid == id)
+    }
+
     pub(crate) fn legacy_cache(
         &self,
         init: impl FnOnce() -> Vec<rules::common::Candidate<'a>>,

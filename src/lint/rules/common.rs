@@ -29,6 +29,78 @@ pub struct Shared<'a> {
     /// ([`SlotMatches`]), rather than kept (a file of many slots would hold them all).
     slots: std::cell::OnceCell<(usize, Vec<usize>)>,
     literals: std::cell::RefCell<std::collections::HashMap<String, Literal>>,
+    /// Which of the [`RARE`] patterns match anywhere in the text ([`matches_somewhere`]).
+    rare: std::cell::OnceCell<(Vec<usize>, Vec<bool>)>,
+}
+
+/// AT104's patterns of literal passwords that match nowhere in most texts, even texts about
+/// credentials: one pass of the lazy DFA over their union (a `RegexSet`) says which match at
+/// all, and only those are searched one by one. Their union stays small; the patterns that
+/// match in most such texts (`pair-vars`, `secret-slot`) would make it larger and slower
+/// than their own passes, and are left out.
+const RARE: [&str; 6] = [
+    "pair-call",
+    "pair-user",
+    "pair-inline",
+    "pair-colon",
+    "pair-positional",
+    "token-slot-literal",
+];
+
+/// Can the rule's pattern `id` match anywhere in the text? False only for a [`RARE`] pattern
+/// the one pass over their union found nowhere (computed once per file, shared by the
+/// detectors that ask); true for every other pattern, and when the rule lacks one of them.
+pub fn matches_somewhere(cx: &Cx<'_>, id: &str) -> bool {
+    let Some(k) = RARE.iter().position(|r| *r == id) else {
+        return true;
+    };
+    if !RARE.iter().all(|r| cx.has_pattern(r)) {
+        return true;
+    }
+    let res = RARE.map(|r| cx.pattern(r));
+    let key: Vec<usize> = res.iter().map(|r| address(r)).collect();
+    let cell = &cx.shared().rare;
+    if let Some((k2, found)) = cell.get()
+        && *k2 == key
+    {
+        return found[k];
+    }
+    // One set per distinct group of compiled patterns (shared patterns live for the process,
+    // so their addresses name them).
+    type Sets = std::sync::Mutex<
+        std::collections::HashMap<Vec<usize>, Option<std::sync::Arc<regex::RegexSet>>>,
+    >;
+    static SETS: std::sync::OnceLock<Sets> = std::sync::OnceLock::new();
+    let set = SETS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(key.clone())
+        .or_insert_with(|| {
+            regex::RegexSet::new(res.iter().map(|r| r.as_str()))
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone();
+    let found: Vec<bool> = match set {
+        Some(set) => {
+            let m = set.matches(cx.text);
+            (0..RARE.len()).map(|i| m.matched(i)).collect()
+        }
+        None => vec![true; RARE.len()],
+    };
+    // Debug builds (every test) check the set against each pattern's own search.
+    #[cfg(debug_assertions)]
+    for (i, re) in res.iter().enumerate() {
+        assert!(
+            found[i] || !re.is_match(cx.text),
+            "`{}` matches where the set says it does not",
+            RARE[i]
+        );
+    }
+    let hit = found[k];
+    let _ = cell.set((key, found));
+    hit
 }
 
 /// The addresses of the `pair-vars` and `pair-context` patterns.
@@ -205,20 +277,35 @@ pub fn legacy_tokens<'a>(cx: &Cx<'a>) -> &'a [Candidate<'a>] {
 }
 
 /// The legacy tokens of the file, or none without reading the patterns when the text holds no
-/// 24 ASCII letters and digits in a row: every candidate is that, whatever pattern found it
-/// (a candidate is taken only if it is 24 letters and digits, and so is a Basic pair's
-/// variable's value), so the ten passes are skipped over most files that mention credentials.
+/// candidate ([`legacy_candidate`]): every token found is 24 letters and digits between
+/// non-alphanumerics (or glued to `--body`), not all hex, classified legacy (random-looking),
+/// whatever pattern found it, and so is a Basic pair's variable's value; so the ten passes
+/// are skipped over most files that mention credentials, whose long runs are hashes, IDs and
+/// identifiers.
 fn find_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
-    if !run_of_24_or_more(cx.text.as_bytes()) {
+    if !legacy_candidate(cx.text.as_bytes()) {
         // Debug builds (every test) check the shortcut against the full search.
         #[cfg(debug_assertions)]
         assert!(
             search_legacy_tokens(cx).is_empty(),
-            "a legacy token in a text without 24 letters and digits in a row"
+            "a legacy token in a text without a legacy-token candidate"
         );
         return Vec::new();
     }
     search_legacy_tokens(cx)
+}
+
+/// Is there a run [`legacy_run`] accepts whose 24 letters and digits (the run's end) are not
+/// all hex and classify as a legacy token ([`token::classify`]: random-looking)?
+pub(crate) fn legacy_candidate(bytes: &[u8]) -> bool {
+    alnum_run(bytes, |run| {
+        is_legacy_run(run) && {
+            let token = &run[run.len() - 24..];
+            !token.iter().all(u8::is_ascii_hexdigit)
+                && std::str::from_utf8(token)
+                    .is_ok_and(|t| token::classify(t).kind == TokenKind::Legacy)
+        }
+    })
 }
 
 fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
@@ -328,14 +415,17 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
 /// (a separator, a quote, a space) before the token and after it. The `--history` gate
 /// ([`crate::lint::history::may_hold_secret`]) asks it.
 pub(crate) fn legacy_run(bytes: &[u8]) -> bool {
-    alnum_run(bytes, |run| {
-        run.len() == 24 || run.len() == 28 && run[..4].eq_ignore_ascii_case(b"body")
-    })
+    alnum_run(bytes, is_legacy_run)
 }
 
-/// Are 24 ASCII letters and digits anywhere in a row (in a run of any length)? Every legacy
-/// token candidate is ([`find_legacy_tokens`]).
-pub(crate) fn run_of_24_or_more(bytes: &[u8]) -> bool {
+fn is_legacy_run(run: &[u8]) -> bool {
+    run.len() == 24 || run.len() == 28 && run[..4].eq_ignore_ascii_case(b"body")
+}
+
+/// Are 24 ASCII letters and digits anywhere in a row (in a run of any length)? (The tests'
+/// check of [`alnum_run`] on runs of any length.)
+#[cfg(test)]
+fn run_of_24_or_more(bytes: &[u8]) -> bool {
     alnum_run(bytes, |run| run.len() >= 24)
 }
 
@@ -631,6 +721,9 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
         "pair-colon",
         "pair-positional",
     ] {
+        if !matches_somewhere(cx, id) {
+            continue;
+        }
         for caps in cx.pattern(id).captures_iter(cx.text) {
             // A bare `"email:secret"` string is a credential only where the line says so.
             if id == "pair-colon" && !pair_context_near(cx, caps.get(0).map_or(0, |m| m.start())) {
@@ -1194,6 +1287,14 @@ mod tests {
                 );
             }
         }
+        // A candidate is a run's 24 letters and digits that could be a legacy token.
+        let candidate = |text: &str| super::legacy_candidate(text.as_bytes());
+        assert!(candidate("JIRA_TOKEN=Ab3dEf6hIj9kLm2nOp5qRs8t\n"));
+        assert!(candidate("x --bodyAb3dEf6hIj9kLm2nOp5qRs8t"));
+        assert!(!candidate("x --nobodyAb3dEf6hIj9kLm2nOp5qRs8t"));
+        assert!(!candidate("sha = 0123456789abcdef01234567"));
+        assert!(!candidate("aaaaaaaaaaaabbbbbbbbbbbb"));
+        assert!(!candidate("Ab3dEf6hIj9kLm2nOp5qRs8tU"));
         // Eight bytes at once: every byte value in every place of the word.
         for place in 0..8 {
             for b in 0..=255u8 {
