@@ -7,7 +7,7 @@ use crate::token::{Checksum, TokenKind};
 const FIX: &str = "revoke this credential (id.atlassian.com > Security > API tokens, or admin.atlassian.com for service accounts), create a new one, and load it from the environment or a secret store instead of the file";
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    for c in common::prefixed_tokens(cx) {
+    for c in common::prefixed_tokens(cx).iter() {
         // A token split over joined literals (`"ATATT3…" +` / `"…"`) is read whole.
         let joined = match c.info.checksum {
             Checksum::Valid => None,
@@ -15,7 +15,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         };
         let (range, value, info) = match &joined {
             Some((range, whole)) => (range.clone(), whole.as_str(), crate::token::classify(whole)),
-            None => (c.range.clone(), c.value, c.info),
+            None => (c.range.clone(), c.value, c.info.clone()),
         };
         // The kind's name from the one table (token::TokenKind::words); the value shows its
         // prefix.

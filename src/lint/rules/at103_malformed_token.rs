@@ -6,7 +6,7 @@ use crate::secret::mask;
 use crate::token::{self, TokenKind};
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
-    for c in common::prefixed_tokens(cx) {
+    for c in common::prefixed_tokens(cx).iter() {
         if !matches!(c.info.kind, TokenKind::ApiToken | TokenKind::AccessToken) {
             continue;
         }

@@ -11,7 +11,7 @@ const TYPED_SYMBOLS: &[u8] = b"!#%^&*?@~+,;";
 
 pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let slot = cx.pattern("api-token-slot");
-    for c in common::prefixed_tokens(cx) {
+    for c in common::prefixed_tokens(cx).iter() {
         let m = mask(c.value);
         let before = common::line_prefix(cx, c.range.start);
         let in_slot = slot.is_match(before);
@@ -26,7 +26,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         }
         let words = c.info.kind.words();
         let (msg, fix) = (words.message(&m), words.fix);
-        out.push(Hit::new(c.range, msg, format!("{:?}:{m}", c.info.kind)).fix(fix));
+        out.push(Hit::new(c.range.clone(), msg, format!("{:?}:{m}", c.info.kind)).fix(fix));
     }
     // A literal Basic value: an account password (or an expired legacy token) where an API
     // token belongs.

@@ -9,6 +9,7 @@ use crate::token::{self, TokenInfo, TokenKind};
 pub const MIN_TOKEN_BODY: usize = 20;
 
 /// A credential-looking value found in the text.
+#[derive(Clone)]
 pub struct Candidate<'a> {
     pub range: Range<usize>,
     pub value: &'a str,
@@ -31,21 +32,18 @@ pub struct Shared<'a> {
     literals: std::cell::RefCell<std::collections::HashMap<String, Literal>>,
     /// Which of the [`RARE`] patterns match anywhere in the text ([`matches_somewhere`]).
     rare: std::cell::OnceCell<(Vec<usize>, Vec<bool>)>,
+    /// The prefixed-token candidates ([`prefixed_tokens`]: AT102, AT103, AT104), with the
+    /// address of the `prefixed` pattern they were found with.
+    prefixed: std::cell::OnceCell<(usize, Vec<Candidate<'a>>)>,
 }
 
 /// AT104's patterns of literal passwords that match nowhere in most texts, even texts about
-/// credentials: one pass of the lazy DFA over their union (a `RegexSet`) says which match at
-/// all, and only those are searched one by one. Their union stays small; the patterns that
-/// match in most such texts (`pair-vars`, `secret-slot`) would make it larger and slower
-/// than their own passes, and are left out.
-const RARE: [&str; 6] = [
-    "pair-call",
-    "pair-user",
-    "pair-inline",
-    "pair-colon",
-    "pair-positional",
-    "token-slot-literal",
-];
+/// credentials, and cost a pass of the lazy DFA each: one pass over their union (a
+/// `RegexSet`) says which match at all, and only those are searched one by one. Patterns the
+/// regex crate searches fast with a prefilter (`pair-user`, `pair-inline`, `pair-colon`) and
+/// those that match in most such texts (`pair-vars`, `secret-slot`) would make the union
+/// slower than their own passes, and are left out.
+const RARE: [&str; 3] = ["pair-call", "pair-positional", "token-slot-literal"];
 
 /// Can the rule's pattern `id` match anywhere in the text? False only for a [`RARE`] pattern
 /// the one pass over their union found nowhere (computed once per file, shared by the
@@ -193,8 +191,25 @@ impl<'a> Iterator for SlotMatches<'a> {
 }
 
 /// Every `ATATT3` / `ATCTT3` / `ATOA` / `ATBB` value matched by the rule's `prefixed`
-/// pattern (group `token`), skipping bare prefix mentions and `xxxx` placeholders.
-pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
+/// pattern (group `token`), skipping bare prefix mentions and `xxxx` placeholders. Found once
+/// per file and shared by the rules that ask (AT102, AT103, AT104: the same shared pattern),
+/// so a text that mentions prefixes many times is read and classified once.
+pub fn prefixed_tokens<'a>(cx: &Cx<'a>) -> std::borrow::Cow<'a, [Candidate<'a>]> {
+    let key = address(cx.pattern("prefixed"));
+    let cell = &cx.shared().prefixed;
+    match cell.get() {
+        Some((k, found)) if *k == key => found.into(),
+        // A rule whose `prefixed` pattern is another one finds its own.
+        Some(_) => find_prefixed_tokens(cx).into(),
+        None => cell
+            .get_or_init(|| (key, find_prefixed_tokens(cx)))
+            .1
+            .as_slice()
+            .into(),
+    }
+}
+
+fn find_prefixed_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     for caps in cx.pattern("prefixed").captures_iter(cx.text) {
         let Some(m) = caps.name("token") else {
