@@ -52,6 +52,18 @@ pub fn write_str<W: io::Write + ?Sized>(w: &mut W, s: &str) -> io::Result<()> {
     s.serialize(&mut ser).map_err(io::Error::from)
 }
 
+/// What [`write_str`] writes between the quotes. The characters of a string are escaped one
+/// by one, so the bodies of two strings written one after the other are the body of the two
+/// joined.
+pub fn write_str_body<W: io::Write + ?Sized>(w: &mut W, s: &str) -> io::Result<()> {
+    if plain(s) {
+        return w.write_all(s.as_bytes());
+    }
+    let mut quoted = Vec::with_capacity(s.len() + 16);
+    write_str(&mut quoted, s)?;
+    w.write_all(&quoted[1..quoted.len() - 1])
+}
+
 /// Does `s` go into a JSON string unchanged (no escape of serde_json's, none of [`Safe`])?
 fn plain(s: &str) -> bool {
     let mut ascii = true;
