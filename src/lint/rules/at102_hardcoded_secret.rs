@@ -57,8 +57,9 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         out.push(
             Hit::new(
                 c.range.clone(),
-                format!("hard-coded {} {m}", TokenKind::Legacy.words().name),
-                format!("legacy:{m}"),
+                // One allocation each, of the right size (220,000 tokens in a generated file).
+                ["hard-coded ", TokenKind::Legacy.words().name, " ", &m].concat(),
+                ["legacy:", &m].concat(),
             )
             .fix(FIX),
         );

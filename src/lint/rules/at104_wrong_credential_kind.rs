@@ -160,7 +160,12 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for c in common::legacy_tokens(cx) {
         let m = mask(c.value);
         out.push(
-            Hit::new(c.range.clone(), legacy.message(&m), format!("legacy:{m}")).fix(legacy.fix),
+            Hit::new(
+                c.range.clone(),
+                legacy.message(&m),
+                ["legacy:", &m].concat(),
+            )
+            .fix(legacy.fix),
         );
     }
 }
