@@ -1000,12 +1000,13 @@ pub fn parse_range(range: &str) -> anyhow::Result<Vec<&str>> {
 ///   or glued to `--body` (a run of 28 that starts with `body`): the only `legacy-*`
 ///   separator that ends in a letter ([`super::rules::common::legacy_run`]);
 /// - for an account password (AT104: a literal pair, a password slot, an API token slot
-///   holding a password), a user named by an email (`@`, or `%40` in a URL's user info) or
-///   a file that calls a Cloud site (`.atlassian.net`): every one of those findings
-///   requires `account::is_email` of its user or `common::calls_cloud`;
+///   holding a password), a user named by an email (an `@` between an address's characters,
+///   or `%40` in a URL's user info) or a file that calls a Cloud site (`.atlassian.net`):
+///   every one of those findings requires `account::is_email` of its user or
+///   `common::calls_cloud`;
 /// - `ſ` (U+017F) or the Kelvin sign (U+212A), which `(?i)` in the patterns folds onto `s`
-///   and `k`, so that
-///   a word written with them is matched by the detectors but by no ASCII word search here.
+///   and `k`, so that a word written with them is matched by the detectors but by no ASCII
+///   word search here.
 ///
 /// UTF-16 text is always handed on. The unit test `gate_passes_everything_the_rules_find`
 /// runs every rule example, the test data and one sample of each form above through the
@@ -1017,10 +1018,14 @@ pub fn may_hold_secret(bytes: &[u8]) -> bool {
     marks_in(bytes) || words_in(bytes) || super::rules::common::legacy_run(bytes)
 }
 
-/// An `@`, or a character that `(?i)` folds onto an ASCII letter (`ſ` U+017F, the Kelvin
-/// sign U+212A).
+/// An email's `@` (between a character of an address's local part and one of its domain, as
+/// `account::is_email` requires: not CSS's `@media`, a decorator or an npm scope), or a
+/// character that `(?i)` folds onto an ASCII letter (`ſ` U+017F, the Kelvin sign U+212A).
 fn marks_in(bytes: &[u8]) -> bool {
-    memchr::memchr(b'@', bytes).is_some()
+    let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b);
+    let domain = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    memchr::memchr_iter(b'@', bytes)
+        .any(|i| i > 0 && local(bytes[i - 1]) && bytes.get(i + 1).is_some_and(|&b| domain(b)))
         || memchr::memchr2_iter(0xC5, 0xE2, bytes).any(|i| {
             let rest = &bytes[i..];
             rest.starts_with("\u{17f}".as_bytes()) || rest.starts_with("\u{212a}".as_bytes())
@@ -1752,6 +1757,10 @@ mod tests {
         assert!(!may_hold_secret(b"basically"));
         assert!(may_hold_secret(b"xATATT3"));
         assert!(may_hold_secret(b"user: j@x"));
+        assert!(may_hold_secret(b"'jane.o'neil+x@acme-corp.io'"));
+        assert!(!may_hold_secret(
+            b"@media print { }\n@Override\n\"@types/node\" $@ x@ @"
+        ));
         assert!(may_hold_secret(b"https://j%40x"));
         assert!(may_hold_secret(b"https://acme.atlassian.net"));
         assert!(may_hold_secret("pa\u{17f}s".as_bytes()));
