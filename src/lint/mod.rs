@@ -402,7 +402,13 @@ impl Linter {
             return (FileReport::default(), None);
         }
         let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-        let text = String::from_utf8_lossy(bytes);
+        // Valid UTF-8 (nearly every blob) is checked by `str::from_utf8`, which reads ASCII a
+        // word at a time; `from_utf8_lossy` walks it in chunks (4% of a history scan). The
+        // same text either way.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let kind = FileKind::detect(path, text.split('\n').next().unwrap_or(""));
         let report = self.lint_with(display, kind, &text, &present);
         (report, Some(text))
