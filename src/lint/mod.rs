@@ -737,17 +737,53 @@ pub fn built_pattern(src: String) -> Option<std::sync::Arc<Regex>> {
 
 /// The block comments of a file that open at the start of a line: `/* ... */` (doc comments
 /// included) in C-family languages, `<# ... #>` (comment-based help) in PowerShell. Openers
-/// elsewhere on a line (`"src/**/*.js"`) are not counted. One pass over the text, in order.
+/// elsewhere on a line (`"src/**/*.js"`) are not counted. One pass over the text, in order:
+/// each opener is found with `memmem` and counts when only whitespace stands before it on its
+/// line (what [`block_comments_by_line`], the plain reading the tests compare with, asks of
+/// every line).
 pub fn block_comments(text: &str, kind: FileKind) -> Vec<Range<usize>> {
-    let (open, close) = match kind {
+    let Some((open, close)) = comment_delimiters(kind) else {
+        return Vec::new();
+    };
+    let bytes = text.as_bytes();
+    let opener = memchr::memmem::Finder::new(open);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = opener.find(&bytes[at..]) {
+        let from = at + i;
+        let line_start = memchr::memrchr(b'\n', &bytes[at..from]).map_or(at, |j| at + j + 1);
+        if !text[line_start..from].trim_start().is_empty() {
+            at = from + 1;
+            continue;
+        }
+        let end = text[from + open.len()..]
+            .find(close)
+            .map_or(text.len(), |i| from + open.len() + i + close.len());
+        out.push(from..end);
+        // Go on at the line after the comment's end.
+        at = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    }
+    out
+}
+
+fn comment_delimiters(kind: FileKind) -> Option<(&'static str, &'static str)> {
+    match kind {
         FileKind::JavaScript
         | FileKind::Go
         | FileKind::Java
         | FileKind::CSharp
         | FileKind::Rust
-        | FileKind::Php => ("/*", "*/"),
-        FileKind::PowerShell => ("<#", "#>"),
-        _ => return Vec::new(),
+        | FileKind::Php => Some(("/*", "*/")),
+        FileKind::PowerShell => Some(("<#", "#>")),
+        _ => None,
+    }
+}
+
+/// [`block_comments`] read line by line: each line's first non-whitespace is an opener or not.
+#[cfg(test)]
+fn block_comments_by_line(text: &str, kind: FileKind) -> Vec<Range<usize>> {
+    let Some((open, close)) = comment_delimiters(kind) else {
+        return Vec::new();
     };
     let mut out = Vec::new();
     let mut at = 0;
@@ -1018,6 +1054,44 @@ mod tests {
         // An escaped backslash followed by `w` stays a literal `\w`.
         let lit = compile_pattern(r"\\w\{24\}").unwrap();
         assert!(lit.is_match(r"[A-Z]\w{24}"));
+    }
+
+    /// The opener search finds what the line-by-line reading finds, on random texts of
+    /// openers, closers, code, whitespace (a non-ASCII space too) and line breaks.
+    #[test]
+    fn block_comments_agree_with_a_line_by_line_reading() {
+        let pieces = [
+            "/*",
+            "*/",
+            "<#",
+            "#>",
+            "/",
+            "*",
+            "<",
+            "#",
+            " ",
+            "\t",
+            "\u{a0}",
+            "\n",
+            "\r\n",
+            "x",
+            "call(1);",
+            "\"src/**/*.js\"",
+            "\u{e9}",
+        ];
+        let mut next = crate::testing::lcg(13);
+        let mut found = 0;
+        for _ in 0..3000 {
+            let text: String = (0..next() % 30)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            for kind in [FileKind::Rust, FileKind::PowerShell, FileKind::Shell] {
+                let want = super::block_comments_by_line(&text, kind);
+                found += want.len();
+                assert_eq!(super::block_comments(&text, kind), want, "{text:?}");
+            }
+        }
+        assert!(found > 1000, "{found} comments");
     }
 
     #[test]

@@ -43,9 +43,14 @@ pub struct SuppressionNote {
 
 fn parse(text: &str, display: &str, notes: &mut Vec<SuppressionNote>) -> Vec<Directive> {
     let mut out = Vec::new();
+    // One searcher for every line (`str::find` sets one up per call: a file that mentions the
+    // marker once has every line searched).
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(MARKER));
     for (i, line) in text.lines().enumerate() {
         let mut rest = line;
-        while let Some(pos) = rest.find(MARKER) {
+        while let Some(pos) = finder.find(rest.as_bytes()) {
             let after = &rest[pos + MARKER.len()..];
             rest = after;
             let word_end = after
