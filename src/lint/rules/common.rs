@@ -35,6 +35,8 @@ pub struct Shared<'a> {
     /// The prefixed-token candidates ([`prefixed_tokens`]: AT102, AT103, AT104), with the
     /// address of the `prefixed` pattern they were found with.
     prefixed: std::cell::OnceCell<(usize, Vec<Candidate<'a>>)>,
+    /// [`calls_cloud`]'s answer.
+    cloud: std::cell::OnceCell<bool>,
 }
 
 /// AT104's patterns of literal passwords that match nowhere in most texts, even texts about
@@ -960,10 +962,16 @@ pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
 /// Does the file name a Cloud site (`….atlassian.net`) on a line that is not a comment? A
 /// commented-out Cloud URL above a Data Center call does not make its login a Cloud account.
 pub fn calls_cloud(cx: &Cx<'_>) -> bool {
-    cx.text
-        .match_indices(".atlassian.net")
-        .take(64)
-        .any(|(at, _)| !crate::lint::is_comment_line(cx.line_head(at)))
+    // Asked by several detectors of a file: answered once ([`Shared`]).
+    *cx.shared().cloud.get_or_init(|| {
+        static DOMAIN: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+            std::sync::OnceLock::new();
+        DOMAIN
+            .get_or_init(|| memchr::memmem::Finder::new(".atlassian.net"))
+            .find_iter(cx.text.as_bytes())
+            .take(64)
+            .any(|at| !crate::lint::is_comment_line(cx.line_head(at)))
+    })
 }
 
 /// Is a literal `"email:secret"` string at `at` handed to Basic auth: do its line or the two
