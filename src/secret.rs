@@ -721,12 +721,13 @@ fn redaction_patterns() -> &'static [Regex] {
 /// 8-4-4-4-12 alphanumerics: a cloud or organization ID, possibly mistyped. Identifiers,
 /// not secrets; a mistyped one must stay readable in an AT203 message.
 fn uuid_shaped(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_alphanumeric()))
+    // Without a list of the groups: the masking of a line of 220,000 tokens asks for each.
+    let mut groups = s.split('-');
+    [8, 4, 4, 4, 12].iter().all(|&n| {
+        groups
+            .next()
+            .is_some_and(|g| g.len() == n && g.bytes().all(|b| b.is_ascii_alphanumeric()))
+    }) && groups.next().is_none()
 }
 
 /// Is the run the local part or a label of an email address (`x1axxw94zz@serviceaccount…`)?
@@ -803,6 +804,180 @@ pub fn looks_random(s: &str) -> bool {
     let has_lower = s.bytes().any(|b| b.is_ascii_lowercase());
     let classes = usize::from(has_digit) + usize::from(has_upper) + usize::from(has_lower);
     classes >= 2 && entropy(s) >= 3.5
+}
+
+/// Texts up to this length have [`may_match`] answered for every pattern in one pass
+/// ([`may_match_all`]); longer ones (a file's line under the code frames) by each test's
+/// own memchr search, which is faster there.
+const SHORT_TEXT: usize = 1024;
+
+/// [`may_match`]`(i, text)`, read off `all` ([`may_match_all`]) when the text is short.
+fn may_match_short(all: &Option<u16>, i: usize, text: &str) -> bool {
+    match all {
+        Some(bits) => i >= 16 || bits & (1 << i) != 0,
+        None => may_match(i, text),
+    }
+}
+
+/// The [`START`] and [`RUN5`] bytes of a block of 64, as bit masks (bit `i` for byte `i`).
+#[cfg(target_arch = "x86_64")]
+fn prefilter_masks(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
+    };
+    let (mut start, mut run) = (0u64, 0u64);
+    for q in 0..4 {
+        // SAFETY: SSE2 is part of every x86-64 processor (the target's baseline features), and
+        // the unaligned load reads bytes 16q..16q+16 of the 64-byte block.
+        let (s, r) = unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().add(q * 16).cast::<__m128i>());
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let folded_eq = |c: u8| _mm_cmpeq_epi8(folded, _mm_set1_epi8(c as i8));
+            let within = |x: __m128i, lo: u8, hi: u8| {
+                let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+                _mm_cmplt_epi8(shifted, _mm_set1_epi8((hi - lo + 1) as i8 ^ i8::MIN))
+            };
+            // Signed, below zero is every byte from 0x80.
+            let start = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0)), eq(b'A')),
+                    _mm_or_si128(folded_eq(b'b'), folded_eq(b'j')),
+                ),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_or_si128(eq(b'-'), eq(b':')), eq(b'@')),
+                    _mm_or_si128(_mm_or_si128(eq(b','), eq(b'"')), eq(b'\'')),
+                ),
+            );
+            let run = _mm_or_si128(
+                _mm_or_si128(within(folded, b'a', b'z'), within(v, b'0', b'9')),
+                _mm_or_si128(_mm_or_si128(eq(b'+'), eq(b'_')), eq(b'-')),
+            );
+            (_mm_movemask_epi8(start), _mm_movemask_epi8(run))
+        };
+        start |= u64::from(s as u16) << (16 * q);
+        run |= u64::from(r as u16) << (16 * q);
+    }
+    (start, run)
+}
+
+/// The [`START`] and [`RUN5`] bytes of a block of 64, as bit masks (bit `i` for byte `i`).
+#[cfg(not(target_arch = "x86_64"))]
+fn prefilter_masks(block: &[u8; 64]) -> (u64, u64) {
+    prefilter_masks_bytewise(block)
+}
+
+/// [`prefilter_masks`] from the table, a byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn prefilter_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
+    let (mut start, mut run) = (0u64, 0u64);
+    for (i, &c) in block.iter().enumerate() {
+        let class = MAY_MATCH_BYTE[c as usize];
+        start |= u64::from(class & START != 0) << i;
+        run |= u64::from(class & RUN5) << i;
+    }
+    (start, run)
+}
+
+/// [`MAY_MATCH_BYTE`]: a letter, digit, `+`, `_` or `-` (pattern 5's run).
+const RUN5: u8 = 1;
+/// [`MAY_MATCH_BYTE`]: a byte one of the tests of [`may_match`] starts from.
+const START: u8 = 2;
+
+static MAY_MATCH_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'_' | b'-') {
+            t[c] |= RUN5;
+        }
+        if b >= 0x80
+            || matches!(
+                b,
+                b'A' | b'b' | b'B' | b'j' | b'J' | b'-' | b':' | b'@' | b',' | b'"' | b'\''
+            )
+        {
+            t[c] |= START;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// [`may_match`] for every pattern at once (bit `i` for pattern `i`; the patterns without
+/// a test have their bit set), in one pass over `b`: a finding's message was read once per
+/// pattern (`tests::pattern_prefilters_are_sound` compares the two).
+fn may_match_all(b: &[u8]) -> u16 {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let (mut a_t, mut word_ci, mut any_bj, mut other_non_ascii) = (false, false, false, false);
+    let (mut dash_u, mut scheme, mut at, mut comma, mut dquote, mut squote, mut long_run) =
+        (false, false, false, false, false, false, false);
+    let starts_ci =
+        |rest: &[u8], w: &[u8]| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w);
+    // 64 bytes at a time, as the sink's test ([`output_may_redact`]): a mask of the bytes a
+    // test starts from, taken in order, and one of pattern 5's run characters.
+    let mut carry = 0u32;
+    for (k, chunk) in b.chunks(64).enumerate() {
+        let (mut start, run) = if let Ok(block) = <&[u8; 64]>::try_from(chunk) {
+            prefilter_masks(block)
+        } else {
+            // Padded with blanks (neither), cut at the text's end.
+            let mut block = [b' '; 64];
+            block[..chunk.len()].copy_from_slice(chunk);
+            prefilter_masks(&block)
+        };
+        long_run = long_run || run_of_20(run, chunk.len() as u32, &mut carry);
+        while start != 0 {
+            let i = k * 64 + start.trailing_zeros() as usize;
+            start &= start - 1;
+            let rest = &b[i..];
+            match b[i] {
+                // `ascii_but_ellipsis`: a non-ASCII byte that is not part of a `…`.
+                0x80.. => {
+                    let in_ellipsis = rest.starts_with(ELLIPSIS)
+                        || i >= 1 && b[i - 1..].starts_with(ELLIPSIS)
+                        || i >= 2 && b[i - 2..].starts_with(ELLIPSIS);
+                    other_non_ascii |= !in_ellipsis;
+                }
+                b'A' => a_t |= rest.get(1) == Some(&b'T'),
+                b'b' | b'B' => {
+                    any_bj = true;
+                    word_ci |= starts_ci(rest, b"basic") || starts_ci(rest, b"bearer");
+                }
+                b'j' | b'J' => {
+                    any_bj = true;
+                    word_ci |= starts_ci(rest, b"jwt");
+                }
+                b'-' => dash_u |= rest.get(1) == Some(&b'u'),
+                b':' => scheme |= rest[1..].starts_with(b"//"),
+                b'@' => at = true,
+                b',' => comma = true,
+                b'"' => dquote = true,
+                _ => squote = true,
+            }
+        }
+    }
+    let basic = if other_non_ascii { any_bj } else { word_ci };
+    let mut bits = !0u16;
+    for (i, on) in [
+        (0, a_t),
+        (1, basic),
+        (2, dash_u),
+        (3, scheme && at),
+        (5, long_run),
+        (6, dash_u),
+        (7, dash_u),
+        (8, at && comma),
+        (9, dquote),
+        (10, squote),
+    ] {
+        if !on {
+            bits &= !(1 << i);
+        }
+    }
+    bits
 }
 
 /// A cheap necessary condition for redaction pattern `i` to match `text`: the sink runs the
@@ -1266,12 +1441,14 @@ fn ranges(text: &str, mode: Mode) -> Vec<Range<usize>> {
 /// [`ranges`]; without `prefilter` every pattern runs (the prefilters' test compares).
 fn ranges_with(text: &str, mode: Mode, prefilter: bool) -> Vec<Range<usize>> {
     let source = mode == Mode::Source;
+    // A short text (a message, a line of output) is read once for every pattern's test.
+    let short = (prefilter && text.len() <= SHORT_TEXT).then(|| may_match_all(text.as_bytes()));
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (i, re) in redaction_patterns().iter().enumerate() {
         if (i == KEY_VALUE_PATTERN || SOURCE_ONLY_PATTERNS.contains(&i)) && !source {
             continue;
         }
-        if prefilter && !may_match(i, text) {
+        if prefilter && !may_match_short(&short, i, text) {
             continue;
         }
         // At the sink a random-looking run counts only as a segment of 20 letters, digits
@@ -1700,6 +1877,10 @@ mod tests {
             "==",
             "token=",
             "https://u:",
+            ",",
+            "\"",
+            "'",
+            "a@b.co\", \"",
         ];
         let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let mut skipped = 0;
@@ -1708,7 +1889,9 @@ mod tests {
             let line: String = (0..n)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
                 .collect();
+            let all = may_match_all(line.as_bytes());
             for (i, re) in redaction_patterns().iter().enumerate() {
+                assert_eq!(all & (1 << i) != 0, may_match(i, &line), "{i} {line:?}");
                 if !may_match(i, &line) {
                     skipped += 1;
                     // The entropy pattern may match where nothing is masked (a run across
@@ -1730,6 +1913,38 @@ mod tests {
         assert!(skipped > 3000, "{skipped}");
         assert!(may_match(BASIC_PATTERN, "baſic abcdefgh12"));
         assert!(!may_match(BASIC_PATTERN, "API client base URL set to …jwx"));
+    }
+
+    #[test]
+    fn prefilter_masks_are_the_table() {
+        let mut next = crate::testing::xorshift(0x5851_f42d_4c95_7f2d);
+        for _ in 0..2000 {
+            let mut block = [0u8; 64];
+            block.iter_mut().for_each(|b| *b = next() as u8);
+            assert_eq!(
+                prefilter_masks(&block),
+                prefilter_masks_bytewise(&block),
+                "{block:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn uuid_shapes() {
+        assert!(uuid_shaped("35273b54-3f06-40d2-880f-dd28cf8daafa"));
+        assert!(uuid_shaped("35273B54-3F06-40D2-880F-DD28CF8DAAFX"));
+        for s in [
+            "35273b54-3f06-40d2-880f-dd28cf8daafa-",
+            "35273b54-3f06-40d2-880f-dd28cf8daafa-x",
+            "35273b54-3f06-40d2-880f",
+            "35273b54-3f06-40d2-880f-dd28cf8daaf",
+            "35273b5-43f06-40d2-880f-dd28cf8daafa",
+            "35273b54-3f06-40d2-880f-dd28cf8daa_a",
+            "35273b54_3f06-40d2-880f-dd28cf8daafa",
+            "",
+        ] {
+            assert!(!uuid_shaped(s), "{s}");
+        }
     }
 
     #[test]
