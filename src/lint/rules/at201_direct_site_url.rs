@@ -25,6 +25,101 @@ type SaidFrom = (
     Option<Product>,
 );
 
+/// A group of a `site-url` match: where it is in the text and what it says (what
+/// `regex::Match` gives, for groups read off the match without a capture pass).
+#[derive(Clone, Copy)]
+struct Group<'t> {
+    start: usize,
+    text: &'t str,
+}
+
+impl<'t> Group<'t> {
+    fn at(text: &'t str, r: std::ops::Range<usize>) -> Group<'t> {
+        Group {
+            start: r.start,
+            text: &text[r],
+        }
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+    fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// The `url`, `site` and `path` groups of the `site-url` match `found`. A plain URL
+/// (ASCII, `http(s)://`, an optional `www.`, a site name of letters, digits, `_` and `-`,
+/// `.atlassian.net`, then a path or nothing) has one way to match: `url` is the match, `site`
+/// the name (after `www.` when there is one and a name follows it), `path` the rest. Others
+/// (templated sites, `ſ`) are captured (a capture pass per URL was a third of the rule's time
+/// on a file of 270,000 of them; issue 12, class 5). `tests::site_url_groups_are_the_captures`
+/// compares the two.
+fn site_url_groups<'t>(
+    re: &regex::Regex,
+    slots: &mut regex::CaptureLocations,
+    text: &'t str,
+    found: regex::Match<'t>,
+) -> Option<(Group<'t>, Group<'t>, Option<Group<'t>>)> {
+    let m = found.as_str();
+    let b = m.as_bytes();
+    let plain = || {
+        if !m.is_ascii() {
+            return None;
+        }
+        let host_from = if b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"https://") {
+            8
+        } else if b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"http://") {
+            7
+        } else {
+            return None;
+        };
+        let host_end = m[host_from..].find('/').map_or(m.len(), |i| host_from + i);
+        const SUFFIX: &str = ".atlassian.net";
+        let name_end = host_end.checked_sub(SUFFIX.len())?;
+        if name_end < host_from || !m[name_end..host_end].eq_ignore_ascii_case(SUFFIX) {
+            return None;
+        }
+        let site_name = |s: &str| {
+            s.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && s.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        };
+        let name = &m[host_from..name_end];
+        let site_from =
+            if name.len() > 4 && name[..4].eq_ignore_ascii_case("www.") && site_name(&name[4..]) {
+                host_from + 4
+            } else if site_name(name) {
+                host_from
+            } else {
+                return None;
+            };
+        Some((
+            site_from..name_end,
+            (host_end < m.len()).then_some(host_end..m.len()),
+        ))
+    };
+    let at = found.start();
+    if let Some((site, path)) = plain() {
+        return Some((
+            Group::at(text, found.range()),
+            Group::at(text, at + site.start..at + site.end),
+            path.map(|p| Group::at(text, at + p.start..at + p.end)),
+        ));
+    }
+    // The same match, found again from where it starts (the pattern looks at nothing before
+    // it), with its groups.
+    re.captures_read_at(slots, text, at)?;
+    let group = |name: &str| {
+        let i = re.capture_names().position(|n| n == Some(name))?;
+        slots.get(i).map(|(s, e)| Group::at(text, s..e))
+    };
+    Some((group("url")?, group("site")?, group("path")))
+}
+
 /// The words of the last site-URL finding, made again only when what they say changes: a
 /// file repeats the same URL (issue 12, class 5: a file of 270,000 formatted its message, key
 /// and fix, with the gateway URL, for each).
@@ -489,11 +584,14 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     let mut outside: Vec<(String, bool)> = Vec::new();
     let words = std::cell::OnceCell::new();
     let mut said = Said::default();
-    for caps in cx.pattern("site-url").captures_iter(cx.text) {
-        let (Some(url), Some(site)) = (caps.name("url"), caps.name("site")) else {
+    let site_url = cx.pattern("site-url");
+    let mut slots = site_url.capture_locations();
+    for found in site_url.find_iter(cx.text) {
+        let Some((url, site, path_m)) = site_url_groups(site_url, &mut slots, cx.text, found)
+        else {
             continue;
         };
-        let path = clean_path(caps.name("path").map_or("", |p| p.as_str()));
+        let path = clean_path(path_m.map_or("", |p| p.as_str()));
         let site = display_site(site.as_str());
         let site = site.as_str();
         // The scheme as written (`http://` is AT205's finding too, but the address is this one).
@@ -516,10 +614,7 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
             {
                 continue;
             }
-            let end = (caps
-                .name("path")
-                .map_or(url.end(), |p| p.start() + path.len()))
-            .min(url.end());
+            let end = (path_m.map_or(url.end(), |p| p.start() + path.len())).min(url.end());
             let w = said.words(
                 "REST call to the site URL",
                 "rest",
@@ -1346,5 +1441,78 @@ mod tests {
         ] {
             assert_eq!(super::rfind_placeholder(s), s.rfind("${"), "{s:?}");
         }
+    }
+
+    /// The groups read off a plain URL are the ones the capture pass finds, and the others
+    /// are captured: every combination of scheme, `www.`, site name, suffix, path and end.
+    #[test]
+    fn site_url_groups_are_the_captures() {
+        let rule = crate::catalogue::rules()
+            .iter()
+            .find(|r| r.code.as_str() == "AT201")
+            .expect("AT201");
+        let src = &rule
+            .lint
+            .as_ref()
+            .expect("lint")
+            .patterns
+            .iter()
+            .find(|p| p.id == "site-url")
+            .expect("site-url")
+            .regex;
+        let re = crate::lint::compile_pattern(src).expect("compiles");
+        let mut text = String::new();
+        for scheme in ["https://", "http://", "HTTPS://", "hTtP://", "httpſ://"] {
+            for www in ["", "www.", "WWW.", "wwwx.", "www.www.", "www"] {
+                for site in [
+                    "acme", "a", "A-b_c", "1x", "_x", "-x", "x.y", "{site}", "${SITE}", "%s",
+                    "ſite", "é", "", "acme-", "$(x)", "[s]", "<s>", "\"+s+\"",
+                ] {
+                    for suffix in [
+                        ".atlassian.net",
+                        ".Atlassian.NET",
+                        ".atlaſſian.net",
+                        ".atlassian.com",
+                    ] {
+                        for path in [
+                            "",
+                            "/",
+                            "/rest/api/3/myself",
+                            "/wiki",
+                            "/a b",
+                            "/x\"y",
+                            "//z",
+                        ] {
+                            for end in [" ", "\"", ")", "\n", ".", ":"] {
+                                text.push_str(&format!("{scheme}{www}{site}{suffix}{path}{end}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut slots = re.capture_locations();
+        let (mut n, mut plain) = (0, 0);
+        let found: Vec<_> = re.find_iter(&text).collect();
+        let captured: Vec<_> = re.captures_iter(&text).collect();
+        assert_eq!(found.len(), captured.len());
+        for (m, caps) in found.into_iter().zip(captured) {
+            let want = (
+                caps.name("url").map(|g| g.range()),
+                caps.name("site").map(|g| g.range()),
+                caps.name("path").map(|g| g.range()),
+            );
+            let got = super::site_url_groups(&re, &mut slots, &text, m).map(|(u, s, p)| {
+                (
+                    Some(u.start()..u.end()),
+                    Some(s.start()..s.end()),
+                    p.map(|p| p.start()..p.end()),
+                )
+            });
+            assert_eq!(got, Some(want), "{:?}", m.as_str());
+            n += 1;
+            plain += usize::from(m.as_str().is_ascii());
+        }
+        assert!(n > 2000 && plain > 1000, "{n} {plain}");
     }
 }
