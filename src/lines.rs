@@ -11,6 +11,9 @@ pub struct LineIndex {
     /// line counts characters from there, not from the line start, so the columns of many
     /// findings on one long line cost time linear in the line.
     last: std::cell::Cell<(usize, usize)>,
+    /// The line [`LineIndex::line_of`] found last: findings come in order, most on the line
+    /// of the one before or the next, so that line and the next are tried before the search.
+    last_line: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
@@ -20,12 +23,26 @@ impl LineIndex {
         LineIndex {
             starts,
             last: std::cell::Cell::new((usize::MAX, 0)),
+            last_line: std::cell::Cell::new(0),
         }
     }
 
     /// The 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset) - 1
+        let holds = |line: usize| {
+            self.starts.get(line).is_some_and(|&s| s <= offset)
+                && self.starts.get(line + 1).is_none_or(|&next| offset < next)
+        };
+        let last = self.last_line.get();
+        let line = if holds(last) {
+            last
+        } else if holds(last + 1) {
+            last + 1
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
+        };
+        self.last_line.set(line);
+        line
     }
 
     /// How many lines the text has (an empty text has one).
@@ -105,4 +122,26 @@ pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line found from the last one is the line the search finds, in any order of
+    /// offsets (in order, backwards, at random, past the end).
+    #[test]
+    fn line_of_is_the_search() {
+        let mut next = crate::testing::xorshift(0x7f4a_7c15_9e37_79b9);
+        for text in ["", "\n", "a", "a\n", "\n\nab\n\ncd", "x\ny\n\n\nzz\n"] {
+            let idx = LineIndex::new(text);
+            let search = |o: usize| idx.starts.partition_point(|&s| s <= o) - 1;
+            let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+            offsets.extend((0..=text.len() + 2).rev());
+            offsets.extend((0..40).map(|_| (next() % (text.len() as u64 + 3)) as usize));
+            for o in offsets {
+                assert_eq!(idx.line_of(o), search(o), "{text:?} at {o}");
+            }
+        }
+    }
 }
