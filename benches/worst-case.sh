@@ -13,8 +13,9 @@
 #   gateway  `https://api.atlassian.com/ex/jira/<id>/rest/api/3/myself ` with a bad id (AT203)
 #   http     `http://acme.atlassian.net/rest ` (AT205)
 #   atatt    `ATATT3 ` prefixes (AT102/AT103 candidates)
-#   email    `jane.doe@acme.com ` (AT101)
-#   base64   `echo "$U:$T" | base64 ` (AT301)
+#   email    `jane.doe@acme.com ` (AT101), after a first line that calls a Cloud site with a
+#            user's email (without it the file does not talk to Atlassian and is passed over)
+#   base64   `echo "$U:$T" | base64 ` (AT301), after the same first line
 #   base     `JIRA_URL=https://sN.atlassian.net ` (AT201 base URLs: look-back per match)
 #   distinct `curl https://acme.atlassian.net/rest/api/3/issue/K-N ` (one key per finding)
 #   hostvar  `JIRA_DN=sN.atlassian.net` assignments (AT201 host variables)
