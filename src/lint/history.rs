@@ -1669,16 +1669,8 @@ mod tests {
             }
         }
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-        let mut stack = vec![data];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = entry.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(bytes) = std::fs::read(&p) {
-                    samples.push((p.display().to_string(), bytes));
-                }
-            }
+        for (p, bytes) in crate::testing::files_under([data]) {
+            samples.push((p.display().to_string(), bytes));
         }
         // One of each form the gate's words once missed: a token glued to `--body`, a typed
         // password in an API token slot beside its user's email, `-a`, `-u=` and `-u<tab>`,

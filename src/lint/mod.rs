@@ -954,20 +954,12 @@ mod tests {
             }
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![
+        for (_, bytes) in crate::testing::files_under([
             root.join("tests/data"),
             root.join("fixtures/lint"),
             root.join("fixtures/corpus"),
-        ];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = entry.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(bytes) = std::fs::read(&p) {
-                    texts.push(String::from_utf8_lossy(&bytes).into_owned());
-                }
-            }
+        ]) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
         }
         texts.push(std::fs::read_to_string(root.join("README.md")).unwrap());
         // Random texts built from the patterns' own pieces, a slot now and then wrong: matches
