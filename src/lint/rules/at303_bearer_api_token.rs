@@ -130,20 +130,24 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     by_surface(cx, first, out);
 }
 
+/// The finding for a literal API token (`token`, masked) sent as Bearer, from the start of
+/// the `whole` match to the token's end.
+fn literal_hit(whole: regex::Match<'_>, token: regex::Match<'_>) -> Hit {
+    let m = mask(token.as_str());
+    Hit::new(
+        whole.start()..token.end(),
+        format!("API token {m} sent as a Bearer token"),
+        format!("literal:{m}"),
+    )
+    .fix(FIX)
+}
+
 fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in cx.pattern("bearer-literal").captures_iter(cx.text) {
         let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) else {
             continue;
         };
-        let m = mask(t.as_str());
-        out.push(
-            Hit::new(
-                whole.start()..t.end(),
-                format!("API token {m} sent as a Bearer token"),
-                format!("literal:{m}"),
-            )
-            .fix(FIX),
-        );
+        out.push(literal_hit(whole, t));
     }
     // Data Center personal access tokens are sent as Bearer, correctly: a variable only
     // counts in a file that is about Atlassian Cloud (or whose variable says so).
@@ -179,15 +183,7 @@ fn check_all(cx: &Cx<'_>, out: &mut Vec<Hit>) {
     for caps in named.chain(cx.pattern("bearer-method").captures_iter(cx.text)) {
         // A literal token handed to a Bearer call (`.bearer_auth("ATATT3...")`).
         if let (Some(whole), Some(t)) = (caps.name("whole"), caps.name("token")) {
-            let m = mask(t.as_str());
-            out.push(
-                Hit::new(
-                    whole.start()..t.end(),
-                    format!("API token {m} sent as a Bearer token"),
-                    format!("literal:{m}"),
-                )
-                .fix(FIX),
-            );
+            out.push(literal_hit(whole, t));
             continue;
         }
         let (Some(whole), Some(var)) = (caps.name("whole"), caps.name("var")) else {
