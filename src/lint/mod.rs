@@ -694,7 +694,7 @@ const NO_PREFILTER: &str = r"(?-u:\b\B[a-z])?";
 
 /// Rules share pattern texts (AT102 and AT104 read the same tokens, AT202-AT204 the same
 /// gateway URLs): each distinct text is compiled once per process.
-fn shared_pattern(id: &str, src: &'static str) -> Result<&'static Regex, regex::Error> {
+pub(crate) fn shared_pattern(id: &str, src: &'static str) -> Result<&'static Regex, regex::Error> {
     static CACHE: OnceLock<Mutex<std::collections::HashMap<&'static str, &'static Regex>>> =
         OnceLock::new();
     let mut cache = CACHE

@@ -31,7 +31,7 @@ pub struct Shared<'a> {
     slots: std::cell::OnceCell<(usize, Vec<usize>)>,
     literals: std::cell::RefCell<std::collections::HashMap<String, Literal>>,
     /// Which of the [`RARE`] patterns match anywhere in the text ([`matches_somewhere`]).
-    rare: std::cell::OnceCell<(Vec<usize>, Vec<bool>)>,
+    rare: std::cell::OnceCell<Vec<bool>>,
     /// The prefixed-token candidates ([`prefixed_tokens`]: AT102, AT103, AT104), with the
     /// address of the `prefixed` pattern they were found with.
     prefixed: std::cell::OnceCell<(usize, Vec<Candidate<'a>>)>,
@@ -39,68 +39,78 @@ pub struct Shared<'a> {
     cloud: std::cell::OnceCell<bool>,
 }
 
-/// AT104's patterns of literal passwords that match nowhere in most texts, even texts about
-/// credentials, and cost a pass of the lazy DFA each: one pass over their union (a
-/// `RegexSet`) says which match at all, and only those are searched one by one. Patterns the
-/// regex crate searches fast with a prefilter (`pair-user`, `pair-inline`, `pair-colon`) and
-/// those that match in most such texts (`pair-vars`, `secret-slot`) would make the union
-/// slower than their own passes, and are left out.
-const RARE: [&str; 3] = ["pair-call", "pair-positional", "token-slot-literal"];
+/// The shared patterns (rules/patterns.toml) that cost a full pass of the lazy DFA each (the
+/// regex crate finds no prefix literals in them worth a prefilter) and match nowhere in most
+/// texts, even texts about credentials: one pass over their union (a `RegexSet`) says which
+/// match at all, and only those are searched one by one. In this crate's own history
+/// `secret-slot` matches in 9% of the blobs the rules read, `pair-colon` in 11%, `pair-vars` in
+/// 26% and the other three in 9% together. One union of the six costs less than two unions of
+/// three (both are asked for in nearly every file) and less than the three passes it spares.
+/// Patterns the crate searches fast with a prefilter (`pair-user`, `pair-inline`, `prefixed`,
+/// `basic`) would only slow the union; so would the `legacy-*` patterns, which run only in
+/// texts that hold a legacy-token candidate.
+const RARE: [&str; 6] = [
+    "pair-call",
+    "pair-positional",
+    "token-slot-literal",
+    "secret-slot",
+    "pair-colon",
+    "pair-vars",
+];
+
+/// The [`RARE`] shared patterns as every rule's `cx.pattern` gives them (compiled once per
+/// process), and their union; `None` when a pattern is missing or the union does not build
+/// (every pattern is then searched).
+type Union = (Vec<&'static regex::Regex>, regex::RegexSet);
+
+fn rare_union() -> Option<&'static Union> {
+    static UNION: std::sync::OnceLock<Option<Union>> = std::sync::OnceLock::new();
+    UNION
+        .get_or_init(|| {
+            let res = RARE
+                .iter()
+                .map(|id| {
+                    let p = crate::catalogue::shared_patterns()
+                        .iter()
+                        .find(|p| p.id == *id)?;
+                    crate::lint::shared_pattern(&p.id, &p.regex).ok()
+                })
+                .collect::<Option<Vec<_>>>()?;
+            let set = regex::RegexSet::new(res.iter().map(|r| r.as_str())).ok()?;
+            Some((res, set))
+        })
+        .as_ref()
+}
 
 /// Can the rule's pattern `id` match anywhere in the text? False only for a [`RARE`] pattern
-/// the one pass over their union found nowhere (computed once per file, shared by the
-/// detectors that ask); true for every other pattern, and when the rule lacks one of them.
+/// the one pass over their union found nowhere (computed once per file, shared by the rules
+/// that ask); true for every other pattern, and when the rule's pattern of that name is not
+/// the shared one.
 pub fn matches_somewhere(cx: &Cx<'_>, id: &str) -> bool {
     let Some(k) = RARE.iter().position(|r| *r == id) else {
         return true;
     };
-    if !RARE.iter().all(|r| cx.has_pattern(r)) {
+    let Some((res, set)) = rare_union() else {
+        return true;
+    };
+    if address(cx.pattern(id)) != address(res[k]) {
         return true;
     }
-    let res = RARE.map(|r| cx.pattern(r));
-    let key: Vec<usize> = res.iter().map(|r| address(r)).collect();
-    let cell = &cx.shared().rare;
-    if let Some((k2, found)) = cell.get()
-        && *k2 == key
-    {
-        return found[k];
-    }
-    // One set per distinct group of compiled patterns (shared patterns live for the process,
-    // so their addresses name them).
-    type Sets = std::sync::Mutex<
-        std::collections::HashMap<Vec<usize>, Option<std::sync::Arc<regex::RegexSet>>>,
-    >;
-    static SETS: std::sync::OnceLock<Sets> = std::sync::OnceLock::new();
-    let set = SETS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .entry(key.clone())
-        .or_insert_with(|| {
-            regex::RegexSet::new(res.iter().map(|r| r.as_str()))
-                .ok()
-                .map(std::sync::Arc::new)
-        })
-        .clone();
-    let found: Vec<bool> = match set {
-        Some(set) => {
-            let m = set.matches(cx.text);
-            (0..RARE.len()).map(|i| m.matched(i)).collect()
+    let found = cx.shared().rare.get_or_init(|| {
+        let m = set.matches(cx.text);
+        let found: Vec<bool> = (0..RARE.len()).map(|i| m.matched(i)).collect();
+        // Debug builds (every test) check the set against each pattern's own search.
+        #[cfg(debug_assertions)]
+        for (i, re) in res.iter().enumerate() {
+            assert!(
+                found[i] || !re.is_match(cx.text),
+                "`{}` matches where the set says it does not",
+                RARE[i]
+            );
         }
-        None => vec![true; RARE.len()],
-    };
-    // Debug builds (every test) check the set against each pattern's own search.
-    #[cfg(debug_assertions)]
-    for (i, re) in res.iter().enumerate() {
-        assert!(
-            found[i] || !re.is_match(cx.text),
-            "`{}` matches where the set says it does not",
-            RARE[i]
-        );
-    }
-    let hit = found[k];
-    let _ = cell.set((key, found));
-    hit
+        found
+    });
+    found[k]
 }
 
 /// The addresses of the `pair-vars` and `pair-context` patterns.
@@ -157,7 +167,9 @@ pub(crate) fn slot_matches<'a>(cx: &Cx<'a>) -> SlotMatches<'a> {
             "secret-slot matches replayed from their starts"
         );
     }
-    let live = replay.is_none().then(|| re.captures_iter(cx.text));
+    // Not searched at all where the pattern matches nowhere ([`matches_somewhere`]).
+    let live = (replay.is_none() && matches_somewhere(cx, "secret-slot"))
+        .then(|| re.captures_iter(cx.text));
     SlotMatches {
         re,
         text: cx.text,
@@ -518,6 +530,10 @@ fn pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
 
 fn find_pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::new();
+    // Not searched at all where the pattern matches nowhere ([`matches_somewhere`]).
+    if !matches_somewhere(cx, "pair-vars") {
+        return out;
+    }
     for caps in cx.pattern("pair-vars").captures_iter(cx.text) {
         let names = [("u1", "s1"), ("u2", "s2"), ("u3", "s3")]
             .iter()
