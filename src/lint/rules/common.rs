@@ -378,6 +378,9 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     // made a file of many tokens quadratic (issue 12, class 5). A token is 24 bytes, so its
     // start names it: a bit per byte of the file rather than a hashed pair per token.
     let mut taken = Taken::default();
+    // Where every `legacy-*` match can end: after a run [`legacy_run`] accepts, or after that
+    // and one more character ([`legacy_matches`]).
+    let ends = legacy_run_ends(cx.text);
     for id in [
         "legacy-assign",
         "legacy-user",
@@ -426,7 +429,17 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
             // most one character that is not a letter or digit, so the token is read off the
             // end of the match ([`legacy_token_of`]) without the capture pass, which was a
             // third of the time of a file of many tokens (issue 12, class 5).
-            for found in re.find_iter(cx.text) {
+            let found = match &ends {
+                Some(ends) => legacy_matches(re, cx.text, ends),
+                None => None,
+            };
+            // Debug builds (every test) check the shortcut against the full search.
+            #[cfg(debug_assertions)]
+            if let Some(found) = &found {
+                let full: Vec<_> = re.find_iter(cx.text).collect();
+                assert_eq!(found, &full, "`{id}`: matches found back from the runs");
+            }
+            for found in found.unwrap_or_else(|| re.find_iter(cx.text).collect()) {
                 if let Some(m) = legacy_token_of(re, cx.text, found) {
                     take(m);
                 }
@@ -472,6 +485,136 @@ fn search_legacy_tokens<'a>(cx: &Cx<'a>) -> Vec<Candidate<'a>> {
     out
 }
 
+/// At most this many runs: past it, the `legacy-*` patterns are searched as usual (each run
+/// costs one search back from it per pattern, and a file of many tokens is a file the passes
+/// read fast anyway).
+const MAX_RUN_ENDS: usize = 64;
+
+/// The end of every run [`legacy_run`] accepts (exactly 24 ASCII letters and digits, or 28
+/// that start with `body`), whatever the run holds (hex, a word, a token), in order; `None`
+/// past [`MAX_RUN_ENDS`] runs, and in a text with `ſ` (U+017F) or the Kelvin sign (U+212A),
+/// which `(?i)` adds to `[A-Za-z0-9]`: a token of the patterns is then not always such a run.
+fn legacy_run_ends(text: &str) -> Option<Vec<usize>> {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, "\u{17f}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some()
+    {
+        return None;
+    }
+    let mut ends = Vec::new();
+    let mut many = false;
+    alnum_runs(bytes, |run, end| {
+        if is_legacy_run(run) {
+            if ends.len() == MAX_RUN_ENDS {
+                many = true;
+                return false;
+            }
+            ends.push(end);
+        }
+        true
+    });
+    (!many).then_some(ends)
+}
+
+/// The matches `re.find_iter(text)` gives for a `legacy-*` pattern, found back from the runs
+/// that end at `ends` ([`legacy_run_ends`]) instead of by a pass over the whole text; `None`
+/// when that cannot be done (the caller then makes the pass).
+///
+/// Every match of a `legacy-*` pattern, whichever it is, ends with its 24-character token and
+/// at most one character more (a quote, a delimiter), and the token is preceded by a
+/// delimiter, a quote, a separator or `--body`: it ends a run of [`legacy_run_ends`], so a match
+/// ends at such a run's end or one character after it. `find_iter` reports, from where the last
+/// match ended (`from`), the match that starts first, the preferred one at that start. So: for
+/// each run's end (and one character after it), a search backwards from there, anchored there
+/// and stopping at `from`, gives the leftmost start of a match that ends there (the lazy DFA of
+/// the reversed pattern); the first of those starts is where the next match starts, and a
+/// search forward from it gives that match. A start found is kept until `from` passes it. The
+/// unit test `legacy_matches_are_the_full_search` and debug builds (every test, every file
+/// they lint) compare this with `find_iter`.
+fn legacy_matches<'t>(
+    re: &regex::Regex,
+    text: &'t str,
+    ends: &[usize],
+) -> Option<Vec<regex::Match<'t>>> {
+    use regex_automata::{Anchored, Input};
+    type Dfas = std::sync::Mutex<
+        std::collections::HashMap<usize, Option<std::sync::Arc<regex_automata::hybrid::dfa::DFA>>>,
+    >;
+    static REVERSED: std::sync::OnceLock<Dfas> = std::sync::OnceLock::new();
+    thread_local! {
+        static CACHES: std::cell::RefCell<std::collections::HashMap<usize, regex_automata::hybrid::dfa::Cache>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = address(re);
+    let dfa = REVERSED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(key)
+        .or_insert_with(|| {
+            use regex_automata::{MatchKind, hybrid::dfa::DFA, nfa::thompson};
+            DFA::builder()
+                .configure(DFA::config().prefilter(None).match_kind(MatchKind::All))
+                .thompson(thompson::Config::new().reverse(true))
+                .build(re.as_str())
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()?;
+    // Where a match may end: each run's end, and one character after it.
+    let mut at: Vec<usize> = Vec::with_capacity(ends.len() * 2);
+    for &end in ends {
+        at.push(end);
+        if let Some(c) = text[end..].chars().next() {
+            at.push(end + c.len_utf8());
+        }
+    }
+    CACHES.with_borrow_mut(|caches| {
+        let cache = caches.entry(key).or_insert_with(|| dfa.create_cache());
+        let bytes = text.as_bytes();
+        // The leftmost start at or after `from` of a match ending at `e`.
+        let mut start_back = |from: usize, e: usize| -> Option<Option<usize>> {
+            if e < from {
+                return Some(None);
+            }
+            let input = Input::new(bytes).span(from..e).anchored(Anchored::Yes);
+            dfa.try_search_rev(cache, &input)
+                .ok()
+                .map(|m| m.map(|m| m.offset()))
+        };
+        // Per place: the start found (`Some(None)`: no match ends there after `from`).
+        let mut known: Vec<Option<Option<usize>>> = vec![None; at.len()];
+        let mut out = Vec::new();
+        let mut from = 0;
+        loop {
+            let mut first: Option<usize> = None;
+            for (i, &e) in at.iter().enumerate() {
+                let start = match known[i] {
+                    Some(Some(s)) if s >= from => Some(s),
+                    Some(None) => None,
+                    _ => {
+                        let s = start_back(from, e)?;
+                        known[i] = Some(s);
+                        s
+                    }
+                };
+                if let Some(s) = start {
+                    first = Some(first.map_or(s, |f: usize| f.min(s)));
+                }
+            }
+            let Some(s) = first else {
+                return Some(out);
+            };
+            let m = re.find_at(text, s)?;
+            if m.start() != s || m.end() <= m.start() {
+                return None;
+            }
+            from = m.end();
+            out.push(m);
+        }
+    })
+}
+
 /// Could a legacy token stand here: is there a run of exactly 24 ASCII letters and digits
 /// between non-alphanumerics (or the text's ends), or a run of 28 that starts with `body` in
 /// any case (a token glued to `--body`, the one `legacy-assign` separator that ends in a
@@ -509,11 +652,20 @@ fn all_alnum(word: u64) -> bool {
     ascii & (digit | letter) & HIGH == HIGH
 }
 
+/// Every whole run of 24 or more ASCII letters and digits, in order, with its end, until
+/// `each` returns false; found as [`alnum_run`] finds them.
+fn alnum_runs(bytes: &[u8], mut each: impl FnMut(&[u8], usize) -> bool) {
+    alnum_run(bytes, |run| {
+        let end = run.as_ptr() as usize - bytes.as_ptr() as usize + run.len();
+        !each(run, end)
+    });
+}
+
 /// Is there a whole run of 24 or more ASCII letters and digits that `fits`? A run of 24 or
 /// more holds two whole aligned 8-byte words: only where two such words in a row are all
 /// letters and digits (eight bytes tested at once, [`all_alnum`]) is the run measured, so
 /// text of short words costs a few operations per eight bytes.
-fn alnum_run(bytes: &[u8], fits: impl Fn(&[u8]) -> bool) -> bool {
+fn alnum_run(bytes: &[u8], mut fits: impl FnMut(&[u8]) -> bool) -> bool {
     let alnum = |b: u8| b.is_ascii_alphanumeric();
     let n = bytes.len();
     let mut previous = false;
@@ -1306,6 +1458,170 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 #[cfg(test)]
 mod tests {
 
+    /// The `legacy-*` matches found back from the runs ([`legacy_matches`]) are the ones
+    /// `find_iter` gives, match for match: on every text of the rule examples, the test data,
+    /// the fixtures and this crate's README and CHANGELOG, and on random texts built from the
+    /// patterns' keys, separators, quotes and runs of 23 to 29 letters and digits (hex or
+    /// not, glued to `--body`), several tokens to a line or a key, on one line or several.
+    #[test]
+    fn legacy_matches_are_the_full_search() {
+        let ids = [
+            "legacy-assign",
+            "legacy-user",
+            "legacy-arg",
+            "legacy-tuple",
+            "legacy-generic",
+            "legacy-pair",
+            "legacy-positional",
+            "legacy-array",
+            "legacy-kv",
+        ];
+        let res: Vec<&regex::Regex> = ids
+            .iter()
+            .map(|id| {
+                let p = crate::catalogue::shared_patterns()
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .unwrap();
+                crate::lint::shared_pattern(&p.id, &p.regex).unwrap()
+            })
+            .collect();
+        let mut texts: Vec<String> = Vec::new();
+        for rule in crate::catalogue::rules() {
+            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
+                texts.push(ex.code.clone());
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (_, bytes) in crate::testing::files_under([
+            root.join("tests/data"),
+            root.join("fixtures/lint"),
+            root.join("fixtures/corpus"),
+        ]) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        for doc in ["README.md", "CHANGELOG.md"] {
+            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
+        }
+        const PIECES: &[&str] = &[
+            "JIRA_API_TOKEN",
+            "atlassian.key",
+            "password",
+            "api_token",
+            "token",
+            "secret",
+            "pwd",
+            "jira_pass",
+            "-u jane:",
+            "--user x:",
+            "-a ",
+            "auth=(u, ",
+            "basic_auth(",
+            "HTTPBasicAuth(",
+            "jane@acme.com:",
+            "\"jane@acme.com\", ",
+            "user, ",
+            "getenv(\"JIRA_USER\"), ",
+            "secrets = [",
+            "\"key\": \"jira_token\", \"value\": \"",
+            " value = ",
+            " --body ",
+            "\n  value: ",
+            "{ default = ",
+            "Some(",
+            ": ",
+            "=",
+            " => ",
+            ":=",
+            ">",
+            ",",
+            " ",
+            "\n",
+            "\"",
+            "'",
+            "`",
+            "\\",
+            "]",
+            ")",
+            "x",
+            "ſ",
+            "\u{212a}",
+            "é",
+        ];
+        const KEYS: &[&str] = &[
+            "JIRA_API_TOKEN",
+            "jira.password",
+            "api_token",
+            "secret",
+            "-u jane",
+            "--user ops",
+            "jane@acme.com",
+            "\"jane@acme.com\", ",
+            "auth=(user, ",
+            "secrets = [\"JIRA\", ",
+            "\"key\": \"jira_token\", \"value\": ",
+            "JIRA_TOKEN --body",
+            "",
+            "x",
+        ];
+        const SEPARATORS: &[&str] = &["", ":", "=", " = ", " => ", ":=", ", ", ">", "\n  value:"];
+        const QUOTES: &[&str] = &["", "\"", "'", "`", "\\\""];
+        const ALNUM: &[u8] = b"0123456789abcdefABCDEFghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ";
+        let mut next = crate::testing::lcg(24);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..2 + next() % 12 {
+                // Now and then a key, a separator and a quote right before the run, and the
+                // quote and a delimiter after it.
+                let mut quote = "";
+                if next().is_multiple_of(2) {
+                    text.push_str(KEYS[next() % KEYS.len()]);
+                    text.push_str(SEPARATORS[next() % SEPARATORS.len()]);
+                    quote = QUOTES[next() % QUOTES.len()];
+                    text.push_str(quote);
+                }
+                if !quote.is_empty() || next().is_multiple_of(2) {
+                    if next().is_multiple_of(5) {
+                        text.push_str(["body", "BODY", "xbody"][next() % 3]);
+                    }
+                    let hex = next().is_multiple_of(4);
+                    let len = if next().is_multiple_of(2) {
+                        24
+                    } else {
+                        23 + next() % 7
+                    };
+                    for _ in 0..len {
+                        let pool = if hex { &ALNUM[..16] } else { ALNUM };
+                        text.push(pool[next() % pool.len()] as char);
+                    }
+                    text.push_str(quote);
+                    text.push_str([",", "\n", " ", ")", "", "]"][next() % 6]);
+                } else {
+                    text.push_str(PIECES[next() % PIECES.len()]);
+                }
+            }
+            texts.push(text);
+        }
+        let (mut shortcut, mut matches) = (0, 0);
+        for text in &texts {
+            let Some(ends) = super::legacy_run_ends(text) else {
+                continue;
+            };
+            for (id, re) in ids.iter().zip(&res) {
+                let full: Vec<_> = re.find_iter(text).collect();
+                let found = super::legacy_matches(re, text, &ends)
+                    .unwrap_or_else(|| panic!("`{id}` not found back in {text:?}"));
+                assert_eq!(found, full, "`{id}` in {text:?}");
+                shortcut += 1;
+                matches += full.len();
+            }
+        }
+        assert!(
+            shortcut > 20_000 && matches > 1_000,
+            "{shortcut} searches, {matches} matches"
+        );
+    }
+
     /// Where the union of the loosened patterns matches nowhere, no [`RARE`] pattern matches:
     /// every text of the rule examples, the test data, the fixtures and this crate's README and
     /// CHANGELOG, every line of them, and random texts built from the patterns' pieces (with
@@ -1341,12 +1657,47 @@ mod tests {
             .collect();
         texts.extend(lines);
         const PIECES: &[&str] = &[
-            "auth(", "basic_auth=(", "NetworkCredential(", ".basic ", "login(", "restclient(",
-            "password", "jira_pass", "pwd", "token", "api_key", "<password>", "</", "ConvertTo-SecureString ",
-            "machine jira.acme login jane password ", "key=\"jirapass\" value=\"", "CURLOPT_USERPWD, ",
-            "\"jane@acme.com\"", "jane@acme.com:", "\"$u:$p\"", "\"${u}:${p}\"", "user + \":\" + pass",
-            "Some(", " = ", ": ", "=>", ", ", "\"", "'", "`", "(", ")", "[", "]", "\n", " ", "\\",
-            "x", "x9Kq2!pa", "\"jane@acme.com\", \"s3cr3tpass\")", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "auth(",
+            "basic_auth=(",
+            "NetworkCredential(",
+            ".basic ",
+            "login(",
+            "restclient(",
+            "password",
+            "jira_pass",
+            "pwd",
+            "token",
+            "api_key",
+            "<password>",
+            "</",
+            "ConvertTo-SecureString ",
+            "machine jira.acme login jane password ",
+            "key=\"jirapass\" value=\"",
+            "CURLOPT_USERPWD, ",
+            "\"jane@acme.com\"",
+            "jane@acme.com:",
+            "\"$u:$p\"",
+            "\"${u}:${p}\"",
+            "user + \":\" + pass",
+            "Some(",
+            " = ",
+            ": ",
+            "=>",
+            ", ",
+            "\"",
+            "'",
+            "`",
+            "(",
+            ")",
+            "[",
+            "]",
+            "\n",
+            " ",
+            "\\",
+            "x",
+            "x9Kq2!pa",
+            "\"jane@acme.com\", \"s3cr3tpass\")",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         ];
         let mut next = crate::testing::lcg(15);
         let mut matched = vec![0usize; super::RARE.len()];
