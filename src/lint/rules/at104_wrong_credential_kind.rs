@@ -89,17 +89,16 @@ pub fn check(cx: &Cx<'_>, out: &mut Vec<Hit>) {
         // A typed password has a symbol: a slot whose whole match has none is passed over
         // without a capture pass (a file of 220,000 `JIRA_TOKEN="…"` lines; issue 12, class 5).
         let slot_literal = cx.pattern("token-slot-literal");
-        // Not searched at all where the pattern matches nowhere ([`common::matches_somewhere`]).
-        let found = common::matches_somewhere(cx, "token-slot-literal")
-            .then(|| slot_literal.find_iter(cx.text))
-            .into_iter()
-            .flatten();
-        for whole in found {
-            if !whole.as_str().bytes().any(|b| TYPED_SYMBOLS.contains(&b)) {
+        // Searched only on the lines that hold its words ([`common::token_slot_literals`]).
+        for whole in common::token_slot_literals(cx) {
+            if !cx.text.as_bytes()[whole.clone()]
+                .iter()
+                .any(|b| TYPED_SYMBOLS.contains(b))
+            {
                 continue;
             }
             // The same match, found again from where it starts, with its groups.
-            let Some(caps) = slot_literal.captures_at(cx.text, whole.start()) else {
+            let Some(caps) = slot_literal.captures_at(cx.text, whole.start) else {
                 continue;
             };
             let Some(v) = caps.name("secret") else {

@@ -43,20 +43,14 @@ pub struct Shared<'a> {
 /// regex crate finds no prefix literals in them worth a prefilter) and match nowhere in most
 /// texts, even texts about credentials: one pass over their union (a `RegexSet`) says which
 /// match at all, and only those are searched one by one. In this crate's own history
-/// `secret-slot` matches in 9% of the blobs the rules read, `pair-colon` in 11%, `pair-vars` in
-/// 26% and the other three in 9% together. One union of the six costs less than two unions of
-/// three (both are asked for in nearly every file) and less than the three passes it spares.
+/// `secret-slot` matches in 9% of the blobs the rules read, `pair-vars` in 26%, the other two
+/// in 3%. Over those blobs the union of these four (loosened, [`loosened`]) is searched at
+/// about 490 MB/s; with `token-slot-literal` added, 340 MB/s, and with `pair-colon` too, 230
+/// MB/s: those two have their own shortcuts instead ([`token_slot_literals`], [`may_pair_colon`]).
 /// Patterns the crate searches fast with a prefilter (`pair-user`, `pair-inline`, `prefixed`,
-/// `basic`) would only slow the union; so would the `legacy-*` patterns, which run only in
-/// texts that hold a legacy-token candidate.
-const RARE: [&str; 6] = [
-    "pair-call",
-    "pair-positional",
-    "token-slot-literal",
-    "secret-slot",
-    "pair-colon",
-    "pair-vars",
-];
+/// `basic`) would only slow the union; so would the `legacy-*` patterns, which are found back
+/// from their runs ([`legacy_matches`]).
+const RARE: [&str; 4] = ["pair-call", "pair-positional", "secret-slot", "pair-vars"];
 
 /// The [`RARE`] shared patterns as every rule's `cx.pattern` gives them (compiled once per
 /// process), and the union of their [`loosened`] forms; `None` when a pattern is missing or the
@@ -146,6 +140,100 @@ pub fn matches_somewhere(cx: &Cx<'_>, id: &str) -> bool {
         found
     });
     found[k]
+}
+
+/// Can the `pair-colon` pattern match? Each of its matches holds an email's `@` (a character
+/// of an address's local part before it, one of its domain after it) or `CURLOPT_USERPWD`;
+/// most texts the rules read have an email, but a third of the bytes in this crate's history
+/// are in texts without one. Debug builds check the answer against the pattern.
+fn may_pair_colon(cx: &Cx<'_>) -> bool {
+    let bytes = cx.text.as_bytes();
+    let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let domain = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+    let may = memchr::memchr_iter(b'@', bytes)
+        .any(|i| i > 0 && local(bytes[i - 1]) && bytes.get(i + 1).is_some_and(|&b| domain(b)))
+        || memchr::memmem::find(bytes, b"CURLOPT_USERPWD").is_some();
+    debug_assert!(
+        may || !cx.pattern("pair-colon").is_match(cx.text),
+        "`pair-colon` matches without an email or CURLOPT_USERPWD"
+    );
+    may
+}
+
+/// The matches of the `token-slot-literal` pattern, as `find_iter` gives them, searched only
+/// on the lines that hold one of its words (`token`, `apikey`, `api_key` in any case).
+///
+/// No match of the pattern holds a line break but as its first character (the one before the
+/// key, `(?:^|[^\w$])`), so each match lies within one line together with the line break
+/// before it, and those pieces cut the text without overlapping: `find_iter` over the text is
+/// `find_iter` over each piece, one after the other, and a piece without the words has none.
+/// The words are found where a `k` is (every word has one): about one byte in 200 of prose and
+/// code. With the Kelvin sign (U+212A) in the text, which `(?i)` reads as `k`, the whole text
+/// is searched. The unit test `token_slot_literals_are_the_full_search` and debug builds (every
+/// file they lint) compare this with `find_iter`.
+pub fn token_slot_literals(cx: &Cx<'_>) -> Vec<Range<usize>> {
+    let re = cx.pattern("token-slot-literal");
+    let found = token_slot_literal_matches(re, cx.text);
+    #[cfg(debug_assertions)]
+    {
+        let full: Vec<_> = re.find_iter(cx.text).map(|m| m.range()).collect();
+        assert_eq!(found, full, "token-slot-literal searched line by line");
+    }
+    found
+}
+
+fn token_slot_literal_matches(re: &regex::Regex, text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some() {
+        return re.find_iter(text).map(|m| m.range()).collect();
+    }
+    type Metas = std::sync::Mutex<
+        std::collections::HashMap<usize, Option<std::sync::Arc<regex_automata::meta::Regex>>>,
+    >;
+    static META: std::sync::OnceLock<Metas> = std::sync::OnceLock::new();
+    // The same pattern, searchable within a span (the `regex` crate's own type is not).
+    let Some(meta) = META
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(address(re))
+        .or_insert_with(|| {
+            regex_automata::meta::Regex::new(re.as_str())
+                .ok()
+                .map(std::sync::Arc::new)
+        })
+        .clone()
+    else {
+        return re.find_iter(text).map(|m| m.range()).collect();
+    };
+    let word_at = |i: usize| {
+        // `k` is the third letter of `token`, the fourth of `apikey`, the fifth of `api_key`.
+        let has = |back: usize, word: &[u8]| {
+            i >= back
+                && bytes
+                    .get(i - back..i - back + word.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        };
+        has(2, b"token") || has(3, b"apikey") || has(4, b"api_key")
+    };
+    let mut out = Vec::new();
+    // The end of the last piece searched.
+    let mut done = 0;
+    for i in memchr::memchr2_iter(b'k', b'K', bytes) {
+        if i < done || !word_at(i) {
+            continue;
+        }
+        // The line of the word, with the line break before it.
+        let start = memchr::memrchr(b'\n', &bytes[..i]).unwrap_or(0);
+        let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |j| i + j);
+        let mut at = start.max(done);
+        while let Some(m) = meta.search(&regex_automata::Input::new(text).span(at..end)) {
+            out.push(m.range());
+            at = m.end();
+        }
+        done = end;
+    }
+    out
 }
 
 /// The addresses of the `pair-vars` and `pair-context` patterns.
@@ -941,7 +1029,7 @@ pub fn literal_pairs(cx: &Cx<'_>) -> Vec<LiteralPair> {
         "pair-colon",
         "pair-positional",
     ] {
-        if !matches_somewhere(cx, id) {
+        if !matches_somewhere(cx, id) || id == "pair-colon" && !may_pair_colon(cx) {
             continue;
         }
         for caps in cx.pattern(id).captures_iter(cx.text) {
@@ -1457,6 +1545,113 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+
+    /// `token-slot-literal` searched line by line ([`token_slot_literals`]) finds what
+    /// `find_iter` finds, and `may_pair_colon` says no only where `pair-colon` matches nowhere:
+    /// on the rule examples, the test data, the fixtures, this crate's README and CHANGELOG,
+    /// and random texts of keys (`token`, `apiKey`, `API_KEY` in any case, the Kelvin sign),
+    /// separators, quotes, values with and without symbols, emails and line breaks.
+    #[test]
+    fn token_slot_literals_are_the_full_search() {
+        let p = crate::catalogue::shared_patterns()
+            .iter()
+            .find(|p| p.id == "token-slot-literal")
+            .unwrap();
+        let re = crate::lint::shared_pattern(&p.id, &p.regex).unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for rule in crate::catalogue::rules() {
+            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
+                texts.push(ex.code.clone());
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (_, bytes) in crate::testing::files_under([
+            root.join("tests/data"),
+            root.join("fixtures/lint"),
+            root.join("fixtures/corpus"),
+        ]) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        for doc in ["README.md", "CHANGELOG.md"] {
+            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
+        }
+        const PIECES: &[&str] = &[
+            "apiToken",
+            "JIRA_TOKEN",
+            "api_key",
+            "APIKEY",
+            "to\u{212a}en",
+            "tokens",
+            "$token",
+            ":token",
+            "x.token",
+            "-token",
+            "\\\"",
+            "\"",
+            "'",
+            "`",
+            ": ",
+            "=",
+            " => ",
+            ":=",
+            " \t",
+            "\n",
+            " ",
+            "Summer#2024",
+            "s3cr3t!pa55",
+            "abc",
+            "jane@acme.com",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "é",
+            "k",
+        ];
+        const KEYS: &[&str] = &[
+            "apiToken",
+            "JIRA_TOKEN",
+            "api_key",
+            "x.APIKEY",
+            "to\u{212a}en",
+            "$token",
+            "tok",
+        ];
+        const SEPARATORS: &[&str] = &[": ", "=", " => ", ":=", "\t=\t", "\n=", " "];
+        const QUOTES: &[&str] = &["\"", "'", "`", "\\\"", ""];
+        const VALUES: &[&str] = &[
+            "Summer#2024",
+            "s3cr3t!pa55",
+            "abc",
+            "x y z w v u",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ];
+        let mut next = crate::testing::lcg(40);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next() % 6 {
+                if next().is_multiple_of(2) {
+                    let quote = QUOTES[next() % QUOTES.len()];
+                    for part in [KEYS, SEPARATORS] {
+                        text.push_str(part[next() % part.len()]);
+                    }
+                    text.push_str(quote);
+                    text.push_str(VALUES[next() % VALUES.len()]);
+                    text.push_str(quote);
+                }
+                text.push_str(PIECES[next() % PIECES.len()]);
+            }
+            texts.push(text);
+        }
+        let mut matches = 0;
+        for text in &texts {
+            let full: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(
+                super::token_slot_literal_matches(re, text),
+                full,
+                "{text:?}"
+            );
+            matches += full.len();
+        }
+        assert!(matches > 500, "{matches} matches");
+    }
 
     /// The `legacy-*` matches found back from the runs ([`legacy_matches`]) are the ones
     /// `find_iter` gives, match for match: on every text of the rule examples, the test data,
