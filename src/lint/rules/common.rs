@@ -41,15 +41,15 @@ pub struct Shared<'a> {
 
 /// The shared patterns (rules/patterns.toml) that cost a full pass of the lazy DFA each (the
 /// regex crate finds no prefix literals in them worth a prefilter) and match nowhere in most
-/// texts, even texts about credentials: one pass over their union (a `RegexSet`) says which
-/// match at all, and only those are searched one by one. In this crate's own history
-/// `secret-slot` matches in 9% of the blobs the rules read, `pair-vars` in 26%, the other two
-/// in 3%. Over those blobs the union of these four (loosened, [`loosened`]) is searched at
-/// about 490 MB/s; with `token-slot-literal` added, 340 MB/s, and with `pair-colon` too, 230
-/// MB/s: those two have their own shortcuts instead ([`token_slot_literals`], [`may_pair_colon`]).
-/// Patterns the crate searches fast with a prefilter (`pair-user`, `pair-inline`, `prefixed`,
-/// `basic`) would only slow the union; so would the `legacy-*` patterns, which are found back
-/// from their runs ([`legacy_matches`]).
+/// texts, even texts about credentials: whether each matches at all is found first, only where
+/// it can match ([`rare_at_anchors`]), and only those that do are searched one by one. In this
+/// crate's own history `secret-slot` matches in 9% of the blobs the rules read, `pair-vars` in
+/// 26%, the other two in 3%. Where that cannot be done, one pass over the union of their
+/// loosened forms ([`loosened`], a `RegexSet`) answers: about 490 MB/s over those blobs, less
+/// than the passes it spares, but more than the words' search. `token-slot-literal` and
+/// `pair-colon` have their own shortcuts ([`token_slot_literals`], [`may_pair_colon`]); patterns
+/// the crate searches fast with a prefilter (`pair-user`, `pair-inline`, `prefixed`, `basic`) need
+/// none; the `legacy-*` patterns are found back from their runs ([`legacy_matches`]).
 const RARE: [&str; 4] = ["pair-call", "pair-positional", "secret-slot", "pair-vars"];
 
 /// The [`RARE`] shared patterns as every rule's `cx.pattern` gives them (compiled once per
@@ -126,6 +126,19 @@ pub fn matches_somewhere(cx: &Cx<'_>, id: &str) -> bool {
         return true;
     }
     let found = cx.shared().rare.get_or_init(|| {
+        if let Some(found) = rare_at_anchors(cx.text, res) {
+            // Debug builds (every test) check the answer against each pattern's own search.
+            #[cfg(debug_assertions)]
+            for (i, re) in res.iter().enumerate() {
+                assert_eq!(
+                    found[i],
+                    re.is_match(cx.text),
+                    "`{}` searched where it can match",
+                    RARE[i]
+                );
+            }
+            return found;
+        }
         let m = set.matches(cx.text);
         let found: Vec<bool> = (0..RARE.len()).map(|i| m.matched(i)).collect();
         // Debug builds (every test) check the set against each pattern's own search.
@@ -140,6 +153,248 @@ pub fn matches_somewhere(cx: &Cx<'_>, id: &str) -> bool {
         found
     });
     found[k]
+}
+
+/// Does the second branch of `pair-vars` match around the `":"` (any two quotes) at `at`:
+/// `$?user \s* [.+] \s* ":" \s* [.+] \s* $?secret`, both names a letter or `_` then letters,
+/// digits or `_`? Read straight from the bytes: each `\s*` is followed by a character it cannot
+/// match, so there is one way to read it.
+fn joined_by_colon(bytes: &[u8], at: usize) -> bool {
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_';
+    // Backwards: spaces, `.` or `+`, spaces, then a name's last character.
+    let mut i = at;
+    while i > 0 && space(bytes[i - 1]) {
+        i -= 1;
+    }
+    if i == 0 || !matches!(bytes[i - 1], b'.' | b'+') {
+        return false;
+    }
+    i -= 1;
+    while i > 0 && space(bytes[i - 1]) {
+        i -= 1;
+    }
+    // The name ends here: some letter or `_` in the run of word characters before starts it.
+    let mut named = false;
+    while i > 0 && word(bytes[i - 1]) {
+        named |= start(bytes[i - 1]);
+        i -= 1;
+    }
+    if !named {
+        return false;
+    }
+    // Forwards: spaces, `.` or `+`, spaces, an optional `$`, then a name's first character.
+    let mut j = at + 3;
+    while j < bytes.len() && space(bytes[j]) {
+        j += 1;
+    }
+    if !matches!(bytes.get(j), Some(b'.' | b'+')) {
+        return false;
+    }
+    j += 1;
+    while j < bytes.len() && space(bytes[j]) {
+        j += 1;
+    }
+    if bytes.get(j) == Some(&b'$') {
+        j += 1;
+    }
+    bytes.get(j).is_some_and(|&b| start(b))
+}
+
+/// The [`RARE`] patterns' indexes.
+const CALL: usize = 0;
+const POSITIONAL: usize = 1;
+const SLOT: usize = 2;
+const VARS: usize = 3;
+
+/// The words [`rare_at_anchors`] looks for, in lower case. Where a [`RARE`] pattern can match:
+/// - `pair-call` and the third branch of `pair-vars` start with one of their call names, each
+///   with `auth`, `credential` or `.basic` in it, a known distance from its start ([`NAMES`]);
+/// - `pair-positional` starts with `auth`, `login`, `credential`, `basic` or `restclient`;
+/// - `secret-slot`'s key and XML branches hold `pass` or `pwd` and no line break but as their
+///   first character (the one before the key), so they lie in the line of that word, with the
+///   line break before it; its other branches start with `key`, `machine` and
+///   `ConvertTo-SecureString`;
+/// - `pair-vars`' first branch holds `:$` or `:{` and no line break: it lies in that line; its
+///   second holds `":"` (any two quotes), around which [`joined_by_colon`] reads it (both found
+///   from each `:`, apart from the words).
+const ANCHORS: [&str; 11] = [
+    "auth",
+    "credential",
+    ".basic",
+    "basic",
+    "login",
+    "restclient",
+    "pass",
+    "pwd",
+    "key",
+    "machine",
+    "convertto-securestring",
+];
+
+/// The longest name in bytes a word of [`ANCHORS`] can be part of, `UsernamePasswordCredentials`
+/// with its three `s` written `ſ` (two bytes each), and more.
+const MAX_NAME: usize = 32;
+
+/// The call names of `pair-call` (and of `pair-vars`' third branch, those marked so), by the
+/// anchor word in them and where it is: the name starts that many bytes before the word.
+const NAMES: [(&str, &str, usize, bool); 12] = [
+    ("auth", "auth", 0, true),
+    ("auth", "basic_auth", 6, true),
+    ("auth", "httpbasicauth", 9, true),
+    ("auth", "basicauth", 5, true),
+    ("auth", "passwordauthentication", 8, true),
+    ("credential", "credential", 0, true),
+    ("credential", "usernamepasswordcredentials", 16, true),
+    ("credential", "networkcredential", 7, true),
+    ("credential", "pscredential", 2, false),
+    (".basic", ".basic", 0, false),
+    // `authorization_basic` and `Credentials.basic` start with their words (above).
+    ("auth", "authorization_basic", 0, false),
+    ("credential", "credentials.basic", 0, true),
+];
+
+/// Which [`RARE`] patterns match anywhere in `text`, found only where each can match
+/// ([`ANCHORS`]): an anchored search of the pattern at each place one can start, and a search
+/// of the lines a line-bound branch can lie in. Exact, unlike the union pass, which answers
+/// for loosened patterns; and it reads the text once with a SIMD search for the words (on the
+/// text folded to lower case) and once for `:`, rather than with the union's lazy DFA. `None`
+/// when a pattern cannot be compiled for anchored search (the union pass answers). The unit test
+/// `rare_at_anchors_is_the_full_search` and debug builds (every file they lint) compare it
+/// with each pattern's own search.
+fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool>> {
+    use regex_automata::{Anchored, Input};
+    let bytes = text.as_bytes();
+    let metas = res.iter().map(|r| meta_of(r)).collect::<Option<Vec<_>>>()?;
+    static WORDS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let words = WORDS
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(ANCHORS)
+                .ok()
+        })
+        .as_ref()?;
+    thread_local! {
+        static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    FOLDED.with_borrow_mut(|folded| {
+        folded.clear();
+        folded.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        let mut found = [false; RARE.len()];
+        // Where each line-bound search has read to.
+        let mut read = [0usize; RARE.len()];
+        let anchored = |i: usize, at: usize| {
+            metas[i].is_match(
+                Input::new(bytes)
+                    .span(at..bytes.len())
+                    .anchored(Anchored::Yes),
+            )
+        };
+        // The line of `at` with the line break before it, searched unless read already.
+        let in_line = |i: usize, at: usize, read: &mut [usize; RARE.len()]| {
+            if at < read[i] {
+                return false;
+            }
+            let start = memchr::memrchr(b'\n', &bytes[..at]).unwrap_or(0);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |j| at + j);
+            read[i] = end;
+            metas[i].is_match(Input::new(bytes).span(start..end))
+        };
+        // `ſ` (U+017F) and the Kelvin sign (U+212A), which `(?i)` reads as `s` and `k`, can
+        // stand in a word the search below does not see: every pattern is tried at each place
+        // up to the longest name's length before one (a name starts with an ASCII letter or
+        // `.`), and the line-bound ones in its line.
+        for p in memchr::memmem::find_iter(bytes, "\u{17f}".as_bytes())
+            .chain(memchr::memmem::find_iter(bytes, "\u{212a}".as_bytes()))
+        {
+            let from = p.saturating_sub(MAX_NAME);
+            for (at, &b) in bytes.iter().enumerate().take(p + 1).skip(from) {
+                if b.is_ascii_alphabetic() || b == b'.' {
+                    for i in [CALL, POSITIONAL, SLOT, VARS] {
+                        found[i] = found[i] || anchored(i, at);
+                    }
+                }
+            }
+            for i in [SLOT, VARS] {
+                found[i] = found[i] || in_line(i, p, &mut read);
+                read[i] = 0;
+            }
+        }
+        // `:$`, `:{` and `":"` (any two quotes), from each `:`.
+        for at in memchr::memchr_iter(b':', bytes) {
+            if found[VARS] {
+                break;
+            }
+            match bytes.get(at + 1) {
+                Some(b'$' | b'{') if in_line(VARS, at, &mut read) => found[VARS] = true,
+                Some(b'"' | b'\'') if at > 0 && matches!(bytes[at - 1], b'"' | b'\'') => {
+                    found[VARS] = joined_by_colon(bytes, at - 1);
+                }
+                _ => {}
+            }
+        }
+        read[VARS] = 0;
+        // Every place a word starts: no two words start alike, so a search from one byte past
+        // each hit finds them all, overlapping ones too (the leftmost-first search has a SIMD
+        // prefilter; the overlapping one does not).
+        let mut from = 0;
+        while let Some(m) = words.find(aho_corasick::Input::new(&folded[..]).range(from..)) {
+            from = m.start() + 1;
+            if found.iter().all(|&f| f) {
+                break;
+            }
+            let (at, word) = (m.start(), ANCHORS[m.pattern().as_usize()]);
+            match word {
+                "auth" | "credential" | ".basic" => {
+                    for (w, name, back, vars) in NAMES {
+                        if w != word
+                            || at < back
+                            || !folded[at - back..].starts_with(name.as_bytes())
+                        {
+                            continue;
+                        }
+                        let start = at - back;
+                        if !found[CALL] && anchored(CALL, start) {
+                            found[CALL] = true;
+                        }
+                        if vars && !found[VARS] && anchored(VARS, start) {
+                            found[VARS] = true;
+                        }
+                    }
+                    if word != ".basic" && !found[POSITIONAL] && anchored(POSITIONAL, at) {
+                        found[POSITIONAL] = true;
+                    }
+                }
+                "basic" | "login" | "restclient" => {
+                    found[POSITIONAL] = found[POSITIONAL] || anchored(POSITIONAL, at);
+                }
+                "pass" | "pwd" => {
+                    found[SLOT] = found[SLOT] || in_line(SLOT, at, &mut read);
+                }
+                "key" | "machine" | "convertto-securestring" => {
+                    // `key` starts `\bkey\s*=`: passed over where no `=` follows.
+                    let key_eq = || {
+                        let rest = &bytes[at + 3..];
+                        let skip = rest
+                            .iter()
+                            .take_while(|&&b| {
+                                matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+                            })
+                            .count();
+                        rest.get(skip) == Some(&b'=')
+                    };
+                    if !found[SLOT] && (word != "key" || key_eq()) && anchored(SLOT, at) {
+                        found[SLOT] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(found.to_vec())
+    })
 }
 
 /// Can the `pair-colon` pattern match? Each of its matches holds an email's `@` (a character
@@ -182,18 +437,14 @@ pub fn token_slot_literals(cx: &Cx<'_>) -> Vec<Range<usize>> {
     found
 }
 
-fn token_slot_literal_matches(re: &regex::Regex, text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some() {
-        return re.find_iter(text).map(|m| m.range()).collect();
-    }
+/// The same pattern as `re`, searchable within a span and anchored (the `regex` crate's own type
+/// is not): compiled once per process from the same text, so it matches the same.
+fn meta_of(re: &regex::Regex) -> Option<std::sync::Arc<regex_automata::meta::Regex>> {
     type Metas = std::sync::Mutex<
         std::collections::HashMap<usize, Option<std::sync::Arc<regex_automata::meta::Regex>>>,
     >;
     static META: std::sync::OnceLock<Metas> = std::sync::OnceLock::new();
-    // The same pattern, searchable within a span (the `regex` crate's own type is not).
-    let Some(meta) = META
-        .get_or_init(Default::default)
+    META.get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .entry(address(re))
@@ -203,7 +454,14 @@ fn token_slot_literal_matches(re: &regex::Regex, text: &str) -> Vec<Range<usize>
                 .map(std::sync::Arc::new)
         })
         .clone()
-    else {
+}
+
+fn token_slot_literal_matches(re: &regex::Regex, text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some() {
+        return re.find_iter(text).map(|m| m.range()).collect();
+    }
+    let Some(meta) = meta_of(re) else {
         return re.find_iter(text).map(|m| m.range()).collect();
     };
     let word_at = |i: usize| {
@@ -1545,6 +1803,122 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+
+    /// Which [`super::RARE`] patterns match, found only where each can match
+    /// ([`super::rare_at_anchors`]), is what each pattern's own search says: on the rule examples,
+    /// the test data, the fixtures, this crate's README and CHANGELOG, every line of them, and
+    /// random texts of the call names (in any case, with `ſ` and the Kelvin sign), keys,
+    /// `.netrc` and `ConvertTo-SecureString` lines, `"$u:$p"` and `u + ":" + p` pairs, quotes,
+    /// emails and line breaks.
+    #[test]
+    fn rare_at_anchors_is_the_full_search() {
+        let (res, _) = super::rare_union().expect("the union builds");
+        let mut texts: Vec<String> = Vec::new();
+        for rule in crate::catalogue::rules() {
+            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
+                texts.push(ex.code.clone());
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (_, bytes) in crate::testing::files_under([
+            root.join("tests/data"),
+            root.join("fixtures/lint"),
+            root.join("fixtures/corpus"),
+        ]) {
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        for doc in ["README.md", "CHANGELOG.md"] {
+            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
+        }
+        let lines: Vec<String> = texts
+            .iter()
+            .flat_map(|t| t.lines().map(str::to_string))
+            .collect();
+        texts.extend(lines);
+        const NAMES: &[&str] = &[
+            "auth",
+            "AUTH",
+            "x.auth",
+            "basic_auth",
+            "HTTPBasicAuth",
+            "BasicAuthX",
+            "Credentials.basic",
+            ".basic",
+            "UsernamePasswordCredentials",
+            "NetworkCredential",
+            "Networ\u{212a}Credential",
+            "PasswordAuthentication",
+            "PSCredential",
+            "PSCredentiaL",
+            "authorization_basic",
+            "login",
+            "restclient",
+            "RestClient",
+            "baſic_auth",
+            "Baſic",
+            "oauth",
+            "basicredentials.basic",
+        ];
+        const REST: &[&str] = &[
+            "(\"jane@acme.com\", \"s3cr3tpass\")",
+            "(uri, \"jane@acme.com\", \"s3cr3tpass\")",
+            "=(user, pass)",
+            " = [$u, $p]",
+            "('jsmith', 'hunter22')",
+            "(x",
+            " ",
+            "\n",
+        ];
+        const SLOTS: &[&str] = &[
+            "password = \"Summer#24\"",
+            "jira.pass: hunter22",
+            "PWD=abcdef1",
+            "paſs: 'hunter22'",
+            "<password>hunter22</",
+            "key=\"jirapass\" value=\"hunter22\"",
+            "key \x0B= \"apwd\"\n value = \"hunter22\"",
+            "ConvertTo-SecureString \"hunter22\"",
+            "ConvertTo-Secure\u{17f}tring 'hunter22'",
+            "machine jira.acme login jane password hunter22",
+            "MACHINE $host\nlogin x\npassword hunter22",
+            "\"$u:$p\"",
+            "'${user}:${pass}'",
+            "`{u}:{p}`",
+            "user + \":\" + pass",
+            "$u . ':' . $p",
+            "a\n+\n\":\"\n+\nb",
+            "1 + \":\" + 2",
+            "x + ':\" + $y",
+            "\":\":\"",
+            ":$",
+            ":{",
+        ];
+        let mut next = crate::testing::lcg(44);
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..1 + next() % 5 {
+                match next() % 3 {
+                    0 => {
+                        text.push_str(NAMES[next() % NAMES.len()]);
+                        text.push_str(REST[next() % REST.len()]);
+                    }
+                    1 => text.push_str(SLOTS[next() % SLOTS.len()]),
+                    _ => text.push_str(["\n", " ", "x", "é", "\"", ":"][next() % 6]),
+                }
+            }
+            texts.push(text);
+        }
+        let mut matched = [0usize; super::RARE.len()];
+        for text in &texts {
+            let found = super::rare_at_anchors(text, res).expect("patterns compile");
+            for (i, re) in res.iter().enumerate() {
+                let full = re.is_match(text);
+                assert_eq!(found[i], full, "`{}` in {text:?}", super::RARE[i]);
+                matched[i] += usize::from(full);
+            }
+        }
+        assert!(matched.iter().all(|&n| n > 200), "{matched:?}");
+    }
 
     /// `token-slot-literal` searched line by line ([`token_slot_literals`]) finds what
     /// `find_iter` finds, and `may_pair_colon` says no only where `pair-colon` matches nowhere:
