@@ -233,6 +233,10 @@ const ANCHORS: [&str; 11] = [
     "convertto-securestring",
 ];
 
+/// At most this many `ſ` and Kelvin signs in a text: each costs up to [`MAX_NAME`] anchored
+/// searches per pattern, so past this the union pass answers.
+const MAX_FOLDS: usize = 64;
+
 /// The longest name in bytes a word of [`ANCHORS`] can be part of, `UsernamePasswordCredentials`
 /// with its three `s` written `ſ` (two bytes each), and more.
 const MAX_NAME: usize = 32;
@@ -286,12 +290,20 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
         let mut found = [false; RARE.len()];
         // Where each line-bound search has read to.
         let mut read = [0usize; RARE.len()];
+        // Searches left: past them the union pass answers, so that a text made of the words
+        // (`auth auth auth …`, a line of `ſ`) costs what any other text does.
+        let budget = std::cell::Cell::new(64 + bytes.len() / 32);
+        let spend = || {
+            budget.set(budget.get().saturating_sub(1));
+            budget.get() > 0
+        };
         let anchored = |i: usize, at: usize| {
-            metas[i].is_match(
-                Input::new(bytes)
-                    .span(at..bytes.len())
-                    .anchored(Anchored::Yes),
-            )
+            spend()
+                && metas[i].is_match(
+                    Input::new(bytes)
+                        .span(at..bytes.len())
+                        .anchored(Anchored::Yes),
+                )
         };
         // The line of `at` with the line break before it, searched unless read already.
         let in_line = |i: usize, at: usize, read: &mut [usize; RARE.len()]| {
@@ -301,15 +313,20 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
             let start = memchr::memrchr(b'\n', &bytes[..at]).unwrap_or(0);
             let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |j| at + j);
             read[i] = end;
-            metas[i].is_match(Input::new(bytes).span(start..end))
+            spend() && metas[i].is_match(Input::new(bytes).span(start..end))
         };
         // `ſ` (U+017F) and the Kelvin sign (U+212A), which `(?i)` reads as `s` and `k`, can
         // stand in a word the search below does not see: every pattern is tried at each place
         // up to the longest name's length before one (a name starts with an ASCII letter or
         // `.`), and the line-bound ones in its line.
-        for p in memchr::memmem::find_iter(bytes, "\u{17f}".as_bytes())
+        let folds: Vec<usize> = memchr::memmem::find_iter(bytes, "\u{17f}".as_bytes())
             .chain(memchr::memmem::find_iter(bytes, "\u{212a}".as_bytes()))
-        {
+            .take(MAX_FOLDS + 1)
+            .collect();
+        if folds.len() > MAX_FOLDS {
+            return None;
+        }
+        for p in folds {
             let from = p.saturating_sub(MAX_NAME);
             for (at, &b) in bytes.iter().enumerate().take(p + 1).skip(from) {
                 if b.is_ascii_alphabetic() || b == b'.' {
@@ -393,7 +410,7 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
                 _ => {}
             }
         }
-        Some(found.to_vec())
+        (budget.get() > 0).then(|| found.to_vec())
     })
 }
 
