@@ -297,14 +297,14 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
             budget.set(budget.get().saturating_sub(1));
             budget.get() > 0
         };
-        let anchored = |i: usize, at: usize| {
-            spend()
-                && metas[i].is_match(
-                    Input::new(bytes)
-                        .span(at..bytes.len())
-                        .anchored(Anchored::Yes),
-                )
+        let anchored_at = |i: usize, at: usize| {
+            metas[i].is_match(
+                Input::new(bytes)
+                    .span(at..bytes.len())
+                    .anchored(Anchored::Yes),
+            )
         };
+        let anchored = |i: usize, at: usize| spend() && anchored_at(i, at);
         // The line of `at` with the line break before it, searched unless read already.
         let in_line = |i: usize, at: usize, read: &mut [usize; RARE.len()]| {
             if at < read[i] {
@@ -329,9 +329,10 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
         for p in folds {
             let from = p.saturating_sub(MAX_NAME);
             for (at, &b) in bytes.iter().enumerate().take(p + 1).skip(from) {
+                // Not out of the budget: at most [`MAX_FOLDS`] times [`MAX_NAME`] places.
                 if b.is_ascii_alphabetic() || b == b'.' {
                     for i in [CALL, POSITIONAL, SLOT, VARS] {
-                        found[i] = found[i] || anchored(i, at);
+                        found[i] = found[i] || anchored_at(i, at);
                     }
                 }
             }
@@ -1926,8 +1927,13 @@ mod tests {
             texts.push(text);
         }
         let mut matched = [0usize; super::RARE.len()];
+        let mut answered = 0;
         for text in &texts {
-            let found = super::rare_at_anchors(text, res).expect("patterns compile");
+            // `None`: too many searches or `ſ` for this text; the union pass answers.
+            let Some(found) = super::rare_at_anchors(text, res) else {
+                continue;
+            };
+            answered += 1;
             for (i, re) in res.iter().enumerate() {
                 let full = re.is_match(text);
                 assert_eq!(found[i], full, "`{}` in {text:?}", super::RARE[i]);
@@ -1935,6 +1941,11 @@ mod tests {
             }
         }
         assert!(matched.iter().all(|&n| n > 200), "{matched:?}");
+        assert!(
+            answered * 100 > texts.len() * 99,
+            "{answered} of {}",
+            texts.len()
+        );
     }
 
     /// `token-slot-literal` searched line by line ([`token_slot_literals`]) finds what
