@@ -25,12 +25,15 @@ unit = {
     "scope": lambda i: "scope=manage:jira-user",
     "assigned": lambda i: f'v{i} = "https://acme.atlassian.net"' + (' # x = B + "/rest/api/3/myself"' if i == 0 else ""),
     "argcall": lambda i: f'x = JiraClient("https://acme.atlassian.net", "a@b.com", token{i})',
+    "colonpair": lambda i: '"jane@acme.com:s3cr3tpw"',
+    "joined": lambda i: 'a + ":" + b',
+    "words": lambda i: "auth(pass key= login( basic",
 }
 # AT101 and AT301 look at emails and `| base64` only in a file that talks to Atlassian: without
 # this first line the `email` and `base64` files were skipped in 0.01 s and measured nothing.
 CONTEXT = 'curl -u "jane.doe@acme.com:$JIRA_API_TOKEN" https://acme.atlassian.net/rest/api/3/myself\n'
 out, n, i = [], 0, 0
-if name in ("email", "base64"):
+if name in ("email", "base64", "colonpair", "joined", "words"):
     out.append(CONTEXT); n = len(CONTEXT)
 if name == "inventory":
     out.append("on: push\njobs:\n  j:\n    steps:\n      - run: |\n")

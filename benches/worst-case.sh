@@ -29,6 +29,11 @@
 #            variable is joined is looked up once, at most 16 names)
 #   argcall  `JiraClient("https://acme.atlassian.net", "a@b.com", tokenN)` (AT201: a client call's
 #            arguments, at most 400 bytes each way)
+#   colonpair `"jane@acme.com:s3cr3tpw"` (AT101/AT104 literal `email:secret` strings, each asking
+#            whether its line or the two after say Basic auth; 220 s at 8 MiB on one line before
+#            session 7), after the same first line
+#   joined   `a + ":" + b` (AT104 Basic pairs given as variables, each asking the same; 6.5 s)
+#   words    `auth(pass key= login( basic` (the words where the rare AT104 patterns can start)
 #   inventory  a workflow whose `run:` block names N scripts and modules (inventory; at half
 #              the sizes, 2 and 4 MiB: inventory skips files over 8 MiB)
 #
@@ -43,7 +48,7 @@ export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
-ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar hostjson removed basicvar legacy scope assigned argcall inventory"}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar hostjson removed basicvar legacy scope assigned argcall colonpair joined words inventory"}
 FORMATS=${FORMATS:-"concise human json"}
 SHAPES=${SHAPES:-"line lines"}
 BUILD=${BUILD:-1}

@@ -37,6 +37,8 @@ pub struct Shared<'a> {
     prefixed: std::cell::OnceCell<(usize, Vec<Candidate<'a>>)>,
     /// [`calls_cloud`]'s answer.
     cloud: std::cell::OnceCell<bool>,
+    /// Where `pair-context` can match ([`context_in`]).
+    context: std::cell::OnceCell<Option<ContextWords>>,
 }
 
 /// The shared patterns (rules/patterns.toml) that cost a full pass of the lazy DFA each (the
@@ -1092,7 +1094,8 @@ fn find_pair_variables<'a>(cx: &Cx<'a>) -> Vec<(&'a str, &'a str)> {
         let Some((u, s)) = names else { continue };
         if caps.name("u3").is_none() {
             let whole = caps.get(0).map_or(0, |m| m.start());
-            if !cx.pattern("pair-context").is_match(cx.line_at(whole).0) {
+            let (line, start) = cx.line_at(whole);
+            if !context_in(cx, start..start + line.len()) {
                 continue;
             }
         }
@@ -1545,20 +1548,145 @@ pub fn calls_cloud(cx: &Cx<'_>) -> bool {
 /// after it (`$pair = "..."` then `ToBase64String($pair)`) say so (`pair-context`)?
 pub fn pair_context_near(cx: &Cx<'_>, at: usize) -> bool {
     let (line, start) = cx.line_at(at);
-    let end = (start + line.len()).min(cx.text.len());
+    let len = cx.text.len();
+    let end = (start + line.len()).min(len);
+    // The first line break at or after `from`, from the line index: a search of the text was
+    // the rest of the file for each pair on one long line (8 MiB of `"jane@acme.com:…" `
+    // pairs took 220 s).
+    let next_break = |from: usize| {
+        (from < len)
+            .then(|| cx.line_range(from).end)
+            .filter(|&p| p < len)
+    };
     let mut stop = end;
     for _ in 0..2 {
-        match cx.text[stop..].find('\n') {
-            Some(i) if stop + i + 1 < cx.text.len() => {
-                stop = cx.text[stop + i + 1..]
-                    .find('\n')
-                    .map_or(cx.text.len(), |j| stop + i + 1 + j);
-            }
+        match next_break(stop) {
+            Some(p) if p + 1 < len => stop = next_break(p + 1).unwrap_or(len),
             _ => break,
         }
     }
     let stop = crate::lines::floor_boundary(cx.text, stop.min(end + 4096));
-    cx.pattern("pair-context").is_match(&cx.text[start..stop])
+    context_in(cx, start..stop)
+}
+
+/// Where the `pair-context` pattern (`(?i)userpwd|auth|basic|credential|login|base64|btoa|
+/// encode|(?:^|\s)-u\s|--user`) can match, found once per file: where each of its words
+/// starts (any case; `-u` only where a space follows it) and whether a space precedes that `-u`.
+struct ContextWords {
+    /// Start and end of every word but `-u`, by start.
+    words: Vec<(usize, usize)>,
+    /// Every `-u` followed by a space, with whether a space precedes it.
+    dash_u: Vec<(usize, bool)>,
+}
+
+/// Does the `pair-context` pattern match in `cx.text[range]` (a haystack of its own, so `^` is
+/// its start)? Read off [`ContextWords`] rather than by a search of the range: a file of one long
+/// line asks this for each Basic pair on it, with ranges that overlap (8 MiB of `a + ":" + b`
+/// took 6.5 s). A word inside the range is a match; `-u` with a space after it is one where a
+/// space inside the range precedes it or it starts the range. Where the rule's pattern is another
+/// one, or `ſ` (U+017F), which `(?i)` reads as `s`, is in the text, the range is searched. Debug
+/// builds check every answer against the search.
+fn context_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
+    let re = cx.pattern("pair-context");
+    let words = cx
+        .shared()
+        .context
+        .get_or_init(|| context_words(cx.text, re))
+        .as_ref();
+    let Some(words) = words else {
+        return re.is_match(&cx.text[range]);
+    };
+    let found = words.in_range(range.start, range.end);
+    debug_assert_eq!(
+        found,
+        re.is_match(&cx.text[range.clone()]),
+        "pair-context read off its words in {range:?}"
+    );
+    found
+}
+
+impl ContextWords {
+    /// Does `pair-context` match in the haystack `text[a..b]`?
+    fn in_range(&self, a: usize, b: usize) -> bool {
+        // Each word is at most ten bytes long: past the first that starts in the range, only
+        // those that start less than ten bytes before its end can end outside it.
+        let first = self.words.partition_point(|&(s, _)| s < a);
+        let word = self.words[first..]
+            .iter()
+            .take_while(|&&(s, _)| s < b)
+            .any(|&(_, e)| e <= b);
+        let i = self.dash_u.partition_point(|&(s, _)| s < a);
+        word || self.dash_u[i..]
+            .iter()
+            .take_while(|&&(s, _)| s + 2 < b)
+            .any(|&(s, space)| space || s == a)
+    }
+}
+
+/// The words of `pair-context` in `text` ([`ContextWords`]); `None` where `re` is not the shared
+/// pattern or `text` holds `ſ`.
+fn context_words(text: &str, re: &regex::Regex) -> Option<ContextWords> {
+    let shared = crate::catalogue::shared_patterns()
+        .iter()
+        .find(|p| p.id == "pair-context")?;
+    let shared = crate::lint::shared_pattern(&shared.id, &shared.regex).ok()?;
+    let bytes = text.as_bytes();
+    if address(re) != address(shared) || memchr::memmem::find(bytes, "\u{17f}".as_bytes()).is_some()
+    {
+        return None;
+    }
+    const WORDS: [&str; 9] = [
+        "userpwd",
+        "auth",
+        "basic",
+        "credential",
+        "login",
+        "base64",
+        "btoa",
+        "encode",
+        "-u",
+    ];
+    static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let finder = FINDER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(WORDS)
+                .ok()
+        })
+        .as_ref()?;
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let mut out = ContextWords {
+        words: Vec::new(),
+        dash_u: Vec::new(),
+    };
+    // Every place a word starts (no two start alike; `--user` holds `-u`, which stands for it:
+    // `--user` in a range holds `-u` and `ser`, and is found as a word of its own below).
+    let mut from = 0;
+    while let Some(m) = finder.find(aho_corasick::Input::new(bytes).range(from..)) {
+        from = m.start() + 1;
+        if m.pattern().as_usize() == WORDS.len() - 1 {
+            // `-u` and a space after it; or `--user`.
+            if bytes.get(m.end()).is_some_and(|&b| space(b)) {
+                out.dash_u
+                    .push((m.start(), m.start() > 0 && space(bytes[m.start() - 1])));
+            }
+            if m.start() > 0
+                && bytes[m.start() - 1] == b'-'
+                && bytes
+                    .get(m.end()..m.end() + 3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"ser"))
+            {
+                out.words.push((m.start() - 1, m.end() + 3));
+            }
+        } else {
+            out.words.push((m.start(), m.end()));
+        }
+    }
+    out.words.sort_unstable();
+    Some(out)
 }
 
 /// A literal login name (`jsmith`, `j.kowalski`), not a variable, template or placeholder word.
@@ -1821,6 +1949,61 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+
+    /// `pair-context` read off its words ([`super::ContextWords`]) answers as a search of the
+    /// range does, on random texts of its words (any case, `--user`, `-u` with and without
+    /// spaces around it) and other bytes, for every range of them.
+    #[test]
+    fn context_words_answer_as_the_search() {
+        let p = crate::catalogue::shared_patterns()
+            .iter()
+            .find(|p| p.id == "pair-context")
+            .unwrap();
+        let re = crate::lint::shared_pattern(&p.id, &p.regex).unwrap();
+        const PIECES: &[&str] = &[
+            "auth",
+            "AUTH",
+            "Basic",
+            "base64",
+            "bas",
+            "btoa",
+            "encode",
+            "credential",
+            "LOGIN",
+            "userpwd",
+            "--user",
+            "--USER",
+            "--use",
+            "-u",
+            "-U",
+            " -u ",
+            "\t-u\n",
+            " ",
+            "\n",
+            "x",
+            "é",
+            "-",
+            "ser",
+        ];
+        let mut next = crate::testing::lcg(64);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..600 {
+            let n = 1 + next() % 8;
+            let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let words = super::context_words(&text, re).expect("no ſ");
+            for a in 0..=text.len() {
+                for b in a..=text.len() {
+                    if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                        continue;
+                    }
+                    let full = re.is_match(&text[a..b]);
+                    assert_eq!(words.in_range(a, b), full, "{:?}", &text[a..b]);
+                    if full { yes += 1 } else { no += 1 }
+                }
+            }
+        }
+        assert!(yes > 10_000 && no > 10_000, "{yes} {no}");
+    }
 
     /// Which [`super::RARE`] patterns match, found only where each can match
     /// ([`super::rare_at_anchors`]), is what each pattern's own search says: on the rule examples,
