@@ -1502,23 +1502,31 @@ pub fn email_in<'a>(email: &regex::Regex, text: &'a str) -> Option<&'a str> {
 
 /// The text of the `n` lines before and after the line holding `at` (and that line).
 pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
-    let text = cx.text;
+    &cx.text[lines_around_in(cx.text, at, n)]
+}
+
+fn lines_around_in(text: &str, at: usize, n: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    // The line breaks are looked for only within the 2 KiB either side the result is cut to:
+    // past them the result is the same, and a search of the rest of the file for each slot on
+    // one long line made 8 MiB of `password = "…"` quadratic.
+    let (lo, hi) = (at.saturating_sub(2048), (at + 2048).min(text.len()));
     let mut start = at.min(text.len());
     for _ in 0..=n {
-        match text[..start].rfind('\n') {
-            Some(i) => start = i,
+        match memchr::memrchr(b'\n', &bytes[lo.min(start)..start]) {
+            Some(i) => start = lo.min(start) + i,
             None => {
-                start = 0;
+                start = lo.min(start);
                 break;
             }
         }
     }
     let mut end = at.min(text.len());
     for _ in 0..=n {
-        match text[end..].find('\n') {
+        match memchr::memchr(b'\n', &bytes[end..hi.max(end)]) {
             Some(i) => end += i + 1,
             None => {
-                end = text.len();
+                end = hi.max(end);
                 break;
             }
         }
@@ -1526,7 +1534,7 @@ pub fn lines_around<'a>(cx: &Cx<'a>, at: usize, n: usize) -> &'a str {
     // At most a few kilobytes either side, on character boundaries (minified files).
     let s = crate::lines::ceil_boundary(text, start.max(at.saturating_sub(2048)));
     let e = crate::lines::floor_boundary(text, end.min(at + 2048));
-    &text[s..e]
+    s..e.max(s)
 }
 
 /// Does the file name a Cloud site (`….atlassian.net`) on a line that is not a comment? A
@@ -1949,6 +1957,57 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+
+    /// The lines around a place, looked for within the 2 KiB the result is cut to, are the
+    /// ones a search of the whole text finds: short and long lines, `n` of 0 to 5, every place.
+    #[test]
+    fn lines_around_is_the_whole_search() {
+        fn whole(text: &str, at: usize, n: usize) -> std::ops::Range<usize> {
+            let mut start = at.min(text.len());
+            for _ in 0..=n {
+                match text[..start].rfind('\n') {
+                    Some(i) => start = i,
+                    None => {
+                        start = 0;
+                        break;
+                    }
+                }
+            }
+            let mut end = at.min(text.len());
+            for _ in 0..=n {
+                match text[end..].find('\n') {
+                    Some(i) => end += i + 1,
+                    None => {
+                        end = text.len();
+                        break;
+                    }
+                }
+            }
+            let s = crate::lines::ceil_boundary(text, start.max(at.saturating_sub(2048)));
+            let e = crate::lines::floor_boundary(text, end.min(at + 2048));
+            s..e.max(s)
+        }
+        let mut next = crate::testing::lcg(2048);
+        for _ in 0..60 {
+            let mut text = String::new();
+            for _ in 0..next() % 12 {
+                let len = [0, 1, 5, 300, 2047, 2048, 2049, 5000][next() % 8];
+                text.extend(std::iter::repeat_n(['x', 'é', ' '][next() % 3], len));
+                text.push('\n');
+            }
+            for at in (0..=text.len())
+                .filter(|&a| text.is_char_boundary(a))
+                .step_by(7)
+            {
+                let n = next() % 6;
+                assert_eq!(
+                    super::lines_around_in(&text, at, n),
+                    whole(&text, at, n),
+                    "at {at}, n {n}"
+                );
+            }
+        }
+    }
 
     /// `pair-context` read off its words ([`super::ContextWords`]) answers as a search of the
     /// range does, on random texts of its words (any case, `--user`, `-u` with and without
