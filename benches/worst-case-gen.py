@@ -28,12 +28,13 @@ unit = {
     "colonpair": lambda i: '"jane@acme.com:s3cr3tpw"',
     "joined": lambda i: 'a + ":" + b',
     "words": lambda i: "auth(pass key= login( basic",
+    "pwslot": lambda i: 'password = "Summer#24x"',
 }
 # AT101 and AT301 look at emails and `| base64` only in a file that talks to Atlassian: without
 # this first line the `email` and `base64` files were skipped in 0.01 s and measured nothing.
 CONTEXT = 'curl -u "jane.doe@acme.com:$JIRA_API_TOKEN" https://acme.atlassian.net/rest/api/3/myself\n'
 out, n, i = [], 0, 0
-if name in ("email", "base64", "colonpair", "joined", "words"):
+if name in ("email", "base64", "colonpair", "joined", "words", "pwslot"):
     out.append(CONTEXT); n = len(CONTEXT)
 if name == "inventory":
     out.append("on: push\njobs:\n  j:\n    steps:\n      - run: |\n")

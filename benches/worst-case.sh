@@ -34,6 +34,8 @@
 #            session 7), after the same first line
 #   joined   `a + ":" + b` (AT104 Basic pairs given as variables, each asking the same; 6.5 s)
 #   words    `auth(pass key= login( basic` (the words where the rare AT104 patterns can start)
+#   pwslot   `password = "Summer#24x"` (AT104 password slots, each reading the four lines around it;
+#            about 200 s at 8 MiB on one line before session 7)
 #   inventory  a workflow whose `run:` block names N scripts and modules (inventory; at half
 #              the sizes, 2 and 4 MiB: inventory skips files over 8 MiB)
 #
@@ -48,7 +50,7 @@ export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SIZE=${SIZE:-4194304}
-ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar hostjson removed basicvar legacy scope assigned argcall colonpair joined words inventory"}
+ONLY=${ONLY:-"site gateway http atatt email base64 base distinct hostvar hostjson removed basicvar legacy scope assigned argcall colonpair joined words pwslot inventory"}
 FORMATS=${FORMATS:-"concise human json"}
 SHAPES=${SHAPES:-"line lines"}
 BUILD=${BUILD:-1}

@@ -39,6 +39,8 @@ pub struct Shared<'a> {
     cloud: std::cell::OnceCell<bool>,
     /// Where `pair-context` can match ([`context_in`]).
     context: std::cell::OnceCell<Option<ContextWords>>,
+    /// Where `slot-user-key` can match ([`user_key_in`]).
+    user_key: std::cell::OnceCell<Option<UserWords>>,
 }
 
 /// The shared patterns (rules/patterns.toml) that cost a full pass of the lazy DFA each (the
@@ -1451,7 +1453,8 @@ pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
             continue;
         }
         // The four lines either side: where a client or a section puts the user.
-        let window = lines_around(cx, value.start(), 4);
+        let around = lines_around_in(cx.text, value.start(), 4);
+        let window = &cx.text[around.clone()];
         let user = email_in(email, window);
         // A user record being created or listed (`"password": "...", "emailAddress": ...,
         // "displayName": ...`) holds that user's new password, not the caller's credential.
@@ -1468,7 +1471,7 @@ pub fn password_slots(cx: &Cx<'_>) -> Vec<LiteralPair> {
         {
             continue;
         }
-        let user_key = || cx.pattern("slot-user-key").is_match(window);
+        let user_key = || user_key_in(cx, around.clone());
         let accepted = match (user, &key) {
             (Some(_), _) => true,
             (None, SlotKey::Atlassian) => cloud,
@@ -1629,6 +1632,120 @@ impl ContextWords {
             .take_while(|&&(s, _)| s + 2 < b)
             .any(|&(s, space)| space || s == a)
     }
+}
+
+/// Where AT104's `slot-user-key` pattern (`(?i)(?:^|[^a-z])(?:user(?:_?name)?|e?mail|login)(?:[^a-z]|$)`)
+/// can match, found once per file: each of its words (`user`, `username`, `user_name`, `mail`,
+/// `email`, `login`, any case) with whether a letter stands before it and after it.
+struct UserWords {
+    /// (start, end, no letter before, no letter after), by start.
+    words: Vec<(usize, usize, bool, bool)>,
+    /// (start, end) of the words with no letter on either side, by start.
+    free: Vec<(usize, usize)>,
+}
+
+impl UserWords {
+    /// Does `slot-user-key` match in the haystack `text[a..b]`? A word inside the range is a
+    /// match where the range starts at it or a non-letter precedes it, and the range ends at it
+    /// or a non-letter follows it: a word with no letter either side anywhere in the range, or
+    /// one at its start or its end. Words are at most nine bytes long, so each of the three
+    /// looks reads a few entries.
+    fn in_range(&self, a: usize, b: usize) -> bool {
+        let i = self.free.partition_point(|w| w.0 < a);
+        let free = self.free[i..]
+            .iter()
+            .take_while(|w| w.0 < b)
+            .any(|&(_, e)| e <= b);
+        let i = self.words.partition_point(|w| w.0 < a);
+        let at_start = self.words[i..]
+            .iter()
+            .take_while(|w| w.0 == a)
+            .any(|&(_, e, _, after)| e == b || e < b && after);
+        let i = self
+            .words
+            .partition_point(|w| w.0 < a.max(b.saturating_sub(9)));
+        let at_end = self.words[i..]
+            .iter()
+            .take_while(|w| w.0 < b)
+            .any(|&(s, e, before, _)| e == b && (before || s == a));
+        free || at_start || at_end
+    }
+}
+
+/// Does `slot-user-key` match in `cx.text[range]`? Read off [`UserWords`] (each password slot
+/// on a long line asked it of the 4 KiB around it: 8 MiB of `password = "…"` took 3.6 s); where
+/// the rule's pattern is another one, or the text holds `ſ` or the Kelvin sign (letters to
+/// `(?i)`), the range is searched. Debug builds check every answer against the search.
+fn user_key_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
+    let re = cx.pattern("slot-user-key");
+    let words = cx
+        .shared()
+        .user_key
+        .get_or_init(|| user_words(cx.text, re))
+        .as_ref();
+    let Some(words) = words else {
+        return re.is_match(&cx.text[range]);
+    };
+    let found = words.in_range(range.start, range.end);
+    debug_assert_eq!(
+        found,
+        re.is_match(&cx.text[range.clone()]),
+        "slot-user-key read off its words in {range:?}"
+    );
+    found
+}
+
+/// The words of `slot-user-key` in `text` ([`UserWords`]); `None` where `re` is not AT104's
+/// pattern (its text is compared) or `text` holds `ſ` or the Kelvin sign.
+fn user_words(text: &str, re: &regex::Regex) -> Option<UserWords> {
+    const SOURCE: &str = r"(?i)(?:^|[^a-z])(?:user(?:_?name)?|e?mail|login)(?:[^a-z]|$)";
+    let bytes = text.as_bytes();
+    if re.as_str() != SOURCE
+        || memchr::memmem::find(bytes, "\u{17f}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{212a}".as_bytes()).is_some()
+    {
+        return None;
+    }
+    static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let finder = FINDER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(["user", "email", "mail", "login"])
+                .ok()
+        })
+        .as_ref()?;
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let mut words = Vec::new();
+    let mut push = |s: usize, e: usize| {
+        words.push((s, e, s == 0 || !letter(s - 1), !letter(e)));
+    };
+    // Every place a word starts (no two start alike; `email` holds `mail`, found from the next
+    // byte); `user` also as `username` and `user_name`.
+    let mut from = 0;
+    while let Some(m) = finder.find(aho_corasick::Input::new(bytes).range(from..)) {
+        from = m.start() + 1;
+        push(m.start(), m.end());
+        if m.pattern().as_usize() == 0 {
+            for tail in [&b"name"[..], b"_name"] {
+                if bytes
+                    .get(m.end()..m.end() + tail.len())
+                    .is_some_and(|t| t.eq_ignore_ascii_case(tail))
+                {
+                    push(m.start(), m.end() + tail.len());
+                }
+            }
+        }
+    }
+    words.sort_unstable();
+    let free = words
+        .iter()
+        .filter(|w| w.2 && w.3)
+        .map(|w| (w.0, w.1))
+        .collect();
+    Some(UserWords { words, free })
 }
 
 /// The words of `pair-context` in `text` ([`ContextWords`]); `None` where `re` is not the shared
@@ -1957,6 +2074,65 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 
 #[cfg(test)]
 mod tests {
+
+    /// `slot-user-key` read off its words ([`super::UserWords`]) answers as a search of the
+    /// range does, on random texts of its words (any case, `username`, `user_name`, glued to
+    /// letters or not) and other bytes, for every range of them.
+    #[test]
+    fn user_words_answer_as_the_search() {
+        let rule = crate::catalogue::rules()
+            .iter()
+            .find(|r| r.code == crate::catalogue::Code::AT104)
+            .unwrap();
+        let src = &rule
+            .lint
+            .as_ref()
+            .unwrap()
+            .patterns
+            .iter()
+            .find(|p| p.id == "slot-user-key")
+            .unwrap()
+            .regex;
+        let re = crate::lint::compile_pattern(src).unwrap();
+        const PIECES: &[&str] = &[
+            "user",
+            "USER",
+            "username",
+            "user_name",
+            "UserName",
+            "users",
+            "mail",
+            "email",
+            "eMail",
+            "login",
+            "logins",
+            "x",
+            "_",
+            " ",
+            "\n",
+            "é",
+            "1",
+            "name",
+        ];
+        let mut next = crate::testing::lcg(77);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..600 {
+            let n = 1 + next() % 7;
+            let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let words = super::user_words(&text, &re).expect("the pattern, no ſ");
+            for a in 0..=text.len() {
+                for b in a..=text.len() {
+                    if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                        continue;
+                    }
+                    let full = re.is_match(&text[a..b]);
+                    assert_eq!(words.in_range(a, b), full, "{:?}", &text[a..b]);
+                    if full { yes += 1 } else { no += 1 }
+                }
+            }
+        }
+        assert!(yes > 10_000 && no > 10_000, "{yes} {no}");
+    }
 
     /// The lines around a place, looked for within the 2 KiB the result is cut to, are the
     /// ones a search of the whole text finds: short and long lines, `n` of 0 to 5, every place.
