@@ -41,6 +41,8 @@ pub struct Shared<'a> {
     context: std::cell::OnceCell<Option<ContextWords>>,
     /// Where `slot-user-key` can match ([`user_key_in`]).
     user_key: std::cell::OnceCell<Option<UserWords>>,
+    /// Bytes `pair-context` and `slot-user-key` searched directly so far ([`searched_yet`]).
+    window_bytes: std::cell::Cell<usize>,
 }
 
 /// The shared patterns (rules/patterns.toml) that cost a full pass of the lazy DFA each (the
@@ -1599,6 +1601,9 @@ struct ContextWords {
 /// builds check every answer against the search.
 fn context_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
     let re = cx.pattern("pair-context");
+    if cx.shared().context.get().is_none() && searched_yet(cx, range.len()) {
+        return re.is_match(&cx.text[range]);
+    }
     let words = cx
         .shared()
         .context
@@ -1672,12 +1677,30 @@ impl UserWords {
     }
 }
 
+/// May a window of `len` bytes still be searched directly ([`context_in`], [`user_key_in`])? Yes
+/// while the windows searched so far in the file add up to less than four times its size (and
+/// 64 KiB): a file of short lines asks a few times and a search of each line costs less than
+/// finding the words in the whole file; a long line asked about again and again switches to
+/// the words, found once, so the total stays linear.
+fn searched_yet(cx: &Cx<'_>, len: usize) -> bool {
+    let done = &cx.shared().window_bytes;
+    let total = done.get() + len;
+    let yes = total <= 4 * cx.text.len() + (64 << 10);
+    if yes {
+        done.set(total);
+    }
+    yes
+}
+
 /// Does `slot-user-key` match in `cx.text[range]`? Read off [`UserWords`] (each password slot
 /// on a long line asked it of the 4 KiB around it: 8 MiB of `password = "…"` took 3.6 s); where
 /// the rule's pattern is another one, or the text holds `ſ` or the Kelvin sign (letters to
 /// `(?i)`), the range is searched. Debug builds check every answer against the search.
 fn user_key_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
     let re = cx.pattern("slot-user-key");
+    if cx.shared().user_key.get().is_none() && searched_yet(cx, range.len()) {
+        return re.is_match(&cx.text[range]);
+    }
     let words = cx
         .shared()
         .user_key
