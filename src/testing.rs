@@ -43,3 +43,27 @@ pub(crate) fn files_under(
     }
     out
 }
+
+/// The texts the engine shortcuts' unit tests compare with the full search: every rule
+/// example, every file under tests/data, fixtures/lint and fixtures/corpus, and this crate's
+/// README and CHANGELOG (texts full of the words the shortcuts look for).
+pub(crate) fn sample_texts() -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for rule in crate::catalogue::rules() {
+        for ex in rule.lint.iter().flat_map(|l| &l.examples) {
+            texts.push(ex.code.clone());
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (_, bytes) in files_under([
+        root.join("tests/data"),
+        root.join("fixtures/lint"),
+        root.join("fixtures/corpus"),
+    ]) {
+        texts.push(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    for doc in ["README.md", "CHANGELOG.md"] {
+        texts.push(std::fs::read_to_string(root.join(doc)).unwrap_or_default());
+    }
+    texts
+}

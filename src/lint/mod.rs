@@ -950,21 +950,8 @@ mod tests {
     /// fixtures/lint, and this crate's README (texts full of the words the prefilter chokes on).
     #[test]
     fn unfiltered_patterns_match_as_the_plain_ones() {
-        let mut texts: Vec<String> = Vec::new();
-        for rule in crate::catalogue::rules() {
-            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
-                texts.push(ex.code.clone());
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (_, bytes) in crate::testing::files_under([
-            root.join("tests/data"),
-            root.join("fixtures/lint"),
-            root.join("fixtures/corpus"),
-        ]) {
-            texts.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        texts.push(std::fs::read_to_string(root.join("README.md")).unwrap());
+        // The README and CHANGELOG are texts full of the words the prefilter chokes on.
+        let mut texts = crate::testing::sample_texts();
         // Random texts built from the patterns' own pieces, a slot now and then wrong: matches
         // and near misses, on one line or several. Each slot: what fits, then what does not.
         type Slot = (&'static [&'static str], &'static [&'static str]);

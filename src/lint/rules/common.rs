@@ -2272,23 +2272,7 @@ mod tests {
     #[test]
     fn rare_at_anchors_is_the_full_search() {
         let (res, _) = super::rare_union().expect("the union builds");
-        let mut texts: Vec<String> = Vec::new();
-        for rule in crate::catalogue::rules() {
-            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
-                texts.push(ex.code.clone());
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (_, bytes) in crate::testing::files_under([
-            root.join("tests/data"),
-            root.join("fixtures/lint"),
-            root.join("fixtures/corpus"),
-        ]) {
-            texts.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        for doc in ["README.md", "CHANGELOG.md"] {
-            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
-        }
+        let mut texts = crate::testing::sample_texts();
         let lines: Vec<String> = texts
             .iter()
             .flat_map(|t| t.lines().map(str::to_string))
@@ -2401,23 +2385,7 @@ mod tests {
             .find(|p| p.id == "token-slot-literal")
             .unwrap();
         let re = crate::lint::shared_pattern(&p.id, &p.regex).unwrap();
-        let mut texts: Vec<String> = Vec::new();
-        for rule in crate::catalogue::rules() {
-            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
-                texts.push(ex.code.clone());
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (_, bytes) in crate::testing::files_under([
-            root.join("tests/data"),
-            root.join("fixtures/lint"),
-            root.join("fixtures/corpus"),
-        ]) {
-            texts.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        for doc in ["README.md", "CHANGELOG.md"] {
-            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
-        }
+        let mut texts = crate::testing::sample_texts();
         const PIECES: &[&str] = &[
             "apiToken",
             "JIRA_TOKEN",
@@ -2524,23 +2492,7 @@ mod tests {
                 crate::lint::shared_pattern(&p.id, &p.regex).unwrap()
             })
             .collect();
-        let mut texts: Vec<String> = Vec::new();
-        for rule in crate::catalogue::rules() {
-            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
-                texts.push(ex.code.clone());
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (_, bytes) in crate::testing::files_under([
-            root.join("tests/data"),
-            root.join("fixtures/lint"),
-            root.join("fixtures/corpus"),
-        ]) {
-            texts.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        for doc in ["README.md", "CHANGELOG.md"] {
-            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
-        }
+        let mut texts = crate::testing::sample_texts();
         const PIECES: &[&str] = &[
             "JIRA_API_TOKEN",
             "atlassian.key",
@@ -2672,23 +2624,7 @@ mod tests {
             .iter()
             .map(|r| regex::Regex::new(&super::loosened(r.as_str()).unwrap()).unwrap())
             .collect();
-        let mut texts: Vec<String> = Vec::new();
-        for rule in crate::catalogue::rules() {
-            for ex in rule.lint.iter().flat_map(|l| &l.examples) {
-                texts.push(ex.code.clone());
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for (_, bytes) in crate::testing::files_under([
-            root.join("tests/data"),
-            root.join("fixtures/lint"),
-            root.join("fixtures/corpus"),
-        ]) {
-            texts.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-        for doc in ["README.md", "CHANGELOG.md"] {
-            texts.push(std::fs::read_to_string(root.join(doc)).unwrap());
-        }
+        let mut texts = crate::testing::sample_texts();
         let lines: Vec<String> = texts
             .iter()
             .flat_map(|t| t.lines().map(str::to_string))
