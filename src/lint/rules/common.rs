@@ -1600,28 +1600,49 @@ struct ContextWords {
 /// one, or `ſ` (U+017F), which `(?i)` reads as `s`, is in the text, the range is searched. Debug
 /// builds check every answer against the search.
 fn context_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
-    let re = cx.pattern("pair-context");
-    if cx.shared().context.get().is_none() && searched_yet(cx, range.len()) {
+    read_off(
+        cx,
+        "pair-context",
+        &cx.shared().context,
+        context_words,
+        range,
+    )
+}
+
+/// A table of where a pattern's words stand in a file, which answers whether the pattern matches
+/// in a range of it ([`ContextWords`], [`UserWords`]).
+trait WordTable {
+    fn in_range(&self, a: usize, b: usize) -> bool;
+}
+
+/// Does the rule's pattern `id` match in `cx.text[range]`: searched directly while
+/// [`searched_yet`] allows, then read off the file's table of its words (built once by `build`,
+/// kept in `cell`), or searched where there is no table. Debug builds check every answer read
+/// off a table against the search.
+fn read_off<T: WordTable>(
+    cx: &Cx<'_>,
+    id: &str,
+    cell: &std::cell::OnceCell<Option<T>>,
+    build: fn(&str, &regex::Regex) -> Option<T>,
+    range: Range<usize>,
+) -> bool {
+    let re = cx.pattern(id);
+    if cell.get().is_none() && searched_yet(cx, range.len()) {
         return re.is_match(&cx.text[range]);
     }
-    let words = cx
-        .shared()
-        .context
-        .get_or_init(|| context_words(cx.text, re))
-        .as_ref();
-    let Some(words) = words else {
+    let Some(table) = cell.get_or_init(|| build(cx.text, re)).as_ref() else {
         return re.is_match(&cx.text[range]);
     };
-    let found = words.in_range(range.start, range.end);
+    let found = table.in_range(range.start, range.end);
     debug_assert_eq!(
         found,
         re.is_match(&cx.text[range.clone()]),
-        "pair-context read off its words in {range:?}"
+        "`{id}` read off its words in {range:?}"
     );
     found
 }
 
-impl ContextWords {
+impl WordTable for ContextWords {
     /// Does `pair-context` match in the haystack `text[a..b]`?
     fn in_range(&self, a: usize, b: usize) -> bool {
         // Each word is at most ten bytes long: past the first that starts in the range, only
@@ -1649,7 +1670,7 @@ struct UserWords {
     free: Vec<(usize, usize)>,
 }
 
-impl UserWords {
+impl WordTable for UserWords {
     /// Does `slot-user-key` match in the haystack `text[a..b]`? A word inside the range is a
     /// match where the range starts at it or a non-letter precedes it, and the range ends at it
     /// or a non-letter follows it: a word with no letter either side anywhere in the range, or
@@ -1697,25 +1718,13 @@ fn searched_yet(cx: &Cx<'_>, len: usize) -> bool {
 /// the rule's pattern is another one, or the text holds `ſ` or the Kelvin sign (letters to
 /// `(?i)`), the range is searched. Debug builds check every answer against the search.
 fn user_key_in(cx: &Cx<'_>, range: Range<usize>) -> bool {
-    let re = cx.pattern("slot-user-key");
-    if cx.shared().user_key.get().is_none() && searched_yet(cx, range.len()) {
-        return re.is_match(&cx.text[range]);
-    }
-    let words = cx
-        .shared()
-        .user_key
-        .get_or_init(|| user_words(cx.text, re))
-        .as_ref();
-    let Some(words) = words else {
-        return re.is_match(&cx.text[range]);
-    };
-    let found = words.in_range(range.start, range.end);
-    debug_assert_eq!(
-        found,
-        re.is_match(&cx.text[range.clone()]),
-        "slot-user-key read off its words in {range:?}"
-    );
-    found
+    read_off(
+        cx,
+        "slot-user-key",
+        &cx.shared().user_key,
+        user_words,
+        range,
+    )
 }
 
 /// The words of `slot-user-key` in `text` ([`UserWords`]); `None` where `re` is not AT104's
@@ -2142,6 +2151,7 @@ mod tests {
         for _ in 0..600 {
             let n = 1 + next() % 7;
             let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
+            use super::WordTable;
             let words = super::user_words(&text, &re).expect("the pattern, no ſ");
             for a in 0..=text.len() {
                 for b in a..=text.len() {
@@ -2248,6 +2258,7 @@ mod tests {
         for _ in 0..600 {
             let n = 1 + next() % 8;
             let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
+            use super::WordTable;
             let words = super::context_words(&text, re).expect("no ſ");
             for a in 0..=text.len() {
                 for b in a..=text.len() {
