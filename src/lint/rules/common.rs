@@ -291,8 +291,6 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
         static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     FOLDED.with_borrow_mut(|folded| {
-        folded.clear();
-        folded.extend(bytes.iter().map(u8::to_ascii_lowercase));
         let mut found = [false; RARE.len()];
         // Where each line-bound search has read to.
         let mut read = [0usize; RARE.len()];
@@ -364,62 +362,86 @@ fn rare_at_anchors(text: &str, res: &[&'static regex::Regex]) -> Option<Vec<bool
         // Every place a word starts: no two words start alike, so a search from one byte past
         // each hit finds them all, overlapping ones too (the leftmost-first search has a SIMD
         // prefilter; the overlapping one does not).
-        let mut from = 0;
-        while let Some(m) = words.find(aho_corasick::Input::new(&folded[..]).range(from..)) {
-            from = m.start() + 1;
-            if found.iter().all(|&f| f) {
+        // The text is folded a piece at a time (a copy of the whole of it would be one more
+        // text-sized buffer per worker than the `--history` memory plan counts); a word that
+        // starts in the last bytes of a piece is left to the next one, which starts there.
+        let mut piece = 0;
+        'pieces: loop {
+            let end = (piece + FOLD_PIECE).min(bytes.len());
+            folded.clear();
+            folded.extend(bytes[piece..end].iter().map(u8::to_ascii_lowercase));
+            let last = end == bytes.len();
+            let limit = if last { end } else { end - FOLD_OVERLAP };
+            let mut from = 0;
+            while let Some(m) = words.find(aho_corasick::Input::new(&folded[..]).range(from..)) {
+                from = m.start() + 1;
+                if found.iter().all(|&f| f) {
+                    break 'pieces;
+                }
+                let (at, word) = (piece + m.start(), ANCHORS[m.pattern().as_usize()]);
+                if at >= limit {
+                    break;
+                }
+                match word {
+                    "auth" | "credential" | ".basic" => {
+                        for (w, name, back, vars) in NAMES {
+                            let named = at >= back
+                                && bytes
+                                    .get(at - back..at - back + name.len())
+                                    .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+                            if w != word || !named {
+                                continue;
+                            }
+                            let start = at - back;
+                            if !found[CALL] && anchored(CALL, start) {
+                                found[CALL] = true;
+                            }
+                            if vars && !found[VARS] && anchored(VARS, start) {
+                                found[VARS] = true;
+                            }
+                        }
+                        if word != ".basic" && !found[POSITIONAL] && anchored(POSITIONAL, at) {
+                            found[POSITIONAL] = true;
+                        }
+                    }
+                    "basic" | "login" | "restclient" => {
+                        found[POSITIONAL] = found[POSITIONAL] || anchored(POSITIONAL, at);
+                    }
+                    "pass" | "pwd" => {
+                        found[SLOT] = found[SLOT] || in_line(SLOT, at, &mut read);
+                    }
+                    "key" | "machine" | "convertto-securestring" => {
+                        // `key` starts `\bkey\s*=`: passed over where no `=` follows.
+                        let key_eq = || {
+                            let rest = &bytes[at + 3..];
+                            let skip = rest
+                                .iter()
+                                .take_while(|&&b| {
+                                    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+                                })
+                                .count();
+                            rest.get(skip) == Some(&b'=')
+                        };
+                        if !found[SLOT] && (word != "key" || key_eq()) && anchored(SLOT, at) {
+                            found[SLOT] = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if last {
                 break;
             }
-            let (at, word) = (m.start(), ANCHORS[m.pattern().as_usize()]);
-            match word {
-                "auth" | "credential" | ".basic" => {
-                    for (w, name, back, vars) in NAMES {
-                        if w != word
-                            || at < back
-                            || !folded[at - back..].starts_with(name.as_bytes())
-                        {
-                            continue;
-                        }
-                        let start = at - back;
-                        if !found[CALL] && anchored(CALL, start) {
-                            found[CALL] = true;
-                        }
-                        if vars && !found[VARS] && anchored(VARS, start) {
-                            found[VARS] = true;
-                        }
-                    }
-                    if word != ".basic" && !found[POSITIONAL] && anchored(POSITIONAL, at) {
-                        found[POSITIONAL] = true;
-                    }
-                }
-                "basic" | "login" | "restclient" => {
-                    found[POSITIONAL] = found[POSITIONAL] || anchored(POSITIONAL, at);
-                }
-                "pass" | "pwd" => {
-                    found[SLOT] = found[SLOT] || in_line(SLOT, at, &mut read);
-                }
-                "key" | "machine" | "convertto-securestring" => {
-                    // `key` starts `\bkey\s*=`: passed over where no `=` follows.
-                    let key_eq = || {
-                        let rest = &bytes[at + 3..];
-                        let skip = rest
-                            .iter()
-                            .take_while(|&&b| {
-                                matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-                            })
-                            .count();
-                        rest.get(skip) == Some(&b'=')
-                    };
-                    if !found[SLOT] && (word != "key" || key_eq()) && anchored(SLOT, at) {
-                        found[SLOT] = true;
-                    }
-                }
-                _ => {}
-            }
+            piece = limit;
         }
         (budget.get() > 0).then(|| found.to_vec())
     })
 }
+
+/// Bytes of text [`rare_at_anchors`] folds to lower case at a time, and the bytes two pieces
+/// share (the longest word of [`ANCHORS`], `convertto-securestring`, less one).
+const FOLD_PIECE: usize = 16 << 10;
+const FOLD_OVERLAP: usize = 21;
 
 /// Can the `pair-colon` pattern match? Each of its matches holds an email's `@` (a character
 /// of an address's local part before it, one of its domain after it) or `CURLOPT_USERPWD`;
@@ -2361,6 +2383,18 @@ mod tests {
                 }
             }
             texts.push(text);
+        }
+        // Every name and key across the seam of two folded pieces, at every offset.
+        for snippet in [
+            "NetworkCredential(\"jane@acme.com\", \"s3cr3tpass\")",
+            "ConvertTo-SecureString \"hunter22\"",
+            "x.auth(\"jane@acme.com\", \"s3cr3tpass\")",
+            "UsernamePasswordCredentials(u, p)",
+        ] {
+            for k in 0..snippet.len() + 2 {
+                let pad = "x ".repeat((super::FOLD_PIECE - k) / 2);
+                texts.push(format!("{pad}{}{snippet}\n", " ".repeat(k % 2)));
+            }
         }
         let mut matched = [0usize; super::RARE.len()];
         let mut answered = 0;
