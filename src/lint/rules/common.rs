@@ -2129,6 +2129,36 @@ pub fn heading(cx: &Cx<'_>, at: usize) -> Heading {
 #[cfg(test)]
 mod tests {
 
+    /// On 600 random texts of up to `most` of `pieces` (from seed `seed`), the word table
+    /// `build` makes answers for every range what a search of `re` over the range says; both
+    /// answers come up more than 10,000 times.
+    fn every_range_agrees<T: super::WordTable>(
+        re: &regex::Regex,
+        pieces: &[&str],
+        seed: u64,
+        most: usize,
+        build: fn(&str, &regex::Regex) -> Option<T>,
+    ) {
+        let mut next = crate::testing::lcg(seed);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..600 {
+            let n = 1 + next() % most;
+            let text: String = (0..n).map(|_| pieces[next() % pieces.len()]).collect();
+            let words = build(&text, re).expect("the shared pattern, no ſ");
+            for a in 0..=text.len() {
+                for b in a..=text.len() {
+                    if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                        continue;
+                    }
+                    let full = re.is_match(&text[a..b]);
+                    assert_eq!(words.in_range(a, b), full, "{:?}", &text[a..b]);
+                    if full { yes += 1 } else { no += 1 }
+                }
+            }
+        }
+        assert!(yes > 10_000 && no > 10_000, "{yes} {no}");
+    }
+
     /// `slot-user-key` read off its words ([`super::UserWords`]) answers as a search of the
     /// range does, on random texts of its words (any case, `username`, `user_name`, glued to
     /// letters or not) and other bytes, for every range of them.
@@ -2168,25 +2198,7 @@ mod tests {
             "1",
             "name",
         ];
-        let mut next = crate::testing::lcg(77);
-        let (mut yes, mut no) = (0, 0);
-        for _ in 0..600 {
-            let n = 1 + next() % 7;
-            let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
-            use super::WordTable;
-            let words = super::user_words(&text, &re).expect("the pattern, no ſ");
-            for a in 0..=text.len() {
-                for b in a..=text.len() {
-                    if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
-                        continue;
-                    }
-                    let full = re.is_match(&text[a..b]);
-                    assert_eq!(words.in_range(a, b), full, "{:?}", &text[a..b]);
-                    if full { yes += 1 } else { no += 1 }
-                }
-            }
-        }
-        assert!(yes > 10_000 && no > 10_000, "{yes} {no}");
+        every_range_agrees(&re, PIECES, 77, 7, super::user_words);
     }
 
     /// The lines around a place, looked for within the 2 KiB the result is cut to, are the
@@ -2275,25 +2287,7 @@ mod tests {
             "-",
             "ser",
         ];
-        let mut next = crate::testing::lcg(64);
-        let (mut yes, mut no) = (0, 0);
-        for _ in 0..600 {
-            let n = 1 + next() % 8;
-            let text: String = (0..n).map(|_| PIECES[next() % PIECES.len()]).collect();
-            use super::WordTable;
-            let words = super::context_words(&text, re).expect("no ſ");
-            for a in 0..=text.len() {
-                for b in a..=text.len() {
-                    if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
-                        continue;
-                    }
-                    let full = re.is_match(&text[a..b]);
-                    assert_eq!(words.in_range(a, b), full, "{:?}", &text[a..b]);
-                    if full { yes += 1 } else { no += 1 }
-                }
-            }
-        }
-        assert!(yes > 10_000 && no > 10_000, "{yes} {no}");
+        every_range_agrees(re, PIECES, 64, 8, super::context_words);
     }
 
     /// Which [`super::RARE`] patterns match, found only where each can match
