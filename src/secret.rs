@@ -871,13 +871,21 @@ fn prefilter_masks(block: &[u8; 64]) -> (u64, u64) {
 /// [`prefilter_masks`] from the table, a byte at a time.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn prefilter_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
-    let (mut start, mut run) = (0u64, 0u64);
+    table_masks(block, &MAY_MATCH_BYTE, START, RUN5)
+}
+
+/// The bytes of a block of 64 whose class in `table` has the bit `first`, and those whose
+/// class has the bit `second`, as bit masks (bit `i` for byte `i`): what the SSE2 readers
+/// ([`prefilter_masks`], [`block_masks`]) compute 16 bytes at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn table_masks(block: &[u8; 64], table: &[u8; 256], first: u8, second: u8) -> (u64, u64) {
+    let (mut a, mut b) = (0u64, 0u64);
     for (i, &c) in block.iter().enumerate() {
-        let class = MAY_MATCH_BYTE[c as usize];
-        start |= u64::from(class & START != 0) << i;
-        run |= u64::from(class & RUN5) << i;
+        let class = table[c as usize];
+        a |= u64::from(class & first != 0) << i;
+        b |= u64::from(class & second != 0) << i;
     }
-    (start, run)
+    (a, b)
 }
 
 /// [`MAY_MATCH_BYTE`]: a letter, digit, `+`, `_` or `-` (pattern 5's run).
@@ -1178,13 +1186,7 @@ fn block_masks(block: &[u8; 64]) -> (u64, u64) {
 /// [`block_masks`] from the table, a byte at a time.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn block_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
-    let (mut look, mut run) = (0u64, 0u64);
-    for (i, &c) in block.iter().enumerate() {
-        let class = OUTPUT_BYTE[c as usize];
-        look |= u64::from(class & LOOK != 0) << i;
-        run |= u64::from(class & RUN) << i;
-    }
-    (look, run)
+    table_masks(block, &OUTPUT_BYTE, LOOK, RUN)
 }
 
 /// What a [`LOOK`] byte says to [`output_may_redact`].
