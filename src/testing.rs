@@ -67,3 +67,19 @@ pub(crate) fn sample_texts() -> Vec<String> {
     }
     texts
 }
+
+/// A rule's own pattern `id` (its TOML `patterns`), compiled as the engine compiles it: for the
+/// unit tests that compare a detector's shortcut with its pattern.
+pub(crate) fn rule_pattern(code: crate::catalogue::Code, id: &str) -> regex::Regex {
+    let rule = crate::catalogue::rules()
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("no rule {code}"));
+    let src = &rule
+        .lint
+        .as_ref()
+        .and_then(|l| l.patterns.iter().find(|p| p.id == id))
+        .unwrap_or_else(|| panic!("{code} has no pattern `{id}`"))
+        .regex;
+    crate::lint::compile_pattern(src).expect("compiles")
+}

@@ -1447,20 +1447,7 @@ mod tests {
     /// are captured: every combination of scheme, `www.`, site name, suffix, path and end.
     #[test]
     fn site_url_groups_are_the_captures() {
-        let rule = crate::catalogue::rules()
-            .iter()
-            .find(|r| r.code.as_str() == "AT201")
-            .expect("AT201");
-        let src = &rule
-            .lint
-            .as_ref()
-            .expect("lint")
-            .patterns
-            .iter()
-            .find(|p| p.id == "site-url")
-            .expect("site-url")
-            .regex;
-        let re = crate::lint::compile_pattern(src).expect("compiles");
+        let re = crate::testing::rule_pattern(crate::catalogue::Code::AT201, "site-url");
         let mut text = String::new();
         for scheme in ["https://", "http://", "HTTPS://", "hTtP://", "httpſ://"] {
             for www in ["", "www.", "WWW.", "wwwx.", "www.www.", "www"] {

@@ -78,12 +78,7 @@ mod tests {
     /// The `http` pattern's groups are where `check` reads them off the match.
     #[test]
     fn found_is_what_captures_find() {
-        let rule = crate::catalogue::rules()
-            .iter()
-            .find(|r| r.code.as_str() == "AT205")
-            .expect("AT205");
-        let src = &rule.lint.as_ref().expect("lint").patterns[0].regex;
-        let re = crate::lint::compile_pattern(src).expect("compiles");
+        let re = crate::testing::rule_pattern(crate::catalogue::Code::AT205, "http");
         let text = "http://acme.atlassian.net/rest HTTP://API.atlassian.com x hTtP://a.b.atlassian.net \
             \"http://\" + site + \".atlassian.net\" http://${SITE}.atlassian.net/x http://{{ s }}.atlassian.net \
             http://%s.atlassian.net http://#{s}.atlassian.net xhttp://acme.atlassian.net \

@@ -2164,20 +2164,7 @@ mod tests {
     /// letters or not) and other bytes, for every range of them.
     #[test]
     fn user_words_answer_as_the_search() {
-        let rule = crate::catalogue::rules()
-            .iter()
-            .find(|r| r.code == crate::catalogue::Code::AT104)
-            .unwrap();
-        let src = &rule
-            .lint
-            .as_ref()
-            .unwrap()
-            .patterns
-            .iter()
-            .find(|p| p.id == "slot-user-key")
-            .unwrap()
-            .regex;
-        let re = crate::lint::compile_pattern(src).unwrap();
+        let re = crate::testing::rule_pattern(crate::catalogue::Code::AT104, "slot-user-key");
         const PIECES: &[&str] = &[
             "user",
             "USER",
